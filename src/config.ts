@@ -1,0 +1,89 @@
+/** Daemon and CLI options from the environment (DESIGN §3), validated with zod. */
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { z } from 'zod';
+import { InputError } from './errors.ts';
+
+/** Every root the program touches; tests inject temporary ones. */
+export interface Paths {
+  /** State dir: store.json, backups, secrets.env, services.json. */
+  home: string;
+  /** The skills registry (read-only). */
+  skillsDir: string;
+  /** Output root: one directory per role. */
+  rolesDir: string;
+  /** Socket dir (hero_team/rpc.sock lives under it). */
+  socketDir: string;
+}
+
+/** Tunables of the controllers. */
+export interface Tuning {
+  debounceMs: number;
+  resyncMs: number;
+  concurrency: number;
+  backoffBaseMs: number;
+  backoffMaxMs: number;
+}
+
+/** Complete runtime configuration. */
+export interface Config {
+  paths: Paths;
+  tuning: Tuning;
+  logLevel: string;
+}
+
+const intFromEnv = (min: number) => z.coerce.number().int().min(min);
+
+const EnvSchema = z.object({
+  HOME: z.string().optional(),
+  XDG_DATA_HOME: z.string().optional(),
+  HERO_TEAM_HOME: z.string().min(1).optional(),
+  HERO_SKILLS_DIR: z.string().min(1).optional(),
+  KIMI_ROLES_DIR: z.string().min(1).optional(),
+  HERO_SOCKET_DIR: z.string().min(1).optional(),
+  LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
+  HERO_TEAM_DEBOUNCE_MS: intFromEnv(0).default(100),
+  HERO_TEAM_RESYNC_MS: intFromEnv(1000).default(600_000),
+  HERO_TEAM_CONCURRENCY: intFromEnv(1).default(4),
+  HERO_TEAM_BACKOFF_BASE_MS: intFromEnv(1).default(1000),
+  HERO_TEAM_BACKOFF_MAX_MS: intFromEnv(1).default(300_000),
+});
+
+/** Resolve the configuration from an environment (process.env in main, a literal in tests). */
+export function loadConfig(env: NodeJS.ProcessEnv): Config {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new InputError(String(issue.path[0]), `environment variable ${String(issue.path[0])}: ${issue.message}`);
+  }
+  const e = parsed.data;
+  const home = e.HOME ?? homedir();
+  const dataHome = e.XDG_DATA_HOME ?? join(home, '.local', 'share');
+  return {
+    paths: {
+      home: resolve(e.HERO_TEAM_HOME ?? join(dataHome, 'hero_team')),
+      skillsDir: resolve(e.HERO_SKILLS_DIR ?? join(home, 'hero', 'code', 'hero_skills', 'skills')),
+      rolesDir: resolve(e.KIMI_ROLES_DIR ?? join(home, '.kimi', 'roles')),
+      socketDir: resolve(e.HERO_SOCKET_DIR ?? join(home, 'hero', 'var', 'sockets')),
+    },
+    tuning: {
+      debounceMs: e.HERO_TEAM_DEBOUNCE_MS,
+      resyncMs: e.HERO_TEAM_RESYNC_MS,
+      concurrency: e.HERO_TEAM_CONCURRENCY,
+      backoffBaseMs: e.HERO_TEAM_BACKOFF_BASE_MS,
+      backoffMaxMs: e.HERO_TEAM_BACKOFF_MAX_MS,
+    },
+    logLevel: e.LOG_LEVEL,
+  };
+}
+
+/** Well-known files under the state dir. */
+export function statePaths(home: string) {
+  return {
+    store: join(home, 'store.json'),
+    storeLock: join(home, 'store.json.lock'),
+    secrets: join(home, 'secrets.env'),
+    services: join(home, 'services.json'),
+    backups: join(home, 'backups'),
+  };
+}

@@ -1,0 +1,66 @@
+/** Types shared by render, plan and apply: what a role directory should hold. */
+
+/** Where a desired file's bytes come from. */
+export type FileSource = { kind: 'bytes'; bytes: Buffer } | { kind: 'copy'; from: string };
+
+/** One file hero_team wants in a role directory. */
+export interface DesiredFile {
+  /** POSIX path relative to the role directory. */
+  path: string;
+  md5: string;
+  size: number;
+  mode: number;
+  source: FileSource;
+  /** True when the file carries a secret (never displayed, always 0600). */
+  secret?: boolean;
+}
+
+/** Everything render decided for one role. */
+export interface DesiredRole {
+  role: string;
+  /** Absolute role directory. */
+  dir: string;
+  /** Files sorted by path. */
+  files: DesiredFile[];
+  /** Path prefixes whose current manifest entries are kept untouched (invalid skills: last good copy stays). */
+  keepPrefixes: string[];
+  /** Digest of spec + skill digests + catalog + secret presence. */
+  revision: string;
+  /** Provider key variables that are referenced but unset. */
+  missingSecrets: string[];
+  /** Whitelisted skills absent from the registry. */
+  missingSkills: string[];
+  /** Whitelisted skills present but invalid (their last good copy is kept). */
+  invalidSkills: string[];
+  /** Whitelisted MCP services absent from the services catalog. */
+  missingServices: string[];
+}
+
+/** One record of the manifest: a file hero_team wrote. */
+export interface ManifestEntry {
+  path: string;
+  md5: string;
+  size: number;
+  mode: number;
+  /** mtime after our write: with size, the fast path that skips re-hashing. */
+  mtimeMs: number;
+}
+
+/** The per-role manifest, written last. */
+export interface Manifest {
+  version: 1;
+  role: string;
+  revision: string;
+  entries: ManifestEntry[];
+}
+
+/** What is on disk at one path of interest. */
+export interface ObservedFile {
+  path: string;
+  /** 'missing', a regular 'file', or 'other' (a directory or symlink in the way). */
+  kind: 'missing' | 'file' | 'other';
+  md5?: string;
+  size?: number;
+  mode?: number;
+  mtimeMs?: number;
+}

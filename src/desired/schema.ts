@@ -1,0 +1,80 @@
+/** zod schemas of the desired state (DESIGN §4): roles, catalog, the store file. */
+import { z } from 'zod';
+
+/** Role names are also directory names: nothing else is accepted. */
+export const ROLE_NAME_RE = /^[a-z0-9][a-z0-9_-]{0,62}$/;
+/** Registry skill names (directory name or flat-file stem). */
+export const SKILL_NAME_RE = /^[a-z0-9][a-z0-9_-]{0,63}$/;
+/** Environment variable names that may hold a provider key. */
+export const ENV_NAME_RE = /^[A-Z_][A-Z0-9_]*$/;
+
+/** Provider types Kimi CLI accepts (test-only types excluded). */
+export const PROVIDER_TYPES = ['kimi', 'openai_legacy', 'openai_responses', 'anthropic', 'gemini', 'google_genai', 'vertexai'] as const;
+/** Model capabilities Kimi CLI accepts. */
+export const CAPABILITIES = ['image_in', 'video_in', 'thinking', 'always_thinking'] as const;
+
+/** A role as declared by the user. */
+export const RoleSpecSchema = z.strictObject({
+  name: z.string().regex(ROLE_NAME_RE, { error: 'role name must match ^[a-z0-9][a-z0-9_-]{0,62}$' }),
+  description: z.string().max(1024).optional(),
+  model: z.string().min(1),
+  thinking: z.boolean().default(true),
+  yolo: z.boolean().default(false),
+  maxContextSize: z.number().int().positive().optional(),
+  skills: z.array(z.string().regex(SKILL_NAME_RE, { error: 'skill name must match ^[a-z0-9][a-z0-9_-]{0,63}$' })).default([]),
+  mcp: z.array(z.string().min(1)).default([]),
+  driftPolicy: z.enum(['revert', 'report']).default('revert'),
+  generation: z.number().int().min(1).default(1),
+});
+export type RoleSpec = z.output<typeof RoleSpecSchema>;
+export type RoleSpecInput = z.input<typeof RoleSpecSchema>;
+
+/** A provider entry of the catalog; the key is named by env var, never stored. */
+export const ProviderSchema = z.strictObject({
+  type: z.enum(PROVIDER_TYPES),
+  baseUrl: z.string().min(1),
+  apiKeyEnv: z.string().regex(ENV_NAME_RE).optional(),
+  customHeaders: z.record(z.string(), z.string()).optional(),
+});
+export type Provider = z.output<typeof ProviderSchema>;
+
+/** A model alias of the catalog. */
+export const ModelSchema = z.strictObject({
+  provider: z.string().min(1),
+  model: z.string().min(1),
+  maxContextSize: z.number().int().positive(),
+  capabilities: z.array(z.enum(CAPABILITIES)).optional(),
+  displayName: z.string().optional(),
+});
+export type Model = z.output<typeof ModelSchema>;
+
+/** Providers and models; user entries are merged over the built-ins. */
+export const CatalogSchema = z.strictObject({
+  providers: z.record(z.string().min(1), ProviderSchema).default({}),
+  models: z.record(z.string().min(1), ModelSchema).default({}),
+});
+export type Catalog = z.output<typeof CatalogSchema>;
+
+/** The current store format version. */
+export const STORE_VERSION = 1;
+
+/** The whole store.json file. */
+export const StoreDataSchema = z
+  .strictObject({
+    version: z.literal(STORE_VERSION),
+    roles: z.array(RoleSpecSchema).default([]),
+    catalog: CatalogSchema.default({ providers: {}, models: {} }),
+  })
+  .superRefine((data, ctx) => {
+    const seen = new Set<string>();
+    data.roles.forEach((role, i) => {
+      if (seen.has(role.name)) ctx.addIssue({ code: 'custom', path: ['roles', i, 'name'], message: `duplicate role name "${role.name}"` });
+      seen.add(role.name);
+    });
+  });
+export type StoreData = z.output<typeof StoreDataSchema>;
+
+/** A fresh, empty store. */
+export function emptyStoreData(): StoreData {
+  return { version: STORE_VERSION, roles: [], catalog: { providers: {}, models: {} } };
+}

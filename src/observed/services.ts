@@ -1,0 +1,53 @@
+/** The MCP services catalog: HERO_TEAM_HOME/services.json, `{"services": {"<name>": <mcpServers entry>}}`. */
+import { readFile } from 'node:fs/promises';
+import { z } from 'zod';
+import { SourceError } from '../errors.ts';
+
+const StdioServer = z.looseObject({
+  command: z.string().min(1),
+  args: z.array(z.string()).optional(),
+  env: z.record(z.string(), z.string()).optional(),
+  cwd: z.string().optional(),
+});
+const RemoteServer = z.looseObject({
+  url: z.string().min(1),
+  transport: z.enum(['http', 'streamable-http', 'sse']).optional(),
+  headers: z.record(z.string(), z.string()).optional(),
+  auth: z.string().optional(),
+});
+
+/** One entry of Kimi's `mcpServers` map (stdio or remote), as fastmcp accepts it. */
+export const McpServerSchema = z.union([StdioServer, RemoteServer]);
+export type McpServer = z.output<typeof McpServerSchema>;
+
+/** The services.json file. */
+export const ServicesFileSchema = z.strictObject({
+  services: z.record(z.string().min(1), McpServerSchema).default({}),
+});
+
+/** Services in force, with the file's state. */
+export interface ServicesCatalog {
+  services: Record<string, McpServer>;
+  /** False when services.json does not exist (no services). */
+  exists: boolean;
+}
+
+/** Read and validate services.json; a missing file is an empty catalog, an invalid one throws SourceError. */
+export async function readServices(path: string): Promise<ServicesCatalog> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { services: {}, exists: false };
+    throw new SourceError(path, (err as Error).message);
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (err) {
+    throw new SourceError(path, `not valid JSON: ${(err as Error).message}`);
+  }
+  const parsed = ServicesFileSchema.safeParse(raw);
+  if (!parsed.success) throw new SourceError(path, z.prettifyError(parsed.error).replace(/\n/g, '; '));
+  return { services: parsed.data.services, exists: true };
+}
