@@ -1,0 +1,21 @@
+/** CLI access to the store: read for queries, locked update for mutations (the daemon picks changes up by watching the file). */
+import { statePaths, type Config } from '../config.ts';
+import { readStore, updateStore, type StoreMutation } from '../desired/store.ts';
+import type { StoreData } from '../desired/schema.ts';
+
+/** Read the store (throws StoreError naming file and position when invalid). */
+export function loadStoreFor(config: Config): Promise<StoreData> {
+  return readStore(statePaths(config.paths.home).store);
+}
+
+/** Mutate the store under its lock. */
+export function mutateStoreFor(config: Config, mutate: StoreMutation): Promise<StoreData> {
+  const files = statePaths(config.paths.home);
+  return updateStore(files.store, files.storeLock, mutate);
+}
+
+/** The command line that launches Kimi with a role's files (DESIGN §5). */
+export function launchLine(rolesDir: string, role: string): string {
+  const dir = `${rolesDir}/${role}`;
+  return `kimi --config-file ${dir}/config.toml --mcp-config-file ${dir}/mcp.json --skills-dir ${dir}/skills`;
+}

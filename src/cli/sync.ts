@@ -1,0 +1,83 @@
+/** `hero-team sync [ROLE...] [--dry-run]`: converge once and exit (0 when every role converged). */
+import PQueue from 'p-queue';
+import { systemClock } from '../clock.ts';
+import type { Config } from '../config.ts';
+import { InvalidSpecError, errorMessage } from '../errors.ts';
+import { createLogger } from '../log.ts';
+import { listManagedRoleDirs } from '../observed/role-dir.ts';
+import type { Plan } from '../controllers/plan.ts';
+import { reconcileRole, type ReconcileOutcome } from '../controllers/reconcile.ts';
+import { Sources } from '../controllers/sources.ts';
+import { outcomeWarnings } from '../controllers/status-book.ts';
+import { EXIT, out, type CliIo, type Command } from './io.ts';
+import { parseFlags } from './args.ts';
+
+/** Converge the named roles (default: every declared role and every managed directory). */
+export const sync: Command = async (args, io, config) => {
+  const { values, positionals } = parseFlags(args, { 'dry-run': { type: 'boolean' } });
+  const sources = new Sources(config.paths);
+  await sources.loadAll();
+  if (!sources.store) {
+    io.stderr.write(`hero-team: ${sources.storeError}\n`);
+    return EXIT.usage;
+  }
+  if (sources.servicesError) io.stderr.write(`hero-team: warning: ${sources.servicesError} (no MCP services used)\n`);
+  const names = positionals.length ? positionals : await allRoleNames(config, sources);
+  const deps = reconcileDeps(config, io, sources);
+  const queue = new PQueue({ concurrency: config.tuning.concurrency });
+  let failures = 0;
+  await Promise.all(
+    names.map((name) =>
+      queue.add(async () => {
+        try {
+          report(io, await reconcileRole(name, deps, { dryRun: values['dry-run'], sweepTemps: true }), values['dry-run'] ?? false);
+        } catch (err) {
+          failures++;
+          out(io, `${name}: ${err instanceof InvalidSpecError ? 'STALLED' : 'FAILED'}: ${errorMessage(err)}`);
+        }
+      }),
+    ),
+  );
+  return failures ? EXIT.failed : EXIT.ok;
+};
+
+async function allRoleNames(config: Config, sources: Sources): Promise<string[]> {
+  const declared = sources.store!.roles.map((r) => r.name);
+  return [...new Set([...declared, ...(await listManagedRoleDirs(config.paths.rolesDir))])].sort();
+}
+
+function reconcileDeps(config: Config, io: CliIo, sources: Sources) {
+  return {
+    paths: config.paths,
+    env: io.env,
+    clock: systemClock,
+    log: createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel),
+    registry: sources.registry,
+    store: () => sources.store!,
+    services: () => sources.services,
+  };
+}
+
+function report(io: CliIo, o: ReconcileOutcome, dryRun: boolean): void {
+  if (o.kind === 'absent') return out(io, `${o.role}: no such role and no managed directory`);
+  const r = o.result;
+  const summary = dryRun
+    ? `would write ${o.plan!.writes.length}, delete ${o.plan!.deletes.length}, back up ${countBackups(o.plan!)}`
+    : `written ${r!.written}, deleted ${r!.deleted}, backups ${r!.backups}${r!.backupDir ? ` (${r!.backupDir})` : ''}`;
+  out(io, `${o.role}: ${o.kind === 'deleted' ? 'deleted' : 'converged'}; ${summary}; unchanged ${o.plan!.unchanged}`);
+  if (dryRun) for (const line of planLines(o.plan!)) out(io, `  ${line}`);
+  for (const w of outcomeWarnings(o)) out(io, `  warning: ${w}`);
+  for (const m of o.desired?.missingSecrets ?? []) out(io, `  warning: ${m} is not set (the key renders as "")`);
+}
+
+function countBackups(plan: Plan): number {
+  return [...plan.writes, ...plan.deletes].filter((a) => a.backup).length;
+}
+
+/** One line per planned action, for --dry-run. */
+export function planLines(plan: Plan): string[] {
+  return [
+    ...plan.writes.map((w) => `${w.backup ? 'backup+' : ''}${w.reason} ${w.file.path}`),
+    ...plan.deletes.map((d) => `${d.backup ? 'backup+' : ''}delete ${d.path}`),
+  ];
+}

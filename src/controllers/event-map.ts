@@ -1,0 +1,45 @@
+/** Pure mapping of watcher events to what must be re-read and which roles to wake. */
+import { relative, sep } from 'node:path';
+import { ROLE_NAME_RE } from '../desired/schema.ts';
+
+/** What a file event means. */
+export type EventTarget =
+  | { kind: 'skill'; skill: string }
+  | { kind: 'role'; role: string }
+  | { kind: 'store' }
+  | { kind: 'services' }
+  | { kind: 'secrets' }
+  | { kind: 'registry-root' }
+  | { kind: 'none' };
+
+/** Roots the mapper knows. */
+export interface EventRoots {
+  skillsDir: string;
+  rolesDir: string;
+  storeFile: string;
+  servicesFile: string;
+  secretsFile: string;
+}
+
+function firstSegment(root: string, path: string): string | undefined {
+  const rel = relative(root, path);
+  if (!rel || rel.startsWith('..')) return undefined;
+  return rel.split(sep)[0];
+}
+
+/** Map an absolute path from any watcher to its target. */
+export function mapEventPath(roots: EventRoots, path: string): EventTarget {
+  if (path === roots.storeFile) return { kind: 'store' };
+  if (path === roots.servicesFile) return { kind: 'services' };
+  if (path === roots.secretsFile) return { kind: 'secrets' };
+  const skillSeg = firstSegment(roots.skillsDir, path);
+  if (skillSeg !== undefined) {
+    const rel = relative(roots.skillsDir, path);
+    // A flat skill is `<name>.md` directly in the registry; anything deeper belongs to the directory skill.
+    const name = rel === skillSeg && /\.md$/i.test(skillSeg) ? skillSeg.replace(/\.md$/i, '') : skillSeg;
+    return name.startsWith('.') ? { kind: 'none' } : { kind: 'skill', skill: name };
+  }
+  const roleSeg = firstSegment(roots.rolesDir, path);
+  if (roleSeg !== undefined && ROLE_NAME_RE.test(roleSeg)) return { kind: 'role', role: roleSeg };
+  return { kind: 'none' };
+}

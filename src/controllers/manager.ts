@@ -1,0 +1,189 @@
+/** The manager: maps every change to role names, owns one actor per role, bounds concurrent reconciles, resyncs periodically. */
+import { mkdir } from 'node:fs/promises';
+import PQueue from 'p-queue';
+import { createActor, fromPromise, waitFor, type ActorRefFrom } from 'xstate';
+import type { Clock } from '../clock.ts';
+import type { Paths, Tuning } from '../config.ts';
+import { rolesUsingSkill, specKey } from '../desired/skill-index.ts';
+import { InvalidSpecError, errorMessage } from '../errors.ts';
+import type { Logger } from '../log.ts';
+import { refreshSkills } from '../observed/registry.ts';
+import { listManagedRoleDirs } from '../observed/role-dir.ts';
+import type { EventTarget } from './event-map.ts';
+import { reconcileRole, type ReconcileDeps } from './reconcile.ts';
+import { roleMachine } from './role-machine.ts';
+import { Sources } from './sources.ts';
+import { StatusBook } from './status-book.ts';
+import { startSourceWatchers, type SourceWatchers } from './source-watchers.ts';
+
+/** Everything the manager needs, injected. */
+export interface ManagerDeps {
+  paths: Paths;
+  tuning: Tuning;
+  env: NodeJS.ProcessEnv;
+  clock: Clock;
+  log: Logger;
+  /** Start file watchers (the daemon); false for one-shot use in tests. */
+  watch: boolean;
+}
+
+type RoleActor = ActorRefFrom<typeof roleMachine>;
+
+/** Controller of all roles. */
+export class Manager {
+  readonly status: StatusBook;
+  readonly sources: Sources;
+  private readonly queue: PQueue;
+  private readonly actors = new Map<string, RoleActor>();
+  private readonly specKeys = new Map<string, string>();
+  private readonly swept = new Set<string>();
+  private watchers: SourceWatchers | undefined;
+  private resyncTimer: NodeJS.Timeout | undefined;
+  private stopping = false;
+  /** Set once the first full convergence finished. */
+  converged = false;
+  readonly startedAt: number;
+
+  constructor(private readonly deps: ManagerDeps) {
+    this.status = new StatusBook(deps.clock);
+    this.sources = new Sources(deps.paths);
+    this.queue = new PQueue({ concurrency: deps.tuning.concurrency });
+    this.startedAt = deps.clock.now();
+  }
+
+  /** Load inputs, start watchers, and queue every role. */
+  async start(): Promise<void> {
+    await mkdir(this.deps.paths.rolesDir, { recursive: true });
+    await this.sources.loadAll();
+    this.reportSourceErrors();
+    if (this.deps.watch) this.watchers = await startSourceWatchers(this.deps.paths, this.deps.log, (t) => void this.onTarget(t));
+    this.scheduleResync();
+    await this.wakeAll(true);
+  }
+
+  /** Queue a hint for one role (SPEC also un-stalls it). */
+  wake(name: string, spec = false): void {
+    if (this.stopping) return;
+    this.ensureActor(name).send({ type: spec ? 'SPEC' : 'WAKE' });
+  }
+
+  /** Resolve when every role actor is at rest (idle, stalled or in backoff) and nothing runs. */
+  async settled(timeoutMs = 60_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const busy = [...this.actors.values()].some((a) => ['debouncing', 'reconciling'].some((s) => a.getSnapshot().matches(s as 'idle')));
+      if (!busy && this.queue.size === 0 && this.queue.pending === 0) return;
+      if (Date.now() > deadline) throw new Error('manager did not settle in time');
+      await new Promise((r) => setTimeout(r, 10));
+    }
+  }
+
+  /** Stop: no new work, watchers closed, in-flight reconciles finish. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    clearTimeout(this.resyncTimer);
+    await this.watchers?.close();
+    for (const actor of this.actors.values()) actor.send({ type: 'STOP' });
+    await Promise.all([...this.actors.values()].map((a) => waitFor(a, (s) => s.status === 'done', { timeout: 120_000 }).catch(() => {})));
+    await this.queue.onIdle();
+  }
+
+  /** Queue depth and running reconciles. */
+  queueStats(): { depth: number; active: number } {
+    return { depth: this.queue.size, active: this.queue.pending };
+  }
+
+  /** Names of roles with an actor. */
+  roleNames(): string[] {
+    return [...this.actors.keys()].sort();
+  }
+
+  private async onTarget(t: EventTarget): Promise<void> {
+    const roles = this.sources.store?.roles ?? [];
+    if (t.kind === 'role') this.wake(t.role);
+    else if (t.kind === 'skill') {
+      const users = rolesUsingSkill(roles, t.skill);
+      if (users.length) users.forEach((r) => this.wake(r));
+      else await refreshSkills(this.sources.registry.index, [t.skill], this.sources.registry.cache);
+    } else if (t.kind === 'store') {
+      if (await this.sources.loadStore()) await this.wakeAll(false);
+      else this.reportSourceErrors();
+    } else if (t.kind === 'services') {
+      if (await this.sources.loadServices()) roles.filter((r) => r.mcp.length).forEach((r) => this.wake(r.name, true));
+      else this.reportSourceErrors();
+    } else if (t.kind === 'secrets') roles.forEach((r) => this.wake(r.name));
+    else if (t.kind === 'registry-root') {
+      await this.sources.scanRegistry();
+      roles.forEach((r) => this.wake(r.name));
+    }
+  }
+
+  /** Wake every role in the store and every managed directory; SPEC for roles whose spec changed. */
+  private async wakeAll(force: boolean): Promise<void> {
+    const store = this.sources.store;
+    if (!store) return; // no valid desired state yet: touch nothing
+    const catalogKey = JSON.stringify(store.catalog);
+    const names = new Set([...store.roles.map((r) => r.name), ...(await listManagedRoleDirs(this.deps.paths.rolesDir)), ...this.specKeys.keys()]);
+    for (const name of names) {
+      const key = specKey(store.roles.find((r) => r.name === name), catalogKey);
+      const changed = this.specKeys.get(name) !== key;
+      this.specKeys.set(name, key);
+      if (changed || force) this.wake(name, changed);
+    }
+  }
+
+  private ensureActor(name: string): RoleActor {
+    let actor = this.actors.get(name);
+    if (actor) return actor;
+    const machine = roleMachine.provide({ actors: { reconcile: fromPromise<void, { role: string; attempt: number }>(({ input }) => this.runReconcile(input.role)) } });
+    const { debounceMs, backoffBaseMs, backoffMaxMs } = this.deps.tuning;
+    actor = createActor(machine, { input: { role: name, debounceMs, backoffBaseMs, backoffMaxMs } });
+    this.actors.set(name, actor);
+    actor.start();
+    return actor;
+  }
+
+  private runReconcile(name: string): Promise<void> {
+    return this.queue.add(async () => {
+      const spec = this.sources.store?.roles.find((r) => r.name === name);
+      this.status.started(name, !spec);
+      try {
+        const outcome = await reconcileRole(name, this.reconcileDeps(), { sweepTemps: !this.swept.has(name) });
+        this.swept.add(name);
+        this.status.succeeded(outcome);
+        if (outcome.result?.sourceChanged.length) setImmediate(() => this.wake(name));
+        if (!this.converged && this.queue.size === 0 && this.queue.pending <= 1) this.converged = true;
+      } catch (err) {
+        const stalled = err instanceof InvalidSpecError;
+        this.status.failed(name, errorMessage(err), stalled);
+        this.deps.log.error({ role: name, err: errorMessage(err) }, stalled ? 'role stalled: invalid spec' : 'reconcile failed; will retry');
+        throw err;
+      }
+    }) as Promise<void>;
+  }
+
+  private reconcileDeps(): ReconcileDeps {
+    const { paths, env, clock, log } = this.deps;
+    return { paths, env, clock, log, registry: this.sources.registry, store: () => this.sources.store!, services: () => this.sources.services };
+  }
+
+  private reportSourceErrors(): void {
+    if (this.sources.storeError) this.deps.log.error({ error: this.sources.storeError }, 'store.json invalid: the last valid state stays in force');
+    if (this.sources.servicesError) this.deps.log.error({ error: this.sources.servicesError }, 'services.json invalid: the last valid catalog stays in force');
+  }
+
+  private scheduleResync(): void {
+    if (!this.deps.watch) return;
+    const jitter = 0.9 + Math.random() * 0.2;
+    this.resyncTimer = setTimeout(() => void this.resync(), this.deps.tuning.resyncMs * jitter);
+  }
+
+  /** Periodic safety net: re-read every input and wake every role. */
+  private async resync(): Promise<void> {
+    if (this.stopping) return;
+    await Promise.all([this.sources.loadStore(), this.sources.loadServices(), this.sources.scanRegistry()]);
+    this.reportSourceErrors();
+    await this.wakeAll(true);
+    this.scheduleResync();
+  }
+}

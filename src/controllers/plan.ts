@@ -1,0 +1,144 @@
+/** The plan (pure): the difference between desired artifacts and what the manifest and the disk say. */
+import type { DesiredFile, DesiredRole, Manifest, ManifestEntry, ObservedFile } from './artifacts.ts';
+
+/** Why a file is written. */
+export type WriteReason = 'create' | 'update' | 'restore' | 'revert' | 'adopt' | 'mode';
+
+/** Write one desired file; `backup` when the bytes on disk are not ours. */
+export interface WriteAction {
+  file: DesiredFile;
+  reason: WriteReason;
+  backup: null | { reason: 'modified' | 'foreign'; md5: string; expectedMd5?: string };
+}
+
+/** Delete a file we wrote that is no longer desired. */
+export interface DeleteAction {
+  path: string;
+  backup: null | { reason: 'modified'; md5: string; expectedMd5: string };
+}
+
+/** A difference between disk and what we wrote that was found while planning. */
+export interface DriftItem {
+  path: string;
+  /** modified: a file we wrote was changed; foreign: a file we never wrote is in the way; conflict: a directory or link in the way; stray: an extra entry in skills/. */
+  kind: 'modified' | 'foreign' | 'conflict' | 'stray';
+  action: 'reverted' | 'reported';
+}
+
+/** Everything apply must do for one role, and the manifest it then writes. */
+export interface Plan {
+  role: string;
+  dir: string;
+  writes: WriteAction[];
+  deletes: DeleteAction[];
+  drift: DriftItem[];
+  /** Next manifest; null when the role is gone (the manifest is removed). Written entries carry mtimeMs 0 until apply fills it. */
+  manifest: Manifest | null;
+  /** True when the manifest file must be (re)written or removed. */
+  manifestChanged: boolean;
+  unchanged: number;
+}
+
+/** Inputs of planRole. */
+export interface PlanInput {
+  role: string;
+  dir: string;
+  /** null when the role was deleted from the store. */
+  desired: DesiredRole | null;
+  manifest: Manifest | null;
+  observed: ReadonlyMap<string, ObservedFile>;
+  driftPolicy: 'revert' | 'report';
+  strays?: readonly string[];
+}
+
+/** Compute the plan; never touches the disk. */
+export function planRole(input: PlanInput): Plan {
+  const previous = new Map(input.manifest?.entries.map((e) => [e.path, e]) ?? []);
+  const next = new Map<string, ManifestEntry>();
+  const plan: Plan = { role: input.role, dir: input.dir, writes: [], deletes: [], drift: [], manifest: null, manifestChanged: false, unchanged: 0 };
+  const desiredPaths = new Set<string>();
+  for (const file of input.desired?.files ?? []) {
+    desiredPaths.add(file.path);
+    planFile(plan, file, previous.get(file.path), observedAt(input.observed, file.path), input.driftPolicy, next);
+  }
+  const keep = input.desired?.keepPrefixes ?? [];
+  for (const entry of previous.values()) {
+    if (desiredPaths.has(entry.path)) continue;
+    if (keep.some((k) => entry.path.startsWith(k))) next.set(entry.path, entry);
+    else planPrune(plan, entry, observedAt(input.observed, entry.path), input.driftPolicy);
+  }
+  for (const path of input.strays ?? []) plan.drift.push({ path, kind: 'stray', action: 'reported' });
+  if (input.desired) {
+    const entries = [...next.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    plan.manifest = { version: 1, role: input.role, revision: input.desired.revision, entries };
+  }
+  plan.manifestChanged = plan.writes.length > 0 || plan.deletes.length > 0 || !sameManifest(input.manifest, plan.manifest);
+  return plan;
+}
+
+function observedAt(observed: ReadonlyMap<string, ObservedFile>, path: string): ObservedFile {
+  return observed.get(path) ?? { path, kind: 'missing' };
+}
+
+function planFile(plan: Plan, file: DesiredFile, prev: ManifestEntry | undefined, obs: ObservedFile, policy: 'revert' | 'report', next: Map<string, ManifestEntry>): void {
+  const entry = (mtimeMs: number): ManifestEntry => ({ path: file.path, md5: file.md5, size: file.size, mode: file.mode, mtimeMs });
+  if (obs.kind === 'missing') {
+    plan.writes.push({ file, reason: prev ? 'restore' : 'create', backup: null });
+    next.set(file.path, entry(0));
+  } else if (obs.kind === 'other') {
+    plan.drift.push({ path: file.path, kind: 'conflict', action: 'reported' });
+    if (prev) next.set(file.path, prev);
+  } else if (obs.md5 === file.md5) {
+    if (obs.mode === file.mode) {
+      plan.unchanged++;
+      next.set(file.path, entry(obs.mtimeMs!));
+    } else {
+      plan.writes.push({ file, reason: 'mode', backup: null });
+      next.set(file.path, entry(0));
+    }
+  } else if (prev && obs.md5 === prev.md5) {
+    plan.writes.push({ file, reason: 'update', backup: null });
+    next.set(file.path, entry(0));
+  } else {
+    planForeignBytes(plan, file, prev, obs, policy, next, entry);
+  }
+}
+
+/** The file on disk holds bytes we did not write: a hand edit of our file, or a file that was there before us. */
+function planForeignBytes(
+  plan: Plan, file: DesiredFile, prev: ManifestEntry | undefined, obs: ObservedFile,
+  policy: 'revert' | 'report', next: Map<string, ManifestEntry>, entry: (m: number) => ManifestEntry,
+): void {
+  const kind = prev ? 'modified' : 'foreign';
+  if (policy === 'report') {
+    plan.drift.push({ path: file.path, kind, action: 'reported' });
+    if (prev) next.set(file.path, prev);
+    return;
+  }
+  plan.drift.push({ path: file.path, kind, action: 'reverted' });
+  const backup = prev ? { reason: 'modified' as const, md5: obs.md5!, expectedMd5: prev.md5 } : { reason: 'foreign' as const, md5: obs.md5! };
+  plan.writes.push({ file, reason: prev ? 'revert' : 'adopt', backup });
+  next.set(file.path, entry(0));
+}
+
+function planPrune(plan: Plan, entry: ManifestEntry, obs: ObservedFile, policy: 'revert' | 'report'): void {
+  if (obs.kind !== 'file') return; // already gone, or replaced by something that is not ours
+  if (obs.md5 === entry.md5) {
+    plan.deletes.push({ path: entry.path, backup: null });
+  } else if (policy === 'revert') {
+    plan.drift.push({ path: entry.path, kind: 'modified', action: 'reverted' });
+    plan.deletes.push({ path: entry.path, backup: { reason: 'modified', md5: obs.md5!, expectedMd5: entry.md5 } });
+  } else {
+    // Report policy: an edited file we no longer want is left to the user and forgotten.
+    plan.drift.push({ path: entry.path, kind: 'modified', action: 'reported' });
+  }
+}
+
+function sameManifest(a: Manifest | null, b: Manifest | null): boolean {
+  if (!a || !b) return a === b;
+  if (a.revision !== b.revision || a.entries.length !== b.entries.length) return false;
+  return a.entries.every((e, i) => {
+    const f = b.entries[i]!;
+    return e.path === f.path && e.md5 === f.md5 && e.size === f.size && e.mode === f.mode && e.mtimeMs === f.mtimeMs;
+  });
+}

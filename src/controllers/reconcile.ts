@@ -1,0 +1,106 @@
+/** reconcile(role): read desired and observed state, render, plan, apply. Level-triggered: it never asks what woke it. */
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import type { Clock } from '../clock.ts';
+import { statePaths, type Paths } from '../config.ts';
+import { effectiveCatalog } from '../desired/catalog-defaults.ts';
+import type { StoreData } from '../desired/schema.ts';
+import type { Logger } from '../log.ts';
+import type { DigestCache } from '../observed/digest.ts';
+import { readManifest } from '../observed/manifest.ts';
+import { refreshSkills } from '../observed/registry.ts';
+import type { RegistryIndex } from '../observed/registry-types.ts';
+import { findTempFiles, listStraySkillEntries, observeRoleFiles } from '../observed/role-dir.ts';
+import { readSecrets } from '../observed/secrets.ts';
+import type { McpServer } from '../observed/services.ts';
+import { applyPlan, sweepTempFiles, type ApplyResult } from './apply.ts';
+import type { DesiredRole } from './artifacts.ts';
+import { planRole, type Plan } from './plan.ts';
+import { renderRole } from './render/role.ts';
+
+/** Side effects and shared observed state a reconcile reads. */
+export interface ReconcileDeps {
+  paths: Paths;
+  env: NodeJS.ProcessEnv;
+  clock: Clock;
+  log: Logger;
+  registry: { index: RegistryIndex; cache: DigestCache };
+  /** The desired state in force (last valid store). */
+  store: () => StoreData;
+  /** The MCP services in force (last valid services.json). */
+  services: () => Readonly<Record<string, McpServer>>;
+}
+
+/** Options of one reconcile. */
+export interface ReconcileOptions {
+  dryRun?: boolean;
+  /** Remove leftover temp files of an interrupted write first (once per process and role). */
+  sweepTemps?: boolean;
+}
+
+/** What one reconcile saw and did. */
+export interface ReconcileOutcome {
+  role: string;
+  reconcileId: string;
+  /** converged: the role exists and its directory matches; deleted: its files were pruned; absent: nothing to do. */
+  kind: 'converged' | 'deleted' | 'absent';
+  generation?: number;
+  desired?: DesiredRole;
+  plan?: Plan;
+  result?: ApplyResult;
+  /** Skills of the role with their registry digest; stale when the copy is not current. */
+  skills: { name: string; md5?: string; stale: boolean }[];
+  durationMs: number;
+}
+
+/** Converge one role directory to the desired state; throws InvalidSpecError for an unrenderable spec. */
+export async function reconcileRole(name: string, deps: ReconcileDeps, opts: ReconcileOptions = {}): Promise<ReconcileOutcome> {
+  const started = performance.now();
+  const reconcileId = randomBytes(4).toString('hex');
+  const log = deps.log.child({ role: name, reconcileId });
+  const dir = join(deps.paths.rolesDir, name);
+  const store = deps.store();
+  const spec = store.roles.find((r) => r.name === name);
+  // 1. Read observed state: manifest and leftovers of an interrupted run.
+  const manifestRead = await readManifest(dir);
+  if (manifestRead.state === 'corrupt') log.warn({ error: manifestRead.error }, 'manifest unreadable: treating every file as not ours');
+  const manifest = manifestRead.state === 'ok' ? manifestRead.manifest : null;
+  if (opts.sweepTemps && !opts.dryRun) {
+    const swept = await sweepTempFiles(dir, await findTempFiles(dir));
+    if (swept) log.info({ swept }, 'removed temp files of an interrupted write');
+  }
+  if (!spec && !manifest) return { role: name, reconcileId, kind: 'absent', skills: [], durationMs: performance.now() - started };
+  // 2. Render the desired state (pure) from fresh inputs.
+  let desired: DesiredRole | null = null;
+  if (spec) {
+    await refreshSkills(deps.registry.index, spec.skills, deps.registry.cache);
+    const catalog = effectiveCatalog(store.catalog);
+    const keyVars = Object.values(catalog.providers).flatMap((p) => (p.apiKeyEnv ? [p.apiKeyEnv] : []));
+    const secrets = await readSecrets(statePaths(deps.paths.home).secrets, deps.env, keyVars);
+    desired = renderRole({ role: spec, catalog, rolesDir: deps.paths.rolesDir, index: deps.registry.index, services: deps.services(), secrets });
+  }
+  // 3. Observe exactly the files that matter, then plan (pure).
+  const paths = new Set([...(desired?.files.map((f) => f.path) ?? []), ...(manifest?.entries.map((e) => e.path) ?? [])]);
+  const observed = await observeRoleFiles(dir, paths, manifest);
+  const ownedTop = new Set([...paths].filter((p) => p.startsWith('skills/')).map((p) => p.split('/')[1]!));
+  const strays = desired ? await listStraySkillEntries(dir, ownedTop) : [];
+  const plan = planRole({ role: name, dir, desired, manifest, observed, driftPolicy: spec?.driftPolicy ?? 'revert', strays });
+  const skills = skillStates(spec?.skills ?? [], deps.registry.index, desired);
+  const base = { role: name, reconcileId, generation: spec?.generation, desired: desired ?? undefined, plan, skills };
+  if (opts.dryRun) return { ...base, kind: spec ? 'converged' : 'deleted', durationMs: performance.now() - started };
+  // 4. Apply: the only writes.
+  const result = await applyPlan(plan, { backupsDir: statePaths(deps.paths.home).backups, clock: deps.clock });
+  const durationMs = performance.now() - started;
+  if (result.written || result.deleted || result.backups) {
+    log.info({ written: result.written, deleted: result.deleted, backups: result.backups, drift: plan.drift.length, durationMs }, 'reconciled');
+  } else log.debug({ durationMs }, 'no change');
+  return { ...base, kind: spec ? 'converged' : 'deleted', result, durationMs };
+}
+
+function skillStates(names: readonly string[], index: RegistryIndex, desired: DesiredRole | null): ReconcileOutcome['skills'] {
+  return [...new Set(names)].sort().map((name) => {
+    const skill = index.skills.get(name);
+    const stale = !skill || !!desired?.invalidSkills.includes(name);
+    return { name, md5: skill?.digest, stale };
+  });
+}

@@ -1,0 +1,65 @@
+/** Pure renderer of a role's mcp.json (DESIGN §5, kimi-cli-format §3). */
+import type { RoleSpec } from '../../desired/schema.ts';
+import type { McpServer } from '../../observed/services.ts';
+
+/** The rendered file and the whitelisted services the catalog does not list. */
+export interface RenderedMcp {
+  text: string;
+  /** Sorted, deduplicated whitelisted names absent from the services catalog. */
+  missingServices: string[];
+}
+
+const WILDCARD = '*';
+const REDACTED = '<redacted>';
+
+/** Render `{"mcpServers": {...}}` for the role's whitelisted services (`["*"]` = every service), keys sorted. */
+export function renderMcpJson(role: RoleSpec, services: Readonly<Record<string, McpServer>>): RenderedMcp {
+  const has = (name: string) => Object.hasOwn(services, name);
+  const named = role.mcp.filter((name) => name !== WILDCARD);
+  const wanted = role.mcp.includes(WILDCARD) ? Object.keys(services) : named;
+  const servers = Object.fromEntries(wanted.filter(has).map((name) => [name, services[name]]));
+  const missing = new Set(named.filter((name) => !has(name)));
+  return { text: formatJson({ mcpServers: servers }), missingServices: [...missing].sort() };
+}
+
+/** Display copy of an mcp.json text: every env and headers value, and any auth but "oauth", becomes "<redacted>". */
+export function redactMcpServers(text: string): string {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch {
+    return `${JSON.stringify({ error: 'not valid JSON; content hidden' }, null, 2)}\n`;
+  }
+  const servers = isRecord(doc) ? doc.mcpServers : undefined;
+  if (isRecord(servers)) {
+    for (const server of Object.values(servers)) if (isRecord(server)) redactServer(server);
+  }
+  return `${JSON.stringify(doc, null, 2)}\n`;
+}
+
+/** Replace the secret-bearing values of one server entry in place. */
+function redactServer(server: Record<string, unknown>): void {
+  for (const field of ['env', 'headers']) {
+    const values = server[field];
+    if (isRecord(values)) for (const key of Object.keys(values)) values[key] = REDACTED;
+    else if (values !== undefined) server[field] = REDACTED;
+  }
+  if (server.auth !== undefined && server.auth !== 'oauth') server.auth = REDACTED;
+}
+
+/** Pretty JSON with object keys sorted recursively (arrays keep their order) and one trailing newline. */
+function formatJson(value: unknown): string {
+  return `${JSON.stringify(sortKeys(value), null, 2)}\n`;
+}
+
+/** A deep copy with every object's keys in sorted order. */
+function sortKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortKeys);
+  if (!isRecord(value)) return value;
+  return Object.fromEntries(Object.keys(value).sort().map((key) => [key, sortKeys(value[key])]));
+}
+
+/** True for a plain JSON object (not an array, not null). */
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

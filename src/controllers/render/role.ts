@@ -1,0 +1,59 @@
+/** Render everything a role directory should hold (pure: spec, catalog, registry, services, secrets in). */
+import { join } from 'node:path';
+import type { Catalog, RoleSpec } from '../../desired/schema.ts';
+import { md5Bytes } from '../../observed/digest.ts';
+import type { RegistryIndex } from '../../observed/registry-types.ts';
+import type { McpServer } from '../../observed/services.ts';
+import type { DesiredFile, DesiredRole } from '../artifacts.ts';
+import { renderConfigToml } from './config-toml.ts';
+import { renderMcpJson } from './mcp-json.ts';
+import { renderSkillFiles } from './skills.ts';
+
+/** Inputs of a role render. */
+export interface RenderRoleInput {
+  role: RoleSpec;
+  /** The effective catalog (built-ins merged). */
+  catalog: Catalog;
+  rolesDir: string;
+  index: RegistryIndex;
+  services: Readonly<Record<string, McpServer>>;
+  secrets: Readonly<Record<string, string>>;
+}
+
+/** Mode of generated files that may hold keys. */
+export const SECRET_FILE_MODE = 0o600;
+
+function bytesFile(path: string, text: string): DesiredFile {
+  const bytes = Buffer.from(text, 'utf8');
+  return { path, md5: md5Bytes(bytes), size: bytes.length, mode: SECRET_FILE_MODE, source: { kind: 'bytes', bytes }, secret: true };
+}
+
+/** The desired state of one role directory; throws InvalidSpecError for a spec that cannot render. */
+export function renderRole(input: RenderRoleInput): DesiredRole {
+  const dir = join(input.rolesDir, input.role.name);
+  const config = renderConfigToml({ role: input.role, catalog: input.catalog, roleDir: dir, secrets: input.secrets });
+  const mcp = renderMcpJson(input.role, input.services);
+  const skills = renderSkillFiles({ skills: input.role.skills, index: input.index });
+  const files = [bytesFile('config.toml', config.text), bytesFile('mcp.json', mcp.text), ...skills.files].sort((a, b) =>
+    a.path < b.path ? -1 : a.path > b.path ? 1 : 0,
+  );
+  // The revision covers every output byte (spec, catalog, skills, secrets) plus what is kept or missing.
+  const revision = md5Bytes(
+    JSON.stringify({
+      files: files.map((f) => [f.path, f.md5, f.mode]),
+      keep: skills.keepPrefixes,
+      missing: [config.missingSecrets, skills.missingSkills, mcp.missingServices],
+    }),
+  );
+  return {
+    role: input.role.name,
+    dir,
+    files,
+    keepPrefixes: skills.keepPrefixes,
+    revision,
+    missingSecrets: config.missingSecrets,
+    missingSkills: skills.missingSkills,
+    invalidSkills: skills.invalidSkills,
+    missingServices: mcp.missingServices,
+  };
+}

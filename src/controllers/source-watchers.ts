@@ -1,0 +1,64 @@
+/** Wires chokidar watchers on every input and output root to event targets; a missing registry is polled until it appears. */
+import { stat } from 'node:fs/promises';
+import { statePaths, type Paths } from '../config.ts';
+import type { Logger } from '../log.ts';
+import { MANIFEST_FILE } from '../observed/manifest.ts';
+import { watchTree, type TreeWatcher } from '../observed/watchers.ts';
+import { mapEventPath, type EventRoots, type EventTarget } from './event-map.ts';
+
+/** Running watchers of the daemon. */
+export interface SourceWatchers {
+  /** Which roots are watched now. */
+  state(): { registry: boolean; roles: boolean; home: boolean };
+  close(): Promise<void>;
+}
+
+/** Poll interval while the registry directory does not exist. */
+const REGISTRY_POLL_MS = 2000;
+
+/** Start watching the registry, the roles dir and the state files. */
+export async function startSourceWatchers(paths: Paths, log: Logger, onTarget: (t: EventTarget) => void): Promise<SourceWatchers> {
+  const files = statePaths(paths.home);
+  const roots: EventRoots = { skillsDir: paths.skillsDir, rolesDir: paths.rolesDir, storeFile: files.store, servicesFile: files.services, secretsFile: files.secrets };
+  const emit = (path: string) => {
+    const target = mapEventPath(roots, path);
+    if (target.kind !== 'none') onTarget(target);
+  };
+  const onError = (err: unknown) => log.warn({ err: (err as Error)?.message ?? String(err) }, 'watcher error');
+  const watched: TreeWatcher[] = [];
+  const state = { registry: false, roles: false, home: false };
+  const stateFiles = new Set([files.store, files.services, files.secrets]);
+  watched.push(await watchTree(paths.home, { depth: 0, ignore: (p) => p !== paths.home && !stateFiles.has(p) }, emit, onError));
+  state.home = true;
+  watched.push(await watchTree(paths.rolesDir, { ignore: (p) => p.endsWith('/' + MANIFEST_FILE) }, emit, onError));
+  state.roles = true;
+  let poll: NodeJS.Timeout | undefined;
+  let closed = false;
+  const startRegistry = async () => {
+    if (closed || !(await exists(paths.skillsDir))) return false;
+    watched.push(await watchTree(paths.skillsDir, {}, emit, onError));
+    state.registry = true;
+    return true;
+  };
+  if (!(await startRegistry())) {
+    log.warn({ path: paths.skillsDir }, 'skills registry missing; waiting for it to appear');
+    poll = setInterval(async () => {
+      if (state.registry || !(await startRegistry())) return;
+      clearInterval(poll);
+      log.info({ path: paths.skillsDir }, 'skills registry appeared');
+      onTarget({ kind: 'registry-root' });
+    }, REGISTRY_POLL_MS);
+  }
+  return {
+    state: () => ({ ...state }),
+    close: async () => {
+      closed = true;
+      clearInterval(poll);
+      await Promise.all(watched.map((w) => w.close()));
+    },
+  };
+}
+
+async function exists(path: string): Promise<boolean> {
+  return stat(path).then((s) => s.isDirectory(), () => false);
+}

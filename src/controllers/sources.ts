@@ -1,0 +1,57 @@
+/** The inputs in force: last valid store, last valid services catalog, registry index. Invalid edits are reported, never applied. */
+import { statePaths, type Paths } from '../config.ts';
+import { readStore } from '../desired/store.ts';
+import type { StoreData } from '../desired/schema.ts';
+import { errorMessage } from '../errors.ts';
+import { DigestCache } from '../observed/digest.ts';
+import { scanRegistry } from '../observed/registry.ts';
+import type { RegistryIndex } from '../observed/registry-types.ts';
+import { readServices, type McpServer } from '../observed/services.ts';
+
+/** Mutable holder of the observed and desired inputs shared by every reconcile. */
+export class Sources {
+  /** Last valid store; null until one was read. */
+  store: StoreData | null = null;
+  storeError: string | undefined;
+  services: Record<string, McpServer> = {};
+  servicesError: string | undefined;
+  readonly registry: { index: RegistryIndex; cache: DigestCache };
+
+  constructor(private readonly paths: Paths) {
+    this.registry = { index: { root: paths.skillsDir, exists: false, skills: new Map(), invalid: new Map() }, cache: new DigestCache() };
+  }
+
+  /** Re-read store.json; returns true when a valid store is now in force, keeping the last valid one otherwise. */
+  async loadStore(): Promise<boolean> {
+    try {
+      this.store = await readStore(statePaths(this.paths.home).store);
+      this.storeError = undefined;
+      return true;
+    } catch (err) {
+      this.storeError = errorMessage(err);
+      return false;
+    }
+  }
+
+  /** Re-read services.json, keeping the last valid catalog when it is invalid. */
+  async loadServices(): Promise<boolean> {
+    try {
+      this.services = (await readServices(statePaths(this.paths.home).services)).services;
+      this.servicesError = undefined;
+      return true;
+    } catch (err) {
+      this.servicesError = errorMessage(err);
+      return false;
+    }
+  }
+
+  /** Full registry scan (unchanged files are not re-read thanks to the digest cache). */
+  async scanRegistry(): Promise<void> {
+    this.registry.index = await scanRegistry(this.paths.skillsDir, this.registry.cache);
+  }
+
+  /** Load everything once. */
+  async loadAll(): Promise<void> {
+    await Promise.all([this.loadStore(), this.loadServices(), this.scanRegistry()]);
+  }
+}

@@ -1,0 +1,130 @@
+/** The status book: per-role phase, conditions and counters, updated from reconcile outcomes (DESIGN §6). */
+import type { Clock } from '../clock.ts';
+import { setCondition, type Condition } from './conditions.ts';
+import type { ReconcileOutcome } from './reconcile.ts';
+
+/** Lifecycle phase of a role. */
+export type Phase = 'Pending' | 'Reconciling' | 'Ready' | 'Degraded' | 'Stalled' | 'Deleting';
+
+/** Status of one role. */
+export interface RoleStatus {
+  name: string;
+  phase: Phase;
+  conditions: Condition[];
+  observedGeneration?: number;
+  lastAppliedRevision?: string;
+  lastReconcileAt?: string;
+  lastDurationMs?: number;
+  lastError?: string;
+  skills: { name: string; md5?: string; stale: boolean }[];
+  /** Problems found by the last reconcile (missing skills, reported drift...). */
+  warnings: string[];
+  counts: { reconciles: number; filesWritten: number; filesDeleted: number; driftReverted: number; backups: number; errors: number };
+}
+
+function emptyStatus(name: string): RoleStatus {
+  return { name, phase: 'Pending', conditions: [], skills: [], warnings: [], counts: { reconciles: 0, filesWritten: 0, filesDeleted: 0, driftReverted: 0, backups: 0, errors: 0 } };
+}
+
+/** Warnings of an outcome, one line each (pure). */
+export function outcomeWarnings(o: ReconcileOutcome): string[] {
+  const w: string[] = [];
+  const d = o.desired;
+  if (d?.missingSkills.length) w.push(`skills not in the registry: ${d.missingSkills.join(', ')}`);
+  if (d?.invalidSkills.length) w.push(`invalid registry skills (last good copy kept): ${d.invalidSkills.join(', ')}`);
+  if (d?.missingServices.length) w.push(`MCP services not in services.json: ${d.missingServices.join(', ')}`);
+  for (const item of o.plan?.drift ?? []) if (item.action === 'reported') w.push(`${item.kind}: ${item.path}`);
+  return w;
+}
+
+/** Keeps every role's status; the manager feeds it, the API and CLI read it. */
+export class StatusBook {
+  private readonly roles = new Map<string, RoleStatus>();
+
+  constructor(private readonly clock: Clock) {}
+
+  /** Status of one role, if known. */
+  get(name: string): RoleStatus | undefined {
+    return this.roles.get(name);
+  }
+
+  /** All roles, sorted by name. */
+  list(): RoleStatus[] {
+    return [...this.roles.values()].sort((a, b) => (a.name < b.name ? -1 : 1));
+  }
+
+  /** A reconcile started. */
+  started(name: string, deleting: boolean): void {
+    const s = this.entry(name);
+    s.phase = deleting ? 'Deleting' : 'Reconciling';
+    s.conditions = setCondition(s.conditions, { type: 'Reconciling', status: 'True', reason: 'Progressing', message: 'reconcile running' }, this.now());
+  }
+
+  /** A reconcile finished. */
+  succeeded(o: ReconcileOutcome): void {
+    if (o.kind !== 'converged') {
+      this.roles.delete(o.role);
+      return;
+    }
+    const s = this.entry(o.role);
+    const now = this.now();
+    const warnings = outcomeWarnings(o);
+    const missing = o.desired?.missingSecrets ?? [];
+    s.warnings = warnings;
+    s.phase = warnings.length || missing.length ? 'Degraded' : 'Ready';
+    s.observedGeneration = o.generation;
+    s.lastAppliedRevision = o.desired?.revision;
+    s.lastReconcileAt = now;
+    s.lastDurationMs = Math.round(o.durationMs * 10) / 10;
+    s.lastError = undefined;
+    s.skills = o.skills;
+    const reverted = o.plan?.drift.filter((d) => d.action === 'reverted').length ?? 0;
+    const reported = o.plan?.drift.filter((d) => d.action === 'reported') ?? [];
+    s.counts.reconciles++;
+    s.counts.filesWritten += o.result?.written ?? 0;
+    s.counts.filesDeleted += o.result?.deleted ?? 0;
+    s.counts.backups += o.result?.backups ?? 0;
+    s.counts.driftReverted += reverted;
+    let c = setCondition(s.conditions, { type: 'Reconciling', status: 'False', reason: 'Succeeded', message: 'last reconcile succeeded' }, now);
+    c = setCondition(c, { type: 'Stalled', status: 'False', reason: 'SpecValid', message: '' }, now);
+    c = setCondition(c, s.phase === 'Ready'
+      ? { type: 'Ready', status: 'True', reason: 'Converged', message: 'role directory matches the desired state' }
+      : { type: 'Ready', status: 'False', reason: 'Degraded', message: [...warnings, ...missing.map((m) => `unset key variable ${m}`)].join('; ') }, now);
+    c = setCondition(c, reported.length
+      ? { type: 'Drifted', status: 'True', reason: 'HandEdited', message: reported.map((d) => d.path).join(', ') }
+      : { type: 'Drifted', status: 'False', reason: reverted ? 'Reverted' : 'InSync', message: reverted ? `${reverted} file(s) reverted` : '' }, now);
+    c = setCondition(c, missing.length
+      ? { type: 'SecretsMissing', status: 'True', reason: 'Unset', message: `unset: ${missing.join(', ')}` }
+      : { type: 'SecretsMissing', status: 'False', reason: 'AllSet', message: '' }, now);
+    s.conditions = c;
+  }
+
+  /** A reconcile failed; `stalled` when the spec itself is invalid (no retry until it changes). */
+  failed(name: string, error: string, stalled: boolean): void {
+    const s = this.entry(name);
+    const now = this.now();
+    s.phase = stalled ? 'Stalled' : 'Degraded';
+    s.lastError = error;
+    s.lastReconcileAt = now;
+    s.counts.errors++;
+    let c = setCondition(s.conditions, { type: 'Reconciling', status: 'False', reason: stalled ? 'Stalled' : 'RetryScheduled', message: error }, now);
+    c = setCondition(c, { type: 'Ready', status: 'False', reason: stalled ? 'InvalidSpec' : 'ReconcileError', message: error }, now);
+    c = setCondition(c, { type: 'Stalled', status: stalled ? 'True' : 'False', reason: stalled ? 'InvalidSpec' : 'Retrying', message: stalled ? error : '' }, now);
+    s.conditions = c;
+  }
+
+  /** Forget a role (deleted and pruned). */
+  remove(name: string): void {
+    this.roles.delete(name);
+  }
+
+  private entry(name: string): RoleStatus {
+    let s = this.roles.get(name);
+    if (!s) this.roles.set(name, (s = emptyStatus(name)));
+    return s;
+  }
+
+  private now(): string {
+    return new Date(this.clock.now()).toISOString();
+  }
+}

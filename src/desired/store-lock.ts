@@ -1,0 +1,155 @@
+/** An exclusive, cross-process file lock for store.json (lock file created with O_EXCL). */
+import { randomUUID } from 'node:crypto';
+import { open, readFile, stat, unlink } from 'node:fs/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { StoreLockedError } from '../errors.ts';
+
+/** Tunables of withFileLock. */
+export interface FileLockOptions {
+  /** Give up (StoreLockedError) after this long; default 5000 ms. */
+  timeoutMs?: number;
+  /** A lock older than this is stale even if its pid is alive (pid reuse, hung holder); default 30000 ms. */
+  staleMs?: number;
+}
+
+/** What a lock file says about its holder; fields are missing when the file is empty or unreadable. */
+export interface LockInfo {
+  pid?: number;
+  acquiredAt?: number;
+  token?: string;
+  /** The lock file's mtime, used as its age when acquiredAt is missing. */
+  mtimeMs: number;
+}
+
+const RETRY_MS = 25;
+/** The takeover guard is held for a few syscalls only; older than this, its holder died. */
+const GUARD_STALE_MS = 2000;
+
+/** Run fn while holding the lock at lockPath; waits for other holders and takes over stale locks. */
+export async function withFileLock<T>(lockPath: string, fn: () => Promise<T>, opts: FileLockOptions = {}): Promise<T> {
+  const token = await acquireLock(lockPath, opts.timeoutMs ?? 5000, opts.staleMs ?? 30_000);
+  try {
+    return await fn();
+  } finally {
+    await releaseLock(lockPath, token);
+  }
+}
+
+/** Create the lock file or wait for it; returns our token. */
+async function acquireLock(lockPath: string, timeoutMs: number, staleMs: number): Promise<string> {
+  const token = `${process.pid}-${randomUUID()}`;
+  const content = JSON.stringify({ pid: process.pid, acquiredAt: Date.now(), token }) + '\n';
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (await tryCreateExclusive(lockPath, content)) return token;
+    // A stale lock is removed under the takeover guard, then we race for it again at once.
+    if (await removeIfStale(lockPath, staleMs)) continue;
+    if (Date.now() >= deadline) {
+      const holder = await readLockInfo(lockPath);
+      throw new StoreLockedError(lockPath, holder?.pid);
+    }
+    await sleep(RETRY_MS + Math.floor(Math.random() * 10));
+  }
+}
+
+/** Create path with content only if it does not exist; false when it already does. */
+async function tryCreateExclusive(path: string, content: string): Promise<boolean> {
+  let fh;
+  try {
+    fh = await open(path, 'wx', 0o600);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw err;
+  }
+  try {
+    await fh.writeFile(content, 'utf8');
+  } finally {
+    await fh.close();
+  }
+  return true;
+}
+
+/**
+ * Remove the lock if its holder is dead or it is too old; true when the lock is gone.
+ * Checking and unlinking happen under a second O_EXCL guard file, so two waiters cannot both
+ * judge the same stale lock and then one of them delete the fresh lock the other just created.
+ */
+async function removeIfStale(lockPath: string, staleMs: number): Promise<boolean> {
+  const guard = `${lockPath}.takeover`;
+  if (!(await tryCreateExclusive(guard, `${process.pid}\n`))) {
+    await removeStaleGuard(guard);
+    return false;
+  }
+  try {
+    const info = await readLockInfo(lockPath);
+    if (!info) return true;
+    if (!isStale(info, staleMs)) return false;
+    await unlinkIfExists(lockPath);
+    return true;
+  } finally {
+    await unlinkIfExists(guard);
+  }
+}
+
+/** A guard left behind by a process that died between creating and removing it. */
+async function removeStaleGuard(guard: string): Promise<void> {
+  try {
+    const st = await stat(guard);
+    if (Date.now() - st.mtimeMs > GUARD_STALE_MS) await unlinkIfExists(guard);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+  }
+}
+
+/** Whether a lock's holder is gone (pid not alive) or the lock is older than staleMs. */
+export function isStale(info: LockInfo, staleMs: number, now = Date.now()): boolean {
+  if (info.pid !== undefined && !isProcessAlive(info.pid)) return true;
+  return now - (info.acquiredAt ?? info.mtimeMs) > staleMs;
+}
+
+/** Whether a process with this pid exists (EPERM: it exists but belongs to someone else). */
+export function isProcessAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code !== 'ESRCH';
+  }
+}
+
+/** Read the lock file; undefined when there is none. */
+export async function readLockInfo(lockPath: string): Promise<LockInfo | undefined> {
+  let text: string;
+  let mtimeMs: number;
+  try {
+    [text, { mtimeMs }] = await Promise.all([readFile(lockPath, 'utf8'), stat(lockPath)]);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw err;
+  }
+  const info: LockInfo = { mtimeMs };
+  try {
+    const parsed = JSON.parse(text) as Record<string, unknown>;
+    if (Number.isInteger(parsed.pid) && (parsed.pid as number) > 0) info.pid = parsed.pid as number;
+    if (typeof parsed.acquiredAt === 'number') info.acquiredAt = parsed.acquiredAt;
+    if (typeof parsed.token === 'string') info.token = parsed.token;
+  } catch {
+    // Empty (holder between open and write) or garbage: judged by mtime only.
+  }
+  return info;
+}
+
+/** Remove the lock only if it still carries our token (it may have been taken over as stale). */
+async function releaseLock(lockPath: string, token: string): Promise<void> {
+  const info = await readLockInfo(lockPath).catch(() => undefined);
+  if (info?.token === token) await unlinkIfExists(lockPath);
+}
+
+/** unlink that ignores a file already gone. */
+async function unlinkIfExists(path: string): Promise<void> {
+  try {
+    await unlink(path);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+  }
+}

@@ -1,0 +1,79 @@
+/** Observing a role directory: what is on disk at the paths we care about, strays, leftovers. */
+import { lstat, readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Manifest, ObservedFile } from '../controllers/artifacts.ts';
+import { TEMP_FILE_RE } from '../controllers/atomic-write.ts';
+import { md5File } from './digest.ts';
+import { MANIFEST_FILE } from './manifest.ts';
+
+const STAT_BATCH = 64;
+
+/** Stat (and when needed hash) each path; a manifest entry with equal size and mtime skips the read. */
+export async function observeRoleFiles(roleDir: string, paths: Iterable<string>, manifest: Manifest | null): Promise<Map<string, ObservedFile>> {
+  const known = new Map(manifest?.entries.map((e) => [e.path, e]) ?? []);
+  const list = [...paths];
+  const out = new Map<string, ObservedFile>();
+  for (let i = 0; i < list.length; i += STAT_BATCH) {
+    const batch = list.slice(i, i + STAT_BATCH);
+    const seen = await Promise.all(batch.map((p) => observeOne(roleDir, p, known.get(p))));
+    for (const o of seen) out.set(o.path, o);
+  }
+  return out;
+}
+
+async function observeOne(roleDir: string, path: string, entry: { md5: string; size: number; mtimeMs: number } | undefined): Promise<ObservedFile> {
+  const abs = join(roleDir, path);
+  let st;
+  try {
+    st = await lstat(abs);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return { path, kind: 'missing' };
+    throw err;
+  }
+  if (!st.isFile()) return { path, kind: 'other' };
+  const base = { path, kind: 'file' as const, size: st.size, mode: st.mode & 0o777, mtimeMs: st.mtimeMs };
+  if (entry && entry.size === st.size && entry.mtimeMs === st.mtimeMs) return { ...base, md5: entry.md5 };
+  return { ...base, md5: await md5File(abs) };
+}
+
+/** Top-level entries of `skills/` that are neither desired nor ours: each would look like a skill to Kimi. */
+export async function listStraySkillEntries(roleDir: string, ownedTop: ReadonlySet<string>): Promise<string[]> {
+  let names: string[];
+  try {
+    names = await readdir(join(roleDir, 'skills'));
+  } catch {
+    return [];
+  }
+  return names
+    .filter((n) => !ownedTop.has(n) && !TEMP_FILE_RE.test(n))
+    .map((n) => `skills/${n}`)
+    .sort();
+}
+
+/** Role directories under the roles root that carry a manifest (roles we manage or managed). */
+export async function listManagedRoleDirs(rolesDir: string): Promise<string[]> {
+  let entries;
+  try {
+    entries = await readdir(rolesDir, { withFileTypes: true });
+  } catch {
+    return [];
+  }
+  const dirs = entries.filter((e) => e.isDirectory()).map((e) => e.name);
+  const flags = await Promise.all(dirs.map((d) => lstat(join(rolesDir, d, MANIFEST_FILE)).then(() => true, () => false)));
+  return dirs.filter((_, i) => flags[i]).sort();
+}
+
+/** Leftover temp files of an interrupted write anywhere under a role directory (role-relative paths). */
+export async function findTempFiles(roleDir: string): Promise<string[]> {
+  let entries;
+  try {
+    entries = await readdir(roleDir, { recursive: true, withFileTypes: true });
+  } catch {
+    return [];
+  }
+  return entries
+    .filter((e) => e.isFile() && TEMP_FILE_RE.test(e.name))
+    .map((e) => join(e.parentPath, e.name).slice(roleDir.length + 1))
+    .sort();
+}

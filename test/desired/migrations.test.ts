@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import { StoreError } from '../../src/errors.ts';
+import { MIGRATIONS, migrateStore, type MigrationStep } from '../../src/desired/migrations.ts';
+import { STORE_VERSION, StoreDataSchema } from '../../src/desired/schema.ts';
+
+describe('migrateStore', () => {
+  it('leaves a current-version store alone', () => {
+    const raw = { version: STORE_VERSION, roles: [] };
+    expect(migrateStore(raw)).toEqual({ data: raw, from: STORE_VERSION, migrated: false });
+  });
+
+  it('migrates a version-less file to version 1 without touching its input', () => {
+    const raw = { roles: [{ name: 'dev', model: 'm' }] };
+    const before = structuredClone(raw);
+    const result = migrateStore(raw);
+    expect(result.from).toBe(0);
+    expect(result.migrated).toBe(true);
+    expect(result.data).toEqual({ version: 1, roles: [{ name: 'dev', model: 'm' }] });
+    expect(raw).toEqual(before);
+    expect(StoreDataSchema.safeParse(result.data).success).toBe(true);
+  });
+
+  it('treats an explicit version 0 like a missing one', () => {
+    expect(migrateStore({ version: 0, roles: [] }).data).toEqual({ version: 1, roles: [] });
+  });
+
+  it('refuses a store written by a newer hero_team', () => {
+    const run = () => migrateStore({ version: STORE_VERSION + 1 }, { file: '/x/store.json' });
+    expect(run).toThrow(StoreError);
+    expect(run).toThrow(/written by a newer hero_team/);
+    expect(run).toThrow(/^\/x\/store\.json: /);
+  });
+
+  it('rejects a version that is not a non-negative integer', () => {
+    expect(() => migrateStore({ version: '1' })).toThrow(/version: must be a non-negative integer, got "1"/);
+    expect(() => migrateStore({ version: 1.5 })).toThrow(StoreError);
+    expect(() => migrateStore({ version: -1 })).toThrow(StoreError);
+  });
+
+  it('rejects a top level that is not an object', () => {
+    for (const raw of [null, [], 3, 'x']) expect(() => migrateStore(raw)).toThrow(/expected a JSON object at the top level/);
+  });
+
+  it('chains steps in order up to the target', () => {
+    const steps: Record<number, MigrationStep> = {
+      0: MIGRATIONS[0]!,
+      1: (d) => ({ ...d, version: 2, renamed: d.old, old: undefined }),
+      2: (d) => ({ ...d, version: 3, seen: [...((d.seen as string[]) ?? []), 'v3'] }),
+    };
+    const result = migrateStore({ old: 'x' }, { steps, target: 3 });
+    expect(result).toMatchObject({ from: 0, migrated: true, data: { version: 3, renamed: 'x', seen: ['v3'] } });
+  });
+
+  it('fails clearly when a step is missing', () => {
+    expect(() => migrateStore({ version: 1 }, { steps: {}, target: 2 })).toThrow(/no migration from store version 1 to 2/);
+  });
+
+  it('has a step for every version below the current one', () => {
+    for (let v = 0; v < STORE_VERSION; v++) expect(MIGRATIONS[v]).toBeTypeOf('function');
+  });
+});

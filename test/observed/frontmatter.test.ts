@@ -1,0 +1,83 @@
+import { describe, expect, it } from 'vitest';
+import { parseFrontmatter, validateSkillMd } from '../../src/observed/frontmatter.ts';
+
+const utf8 = (s: string): Uint8Array => new TextEncoder().encode(s);
+
+describe('parseFrontmatter', () => {
+  it('parses a mapping and returns the body after the closing line', () => {
+    const r = parseFrontmatter('---\nname: pdf\ndescription: Read PDFs\n---\n# Body\ntext\n');
+    expect(r).toEqual({ ok: true, data: { name: 'pdf', description: 'Read PDFs' }, body: '# Body\ntext\n' });
+  });
+
+  it('handles CRLF line endings and whitespace around the markers', () => {
+    const r = parseFrontmatter('---  \r\nname: x\r\n  ---\r\nbody');
+    expect(r).toEqual({ ok: true, data: { name: 'x' }, body: 'body' });
+  });
+
+  it('gives data null without frontmatter, for an empty block, or an unclosed block', () => {
+    expect(parseFrontmatter('# Title\n')).toEqual({ ok: true, data: null, body: '# Title\n' });
+    expect(parseFrontmatter('')).toEqual({ ok: true, data: null, body: '' });
+    expect(parseFrontmatter('---\n\n---\nbody')).toEqual({ ok: true, data: null, body: 'body' });
+    expect(parseFrontmatter('---\n# only a comment\n---\n')).toEqual({ ok: true, data: null, body: '' });
+    expect(parseFrontmatter('---\nname: foo\nbody')).toEqual({ ok: true, data: null, body: '---\nname: foo\nbody' });
+  });
+
+  it('does not detect frontmatter after a BOM or a leading blank line (like Kimi)', () => {
+    const bom = '\ufeff---\nname: 123\n---\n';
+    expect(parseFrontmatter(bom)).toEqual({ ok: true, data: null, body: bom });
+    expect(parseFrontmatter('\n---\nname: 123\n---\n')).toMatchObject({ ok: true, data: null });
+  });
+
+  it('reports invalid YAML with the line and column in the file', () => {
+    const r = parseFrontmatter('---\nname: ok\ndescription: "unterminated\n---\n');
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.reason).toMatch(/not valid YAML: .*at line \d+, column \d+$/);
+    const dup = parseFrontmatter('---\n\nname: a\nname: b\n---\n');
+    expect(dup).toEqual({ ok: false, reason: expect.stringMatching(/unique at line 4, column 1$/) });
+  });
+
+  it('rejects a document that is not a mapping', () => {
+    expect(parseFrontmatter('---\n- a\n- b\n---\n')).toEqual({ ok: false, reason: 'frontmatter is not a YAML mapping' });
+    expect(parseFrontmatter('---\njust text\n---\n')).toEqual({ ok: false, reason: 'frontmatter is not a YAML mapping' });
+  });
+
+  it('rejects unknown tags, as PyYAML safe_load does', () => {
+    expect(parseFrontmatter('---\nname: !custom x\n---\n').ok).toBe(false);
+  });
+
+  it('types scalars like PyYAML: yes/on are booleans, dates are dates, y stays a string', () => {
+    const r = parseFrontmatter('---\na: yes\nb: off\nc: 2026-01-02\nd: y\ne: 1.10\n---\n');
+    expect(r.ok && r.data).toEqual({ a: true, b: false, c: new Date('2026-01-02T00:00:00Z'), d: 'y', e: 1.1 });
+  });
+});
+
+describe('validateSkillMd', () => {
+  it('accepts a plain SKILL.md and returns the frontmatter description', () => {
+    expect(validateSkillMd(utf8('---\nname: pdf\ndescription: Read PDFs\n---\nbody'))).toEqual({ ok: true, description: 'Read PDFs' });
+    expect(validateSkillMd(utf8('# no frontmatter'))).toEqual({ ok: true });
+  });
+
+  it('rejects a non-string name or description, treating falsy values as absent', () => {
+    expect(validateSkillMd(utf8('---\nname: 123\n---\n'))).toEqual({ ok: false, reason: 'SKILL.md frontmatter name is not a string' });
+    expect(validateSkillMd(utf8('---\nname: true\n---\n')).ok).toBe(false);
+    expect(validateSkillMd(utf8('---\nname: yes\n---\n')).ok).toBe(false);
+    expect(validateSkillMd(utf8('---\ndescription: [a]\n---\n'))).toEqual({ ok: false, reason: 'SKILL.md frontmatter description is not a string' });
+    for (const v of ['null', '""', 'false', '0', '[]', '{}']) expect(validateSkillMd(utf8(`---\nname: ${v}\ndescription: ${v}\n---\n`))).toEqual({ ok: true });
+  });
+
+  it('rejects an unknown skill type', () => {
+    expect(validateSkillMd(utf8('---\ntype: flow\n---\n')).ok).toBe(true);
+    expect(validateSkillMd(utf8('---\ntype: magic\n---\n')).ok).toBe(false);
+  });
+
+  it('rejects bytes that are not UTF-8 and keeps a BOM from enabling detection', () => {
+    expect(validateSkillMd(Uint8Array.from([0x2d, 0x2d, 0x2d, 0x0a, 0xff, 0xfe, 0x0a]))).toEqual({ ok: false, reason: 'SKILL.md is not valid UTF-8' });
+    expect(validateSkillMd(utf8('\ufeff---\nname: 123\n---\n'))).toEqual({ ok: true });
+  });
+
+  it('reports YAML errors with the SKILL.md prefix', () => {
+    const r = validateSkillMd(utf8('---\na: [1,\nb: {\n---\n'));
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.reason).toMatch(/^SKILL\.md frontmatter is not valid YAML: .* at line 3, column 1$/);
+  });
+});
