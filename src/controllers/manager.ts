@@ -106,8 +106,10 @@ export class Manager {
       if (users.length) users.forEach((r) => this.wake(r));
       else await refreshSkills(this.sources.registry.index, [t.skill], this.sources.registry.cache);
     } else if (t.kind === 'store') {
-      if (await this.sources.loadStore()) await this.wakeAll(false);
-      else this.reportSourceErrors();
+      if (await this.sources.loadStore()) {
+        this.deps.log.info({ roles: this.sources.store!.roles.length }, 'store reloaded');
+        await this.wakeAll(false);
+      } else this.reportSourceErrors();
     } else if (t.kind === 'services') {
       if (await this.sources.loadServices()) roles.filter((r) => r.mcp.length).forEach((r) => this.wake(r.name, true));
       else this.reportSourceErrors();

@@ -86,6 +86,10 @@ export async function reconcileRole(name: string, deps: ReconcileDeps, opts: Rec
   const strays = desired ? await listStraySkillEntries(dir, ownedTop) : [];
   const plan = planRole({ role: name, dir, desired, manifest, observed, driftPolicy: spec?.driftPolicy ?? 'revert', strays });
   const skills = skillStates(spec?.skills ?? [], deps.registry.index, desired);
+  for (const name of desired?.invalidSkills ?? []) {
+    log.warn({ skill: name, reason: deps.registry.index.invalid.get(name)?.reason }, 'invalid registry skill: last good copy kept');
+  }
+  for (const name of desired?.missingSkills ?? []) log.warn({ skill: name }, 'whitelisted skill not in the registry');
   const base = { role: name, reconcileId, generation: spec?.generation, desired: desired ?? undefined, plan, skills };
   if (opts.dryRun) return { ...base, kind: spec ? 'converged' : 'deleted', durationMs: performance.now() - started };
   // 4. Apply: the only writes.

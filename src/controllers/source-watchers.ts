@@ -1,9 +1,10 @@
 /** Wires chokidar watchers on every input and output root to event targets; a missing registry is polled until it appears. */
-import { stat } from 'node:fs/promises';
+import { mkdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import { statePaths, type Paths } from '../config.ts';
 import type { Logger } from '../log.ts';
 import { MANIFEST_FILE } from '../observed/manifest.ts';
-import { watchTree, type TreeWatcher } from '../observed/watchers.ts';
+import { watchDirEntries, watchTree, type TreeWatcher } from '../observed/watchers.ts';
 import { mapEventPath, type EventRoots, type EventTarget } from './event-map.ts';
 
 /** Running watchers of the daemon. */
@@ -27,8 +28,8 @@ export async function startSourceWatchers(paths: Paths, log: Logger, onTarget: (
   const onError = (err: unknown) => log.warn({ err: (err as Error)?.message ?? String(err) }, 'watcher error');
   const watched: TreeWatcher[] = [];
   const state = { registry: false, roles: false, home: false };
-  const stateFiles = new Set([files.store, files.services, files.secrets]);
-  watched.push(await watchTree(paths.home, { depth: 0, ignore: (p) => p !== paths.home && !stateFiles.has(p) }, emit, onError));
+  await mkdir(paths.home, { recursive: true });
+  watched.push(watchDirEntries(paths.home, (name) => emit(join(paths.home, name)), onError));
   state.home = true;
   watched.push(await watchTree(paths.rolesDir, { ignore: (p) => p.endsWith('/' + MANIFEST_FILE) }, emit, onError));
   state.roles = true;

@@ -19,8 +19,11 @@ export interface SkillScan {
   invalid?: InvalidSkill;
 }
 
-/** One scan: `io` bounds filesystem calls, `skills` bounds skills in flight (tasks never wait on their own queue). */
-interface ScanCtx { root: string; realRoot: string; cache: DigestCache; io: PQueue; skills: PQueue }
+/**
+ * One scan: `io` bounds filesystem calls, `skills` bounds skills in flight (tasks never wait on their own
+ * queue); `listing`, the root's entry names in a full scan, spares stats of paths known not to exist.
+ */
+interface ScanCtx { root: string; realRoot: string; cache: DigestCache; io: PQueue; skills: PQueue; listing?: Set<string> }
 interface RawFile { rel: string; abs: string; st: Stats }
 interface WalkDir { dir: string; real: string; rel: string; ancestors: ReadonlySet<string> }
 /** Validated SKILL.md, remembered per file while its size and mtime match. */
@@ -150,6 +153,7 @@ async function buildSkill(ctx: ScanCtx, name: string, kind: Skill['kind'], sourc
 /** `<root>/<name>/` when it is a directory (symlinks followed) holding a file named exactly SKILL.md. */
 async function findDirSkill(ctx: ScanCtx, name: string): Promise<string | null> {
   const dir = join(ctx.root, name);
+  if (ctx.listing && !ctx.listing.has(name)) return null;
   const isDir = await ctx.io.add(() => stat(dir)).then((s) => s.isDirectory(), () => false);
   const hasSkillMd = isDir && (await ctx.io.add(() => stat(join(dir, 'SKILL.md'))).then((s) => s.isFile(), () => false));
   return hasSkillMd ? dir : null;
@@ -158,8 +162,9 @@ async function findDirSkill(ctx: ScanCtx, name: string): Promise<string | null> 
 /** The flat `<root>/<name>.md` files (any case of `.md`, not directories), one per inode. */
 async function findFlatSkills(ctx: ScanCtx, name: string): Promise<string[]> {
   if (name.toLowerCase() === 'skill') return [];
+  const exts = ctx.listing ? FLAT_EXTS.filter((ext) => ctx.listing!.has(name + ext)) : FLAT_EXTS;
   const found = await Promise.all(
-    FLAT_EXTS.map(async (ext) => {
+    exts.map(async (ext) => {
       const path = join(ctx.root, name + ext);
       const link = await ctx.io.add(() => lstat(path)).catch(() => null);
       const target = link?.isSymbolicLink() ? await ctx.io.add(() => stat(path)).catch(() => null) : link;
@@ -193,7 +198,9 @@ async function scanOne(ctx: ScanCtx, name: string): Promise<SkillScan> {
 /** Names a full scan must look at: directory entries by name, `.md` files by stem. */
 async function listCandidates(ctx: ScanCtx): Promise<string[]> {
   const names = new Set<string>();
-  for (const e of await readdir(ctx.root, { withFileTypes: true })) {
+  const entries = await readdir(ctx.root, { withFileTypes: true });
+  ctx.listing = new Set(entries.map((e) => e.name));
+  for (const e of entries) {
     if (isIgnoredName(e.name)) continue;
     if (e.isDirectory() || e.isSymbolicLink()) names.add(e.name);
     if (!e.isDirectory() && /\.md$/i.test(e.name) && e.name.toLowerCase() !== 'skill.md') names.add(e.name.slice(0, -3));

@@ -1,6 +1,6 @@
 /** Thin chokidar wrapper (no logic): watch a tree, report paths, resolve once ready. */
 import { watch, type FSWatcher } from 'chokidar';
-import type { Stats } from 'node:fs';
+import { watch as fsWatch, type Stats } from 'node:fs';
 import { TEMP_FILE_RE } from '../controllers/atomic-write.ts';
 
 /** A running watcher. */
@@ -28,4 +28,17 @@ export async function watchTree(root: string, opts: WatchOptions, onPath: (path:
   watcher.on('error', onError);
   await new Promise<void>((resolve) => watcher.once('ready', () => resolve()));
   return { close: () => watcher.close() };
+}
+
+/**
+ * Watch the direct children of one directory with a single inotify watch on the directory itself.
+ * Used for the state files: chokidar watches each file's inode, and a file replaced by rename right
+ * after an in-place write was missed; a directory watch sees every replacement.
+ */
+export function watchDirEntries(dir: string, onName: (name: string) => void, onError: (err: unknown) => void): TreeWatcher {
+  const watcher = fsWatch(dir, { persistent: true }, (_event, name) => {
+    if (name) onName(name.toString());
+  });
+  watcher.on('error', onError);
+  return { close: async () => watcher.close() };
 }

@@ -152,6 +152,11 @@ describe('scanRegistry', () => {
     });
     expect(index.invalid.get('dup')!.source).toBe(join(root, 'dup.md'));
     expect(index.invalid.get('Bad_Name')!.source).toBe(join(root, 'Bad_Name'));
+    // The single-skill path (no root listing) agrees with the full scan.
+    for (const name of ['dup', 'amb', 'leaky', 'Upper', 'flat-bad', 'notes']) {
+      const one = await scanSkill(root, name, new DigestCache());
+      expect([one.skill?.digest, one.invalid?.reason]).toEqual([index.skills.get(name)?.digest, index.invalid.get(name)?.reason]);
+    }
   });
 
   it('follows symlinks that stay inside the registry and refuses loops', async () => {

@@ -1,0 +1,296 @@
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { applyPlan } from '../../src/controllers/apply.ts';
+import type { DesiredFile, DesiredRole } from '../../src/controllers/artifacts.ts';
+import { planRole } from '../../src/controllers/plan.ts';
+import { fileTimestamp } from '../../src/clock.ts';
+import { ApplyError } from '../../src/errors.ts';
+import { MANIFEST_FILE, readManifest } from '../../src/observed/manifest.ts';
+import { observeRoleFiles } from '../../src/observed/role-dir.ts';
+import { put } from '../helpers/tree.ts';
+
+const NOW = 1_800_000_000_000;
+const clock = { now: () => NOW };
+const md5 = (s: string | Buffer): string => createHash('md5').update(s).digest('hex');
+
+let root: string;
+let dir: string;
+let backupsDir: string;
+let sourceDir: string;
+
+beforeEach(() => {
+  root = mkdtempSync(join(tmpdir(), 'ht-apply-'));
+  dir = join(root, 'roles', 'backend');
+  backupsDir = join(root, 'home', 'backups');
+  sourceDir = join(root, 'registry');
+  mkdirSync(sourceDir, { recursive: true });
+});
+afterEach(() => rmSync(root, { recursive: true, force: true }));
+
+/** A desired file with inline bytes. */
+function bytesFile(path: string, text: string, mode = 0o600): DesiredFile {
+  const bytes = Buffer.from(text);
+  return { path, md5: md5(bytes), size: bytes.length, mode, source: { kind: 'bytes', bytes } };
+}
+
+/** A desired file copied from a source file written now under the temp registry. */
+function copyFile(path: string, text: string, mode = 0o644): DesiredFile {
+  const from = join(sourceDir, path.replaceAll('/', '__'));
+  put(from, text);
+  return { path, md5: md5(text), size: Buffer.byteLength(text), mode, source: { kind: 'copy', from } };
+}
+
+function desiredRole(files: DesiredFile[]): DesiredRole {
+  const revision = md5(JSON.stringify(files.map((f) => [f.path, f.md5, f.mode])));
+  return { role: 'backend', dir, files, keepPrefixes: [], revision, missingSecrets: [], missingSkills: [], invalidSkills: [], missingServices: [] };
+}
+
+/** Read the manifest and the disk, plan (pure) for `files` (null: role deleted). */
+async function planFor(files: DesiredFile[] | null, driftPolicy: 'revert' | 'report' = 'revert') {
+  const read = await readManifest(dir);
+  const manifest = read.state === 'ok' ? read.manifest : null;
+  const paths = new Set([...(files ?? []).map((f) => f.path), ...(manifest?.entries.map((e) => e.path) ?? [])]);
+  const observed = await observeRoleFiles(dir, paths, manifest);
+  return planRole({ role: 'backend', dir, desired: files ? desiredRole(files) : null, manifest, observed, driftPolicy });
+}
+
+async function converge(files: DesiredFile[] | null, driftPolicy: 'revert' | 'report' = 'revert') {
+  const plan = await planFor(files, driftPolicy);
+  const result = await applyPlan(plan, { backupsDir, clock });
+  return { plan, result };
+}
+
+const base = (): DesiredFile[] => [
+  bytesFile('config.toml', 'default_model = "a"\n'),
+  bytesFile('mcp.json', '{"mcpServers":{}}\n'),
+  copyFile('skills/tdd/SKILL.md', '---\nname: tdd\n---\nbody\n'),
+  copyFile('skills/tdd/scripts/run.sh', '#!/bin/sh\necho hi\n', 0o755),
+];
+
+const mode = (p: string): number => statSync(join(dir, p)).mode & 0o777;
+const read = (p: string): string => readFileSync(join(dir, p), 'utf8');
+const roleBackups = (): string[] => (existsSync(join(backupsDir, 'backend')) ? readdirSync(join(backupsDir, 'backend')).sort() : []);
+
+/** Every path under `d`, relative, recursively. */
+function listAll(d: string): string[] {
+  return (readdirSync(d, { recursive: true }) as string[]).sort();
+}
+
+describe('applyPlan: writes and manifest', () => {
+  it('lands every file with its bytes and mode (0600 for config.toml and mcp.json)', async () => {
+    const { result } = await converge(base());
+    expect(result.written).toBe(4);
+    expect(read('config.toml')).toBe('default_model = "a"\n');
+    expect(read('mcp.json')).toBe('{"mcpServers":{}}\n');
+    expect(read('skills/tdd/SKILL.md')).toBe('---\nname: tdd\n---\nbody\n');
+    expect(read('skills/tdd/scripts/run.sh')).toBe('#!/bin/sh\necho hi\n');
+    expect(mode('config.toml')).toBe(0o600);
+    expect(mode('mcp.json')).toBe(0o600);
+    expect(mode('skills/tdd/SKILL.md')).toBe(0o644);
+    expect(mode('skills/tdd/scripts/run.sh')).toBe(0o755);
+  });
+
+  it('writes a manifest listing exactly the written files with their md5, size, mode and on-disk mtime', async () => {
+    await converge(base());
+    const m = await readManifest(dir);
+    expect(m.state).toBe('ok');
+    if (m.state !== 'ok') return;
+    expect(m.manifest.entries.map((e) => e.path)).toEqual(['config.toml', 'mcp.json', 'skills/tdd/SKILL.md', 'skills/tdd/scripts/run.sh']);
+    for (const e of m.manifest.entries) {
+      const st = statSync(join(dir, e.path));
+      expect(e.md5).toBe(md5(readFileSync(join(dir, e.path))));
+      expect(e.size).toBe(st.size);
+      expect(e.mode).toBe(st.mode & 0o777);
+      expect(e.mtimeMs).toBe(st.mtimeMs);
+    }
+    expect(statSync(join(dir, MANIFEST_FILE)).mode & 0o777).toBe(0o600);
+  });
+
+  it('leaves the previous manifest in place when a write fails (the manifest is written last)', async () => {
+    await converge(base());
+    const before = readFileSync(join(dir, MANIFEST_FILE), 'utf8');
+    put(join(dir, 'skills', 'blocker'), 'a file where a skill directory must go');
+    const plan = await planFor([...base(), bytesFile('config.toml', 'default_model = "b"\n'), copyFile('skills/blocker/SKILL.md', 'x')].slice(1));
+    await expect(applyPlan(plan, { backupsDir, clock })).rejects.toBeInstanceOf(ApplyError);
+    expect(readFileSync(join(dir, MANIFEST_FILE), 'utf8')).toBe(before);
+  });
+
+  it('leaves no .hero-tmp- files behind', async () => {
+    await converge(base());
+    put(join(dir, 'config.toml'), 'hand edit\n');
+    await converge([...base().slice(0, 3), copyFile('skills/other/SKILL.md', 'o')]);
+    const all = [...listAll(dir), ...listAll(backupsDir)];
+    expect(all.filter((p) => p.includes('.hero-tmp-'))).toEqual([]);
+    expect(all.length).toBeGreaterThan(4);
+  });
+
+  it('always leaves skills/ in a live role, even with no skills', async () => {
+    await converge([bytesFile('config.toml', 'c'), bytesFile('mcp.json', 'm')]);
+    expect(statSync(join(dir, 'skills')).isDirectory()).toBe(true);
+  });
+});
+
+describe('applyPlan: backups (Ruler #487, #567, #672)', () => {
+  it('copies a hand-edited file into the backup dir with BACKUP.json naming reason and md5s', async () => {
+    await converge(base());
+    put(join(dir, 'config.toml'), 'my hand edit\n');
+    const { result } = await converge(base());
+    expect(result.backups).toBe(1);
+    expect(result.backupDir).toBe(join(backupsDir, 'backend', `${fileTimestamp(NOW)}-000`));
+    expect(readFileSync(join(result.backupDir!, 'config.toml'), 'utf8')).toBe('my hand edit\n');
+    const record = JSON.parse(readFileSync(join(result.backupDir!, 'BACKUP.json'), 'utf8'));
+    expect(record).toEqual({
+      role: 'backend',
+      files: [{ path: 'config.toml', reason: 'modified', md5: md5('my hand edit\n'), expectedMd5: md5('default_model = "a"\n'), at: new Date(NOW).toISOString() }],
+    });
+    expect(read('config.toml')).toBe('default_model = "a"\n');
+  });
+
+  it('backs up a foreign file found in the way before adopting it', async () => {
+    put(join(dir, 'mcp.json'), '{"mine":true}\n', 0o644);
+    const { result } = await converge(base());
+    expect(result.backups).toBe(1);
+    expect(readFileSync(join(result.backupDir!, 'mcp.json'), 'utf8')).toBe('{"mine":true}\n');
+    const record = JSON.parse(readFileSync(join(result.backupDir!, 'BACKUP.json'), 'utf8'));
+    expect(record.files[0]).toMatchObject({ path: 'mcp.json', reason: 'foreign', md5: md5('{"mine":true}\n') });
+    expect(record.files[0].expectedMd5).toBeUndefined();
+  });
+
+  it('two reverts of two hand edits make two backup dirs; the first keeps its bytes (Ruler #487)', async () => {
+    await converge(base());
+    put(join(dir, 'config.toml'), 'first edit\n');
+    const first = (await converge(base())).result;
+    const firstRecord = readFileSync(join(first.backupDir!, 'BACKUP.json'), 'utf8');
+    put(join(dir, 'config.toml'), 'second edit\n');
+    const second = (await converge(base())).result;
+    expect(second.backupDir).not.toBe(first.backupDir);
+    expect(roleBackups()).toEqual([`${fileTimestamp(NOW)}-000`, `${fileTimestamp(NOW)}-001`]);
+    expect(readFileSync(join(first.backupDir!, 'config.toml'), 'utf8')).toBe('first edit\n');
+    expect(readFileSync(join(first.backupDir!, 'BACKUP.json'), 'utf8')).toBe(firstRecord);
+    expect(readFileSync(join(second.backupDir!, 'config.toml'), 'utf8')).toBe('second edit\n');
+  });
+
+  it('never writes into a backup dir that already exists (Ruler #672: a planted dir is not reused)', async () => {
+    await converge(base());
+    const planted = join(backupsDir, 'backend', `${fileTimestamp(NOW)}-000`);
+    put(join(planted, 'config.toml'), 'planted\n');
+    put(join(dir, 'config.toml'), 'hand edit\n');
+    const { result } = await converge(base());
+    expect(result.backupDir).toBe(join(backupsDir, 'backend', `${fileTimestamp(NOW)}-001`));
+    expect(readFileSync(join(planted, 'config.toml'), 'utf8')).toBe('planted\n');
+    expect(existsSync(join(planted, 'BACKUP.json'))).toBe(false);
+  });
+
+  it('makes no backup of bytes we wrote: a normal update and a prune leave no backup (Ruler #567)', async () => {
+    await converge(base());
+    const next = [bytesFile('config.toml', 'default_model = "b"\n'), ...base().slice(1, 2)];
+    const { result, plan } = await converge(next);
+    expect(plan.writes.map((w) => w.reason)).toEqual(['update']);
+    expect(result.deleted).toBe(2);
+    expect(result.backups).toBe(0);
+    expect(result.backupDir).toBeUndefined();
+    expect(roleBackups()).toEqual([]);
+    expect(read('config.toml')).toBe('default_model = "b"\n');
+  });
+
+  it('a second revert after a no-op run still backs up only the new hand edit', async () => {
+    await converge(base());
+    put(join(dir, 'mcp.json'), 'edit-1');
+    await converge(base());
+    await converge(base()); // no change: must not back up our own restored bytes
+    expect(roleBackups()).toHaveLength(1);
+  });
+
+  it('backs up a hand-edited file before deleting it when it is no longer desired', async () => {
+    await converge(base());
+    put(join(dir, 'skills/tdd/SKILL.md'), 'my notes\n');
+    const { result } = await converge(base().slice(0, 2));
+    expect(result.backups).toBe(1);
+    expect(readFileSync(join(result.backupDir!, 'skills/tdd/SKILL.md'), 'utf8')).toBe('my notes\n');
+    expect(existsSync(join(dir, 'skills/tdd/SKILL.md'))).toBe(false);
+  });
+
+  it('under report policy neither overwrites nor backs up a hand edit', async () => {
+    await converge(base());
+    put(join(dir, 'config.toml'), 'keep me\n');
+    const { result } = await converge([bytesFile('config.toml', 'new\n'), ...base().slice(1)], 'report');
+    expect(result.written).toBe(0);
+    expect(result.backups).toBe(0);
+    expect(read('config.toml')).toBe('keep me\n');
+  });
+});
+
+describe('applyPlan: deletes', () => {
+  it('deletes only manifest paths and never a user file in the same directory', async () => {
+    await converge(base());
+    put(join(dir, 'skills/tdd/my-notes.md'), 'mine');
+    put(join(dir, 'notes.txt'), 'mine too');
+    const { result } = await converge(base().slice(0, 2));
+    expect(result.deleted).toBe(2);
+    expect(existsSync(join(dir, 'skills/tdd/SKILL.md'))).toBe(false);
+    expect(existsSync(join(dir, 'skills/tdd/scripts'))).toBe(false);
+    expect(read('skills/tdd/my-notes.md')).toBe('mine');
+    expect(read('notes.txt')).toBe('mine too');
+  });
+
+  it('removes emptied skill directories after a prune but keeps skills/', async () => {
+    await converge(base());
+    const { result } = await converge(base().slice(0, 2));
+    expect(result.deleted).toBe(2);
+    expect(existsSync(join(dir, 'skills/tdd'))).toBe(false);
+    expect(readdirSync(join(dir, 'skills'))).toEqual([]);
+    const m = await readManifest(dir);
+    expect(m.state === 'ok' && m.manifest.entries.map((e) => e.path)).toEqual(['config.toml', 'mcp.json']);
+  });
+
+  it('role deletion removes every file, the manifest and the role dir', async () => {
+    await converge(base());
+    const { result, plan } = await converge(null);
+    expect(plan.manifest).toBeNull();
+    expect(result.deleted).toBe(4);
+    expect(existsSync(dir)).toBe(false);
+  });
+
+  it('role deletion of a role without skills also removes the (empty) skills/ we created', async () => {
+    // BUG (src/controllers/apply.ts:53-56 + writeManifest): apply creates skills/ for every live role (step 4),
+    // but on deletion only removes parents of deleted files, so an empty skills/ of a role with no skills
+    // keeps the role directory alive after `rmdir(plan.dir)` fails with ENOTEMPTY.
+    await converge([bytesFile('config.toml', 'c'), bytesFile('mcp.json', 'm')]);
+    await converge(null);
+    expect(existsSync(dir)).toBe(false);
+  });
+
+  it('role deletion keeps the role dir when a user file is in it, but removes the manifest', async () => {
+    await converge(base());
+    put(join(dir, 'notes.txt'), 'mine');
+    await converge(null);
+    expect(existsSync(join(dir, MANIFEST_FILE))).toBe(false);
+    expect(existsSync(join(dir, 'config.toml'))).toBe(false);
+    expect(read('notes.txt')).toBe('mine');
+  });
+});
+
+describe('applyPlan: source changed between render and apply', () => {
+  it('reports sourceChanged and records the md5 of the bytes that landed', async () => {
+    await converge(base());
+    const files = [...base().slice(0, 3), copyFile('skills/tdd/scripts/run.sh', '#!/bin/sh\necho v2\n', 0o755)];
+    const plan = await planFor(files);
+    expect(plan.writes.map((w) => w.file.path)).toEqual(['skills/tdd/scripts/run.sh']);
+    writeFileSync(join(sourceDir, 'skills__tdd__scripts__run.sh'), '#!/bin/sh\necho v3 changed meanwhile\n');
+    const result = await applyPlan(plan, { backupsDir, clock });
+    expect(result.sourceChanged).toEqual(['skills/tdd/scripts/run.sh']);
+    expect(read('skills/tdd/scripts/run.sh')).toBe('#!/bin/sh\necho v3 changed meanwhile\n');
+    const m = await readManifest(dir);
+    const e = m.state === 'ok' ? m.manifest.entries.find((x) => x.path === 'skills/tdd/scripts/run.sh') : undefined;
+    expect(e?.md5).toBe(md5('#!/bin/sh\necho v3 changed meanwhile\n'));
+    expect(result.backups).toBe(0);
+  });
+
+  it('reports no sourceChanged when the sources are stable', async () => {
+    const { result } = await converge(base());
+    expect(result.sourceChanged).toEqual([]);
+  });
+});
