@@ -113,9 +113,16 @@ describe('applyPlan: writes and manifest', () => {
     await converge(base());
     const before = readFileSync(join(dir, MANIFEST_FILE), 'utf8');
     put(join(dir, 'skills', 'blocker'), 'a file where a skill directory must go');
-    const plan = await planFor([...base(), bytesFile('config.toml', 'default_model = "b"\n'), copyFile('skills/blocker/SKILL.md', 'x')].slice(1));
+    const next = [bytesFile('config.toml', 'default_model = "b"\n'), ...base().slice(1), copyFile('skills/blocker/SKILL.md', 'x')];
+    const plan = await planFor(next);
     await expect(applyPlan(plan, { backupsDir, clock })).rejects.toBeInstanceOf(ApplyError);
     expect(readFileSync(join(dir, MANIFEST_FILE), 'utf8')).toBe(before);
+    // Once the blocker is gone, the next run converges without backing up bytes we wrote in the failed run.
+    rmSync(join(dir, 'skills', 'blocker'));
+    const { result } = await converge(next);
+    expect(result.backups).toBe(0);
+    expect(read('skills/blocker/SKILL.md')).toBe('x');
+    expect(read('config.toml')).toBe('default_model = "b"\n');
   });
 
   it('leaves no .hero-tmp- files behind', async () => {

@@ -1,0 +1,279 @@
+import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'smol-toml';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { reconcileRole, type ReconcileDeps } from '../../src/controllers/reconcile.ts';
+import { Sources } from '../../src/controllers/sources.ts';
+import { StatusBook } from '../../src/controllers/status-book.ts';
+import { InvalidSpecError } from '../../src/errors.ts';
+import { createLogger, silentLogger, type Logger } from '../../src/log.ts';
+import { MANIFEST_FILE, readManifest } from '../../src/observed/manifest.ts';
+import { addSkill, makeTree, put, skillMd, writeStore, type TestTree } from '../helpers/tree.ts';
+
+const clock = { now: () => 1_800_000_000_000 };
+
+let tree: TestTree;
+let sources: Sources;
+let roleDir: string;
+
+/** Registry: tdd (with an executable script) and git-helper; store: role backend whitelisting both. */
+beforeEach(async () => {
+  tree = makeTree();
+  roleDir = join(tree.paths.rolesDir, 'backend');
+  addSkill(tree, 'tdd', { 'references/guide.md': '# guide\n' });
+  put(join(tree.paths.skillsDir, 'tdd', 'scripts', 'run.sh'), '#!/bin/sh\necho tdd\n', 0o755);
+  addSkill(tree, 'git-helper');
+  writeStore(tree, [role()]);
+  sources = new Sources(tree.paths);
+  await sources.loadAll();
+});
+afterEach(() => tree.cleanup());
+
+function role(extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return { name: 'backend', model: 'kimi-code/kimi-for-coding', skills: ['tdd', 'git-helper'], ...extra };
+}
+
+function deps(env: NodeJS.ProcessEnv = {}, log: Logger = silentLogger()): ReconcileDeps {
+  return { paths: tree.paths, env, clock, log, registry: sources.registry, store: () => sources.store!, services: () => sources.services };
+}
+
+/** Replace the store and make the new one the store in force. */
+async function setRoles(roles: Record<string, unknown>[]): Promise<void> {
+  writeStore(tree, roles);
+  expect(await sources.loadStore()).toBe(true);
+}
+
+/** Every regular file under the role dir, relative, sorted. */
+function roleFiles(): string[] {
+  const entries = readdirSync(roleDir, { recursive: true, withFileTypes: true });
+  return entries.filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name).slice(roleDir.length + 1)).sort();
+}
+
+const read = (rel: string): string => readFileSync(join(roleDir, rel), 'utf8');
+const backupsRoot = (): string => join(tree.paths.home, 'backups', 'backend');
+
+const FIRST_RUN_FILES = [
+  MANIFEST_FILE,
+  'config.toml',
+  'mcp.json',
+  'skills/git-helper/SKILL.md',
+  'skills/tdd/SKILL.md',
+  'skills/tdd/references/guide.md',
+  'skills/tdd/scripts/run.sh',
+].sort();
+
+describe('reconcileRole: convergence', () => {
+  it('first run writes exactly config.toml, mcp.json, the skill files and the manifest', async () => {
+    const out = await reconcileRole('backend', deps());
+    expect(out.kind).toBe('converged');
+    expect(out.result!.written).toBe(6);
+    expect(roleFiles()).toEqual(FIRST_RUN_FILES);
+    expect(read('skills/tdd/scripts/run.sh')).toBe('#!/bin/sh\necho tdd\n');
+    expect(statSync(join(roleDir, 'skills/tdd/scripts/run.sh')).mode & 0o777).toBe(0o755);
+    expect(read('skills/git-helper/SKILL.md')).toBe(skillMd('git-helper'));
+    const m = await readManifest(roleDir);
+    expect(m.state === 'ok' && m.manifest.entries.map((e) => e.path)).toEqual(FIRST_RUN_FILES.filter((f) => f !== MANIFEST_FILE));
+  });
+
+  it('second run with nothing changed writes nothing and leaves the manifest bytes alone', async () => {
+    await reconcileRole('backend', deps());
+    const manifestBefore = readFileSync(join(roleDir, MANIFEST_FILE));
+    const mtimeBefore = statSync(join(roleDir, MANIFEST_FILE)).mtimeMs;
+    const out = await reconcileRole('backend', deps());
+    expect(out.plan!.writes).toEqual([]);
+    expect(out.plan!.deletes).toEqual([]);
+    expect(out.plan!.manifestChanged).toBe(false);
+    expect(out.result!.written).toBe(0);
+    expect(out.result!.backups).toBe(0);
+    expect(readFileSync(join(roleDir, MANIFEST_FILE)).equals(manifestBefore)).toBe(true);
+    expect(statSync(join(roleDir, MANIFEST_FILE)).mtimeMs).toBe(mtimeBefore);
+  });
+
+  it('a skill edit in the registry rewrites only that skill file', async () => {
+    await reconcileRole('backend', deps());
+    put(join(tree.paths.skillsDir, 'tdd', 'references', 'guide.md'), '# guide, second edition (longer)\n');
+    const out = await reconcileRole('backend', deps());
+    expect(out.plan!.writes.map((w) => w.file.path)).toEqual(['skills/tdd/references/guide.md']);
+    expect(out.result!.written).toBe(1);
+    expect(out.result!.backups).toBe(0);
+    expect(read('skills/tdd/references/guide.md')).toBe('# guide, second edition (longer)\n');
+  });
+
+  it('removing a skill from the whitelist deletes its copy and nothing else', async () => {
+    await reconcileRole('backend', deps());
+    await setRoles([role({ skills: ['tdd'] })]);
+    const out = await reconcileRole('backend', deps());
+    expect(out.plan!.deletes.map((d) => d.path)).toEqual(['skills/git-helper/SKILL.md']);
+    expect(out.result!.deleted).toBe(1);
+    expect(out.result!.written).toBe(0);
+    expect(existsSync(join(roleDir, 'skills/git-helper'))).toBe(false);
+    expect(roleFiles()).toEqual(FIRST_RUN_FILES.filter((f) => !f.startsWith('skills/git-helper/')));
+  });
+
+  it('an invalid skill keeps its last good copy, warns in status, and other skills still sync', async () => {
+    await reconcileRole('backend', deps());
+    const goodCopy = read('skills/tdd/SKILL.md');
+    put(join(tree.paths.skillsDir, 'tdd', 'SKILL.md'), '---\nname: [unclosed\ndescription: x\n---\nbody\n');
+    put(join(tree.paths.skillsDir, 'git-helper', 'SKILL.md'), skillMd('git-helper', 'updated description'));
+    const out = await reconcileRole('backend', deps());
+    expect(out.desired!.invalidSkills).toEqual(['tdd']);
+    expect(out.plan!.writes.map((w) => w.file.path)).toEqual(['skills/git-helper/SKILL.md']);
+    expect(out.plan!.deletes).toEqual([]);
+    expect(read('skills/tdd/SKILL.md')).toBe(goodCopy);
+    expect(read('skills/tdd/scripts/run.sh')).toBe('#!/bin/sh\necho tdd\n');
+    expect(read('skills/git-helper/SKILL.md')).toBe(skillMd('git-helper', 'updated description'));
+    expect(out.skills).toEqual([
+      { name: 'git-helper', md5: expect.any(String), stale: false },
+      { name: 'tdd', md5: undefined, stale: true },
+    ]);
+    const m = await readManifest(roleDir);
+    expect(m.state === 'ok' && m.manifest.entries.filter((e) => e.path.startsWith('skills/tdd/')).length).toBe(3);
+    const book = new StatusBook(clock);
+    book.succeeded(out);
+    expect(book.get('backend')!.phase).toBe('Degraded');
+    expect(book.get('backend')!.warnings.join('\n')).toContain('tdd');
+  });
+
+  it('throws InvalidSpecError for a model that is not in the catalog, writing nothing', async () => {
+    await setRoles([role({ model: 'nope/unknown-model' })]);
+    await expect(reconcileRole('backend', deps())).rejects.toBeInstanceOf(InvalidSpecError);
+    expect(existsSync(roleDir)).toBe(false);
+  });
+
+  it('a missing KIMI_API_KEY is listed in missingSecrets and renders as ""', async () => {
+    const out = await reconcileRole('backend', deps({}));
+    expect(out.desired!.missingSecrets).toContain('KIMI_API_KEY');
+    const toml = parse(read('config.toml')) as { providers: Record<string, { api_key: string }>; services: Record<string, { api_key: string }> };
+    expect(toml.providers['managed:kimi-code']!.api_key).toBe('');
+    expect(toml.services.moonshot_search!.api_key).toBe('');
+  });
+
+  it('removes the role directory when the role leaves the store', async () => {
+    await reconcileRole('backend', deps());
+    await setRoles([]);
+    const out = await reconcileRole('backend', deps());
+    expect(out.kind).toBe('deleted');
+    expect(out.result!.deleted).toBe(6);
+    expect(existsSync(roleDir)).toBe(false);
+    expect((await reconcileRole('backend', deps())).kind).toBe('absent');
+  });
+});
+
+describe('reconcileRole: secrets never reach the logs', () => {
+  it('writes the key into a 0600 config.toml but never into a debug log, across a drift revert', async () => {
+    const lines: string[] = [];
+    const log = createLogger('debug', { write: (msg: string) => void lines.push(msg) });
+    const env = { KIMI_API_KEY: 'MARKER-xyz' };
+    const first = await reconcileRole('backend', deps(env, log));
+    expect(first.desired!.missingSecrets).not.toContain('KIMI_API_KEY');
+    expect(read('config.toml')).toContain('MARKER-xyz');
+    expect(statSync(join(roleDir, 'config.toml')).mode & 0o777).toBe(0o600);
+    // A hand edit that keeps the key: the revert backs it up (and logs about it).
+    writeFileSync(join(roleDir, 'config.toml'), read('config.toml') + '\n# my edit\n');
+    const second = await reconcileRole('backend', deps(env, log));
+    expect(second.plan!.drift).toEqual([{ path: 'config.toml', kind: 'modified', action: 'reverted' }]);
+    expect(second.result!.backups).toBe(1);
+    await reconcileRole('backend', deps(env, log));
+    expect(lines.length).toBeGreaterThanOrEqual(3);
+    expect(lines.some((l) => l.includes('"reconciled"'))).toBe(true);
+    expect(lines.join('')).not.toContain('MARKER-xyz');
+    // The backup holds the key too: it must be as private as the original.
+    expect(statSync(join(second.result!.backupDir!, 'config.toml')).mode & 0o077).toBe(0);
+    expect(statSync(second.result!.backupDir!).mode & 0o077).toBe(0);
+  });
+});
+
+describe('reconcileRole: drift and damage', () => {
+  it('reverts a hand-edited config.toml and keeps the edit in a backup', async () => {
+    await reconcileRole('backend', deps());
+    const ours = read('config.toml');
+    put(join(roleDir, 'config.toml'), 'default_model = "hand"\n');
+    const out = await reconcileRole('backend', deps());
+    expect(out.result!.written).toBe(1);
+    expect(read('config.toml')).toBe(ours);
+    expect(readFileSync(join(out.result!.backupDir!, 'config.toml'), 'utf8')).toBe('default_model = "hand"\n');
+  });
+
+  it('under report policy leaves a hand edit in place and reports it', async () => {
+    await setRoles([role({ driftPolicy: 'report' })]);
+    await reconcileRole('backend', deps());
+    put(join(roleDir, 'mcp.json'), '{"mine":1}\n');
+    const out = await reconcileRole('backend', deps());
+    expect(out.plan!.drift).toEqual([{ path: 'mcp.json', kind: 'modified', action: 'reported' }]);
+    expect(out.result!.written).toBe(0);
+    expect(read('mcp.json')).toBe('{"mine":1}\n');
+  });
+
+  it('sweeps a leftover temp file with sweepTemps:true', async () => {
+    await reconcileRole('backend', deps());
+    put(join(roleDir, '.config.toml.hero-tmp-123-deadbeef'), 'partial');
+    put(join(roleDir, 'skills/tdd/.SKILL.md.hero-tmp-9-0123abcd'), 'partial');
+    const out = await reconcileRole('backend', deps(), { sweepTemps: true });
+    expect(existsSync(join(roleDir, '.config.toml.hero-tmp-123-deadbeef'))).toBe(false);
+    expect(existsSync(join(roleDir, 'skills/tdd/.SKILL.md.hero-tmp-9-0123abcd'))).toBe(false);
+    expect(out.result!.written).toBe(0);
+    expect(roleFiles()).toEqual(FIRST_RUN_FILES);
+  });
+
+  it('does not sweep temp files without sweepTemps, nor files that only look similar', async () => {
+    await reconcileRole('backend', deps());
+    put(join(roleDir, '.config.toml.hero-tmp-123-deadbeef'), 'partial');
+    put(join(roleDir, 'config.toml.hero-tmp-123-deadbeef'), 'not ours: no leading dot');
+    await reconcileRole('backend', deps());
+    expect(existsSync(join(roleDir, '.config.toml.hero-tmp-123-deadbeef'))).toBe(true);
+    await reconcileRole('backend', deps(), { sweepTemps: true });
+    expect(existsSync(join(roleDir, '.config.toml.hero-tmp-123-deadbeef'))).toBe(false);
+    expect(existsSync(join(roleDir, 'config.toml.hero-tmp-123-deadbeef'))).toBe(true);
+  });
+
+  it('with a corrupt manifest treats every file as not ours: backs up before overwrite, deletes nothing', async () => {
+    await reconcileRole('backend', deps());
+    put(join(roleDir, 'config.toml'), 'default_model = "hand"\n');
+    writeFileSync(join(roleDir, MANIFEST_FILE), '{ this is not json');
+    await setRoles([role({ skills: ['tdd'] })]);
+    const out = await reconcileRole('backend', deps());
+    // config.toml differs and is no longer known to be ours: backed up as foreign, then adopted.
+    expect(out.plan!.writes.map((w) => [w.file.path, w.reason, w.backup?.reason])).toEqual([['config.toml', 'adopt', 'foreign']]);
+    expect(out.result!.backups).toBe(1);
+    expect(readFileSync(join(out.result!.backupDir!, 'config.toml'), 'utf8')).toBe('default_model = "hand"\n');
+    // git-helper left the whitelist, but without a manifest we cannot prove it is ours: kept and reported.
+    expect(out.plan!.deletes).toEqual([]);
+    expect(read('skills/git-helper/SKILL.md')).toBe(skillMd('git-helper'));
+    expect(out.plan!.drift).toContainEqual({ path: 'skills/git-helper', kind: 'stray', action: 'reported' });
+    const m = await readManifest(roleDir);
+    expect(m.state).toBe('ok');
+    expect(m.state === 'ok' && m.manifest.entries.some((e) => e.path.startsWith('skills/git-helper/'))).toBe(false);
+  });
+
+  it('reports a stray skills/README.md as drift and does not delete it', async () => {
+    await reconcileRole('backend', deps());
+    put(join(roleDir, 'skills', 'README.md'), '# my notes\n');
+    const out = await reconcileRole('backend', deps());
+    expect(out.plan!.drift).toEqual([{ path: 'skills/README.md', kind: 'stray', action: 'reported' }]);
+    expect(out.result!.deleted).toBe(0);
+    expect(read('skills/README.md')).toBe('# my notes\n');
+    const book = new StatusBook(clock);
+    book.succeeded(out);
+    expect(book.get('backend')!.warnings).toEqual(['stray: skills/README.md']);
+  });
+
+  it('dryRun plans but writes nothing on a fresh tree', async () => {
+    const out = await reconcileRole('backend', deps(), { dryRun: true });
+    expect(out.plan!.writes).toHaveLength(6);
+    expect(out.result).toBeUndefined();
+    expect(existsSync(roleDir)).toBe(false);
+  });
+
+  it('dryRun neither reverts a hand edit, nor backs up, nor sweeps', async () => {
+    await reconcileRole('backend', deps());
+    put(join(roleDir, 'config.toml'), 'hand\n');
+    put(join(roleDir, '.mcp.json.hero-tmp-1-abcdef01'), 'partial');
+    const manifestBefore = read(MANIFEST_FILE);
+    const out = await reconcileRole('backend', deps(), { dryRun: true, sweepTemps: true });
+    expect(out.plan!.writes.map((w) => w.reason)).toEqual(['revert']);
+    expect(read('config.toml')).toBe('hand\n');
+    expect(read(MANIFEST_FILE)).toBe(manifestBefore);
+    expect(existsSync(join(roleDir, '.mcp.json.hero-tmp-1-abcdef01'))).toBe(true);
+    expect(existsSync(backupsRoot())).toBe(false);
+  });
+});
