@@ -67,7 +67,9 @@ function report(io: CliIo, o: ReconcileOutcome, dryRun: boolean): void {
   out(io, `${o.role}: ${o.kind === 'deleted' ? 'deleted' : 'converged'}; ${summary}; unchanged ${o.plan!.unchanged}`);
   if (dryRun) for (const line of planLines(o.plan!)) out(io, `  ${line}`);
   for (const w of outcomeWarnings(o)) out(io, `  warning: ${w}`);
-  for (const m of o.desired?.missingSecrets ?? []) out(io, `  warning: ${m} is not set (the key renders as "")`);
+  for (const m of o.desired?.missingRequiredSecrets ?? []) out(io, `  warning: ${m} is not set: the role's model cannot authenticate (the key renders as "")`);
+  const optional = (o.desired?.missingSecrets ?? []).filter((m) => !o.desired?.missingRequiredSecrets.includes(m));
+  if (optional.length) out(io, `  note: unset keys of other providers (render as ""): ${optional.join(', ')}`);
 }
 
 function countBackups(plan: Plan): number {

@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import type { Clock } from '../clock.ts';
 import { ApplyError } from '../errors.ts';
 import { md5Bytes } from '../observed/digest.ts';
-import { manifestPath, serializeManifest } from '../observed/manifest.ts';
+import { MANIFEST_FILE, manifestPath, serializeManifest } from '../observed/manifest.ts';
 import type { DesiredFile, ManifestEntry } from './artifacts.ts';
 import { syncDir, writeFileAtomic } from './atomic-write.ts';
 import { BackupSession } from './backup.ts';
@@ -38,7 +38,9 @@ export async function applyPlan(plan: Plan, deps: ApplyDeps): Promise<ApplyResul
     const path = 'file' in action ? action.file.path : action.path;
     if (action.backup) await guard(plan, path, () => session.save(path, join(plan.dir, path), action.backup!));
   }
-  // 2. Write desired files atomically, recording what actually landed.
+  // 2. Record the write intent, so bytes a crash leaves behind are still recognised as ours.
+  if (plan.writes.length && plan.manifest) await guard(plan, MANIFEST_FILE, () => writeIntent(plan));
+  // 3. Write desired files atomically, recording what actually landed.
   const landed = new Map<string, ManifestEntry>();
   await runBounded(plan.writes, deps.writeConcurrency ?? 16, async (w) => {
     const abs = join(plan.dir, w.file.path);
@@ -48,18 +50,18 @@ export async function applyPlan(plan: Plan, deps: ApplyDeps): Promise<ApplyResul
     touchedDirs.add(dirname(abs));
     result.written++;
   });
-  // 3. Delete what the manifest says we wrote and is no longer desired, then empty parents.
+  // 4. Delete what the manifest says we wrote and is no longer desired, then empty parents.
   for (const d of plan.deletes) {
     const abs = join(plan.dir, d.path);
     await guard(plan, d.path, () => unlink(abs).catch(ignoreCode('ENOENT')));
     touchedDirs.add(await removeEmptyParents(dirname(abs), plan.dir));
     result.deleted++;
   }
-  // 4. A live role always has skills/ (Kimi's --skills-dir needs an existing directory).
+  // 5. A live role always has skills/ (Kimi's --skills-dir needs an existing directory).
   if (plan.manifest) await mkdir(join(plan.dir, 'skills'), { recursive: true });
-  // 5. Make renames and unlinks durable, then write the manifest last.
+  // 6. Make renames and unlinks durable, then write the manifest last.
   await Promise.all([...touchedDirs].map((d) => syncDir(d)));
-  if (plan.manifestChanged) await guard(plan, '.hero-team-manifest.json', () => writeManifest(plan, landed));
+  if (plan.manifestChanged) await guard(plan, MANIFEST_FILE, () => writeManifest(plan, landed));
   result.backups = session.count;
   result.backupDir = session.path;
   return result;
@@ -72,11 +74,24 @@ async function writeDesired(abs: string, file: DesiredFile): Promise<Omit<Manife
   return { md5: file.source.kind === 'bytes' ? file.md5 : md5Bytes(bytes), size: st.size, mode: file.mode, mtimeMs: st.mtimeMs };
 }
 
+/** The previous manifest plus, for every path about to be written, the md5 of the bytes being written. */
+async function writeIntent(plan: Plan): Promise<void> {
+  const entries = new Map(plan.previous?.entries.map((e) => [e.path, { ...e }]) ?? []);
+  for (const w of plan.writes) {
+    const entry = entries.get(w.file.path) ?? { path: w.file.path, md5: '', size: -1, mode: w.file.mode, mtimeMs: 0 };
+    entries.set(w.file.path, { ...entry, pendingMd5: w.file.md5 });
+  }
+  const base = plan.previous ?? { version: 1 as const, role: plan.role, revision: '' };
+  await writeFileAtomic(manifestPath(plan.dir), serializeManifest({ ...base, entries: [...entries.values()] }), 0o600);
+}
+
 async function writeManifest(plan: Plan, landed: Map<string, ManifestEntry>): Promise<void> {
   const path = manifestPath(plan.dir);
   if (!plan.manifest) {
     await unlink(path).catch(ignoreCode('ENOENT'));
-    await rmdir(plan.dir).catch(() => {}); // only succeeds when nothing of the user's is left
+    // Both only succeed when empty: the skills/ we created and the role dir go, anything of the user's stays.
+    await rmdir(join(plan.dir, 'skills')).catch(() => {});
+    await rmdir(plan.dir).catch(() => {});
     return;
   }
   const entries = plan.manifest.entries.map((e) => landed.get(e.path) ?? e);

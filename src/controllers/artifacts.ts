@@ -28,6 +28,8 @@ export interface DesiredRole {
   revision: string;
   /** Provider key variables that are referenced but unset. */
   missingSecrets: string[];
+  /** The subset the role's own model needs: without it the role cannot authenticate. */
+  missingRequiredSecrets: string[];
   /** Whitelisted skills absent from the registry. */
   missingSkills: string[];
   /** Whitelisted skills present but invalid (their last good copy is kept). */
@@ -44,6 +46,8 @@ export interface ManifestEntry {
   mode: number;
   /** mtime after our write: with size, the fast path that skips re-hashing. */
   mtimeMs: number;
+  /** Write intent: md5 of bytes an apply was about to write; a crash may have left them on disk, and they are ours too. */
+  pendingMd5?: string;
 }
 
 /** The per-role manifest, written last. */

@@ -36,6 +36,8 @@ export interface Plan {
   manifest: Manifest | null;
   /** True when the manifest file must be (re)written or removed. */
   manifestChanged: boolean;
+  /** The manifest as read (the base of the write-intent record apply writes before touching files). */
+  previous: Manifest | null;
   unchanged: number;
 }
 
@@ -55,7 +57,7 @@ export interface PlanInput {
 export function planRole(input: PlanInput): Plan {
   const previous = new Map(input.manifest?.entries.map((e) => [e.path, e]) ?? []);
   const next = new Map<string, ManifestEntry>();
-  const plan: Plan = { role: input.role, dir: input.dir, writes: [], deletes: [], drift: [], manifest: null, manifestChanged: false, unchanged: 0 };
+  const plan: Plan = { role: input.role, dir: input.dir, writes: [], deletes: [], drift: [], manifest: null, manifestChanged: false, previous: input.manifest, unchanged: 0 };
   const desiredPaths = new Set<string>();
   for (const file of input.desired?.files ?? []) {
     desiredPaths.add(file.path);
@@ -96,7 +98,7 @@ function planFile(plan: Plan, file: DesiredFile, prev: ManifestEntry | undefined
       plan.writes.push({ file, reason: 'mode', backup: null });
       next.set(file.path, entry(0));
     }
-  } else if (prev && obs.md5 === prev.md5) {
+  } else if (prev && isOurs(prev, obs.md5)) {
     plan.writes.push({ file, reason: 'update', backup: null });
     next.set(file.path, entry(0));
   } else {
@@ -123,7 +125,7 @@ function planForeignBytes(
 
 function planPrune(plan: Plan, entry: ManifestEntry, obs: ObservedFile, policy: 'revert' | 'report'): void {
   if (obs.kind !== 'file') return; // already gone, or replaced by something that is not ours
-  if (obs.md5 === entry.md5) {
+  if (isOurs(entry, obs.md5)) {
     plan.deletes.push({ path: entry.path, backup: null });
   } else if (policy === 'revert') {
     plan.drift.push({ path: entry.path, kind: 'modified', action: 'reverted' });
@@ -132,6 +134,11 @@ function planPrune(plan: Plan, entry: ManifestEntry, obs: ObservedFile, policy: 
     // Report policy: an edited file we no longer want is left to the user and forgotten.
     plan.drift.push({ path: entry.path, kind: 'modified', action: 'reported' });
   }
+}
+
+/** Bytes we wrote: what the manifest records, or what an interrupted apply announced it was writing. */
+function isOurs(entry: ManifestEntry, md5: string | undefined): boolean {
+  return md5 === entry.md5 || (entry.pendingMd5 !== undefined && md5 === entry.pendingMd5);
 }
 
 function sameManifest(a: Manifest | null, b: Manifest | null): boolean {

@@ -70,8 +70,9 @@ export class StatusBook {
     const now = this.now();
     const warnings = outcomeWarnings(o);
     const missing = o.desired?.missingSecrets ?? [];
+    const required = o.desired?.missingRequiredSecrets ?? [];
     s.warnings = warnings;
-    s.phase = warnings.length || missing.length ? 'Degraded' : 'Ready';
+    s.phase = warnings.length || required.length ? 'Degraded' : 'Ready';
     s.observedGeneration = o.generation;
     s.lastAppliedRevision = o.desired?.revision;
     s.lastReconcileAt = now;
@@ -89,7 +90,7 @@ export class StatusBook {
     c = setCondition(c, { type: 'Stalled', status: 'False', reason: 'SpecValid', message: '' }, now);
     c = setCondition(c, s.phase === 'Ready'
       ? { type: 'Ready', status: 'True', reason: 'Converged', message: 'role directory matches the desired state' }
-      : { type: 'Ready', status: 'False', reason: 'Degraded', message: [...warnings, ...missing.map((m) => `unset key variable ${m}`)].join('; ') }, now);
+      : { type: 'Ready', status: 'False', reason: 'Degraded', message: [...warnings, ...required.map((m) => `unset key variable ${m} (needed by the role's model)`)].join('; ') }, now);
     c = setCondition(c, reported.length
       ? { type: 'Drifted', status: 'True', reason: 'HandEdited', message: reported.map((d) => d.path).join(', ') }
       : { type: 'Drifted', status: 'False', reason: reverted ? 'Reverted' : 'InSync', message: reverted ? `${reverted} file(s) reverted` : '' }, now);

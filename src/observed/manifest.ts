@@ -12,7 +12,7 @@ const ManifestSchema = z.object({
   role: z.string(),
   revision: z.string(),
   entries: z.array(
-    z.object({ path: z.string(), md5: z.string(), size: z.number(), mode: z.number(), mtimeMs: z.number() }),
+    z.object({ path: z.string(), md5: z.string(), size: z.number(), mode: z.number(), mtimeMs: z.number(), pendingMd5: z.string().optional() }),
   ),
 });
 

@@ -45,7 +45,7 @@ function copyFile(path: string, text: string, mode = 0o644): DesiredFile {
 
 function desiredRole(files: DesiredFile[]): DesiredRole {
   const revision = md5(JSON.stringify(files.map((f) => [f.path, f.md5, f.mode])));
-  return { role: 'backend', dir, files, keepPrefixes: [], revision, missingSecrets: [], missingSkills: [], invalidSkills: [], missingServices: [] };
+  return { role: 'backend', dir, files, keepPrefixes: [], revision, missingSecrets: [], missingRequiredSecrets: [], missingSkills: [], invalidSkills: [], missingServices: [] };
 }
 
 /** Read the manifest and the disk, plan (pure) for `files` (null: role deleted). */
@@ -109,20 +109,29 @@ describe('applyPlan: writes and manifest', () => {
     expect(statSync(join(dir, MANIFEST_FILE)).mode & 0o777).toBe(0o600);
   });
 
-  it('leaves the previous manifest in place when a write fails (the manifest is written last)', async () => {
+  it('records the write intent before writing, so bytes left by a failed run are still ours', async () => {
     await converge(base());
-    const before = readFileSync(join(dir, MANIFEST_FILE), 'utf8');
+    const before = (await readManifest(dir)) as { state: 'ok'; manifest: { entries: { path: string; md5: string }[] } };
     put(join(dir, 'skills', 'blocker'), 'a file where a skill directory must go');
     const next = [bytesFile('config.toml', 'default_model = "b"\n'), ...base().slice(1), copyFile('skills/blocker/SKILL.md', 'x')];
     const plan = await planFor(next);
     await expect(applyPlan(plan, { backupsDir, clock })).rejects.toBeInstanceOf(ApplyError);
-    expect(readFileSync(join(dir, MANIFEST_FILE), 'utf8')).toBe(before);
-    // Once the blocker is gone, the next run converges without backing up bytes we wrote in the failed run.
+    // The manifest on disk is the intent record: previous md5s kept, the planned md5 beside them.
+    const intent = await readManifest(dir);
+    expect(intent.state).toBe('ok');
+    const entries = intent.state === 'ok' ? intent.manifest.entries : [];
+    const config = entries.find((e) => e.path === 'config.toml')!;
+    expect(config.md5).toBe(before.manifest.entries.find((e) => e.path === 'config.toml')!.md5);
+    expect(config.pendingMd5).toBe(md5('default_model = "b"\n'));
+    // The desired state moves on before the next success: the leftover "b" bytes are ours, so no backup.
     rmSync(join(dir, 'skills', 'blocker'));
-    const { result } = await converge(next);
+    const later = [bytesFile('config.toml', 'default_model = "c"\n'), ...next.slice(1)];
+    const { result } = await converge(later);
     expect(result.backups).toBe(0);
     expect(read('skills/blocker/SKILL.md')).toBe('x');
-    expect(read('config.toml')).toBe('default_model = "b"\n');
+    expect(read('config.toml')).toBe('default_model = "c"\n');
+    const final = await readManifest(dir);
+    expect(final.state === 'ok' && final.manifest.entries.every((e) => e.pendingMd5 === undefined)).toBe(true);
   });
 
   it('leaves no .hero-tmp- files behind', async () => {
@@ -262,9 +271,8 @@ describe('applyPlan: deletes', () => {
   });
 
   it('role deletion of a role without skills also removes the (empty) skills/ we created', async () => {
-    // BUG (src/controllers/apply.ts:53-56 + writeManifest): apply creates skills/ for every live role (step 4),
-    // but on deletion only removes parents of deleted files, so an empty skills/ of a role with no skills
-    // keeps the role directory alive after `rmdir(plan.dir)` fails with ENOTEMPTY.
+    // Regression: apply creates skills/ for every live role; a role with no skills has no deleted file
+    // under it, so deletion must remove the empty skills/ itself before the role dir.
     await converge([bytesFile('config.toml', 'c'), bytesFile('mcp.json', 'm')]);
     await converge(null);
     expect(existsSync(dir)).toBe(false);

@@ -15,7 +15,7 @@ function desiredFile(path: string, text: string, mode = 0o644): DesiredFile {
 function desiredRole(files: DesiredFile[], extra: Partial<DesiredRole> = {}): DesiredRole {
   return {
     role: 'backend', dir: DIR, files, keepPrefixes: [], revision: 'rev-2',
-    missingSecrets: [], missingSkills: [], invalidSkills: [], missingServices: [], ...extra,
+    missingSecrets: [], missingRequiredSecrets: [], missingSkills: [], invalidSkills: [], missingServices: [], ...extra,
   };
 }
 
@@ -320,5 +320,31 @@ describe('planRole: strays', () => {
       { path: 'skills/mine', kind: 'stray', action: 'reported' },
     ]);
     expect(p.deletes).toEqual([]);
+  });
+});
+
+describe('planRole: write intent left by an interrupted apply', () => {
+  const pending = (path: string, recorded: string, announced: string): ManifestEntry => ({ ...entry(path, recorded), pendingMd5: md5(announced) });
+
+  it('treats bytes an interrupted apply announced as ours: update without backup', () => {
+    const p = plan({
+      desired: desiredRole([desiredFile('config.toml', 'C')]),
+      manifest: manifest([pending('config.toml', 'A', 'B')]),
+      observed: observed(onDisk('config.toml', 'B')),
+    });
+    expect(p.writes.map((w) => [w.reason, w.backup])).toEqual([['update', null]]);
+    expect(p.drift).toEqual([]);
+  });
+
+  it('prunes announced bytes without backup, but still backs up bytes nobody announced', () => {
+    const p = plan({
+      desired: desiredRole([]),
+      manifest: manifest([pending('skills/a/SKILL.md', 'A', 'B'), pending('skills/b/SKILL.md', 'A', 'B')]),
+      observed: observed(onDisk('skills/a/SKILL.md', 'B'), onDisk('skills/b/SKILL.md', 'hand edit')),
+    });
+    expect(p.deletes.map((d) => [d.path, d.backup?.reason ?? null])).toEqual([
+      ['skills/a/SKILL.md', null],
+      ['skills/b/SKILL.md', 'modified'],
+    ]);
   });
 });

@@ -17,12 +17,12 @@ const iso = (ms: number): string => new Date(ms).toISOString();
 function desired(extra: Partial<DesiredRole> = {}): DesiredRole {
   return {
     role: 'backend', dir: '/r/backend', files: [], keepPrefixes: [], revision: 'rev-1',
-    missingSecrets: [], missingSkills: [], invalidSkills: [], missingServices: [], ...extra,
+    missingSecrets: [], missingRequiredSecrets: [], missingSkills: [], invalidSkills: [], missingServices: [], ...extra,
   };
 }
 
 function plan(drift: DriftItem[] = []): Plan {
-  return { role: 'backend', dir: '/r/backend', writes: [], deletes: [], drift, manifest: null, manifestChanged: false, unchanged: 0 };
+  return { role: 'backend', dir: '/r/backend', writes: [], deletes: [], drift, manifest: null, manifestChanged: false, previous: null, unchanged: 0 };
 }
 
 /** A converged outcome; override any part. */
@@ -81,12 +81,19 @@ describe('StatusBook', () => {
     expect(cond(book, 'Drifted')).toMatchObject({ status: 'True', reason: 'HandEdited', message: 'mcp.json' });
   });
 
-  it('is Degraded with SecretsMissing=True when a key variable is unset', () => {
+  it('is Degraded with SecretsMissing=True when the key of the role\'s model is unset', () => {
     const book = new StatusBook(manualClock());
-    book.succeeded(outcome({ desired: { missingSecrets: ['KIMI_API_KEY'] } }));
+    book.succeeded(outcome({ desired: { missingSecrets: ['KIMI_API_KEY'], missingRequiredSecrets: ['KIMI_API_KEY'] } }));
     expect(book.get('backend')!.phase).toBe('Degraded');
     expect(cond(book, 'SecretsMissing')).toMatchObject({ status: 'True', message: 'unset: KIMI_API_KEY' });
     expect(cond(book, 'Ready')!.message).toContain('KIMI_API_KEY');
+  });
+
+  it('stays Ready but flags SecretsMissing when only another provider\'s key is unset', () => {
+    const book = new StatusBook(manualClock());
+    book.succeeded(outcome({ desired: { missingSecrets: ['GROQ_API_KEY'], missingRequiredSecrets: [] } }));
+    expect(book.get('backend')!.phase).toBe('Ready');
+    expect(cond(book, 'SecretsMissing')).toMatchObject({ status: 'True', message: 'unset: GROQ_API_KEY' });
   });
 
   it('reports reverted drift as Drifted=False/Reverted, not as a warning', () => {

@@ -189,6 +189,7 @@ describe('crash consistency under kill -9', () => {
     const t0 = Date.now();
     // Expected bytes of both versions, then converge v1 cleanly.
     const generated = { 1: await renderGenerated(1), 2: await renderGenerated(2) };
+    const renderMs = Date.now() - t0;
     for (const role of roleNames) {
       const files = new Map<string, { v1: Buffer; v2: Buffer; mode: number }>();
       for (const name of ['config.toml', 'mcp.json']) files.set(name, { v1: generated[1].get(role)![name]!, v2: generated[2].get(role)![name]!, mode: 0o600 });
@@ -213,14 +214,17 @@ describe('crash consistency under kill -9', () => {
     let desired: Version = 2;
     setDesired(tree, desired);
     let windowMs = Math.min(4000, Math.max(600, coldSyncMs - 1000));
-    const stats = { kills: 0, midWrite: 0, untouched: 0, complete: 0, tempsSeen: 0, flips: 0, startupMs: [] as number[] };
+    const stats = { kills: 0, midWrite: 0, untouched: 0, complete: 0, tempsSeen: 0, flips: 0, startupMs: [] as number[], delayMs: 0, scanMs: 0 };
     for (let k = 0; k < KILLS; k++) {
       const before = scan;
       const delay = Math.floor(Math.random() * windowMs);
       const { startupMs } = await runAndKill(delay);
       stats.kills++;
       stats.startupMs.push(startupMs);
+      stats.delayMs += delay;
+      const tScan = Date.now();
       scan = scanRoles();
+      stats.scanMs += Date.now() - tScan;
       expect(scan.problems, `after kill ${k + 1} (${delay} ms in)`).toEqual([]);
       stats.tempsSeen += scan.temps;
       const want = desired === 1 ? scan.v1 : scan.v2;
@@ -266,7 +270,8 @@ describe('crash consistency under kill -9', () => {
       `crash test: ${ROLES} roles × ${SKILLS} skills (${ROLES * (SKILLS * 3 + 2)} files); kills ${stats.kills}, mid-write ${stats.midWrite}, ` +
         `untouched ${stats.untouched}, complete ${stats.complete}, temp files seen ${stats.tempsSeen}, flips ${stats.flips}; ` +
         `cold sync ${coldSyncMs} ms, final sync ${finalSyncMs} ms, daemon startup ~${median(stats.startupMs)} ms, ` +
-        `last kill window ${windowMs} ms, roles with backups ${backupRoles.length}; total ${Date.now() - t0} ms`,
+        `last kill window ${windowMs} ms, roles with backups ${backupRoles.length}; total ${Date.now() - t0} ms ` +
+        `(render ${renderMs}, delays ${stats.delayMs}, scans ${stats.scanMs}, startups ${stats.startupMs.reduce((a, b) => a + b, 0)})`,
     );
     expect(stats.midWrite).toBeGreaterThanOrEqual(MIN_MID_WRITE);
   });

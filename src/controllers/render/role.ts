@@ -52,8 +52,15 @@ export function renderRole(input: RenderRoleInput): DesiredRole {
     keepPrefixes: skills.keepPrefixes,
     revision,
     missingSecrets: config.missingSecrets,
+    missingRequiredSecrets: config.missingSecrets.filter((v) => v === requiredKeyVar(input)),
     missingSkills: skills.missingSkills,
     invalidSkills: skills.invalidSkills,
     missingServices: mcp.missingServices,
   };
+}
+
+/** The key variable of the provider behind the role's default model. */
+function requiredKeyVar(input: RenderRoleInput): string | undefined {
+  const model = input.catalog.models[input.role.model];
+  return model ? input.catalog.providers[model.provider]?.apiKeyEnv : undefined;
 }

@@ -1,0 +1,46 @@
+/** Command-line options of the benchmarks and the sizes of the full and quick runs. */
+
+/** Sizes of one benchmark run. */
+export interface BenchOptions {
+  quick: boolean;
+  /** Keep the temp trees (for inspection). */
+  keep: boolean;
+  /** Which measurements to run (default all). */
+  only: Set<string>;
+  /** Cold/no-op: roles × whitelisted skills out of a registry of `registrySkills`. */
+  roles: number;
+  skillsPerRole: number;
+  registrySkills: number;
+  /** Repeats of each cold/no-op timing (the median is reported). */
+  repeats: number;
+  /** Propagation and revert samples per debounce setting. */
+  samples: number;
+  /** Debounce settings the propagation bench runs with (the daemon default first). */
+  debounces: number[];
+  /** Memory bench: registry size and roles. */
+  memSkills: number;
+  memRoles: number;
+  memSkillsPerRole: number;
+  /** Idle CPU window, seconds. */
+  idleSeconds: number;
+}
+
+/** Parse argv (`--quick`, `--keep`, `--only=cold,propagation,memory`, `--samples=N`, `--repeats=N`). */
+export function parseOptions(argv: readonly string[]): BenchOptions {
+  const flag = (name: string) => argv.includes(`--${name}`);
+  const value = (name: string) => argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
+  const quick = flag('quick');
+  const only = new Set((value('only') ?? 'cold,propagation,memory').split(',').filter(Boolean));
+  const base: BenchOptions = quick
+    ? { quick, keep: false, only, roles: 40, skillsPerRole: 25, registrySkills: 400, repeats: 3, samples: 40, debounces: [100, 0], memSkills: 10_000, memRoles: 100, memSkillsPerRole: 50, idleSeconds: 10 }
+    : { quick, keep: false, only, roles: 100, skillsPerRole: 50, registrySkills: 1000, repeats: 5, samples: 200, debounces: [100, 0], memSkills: 10_000, memRoles: 100, memSkillsPerRole: 50, idleSeconds: 30 };
+  base.keep = flag('keep');
+  if (value('samples')) base.samples = Number(value('samples'));
+  if (value('repeats')) base.repeats = Number(value('repeats'));
+  return base;
+}
+
+/** The shell command that reproduces a measurement. */
+export function reproduce(script: string, opts: BenchOptions): string {
+  return `npx tsx bench/${script}${opts.quick ? ' --quick' : ''}`;
+}
