@@ -1,10 +1,12 @@
 /** reconcile(role): read desired and observed state, render, plan, apply. Level-triggered: it never asks what woke it. */
 import { randomBytes } from 'node:crypto';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Clock } from '../clock.ts';
 import { statePaths, type Paths } from '../config.ts';
 import { effectiveCatalog } from '../desired/catalog-defaults.ts';
 import type { StoreData } from '../desired/schema.ts';
+import { withFileLock } from '../desired/store-lock.ts';
 import type { Logger } from '../log.ts';
 import type { DigestCache } from '../observed/digest.ts';
 import { readManifest } from '../observed/manifest.ts';
@@ -53,8 +55,19 @@ export interface ReconcileOutcome {
   durationMs: number;
 }
 
+/** How long a reconcile waits for another process (a `sync` beside the daemon) converging the same role. */
+const ROLE_LOCK = { timeoutMs: 60_000, staleMs: 600_000 };
+
 /** Converge one role directory to the desired state; throws InvalidSpecError for an unrenderable spec. */
 export async function reconcileRole(name: string, deps: ReconcileDeps, opts: ReconcileOptions = {}): Promise<ReconcileOutcome> {
+  if (opts.dryRun) return reconcileLocked(name, deps, opts);
+  // One writer per role across processes: observe, plan and apply under the role's lock.
+  const locks = join(deps.paths.home, 'locks');
+  await mkdir(locks, { recursive: true, mode: 0o700 });
+  return withFileLock(join(locks, `${name}.lock`), () => reconcileLocked(name, deps, opts), ROLE_LOCK);
+}
+
+async function reconcileLocked(name: string, deps: ReconcileDeps, opts: ReconcileOptions): Promise<ReconcileOutcome> {
   const started = performance.now();
   const reconcileId = randomBytes(4).toString('hex');
   const log = deps.log.child({ role: name, reconcileId });

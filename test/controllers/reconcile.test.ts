@@ -277,3 +277,15 @@ describe('reconcileRole: drift and damage', () => {
     expect(existsSync(backupsRoot())).toBe(false);
   });
 });
+
+describe('reconcileRole: one writer per role', () => {
+  it('serialises concurrent reconciles of one role (a sync beside the daemon): one backup, both converge', async () => {
+    await reconcileRole('backend', deps());
+    writeFileSync(join(roleDir, 'config.toml'), 'hand edit\n');
+    const [a, b] = await Promise.all([reconcileRole('backend', deps()), reconcileRole('backend', deps())]);
+    expect((a.result?.backups ?? 0) + (b.result?.backups ?? 0)).toBe(1);
+    expect(readdirSync(backupsRoot())).toHaveLength(1);
+    expect(read('config.toml')).not.toBe('hand edit\n');
+    expect(existsSync(join(tree.paths.home, 'locks', 'backend.lock'))).toBe(false);
+  });
+});
