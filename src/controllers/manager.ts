@@ -25,6 +25,8 @@ export interface ManagerDeps {
   log: Logger;
   /** Start file watchers (the daemon); false for one-shot use in tests. */
   watch: boolean;
+  /** Run the periodic resync; defaults to `watch`. */
+  resync?: boolean;
 }
 
 type RoleActor = ActorRefFrom<typeof roleMachine>;
@@ -147,6 +149,7 @@ export class Manager {
 
   private runReconcile(name: string): Promise<void> {
     return this.queue.add(async () => {
+      if (this.stopping) return; // queued but not started: nothing half-done to finish
       const spec = this.sources.store?.roles.find((r) => r.name === name);
       this.status.started(name, !spec);
       try {
@@ -175,7 +178,7 @@ export class Manager {
   }
 
   private scheduleResync(): void {
-    if (!this.deps.watch) return;
+    if (!(this.deps.resync ?? this.deps.watch)) return;
     const jitter = 0.9 + Math.random() * 0.2;
     this.resyncTimer = setTimeout(() => void this.resync(), this.deps.tuning.resyncMs * jitter);
   }

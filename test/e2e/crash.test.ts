@@ -213,7 +213,8 @@ describe('crash consistency under kill -9', () => {
     // Kill the daemon again and again while it rewrites the tree; sometimes flip the desired version.
     let desired: Version = 2;
     setDesired(tree, desired);
-    let windowMs = Math.min(4000, Math.max(600, coldSyncMs - 1000));
+    // Kills are drawn in [0, window) after the daemon starts converging; progress carries over from kill to kill.
+    let windowMs = Math.min(2000, Math.max(600, coldSyncMs - 1000));
     const stats = { kills: 0, midWrite: 0, untouched: 0, complete: 0, tempsSeen: 0, flips: 0, startupMs: [] as number[], delayMs: 0, scanMs: 0 };
     for (let k = 0; k < KILLS; k++) {
       const before = scan;
@@ -289,3 +290,55 @@ function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.floor(s.length / 2)] ?? 0;
 }
+
+/**
+ * KNOWN BUG (remove `.fails` once fixed): the manifest is written last, so files a killed run had already created
+ * are recorded nowhere. If the desired state drops them before the next run (whitelist reverted), they are never
+ * pruned: `sync` exits 0 with a "stray" warning and Kimi keeps seeing a skill the role does not whitelist.
+ * The same holds for a brand-new role removed before a restart: without a manifest its directory is not managed.
+ */
+describe('crash between creating skill copies and writing the manifest', () => {
+  const tree = makeTree({ HERO_TEAM_DEBOUNCE_MS: '0', LOG_LEVEL: 'info' });
+  const extra = Array.from({ length: 60 }, (_, i) => `e${String(i).padStart(3, '0')}`);
+  let child: ChildProcess | undefined;
+
+  afterAll(() => {
+    if (child && child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    tree.cleanup();
+  });
+
+  it.fails('prunes the orphaned copies once the whitelist no longer has them', { timeout: 60_000 }, async () => {
+    for (const skill of ['alpha', ...extra]) {
+      for (const [rel, mode] of Object.entries(SKILL_FILES)) put(join(tree.paths.skillsDir, skill, rel), skillFile(skill, rel, 1), mode);
+    }
+    const store = (skills: string[]) => writeStore(tree, [{ name: 'x', model: 'kimi-code/kimi-for-coding', skills }]);
+    store(['alpha']);
+    expect((await cliProcess(tree.env, 'sync')).code).toBe(0);
+    // Whitelist 60 more skills and kill the daemon as soon as the first copy lands (long before the manifest).
+    store(['alpha', ...extra]);
+    const skillsDir = join(tree.paths.rolesDir, 'x', 'skills');
+    child = spawn(process.execPath, [BIN, 'serve'], { env: tree.env, stdio: 'ignore' });
+    const exited = new Promise<void>((resolve) => child!.once('exit', () => resolve()));
+    await new Promise<void>((resolve, reject) => {
+      const deadline = Date.now() + 30_000;
+      const poll = setInterval(() => {
+        if (readdirOr(skillsDir).length > 1) {
+          clearInterval(poll);
+          child!.kill('SIGKILL');
+          resolve();
+        } else if (Date.now() > deadline) {
+          clearInterval(poll);
+          reject(new Error('no skill copy appeared'));
+        }
+      }, 2);
+    });
+    await exited;
+    const manifest = JSON.parse(readFileSync(join(tree.paths.rolesDir, 'x', MANIFEST), 'utf8')) as { entries: { path: string }[] };
+    expect(manifest.entries.some((e) => e.path.startsWith('skills/e'))).toBe(false); // the kill landed before the manifest
+    // The user reverts the whitelist before the daemon comes back; a restart must converge to exactly alpha.
+    store(['alpha']);
+    const r = await cliProcess(tree.env, 'sync');
+    expect(r.code).toBe(0);
+    expect(readdirOr(skillsDir)).toEqual(['alpha']);
+  });
+});

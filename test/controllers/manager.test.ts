@@ -1,0 +1,88 @@
+/** The manager in-process: converges every role, prunes deleted ones, and the periodic resync repairs what no watcher reported. */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { systemClock } from '../../src/clock.ts';
+import { Manager } from '../../src/controllers/manager.ts';
+import { silentLogger } from '../../src/log.ts';
+import { eventually } from '../helpers/cli.ts';
+import { addSkill, makeTree, writeStore, type TestTree } from '../helpers/tree.ts';
+
+let tree: TestTree;
+let manager: Manager | undefined;
+
+beforeEach(() => {
+  tree = makeTree();
+  addSkill(tree, 'alpha');
+  addSkill(tree, 'beta');
+  writeStore(tree, [
+    { name: 'one', model: 'kimi-code/kimi-for-coding', skills: ['alpha'] },
+    { name: 'two', model: 'kimi-code/kimi-for-coding', skills: ['alpha', 'beta'] },
+    { name: 'bad', model: 'no-such/model' },
+  ]);
+});
+afterEach(async () => {
+  await manager?.stop();
+  manager = undefined;
+  tree.cleanup();
+});
+
+function start(resyncMs = 600_000, resync = false): Promise<void> {
+  manager = new Manager({
+    paths: tree.paths,
+    tuning: { ...tree.config.tuning, resyncMs },
+    env: { KIMI_API_KEY: 'k' },
+    clock: systemClock,
+    log: silentLogger(),
+    watch: false,
+    resync,
+  });
+  return manager.start();
+}
+
+describe('Manager', () => {
+  it('converges every declared role and stalls the one with an invalid spec', async () => {
+    await start();
+    await manager!.settled();
+    expect(existsSync(join(tree.paths.rolesDir, 'one', 'skills', 'alpha', 'SKILL.md'))).toBe(true);
+    expect(existsSync(join(tree.paths.rolesDir, 'two', 'skills', 'beta', 'SKILL.md'))).toBe(true);
+    expect(manager!.status.get('one')!.phase).toBe('Ready');
+    const bad = manager!.status.get('bad')!;
+    expect(bad.phase).toBe('Stalled');
+    expect(bad.conditions.find((c) => c.type === 'Stalled')).toMatchObject({ status: 'True', reason: 'InvalidSpec' });
+    expect(bad.lastError).toContain('no-such/model');
+  });
+
+  it('prunes the files of a managed directory whose role is no longer declared', async () => {
+    await start();
+    await manager!.settled();
+    await manager!.stop();
+    writeStore(tree, [{ name: 'one', model: 'kimi-code/kimi-for-coding', skills: ['alpha'] }]);
+    await start();
+    await manager!.settled();
+    expect(existsSync(join(tree.paths.rolesDir, 'two'))).toBe(false);
+    expect(existsSync(join(tree.paths.rolesDir, 'one', 'config.toml'))).toBe(true);
+  });
+
+  it('touches nothing while store.json is invalid at start', async () => {
+    await start();
+    await manager!.settled();
+    await manager!.stop();
+    writeFileSync(join(tree.paths.home, 'store.json'), '{ not json');
+    await start();
+    await manager!.settled();
+    expect(manager!.sources.storeError).toMatch(/store\.json:1:/);
+    expect(existsSync(join(tree.paths.rolesDir, 'one', 'config.toml'))).toBe(true);
+    expect(manager!.roleNames()).toEqual([]);
+  });
+
+  it('the periodic resync reverts a hand edit no watcher reported', async () => {
+    await start(1000, true);
+    await manager!.settled();
+    const file = join(tree.paths.rolesDir, 'one', 'config.toml');
+    const original = readFileSync(file, 'utf8');
+    writeFileSync(file, 'hand edit\n');
+    await eventually(() => readFileSync(file, 'utf8') === original, 5000, 'resync revert');
+    expect(manager!.status.get('one')!.counts.driftReverted).toBe(1);
+  });
+});

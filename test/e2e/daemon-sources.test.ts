@@ -1,0 +1,85 @@
+/** The daemon as a child process: services.json, secrets.env and a late registry are watched; SIGTERM mid-reconcile exits 0 cleanly. */
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { md5Bytes } from '../../src/observed/digest.ts';
+import { cli, eventually, startServe } from '../helpers/cli.ts';
+import { addSkill, makeTree, put, writeStore, type TestTree } from '../helpers/tree.ts';
+
+let tree: TestTree;
+let daemon: ReturnType<typeof startServe> | undefined;
+
+afterEach(() => {
+  if (daemon && daemon.child.exitCode === null) daemon.child.kill('SIGKILL');
+  daemon = undefined;
+  tree.cleanup();
+});
+
+function exitCode(): Promise<number | null> {
+  return new Promise((resolve) => daemon!.child.once('exit', (code) => resolve(code)));
+}
+
+describe('hero-team serve: inputs beside the registry', () => {
+  it('follows services.json and secrets.env edits', async () => {
+    tree = makeTree({ HERO_TEAM_DEBOUNCE_MS: '20' });
+    addSkill(tree, 'alpha');
+    const services = join(tree.paths.home, 'services.json');
+    put(services, JSON.stringify({ services: { github: { command: 'gh-mcp', args: ['--stdio'] } } }));
+    writeStore(tree, [{ name: 'web', model: 'kimi-code/kimi-for-coding', skills: ['alpha'], mcp: ['github'] }]);
+    const dir = join(tree.paths.rolesDir, 'web');
+    daemon = startServe(tree.env);
+    await eventually(() => existsSync(join(dir, 'mcp.json')) && readFileSync(join(dir, 'mcp.json'), 'utf8').includes('gh-mcp'), 15_000, 'first mcp.json');
+    put(services, JSON.stringify({ services: { github: { command: 'gh-mcp-v2' } } }));
+    await eventually(() => readFileSync(join(dir, 'mcp.json'), 'utf8').includes('gh-mcp-v2'), 10_000, 'services edit');
+    put(services, '{ broken');
+    await eventually(() => /services\.json invalid/.test(daemon!.log()), 10_000, 'services error reported');
+    expect(readFileSync(join(dir, 'mcp.json'), 'utf8')).toContain('gh-mcp-v2');
+    put(join(tree.paths.home, 'secrets.env'), 'KIMI_API_KEY=sk-from-secrets-file\n');
+    await eventually(() => readFileSync(join(dir, 'config.toml'), 'utf8').includes('sk-from-secrets-file'), 10_000, 'secrets edit');
+    expect(daemon.log()).not.toContain('sk-from-secrets-file');
+  });
+
+  it('starts without a registry, says so, and converges once it appears', async () => {
+    tree = makeTree({ HERO_TEAM_DEBOUNCE_MS: '20' });
+    const staged = join(tree.root, 'staged');
+    renameSync(tree.paths.skillsDir, staged);
+    mkdirSync(join(staged, 'alpha'));
+    put(join(staged, 'alpha', 'SKILL.md'), '---\nname: alpha\ndescription: a\n---\n');
+    writeStore(tree, [{ name: 'web', model: 'kimi-code/kimi-for-coding', skills: ['alpha'] }]);
+    daemon = startServe(tree.env);
+    await eventually(() => /skills registry missing/.test(daemon!.log()), 15_000, 'missing registry reported');
+    await eventually(() => existsSync(join(tree.paths.rolesDir, 'web', 'config.toml')), 10_000, 'config written without the registry');
+    renameSync(staged, tree.paths.skillsDir);
+    await eventually(() => existsSync(join(tree.paths.rolesDir, 'web', 'skills', 'alpha', 'SKILL.md')), 10_000, 'skill after the registry appeared');
+  });
+});
+
+describe('hero-team serve: shutdown', () => {
+  it('SIGTERM during a large reconcile lets it finish: exit 0, no temp file, every manifest entry matches the disk', async () => {
+    tree = makeTree({ HERO_TEAM_DEBOUNCE_MS: '0' });
+    const skills = Array.from({ length: 150 }, (_, i) => `s${String(i).padStart(3, '0')}`);
+    for (const s of skills) addSkill(tree, s, { 'references/a.md': 'x'.repeat(4096) + s, 'scripts/b.sh': 'y'.repeat(4096) + s });
+    writeStore(tree, Array.from({ length: 8 }, (_, i) => ({ name: `r${i}`, model: 'kimi-code/kimi-for-coding', skills })));
+    daemon = startServe(tree.env);
+    await eventually(() => readdirSync(tree.paths.rolesDir).length > 0, 15_000, 'reconcile under way');
+    const exited = exitCode();
+    daemon.child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    expect(daemon.log()).toContain('"msg":"stopped"');
+    for (const role of readdirSync(tree.paths.rolesDir)) {
+      const dir = join(tree.paths.rolesDir, role);
+      const files = readdirSync(dir, { recursive: true }) as string[];
+      expect(files.filter((f) => f.includes('.hero-tmp-'))).toEqual([]);
+      const manifestFile = join(dir, '.hero-team-manifest.json');
+      if (!existsSync(manifestFile)) continue;
+      const manifest = JSON.parse(readFileSync(manifestFile, 'utf8')) as { entries: { path: string; md5: string; pendingMd5?: string }[] };
+      for (const e of manifest.entries) {
+        const actual = md5Bytes(readFileSync(join(dir, e.path)));
+        expect([e.md5, e.pendingMd5]).toContain(actual);
+      }
+    }
+    // And the next one-shot sync finishes the job.
+    const r = await cli(tree.env, 'sync');
+    expect(r.code).toBe(0);
+  }, 60_000);
+});
