@@ -26,11 +26,14 @@ export const sync: Command = async (args, io, config) => {
   const deps = reconcileDeps(config, io, sources);
   const queue = new PQueue({ concurrency: config.tuning.concurrency });
   let failures = 0;
+  let unknown = 0;
   await Promise.all(
     names.map((name) =>
       queue.add(async () => {
         try {
-          report(io, await reconcileRole(name, deps, { dryRun: values['dry-run'], sweepTemps: true }), values['dry-run'] ?? false);
+          const outcome = await reconcileRole(name, deps, { dryRun: values['dry-run'], sweepTemps: true });
+          if (outcome.kind === 'absent') unknown++;
+          report(io, outcome, values['dry-run'] ?? false);
         } catch (err) {
           failures++;
           out(io, `${name}: ${err instanceof InvalidSpecError ? 'STALLED' : 'FAILED'}: ${errorMessage(err)}`);
@@ -38,7 +41,7 @@ export const sync: Command = async (args, io, config) => {
       }),
     ),
   );
-  return failures ? EXIT.failed : EXIT.ok;
+  return failures ? EXIT.failed : unknown ? EXIT.usage : EXIT.ok;
 };
 
 async function allRoleNames(config: Config, sources: Sources): Promise<string[]> {

@@ -9,9 +9,9 @@
  * memory adapter under NODE_ENV=test. What lowdb would add (an in-memory `data` plus
  * read/write) is the two functions below; the cross-process lock is store-lock.ts.
  */
-import { randomBytes } from 'node:crypto';
-import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { mkdir, readFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { syncDir, writeFileAtomic } from '../controllers/atomic-write.ts';
 import type { z } from 'zod';
 import { InputError, RoleNotFoundError, StoreError } from '../errors.ts';
 import { migrateStore } from './migrations.ts';
@@ -178,40 +178,11 @@ export function formatPath(path: readonly PropertyKey[]): string {
   return out || '(root)';
 }
 
-/** Write via a unique temp file in the same dir: fsync, rename over, fsync the dir; mode 0600. */
+/** Write through the one atomic-write helper (temp, fsync, rename), then fsync the directory; mode 0600. */
 async function writeFileDurable(file: string, text: string): Promise<void> {
-  const dir = dirname(file);
-  await mkdir(dir, { recursive: true, mode: 0o700 });
-  const tmp = join(dir, `.${basename(file)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
-  try {
-    const fh = await open(tmp, 'wx', 0o600);
-    try {
-      await fh.chmod(0o600); // the umask may have narrowed it; never wider than 0600
-      await fh.writeFile(text, 'utf8');
-      await fh.sync();
-    } finally {
-      await fh.close();
-    }
-    await rename(tmp, file);
-  } catch (err) {
-    await rm(tmp, { force: true });
-    throw err;
-  }
-  await syncDir(dir);
-}
-
-/** fsync a directory so a rename in it survives a crash (not supported everywhere: ignored then). */
-async function syncDir(dir: string): Promise<void> {
-  let fh;
-  try {
-    fh = await open(dir, 'r');
-    await fh.sync();
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code !== 'EISDIR' && code !== 'EINVAL' && code !== 'EPERM' && code !== 'EBADF') throw err;
-  } finally {
-    await fh?.close();
-  }
+  await mkdir(dirname(file), { recursive: true, mode: 0o700 });
+  await writeFileAtomic(file, text, 0o600);
+  await syncDir(dirname(file));
 }
 
 /** Insert or replace a role (pure); generation starts at 1 and is bumped only when the spec really changes. */

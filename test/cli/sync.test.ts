@@ -74,6 +74,12 @@ describe('hero-team sync', () => {
     expect(readdirSync(tree.paths.rolesDir)).toEqual([]);
   });
 
+  it('exits 2 for a role that is neither declared nor managed', async () => {
+    const r = await cli(tree.env, 'sync', 'ghost');
+    expect(r.code).toBe(2);
+    expect(r.stdout).toContain('ghost: no such role and no managed directory');
+  });
+
   it('exits 1 and names the role when its spec cannot render (stalled)', async () => {
     writeStore(tree, [{ name: 'broken', model: 'no-such/model' }]);
     const r = await cli(tree.env, 'sync');

@@ -5,7 +5,7 @@
  *
  * Scale: 20 roles × SKILLS skills × 3 files. The issue's example is 20 × 200 (12,000 skill files); a cold sync of
  * that takes ~15 s here (one fsync per file) and each kill cycle pays ~1 s of node+tsx+chokidar startup, so the
- * default is 20 × 50 (3,000 skill files) to keep the file well under 90 s on 2 cores. Run the full scale with
+ * default is 20 × 40 (2,400 skill files) to keep the file well under 90 s on 2 cores. Run the full scale with
  * HERO_CRASH_SKILLS=200 (and HERO_CRASH_KILLS=N for more kills).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -18,7 +18,7 @@ import { BIN, cli, cliProcess } from '../helpers/cli.ts';
 import { makeTree, put, skillMd, writeStore, type TestTree } from '../helpers/tree.ts';
 
 const ROLES = 20;
-const SKILLS = Number(process.env.HERO_CRASH_SKILLS ?? 50);
+const SKILLS = Number(process.env.HERO_CRASH_SKILLS ?? 40);
 const KILLS = Number(process.env.HERO_CRASH_KILLS ?? 20);
 /** Kills that must land while files were being written (temp files seen, or a partly rewritten tree). */
 const MIN_MID_WRITE = 5;
@@ -213,12 +213,13 @@ describe('crash consistency under kill -9', () => {
     // Kill the daemon again and again while it rewrites the tree; sometimes flip the desired version.
     let desired: Version = 2;
     setDesired(tree, desired);
-    // Kills are drawn in [0, window) after the daemon starts converging; progress carries over from kill to kill.
-    let windowMs = Math.min(2000, Math.max(600, coldSyncMs - 1000));
-    const stats = { kills: 0, midWrite: 0, untouched: 0, complete: 0, tempsSeen: 0, flips: 0, startupMs: [] as number[], delayMs: 0, scanMs: 0 };
+    // Kills are drawn in [lo, lo + span) after the daemon starts converging; progress carries over from kill to kill.
+    const spanMs = Math.min(1500, Math.max(600, coldSyncMs - 1000));
+    let loMs = 0;
+    const stats = { kills: 0, midWrite: 0, untouched: 0, complete: 0, tempsSeen: 0, flips: 0, startupMs: [] as number[], delayMs: 0, scanMs: 0, trace: '' };
     for (let k = 0; k < KILLS; k++) {
       const before = scan;
-      const delay = Math.floor(Math.random() * windowMs);
+      const delay = loMs + Math.floor(Math.random() * spanMs);
       const { startupMs } = await runAndKill(delay);
       stats.kills++;
       stats.startupMs.push(startupMs);
@@ -231,11 +232,12 @@ describe('crash consistency under kill -9', () => {
       const want = desired === 1 ? scan.v1 : scan.v2;
       const complete = scan.temps === 0 && want + scan.same === totalFiles;
       const untouched = scan.temps === 0 && scan.v1 === before.v1 && scan.v2 === before.v2 && scan.missing === before.missing;
-      if (complete) {
-        stats.complete++;
-        windowMs = Math.max(300, Math.floor(delay * 0.7)); // the whole reconcile fits in less: kill sooner
-      } else if (untouched) stats.untouched++;
-      else stats.midWrite++;
+      stats.trace += complete ? 'C' : untouched ? 'U' : scan.temps ? 'T' : 'M';
+      if (complete) stats.complete++;
+      else if (untouched) {
+        stats.untouched++;
+        loMs = Math.min(loMs + 150, spanMs); // killed before the first write: start later
+      } else stats.midWrite++;
       // A converged tree needs a change to have something to crash on; otherwise flip now and then.
       if (complete || Math.random() < 0.3) {
         desired = desired === 1 ? 2 : 1;
@@ -271,8 +273,8 @@ describe('crash consistency under kill -9', () => {
       `crash test: ${ROLES} roles × ${SKILLS} skills (${ROLES * (SKILLS * 3 + 2)} files); kills ${stats.kills}, mid-write ${stats.midWrite}, ` +
         `untouched ${stats.untouched}, complete ${stats.complete}, temp files seen ${stats.tempsSeen}, flips ${stats.flips}; ` +
         `cold sync ${coldSyncMs} ms, final sync ${finalSyncMs} ms, daemon startup ~${median(stats.startupMs)} ms, ` +
-        `last kill window ${windowMs} ms, roles with backups ${backupRoles.length}; total ${Date.now() - t0} ms ` +
-        `(render ${renderMs}, delays ${stats.delayMs}, scans ${stats.scanMs}, startups ${stats.startupMs.reduce((a, b) => a + b, 0)})`,
+        `kill window ${loMs}+${spanMs} ms, roles with backups ${backupRoles.length}; total ${Date.now() - t0} ms ` +
+        `[${stats.trace}] (render ${renderMs}, delays ${stats.delayMs}, scans ${stats.scanMs}, startups ${stats.startupMs.reduce((a, b) => a + b, 0)})`,
     );
     expect(stats.midWrite).toBeGreaterThanOrEqual(MIN_MID_WRITE);
   });
