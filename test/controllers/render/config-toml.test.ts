@@ -1,23 +1,15 @@
-import { readFileSync, writeFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { parse } from 'smol-toml';
 import { describe, expect, it } from 'vitest';
 import { maskSecrets, renderConfigToml, type RenderConfigInput } from '../../../src/controllers/render/config-toml.ts';
 import { effectiveCatalog } from '../../../src/desired/catalog-defaults.ts';
 import { RoleSpecSchema, type Catalog, type RoleSpecInput } from '../../../src/desired/schema.ts';
 import { InvalidSpecError } from '../../../src/errors.ts';
+import { expectGolden } from '../../helpers/golden.ts';
 import { checkKimiConfig } from '../../helpers/kimi-rules.ts';
 
-const GOLDEN_DIR = fileURLToPath(new URL('../../fixtures/golden/', import.meta.url));
 const ROLE_DIR = '/home/u/.kimi/roles/backend';
 const KIMI_KEY = 'sk-test-kimi';
 
-/** Compare with a golden file; UPDATE_GOLDEN=1 rewrites it first. */
-function expectGolden(file: string, text: string): void {
-  const path = GOLDEN_DIR + file;
-  if (process.env.UPDATE_GOLDEN === '1') writeFileSync(path, text);
-  expect(text).toBe(readFileSync(path, 'utf8'));
-}
 
 function role(overrides: Partial<RoleSpecInput> = {}) {
   return RoleSpecSchema.parse({

@@ -1,21 +1,13 @@
-import { readFileSync, writeFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { redactMcpServers, renderMcpJson } from '../../../src/controllers/render/mcp-json.ts';
 import { RoleSpecSchema, type RoleSpecInput } from '../../../src/desired/schema.ts';
 import type { McpServer } from '../../../src/observed/services.ts';
+import { expectGolden } from '../../helpers/golden.ts';
 import { checkMcpJson } from '../../helpers/kimi-rules.ts';
 
-const GOLDEN_DIR = fileURLToPath(new URL('../../fixtures/golden/', import.meta.url));
 const GITHUB_TOKEN = 'ghp-test-token';
 const SEARCH_TOKEN = 'Bearer search-test-token';
 
-/** Compare with a golden file; UPDATE_GOLDEN=1 rewrites it first. */
-function expectGolden(file: string, text: string): void {
-  const path = GOLDEN_DIR + file;
-  if (process.env.UPDATE_GOLDEN === '1') writeFileSync(path, text);
-  expect(text).toBe(readFileSync(path, 'utf8'));
-}
 
 function role(overrides: Partial<RoleSpecInput> = {}) {
   return RoleSpecSchema.parse({
