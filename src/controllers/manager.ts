@@ -42,8 +42,6 @@ export class Manager {
   private watchers: SourceWatchers | undefined;
   private resyncTimer: NodeJS.Timeout | undefined;
   private stopping = false;
-  /** Set once the first full convergence finished. */
-  converged = false;
   readonly startedAt: number;
 
   constructor(private readonly deps: ManagerDeps) {
@@ -73,7 +71,10 @@ export class Manager {
   async settled(timeoutMs = 60_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const busy = [...this.actors.values()].some((a) => ['debouncing', 'reconciling'].some((s) => a.getSnapshot().matches(s as 'idle')));
+      const busy = [...this.actors.values()].some((a) => {
+        const state = a.getSnapshot().value;
+        return state === 'debouncing' || state === 'reconciling';
+      });
       if (!busy && this.queue.size === 0 && this.queue.pending === 0) return;
       if (Date.now() > deadline) throw new Error('manager did not settle in time');
       await new Promise((r) => setTimeout(r, 10));
@@ -157,7 +158,6 @@ export class Manager {
         this.swept.add(name);
         this.status.succeeded(outcome);
         if (outcome.result?.sourceChanged.length) setImmediate(() => this.wake(name));
-        if (!this.converged && this.queue.size === 0 && this.queue.pending <= 1) this.converged = true;
       } catch (err) {
         const stalled = err instanceof InvalidSpecError;
         this.status.failed(name, errorMessage(err), stalled);
