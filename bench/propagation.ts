@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { makeFixture, skillFileContent, type Fixture } from './lib/fixture.ts';
 import { parseOptions, reproduce, type BenchOptions } from './lib/options.ts';
-import { sleep, startDaemon, waitQuiet, type DaemonProc } from './lib/proc.ts';
+import { sleep, startDaemon, waitConverged, waitQuiet, type DaemonProc } from './lib/proc.ts';
 import { formatTable, saveResults, type Figures } from './lib/results.ts';
 import { diffSnapshots, isManifest, snapshotTree } from './lib/snapshot.ts';
 import { latencySummary, round } from './lib/stats.ts';
@@ -49,18 +49,6 @@ async function timeUntil(dirs: readonly string[], act: () => void, done: () => b
     act();
     check();
   });
-}
-
-/** Wait for the daemon's first convergence of every role (one "reconciled" line each), then for quiet. */
-async function waitConverged(d: DaemonProc, roles: number, timeoutMs: number): Promise<number> {
-  const seen = new Set<string>();
-  await d.waitLog((r) => {
-    if (r.msg === 'reconciled' && r.role) seen.add(r.role);
-    return seen.size >= roles;
-  }, timeoutMs, `${roles} roles reconciled`);
-  const converged = (performance.now() - d.startedAt) / 1000;
-  await waitQuiet(d.pid);
-  return converged;
 }
 
 interface DebounceRun {
@@ -126,7 +114,7 @@ export async function benchPropagation(opts: BenchOptions, log: (s: string) => v
     for (const debounce of opts.debounces) {
       const d = startDaemon({ ...fx.env, HERO_TEAM_DEBOUNCE_MS: String(debounce) });
       try {
-        const converged = await waitConverged(d, opts.roles, 600_000);
+        const converged = await waitConverged(d, opts.roles, runs.length === 0, 600_000);
         log(`  daemon (debounce ${debounce} ms) converged ${opts.roles} roles in ${round(converged, 2)} s after spawn`);
         if (!amp) {
           const one = await amplification(fx, d, ['reference.md'], 1);

@@ -1,6 +1,6 @@
 /** Child processes: the real `hero-team` binary, timed commands, /proc readings (RSS, CPU ticks). */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync, readlinkSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 /** The real executable (`node bin/hero-team.js`, which runs the sources through tsx). */
@@ -51,10 +51,10 @@ export interface DaemonProc {
   stop(): Promise<number | null>;
 }
 
-/** Start the daemon as a child process, parsing its JSON log from stderr. */
-export function startDaemon(env: NodeJS.ProcessEnv): DaemonProc {
+/** Start the daemon as a child process, parsing its JSON log from stderr; `nodeArgs` go before the script (e.g. --cpu-prof). */
+export function startDaemon(env: NodeJS.ProcessEnv, nodeArgs: readonly string[] = []): DaemonProc {
   const startedAt = performance.now();
-  const child = spawn(process.execPath, [BIN, 'serve'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...nodeArgs, BIN, 'serve'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   const records: LogRecord[] = [];
   const waiters = new Set<() => void>();
   let buf = '';
@@ -152,4 +152,35 @@ export async function waitQuiet(pid: number, opts: { windowMs?: number; windows?
 /** Promise-based sleep. */
 export function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
+}
+
+/**
+ * Wait for the daemon's convergence: on an empty roles dir, one "reconciled" line per role; on a converged
+ * tree (nothing to write, nothing logged), the start-up line. Then wait until its CPU goes quiet.
+ */
+export async function waitConverged(d: DaemonProc, roles: number, fromEmpty: boolean, timeoutMs: number): Promise<number> {
+  const seen = new Set<string>();
+  await d.waitLog((r) => {
+    if (r.msg === 'reconciled' && r.role) seen.add(r.role);
+    return fromEmpty ? seen.size >= roles : r.msg === 'watching and converging';
+  }, timeoutMs, fromEmpty ? `${roles} roles reconciled` : 'daemon start');
+  const converged = (performance.now() - d.startedAt) / 1000;
+  await waitQuiet(d.pid, { timeoutMs });
+  return converged;
+}
+
+/** Number of inotify watches a process holds (lines of /proc/<pid>/fdinfo of its inotify descriptors). */
+export function inotifyWatches(pid: number): number {
+  let count = 0;
+  for (const fd of readdirSync(`/proc/${pid}/fd`)) {
+    let target = '';
+    try {
+      target = readlinkSync(`/proc/${pid}/fd/${fd}`);
+    } catch {
+      continue;
+    }
+    if (target !== 'anon_inode:inotify') continue;
+    count += readFileSync(`/proc/${pid}/fdinfo/${fd}`, 'utf8').split('\n').filter((l) => l.startsWith('inotify wd:')).length;
+  }
+  return count;
 }

@@ -1,5 +1,5 @@
 /** Apply (the only writer of role directories): backups first, atomic writes, deletes by manifest, manifest last. */
-import { mkdir, readFile, rmdir, unlink } from 'node:fs/promises';
+import { mkdirSync, readFileSync, rmdirSync, unlinkSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Clock } from '../clock.ts';
 import { ApplyError } from '../errors.ts';
@@ -53,12 +53,17 @@ export async function applyPlan(plan: Plan, deps: ApplyDeps): Promise<ApplyResul
   // 4. Delete what the manifest says we wrote and is no longer desired, then empty parents.
   for (const d of plan.deletes) {
     const abs = join(plan.dir, d.path);
-    await guard(plan, d.path, () => unlink(abs).catch(ignoreCode('ENOENT')));
+    await guard(plan, d.path, async () => ignoreCode('ENOENT', () => unlinkSync(abs)));
     touchedDirs.add(await removeEmptyParents(dirname(abs), plan.dir));
     result.deleted++;
   }
+  // Paths dropped whose file is already gone: an interrupted run may have made (only) their directory.
+  const kept = new Set([...(plan.manifest?.entries.map((e) => e.path) ?? []), ...plan.deletes.map((d) => d.path)]);
+  for (const e of plan.previous?.entries ?? []) {
+    if (!kept.has(e.path)) touchedDirs.add(await removeEmptyParents(dirname(join(plan.dir, e.path)), plan.dir));
+  }
   // 5. A live role always has skills/ (Kimi's --skills-dir needs an existing directory).
-  if (plan.manifest) await mkdir(join(plan.dir, 'skills'), { recursive: true });
+  if (plan.manifest) mkdirSync(join(plan.dir, 'skills'), { recursive: true });
   // 6. Make renames and unlinks durable, then write the manifest last.
   await Promise.all([...touchedDirs].map((d) => syncDir(d)));
   if (plan.manifestChanged) await guard(plan, MANIFEST_FILE, () => writeManifest(plan, landed));
@@ -67,9 +72,9 @@ export async function applyPlan(plan: Plan, deps: ApplyDeps): Promise<ApplyResul
   return result;
 }
 
-/** Write one desired file; a copy hashes the bytes it copies so the manifest records what really landed. */
+/** Write one desired file; a copy hashes the bytes it copies so the manifest records what really landed (read synchronously: see atomic-write.ts). */
 async function writeDesired(abs: string, file: DesiredFile): Promise<Omit<ManifestEntry, 'path'>> {
-  const bytes = file.source.kind === 'bytes' ? file.source.bytes : await readFile(file.source.from);
+  const bytes = file.source.kind === 'bytes' ? file.source.bytes : readFileSync(file.source.from);
   const st = await writeFileAtomic(abs, bytes, file.mode);
   return { md5: file.source.kind === 'bytes' ? file.md5 : md5Bytes(bytes), size: st.size, mode: file.mode, mtimeMs: st.mtimeMs };
 }
@@ -88,10 +93,10 @@ async function writeIntent(plan: Plan): Promise<void> {
 async function writeManifest(plan: Plan, landed: Map<string, ManifestEntry>): Promise<void> {
   const path = manifestPath(plan.dir);
   if (!plan.manifest) {
-    await unlink(path).catch(ignoreCode('ENOENT'));
+    ignoreCode('ENOENT', () => unlinkSync(path));
     // Both only succeed when empty: the skills/ we created and the role dir go, anything of the user's stays.
-    await rmdir(join(plan.dir, 'skills')).catch(() => {});
-    await rmdir(plan.dir).catch(() => {});
+    ignoreCode('*', () => rmdirSync(join(plan.dir, 'skills')));
+    ignoreCode('*', () => rmdirSync(plan.dir));
     return;
   }
   const entries = plan.manifest.entries.map((e) => landed.get(e.path) ?? e);
@@ -103,7 +108,7 @@ async function removeEmptyParents(dir: string, stop: string): Promise<string> {
   let current = dir;
   while (current.startsWith(stop + '/')) {
     try {
-      await rmdir(current);
+      rmdirSync(current);
     } catch {
       return current;
     }
@@ -120,10 +125,13 @@ async function guard<T>(plan: Plan, path: string, fn: () => Promise<T>): Promise
   }
 }
 
-function ignoreCode(code: string) {
-  return (err: NodeJS.ErrnoException) => {
-    if (err.code !== code) throw err;
-  };
+/** Run a synchronous filesystem call (unlink, rmdir: metadata only, never waits for the disk), ignoring one error code (`*`: any). */
+function ignoreCode(code: string, fn: () => void): void {
+  try {
+    fn();
+  } catch (err) {
+    if (code !== '*' && (err as NodeJS.ErrnoException).code !== code) throw err;
+  }
 }
 
 async function runBounded<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
@@ -138,7 +146,10 @@ async function runBounded<T>(items: readonly T[], limit: number, fn: (item: T) =
 export async function sweepTempFiles(dir: string, rels: readonly string[]): Promise<number> {
   let removed = 0;
   for (const rel of rels) {
-    await unlink(join(dir, rel)).then(() => removed++, ignoreCode('ENOENT'));
+    ignoreCode('ENOENT', () => {
+      unlinkSync(join(dir, rel));
+      removed++;
+    });
   }
   return removed;
 }

@@ -1,7 +1,17 @@
-/** The one atomic-write helper: temp file in the same directory, fsync, rename. Never a partial file. */
+/**
+ * The one atomic-write helper: temp file in the same directory, fsync, rename. Never a partial file.
+ *
+ * Only fsync, the one call that waits for the disk, runs on the thread pool; open, write, chmod, stat,
+ * close and rename are synchronous. Each of them completes in microseconds against the page cache, and as
+ * promise-based calls they cost several times that in thread-pool round trips: most of a cold convergence
+ * (docs/performance.md).
+ */
 import { randomBytes } from 'node:crypto';
-import { open, rename, unlink, mkdir } from 'node:fs/promises';
+import { closeSync, fchmodSync, fstatSync, fsync, mkdirSync, openSync, renameSync, unlinkSync, writeFileSync, type Stats } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import { promisify } from 'node:util';
+
+const fsyncAsync = promisify(fsync);
 
 /** Temp files this helper creates: `.<name>.hero-tmp-<pid>-<hex>`; anything matching is ours to sweep. */
 export const TEMP_FILE_RE = /^\..+\.hero-tmp-\d+-[0-9a-f]{8}$/;
@@ -19,25 +29,25 @@ export function tempPathFor(path: string): string {
 
 /** Write `data` to `path` atomically with `mode`; parents are created. */
 export async function writeFileAtomic(path: string, data: Buffer | string, mode: number): Promise<WrittenFile> {
-  await mkdir(dirname(path), { recursive: true });
+  mkdirSync(dirname(path), { recursive: true });
   const tmp = tempPathFor(path);
-  const fh = await open(tmp, 'wx', mode);
-  let stat;
+  const fd = openSync(tmp, 'wx', mode);
+  let stat: Stats;
   try {
-    await fh.writeFile(data);
-    await fh.chmod(mode); // open()'s mode is filtered by the umask
-    await fh.sync();
-    stat = await fh.stat();
+    writeFileSync(fd, data);
+    fchmodSync(fd, mode); // open()'s mode is filtered by the umask
+    await fsyncAsync(fd);
+    stat = fstatSync(fd);
   } catch (err) {
-    await fh.close().catch(() => {});
-    await unlink(tmp).catch(() => {});
+    ignoreErrors(() => closeSync(fd));
+    ignoreErrors(() => unlinkSync(tmp));
     throw err;
   }
-  await fh.close();
+  closeSync(fd);
   try {
-    await rename(tmp, path);
+    renameSync(tmp, path);
   } catch (err) {
-    await unlink(tmp).catch(() => {});
+    ignoreErrors(() => unlinkSync(tmp));
     throw err;
   }
   return { size: stat.size, mtimeMs: stat.mtimeMs };
@@ -45,13 +55,21 @@ export async function writeFileAtomic(path: string, data: Buffer | string, mode:
 
 /** fsync a directory so renames and unlinks in it survive a crash. */
 export async function syncDir(dir: string): Promise<void> {
-  let fh;
+  let fd: number | undefined;
   try {
-    fh = await open(dir, 'r');
-    await fh.sync();
+    fd = openSync(dir, 'r');
+    await fsyncAsync(fd);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
   } finally {
-    await fh?.close();
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
+function ignoreErrors(fn: () => void): void {
+  try {
+    fn();
+  } catch {
+    // best-effort cleanup
   }
 }

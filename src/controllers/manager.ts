@@ -64,7 +64,12 @@ export class Manager {
   /** Queue a hint for one role (SPEC also un-stalls it). */
   wake(name: string, spec = false): void {
     if (this.stopping) return;
-    this.ensureActor(name).send({ type: spec ? 'SPEC' : 'WAKE' });
+    const actor = this.ensureActor(name);
+    // Already due to run again after the current reconcile (WAKE and SPEC both only set `dirty` there):
+    // skip the machine step. Our own writes send one hint per file while the role reconciles.
+    const snap = actor.getSnapshot();
+    if (snap.value === 'reconciling' && snap.context.dirty) return;
+    actor.send({ type: spec ? 'SPEC' : 'WAKE' });
   }
 
   /** Resolve when every role actor is at rest (idle, stalled or in backoff) and nothing runs. */

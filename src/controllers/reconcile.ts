@@ -1,6 +1,6 @@
 /** reconcile(role): read desired and observed state, render, plan, apply. Level-triggered: it never asks what woke it. */
 import { randomBytes } from 'node:crypto';
-import { mkdir } from 'node:fs/promises';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Clock } from '../clock.ts';
 import { statePaths, type Paths } from '../config.ts';
@@ -63,7 +63,7 @@ export async function reconcileRole(name: string, deps: ReconcileDeps, opts: Rec
   if (opts.dryRun) return reconcileLocked(name, deps, opts);
   // One writer per role across processes: observe, plan and apply under the role's lock.
   const locks = join(deps.paths.home, 'locks');
-  await mkdir(locks, { recursive: true, mode: 0o700 });
+  mkdirSync(locks, { recursive: true, mode: 0o700 });
   return withFileLock(join(locks, `${name}.lock`), () => reconcileLocked(name, deps, opts), ROLE_LOCK);
 }
 

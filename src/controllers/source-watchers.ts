@@ -1,4 +1,4 @@
-/** Wires chokidar watchers on every input and output root to event targets; a missing registry is polled until it appears. */
+/** Wires directory watchers on every input and output root to event targets; a missing registry is polled until it appears. */
 import { mkdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { statePaths, type Paths } from '../config.ts';

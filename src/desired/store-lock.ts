@@ -1,6 +1,6 @@
 /** An exclusive, cross-process file lock for store.json (lock file created with O_EXCL). */
 import { randomUUID } from 'node:crypto';
-import { open, readFile, stat, unlink } from 'node:fs/promises';
+import { closeSync, openSync, readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { StoreLockedError } from '../errors.ts';
 
@@ -52,19 +52,22 @@ async function acquireLock(lockPath: string, timeoutMs: number, staleMs: number)
   }
 }
 
-/** Create path with content only if it does not exist; false when it already does. */
+/**
+ * Create path with content only if it does not exist; false when it already does. Lock files are tiny and
+ * local: synchronous calls, so taking a role's lock does not queue behind other roles' fsyncs in the thread pool.
+ */
 async function tryCreateExclusive(path: string, content: string): Promise<boolean> {
-  let fh;
+  let fd;
   try {
-    fh = await open(path, 'wx', 0o600);
+    fd = openSync(path, 'wx', 0o600);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false;
     throw err;
   }
   try {
-    await fh.writeFile(content, 'utf8');
+    writeFileSync(fd, content, 'utf8');
   } finally {
-    await fh.close();
+    closeSync(fd);
   }
   return true;
 }
@@ -94,7 +97,7 @@ async function removeIfStale(lockPath: string, staleMs: number): Promise<boolean
 /** A guard left behind by a process that died between creating and removing it. */
 async function removeStaleGuard(guard: string): Promise<void> {
   try {
-    const st = await stat(guard);
+    const st = statSync(guard);
     if (Date.now() - st.mtimeMs > GUARD_STALE_MS) await unlinkIfExists(guard);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
@@ -122,7 +125,8 @@ export async function readLockInfo(lockPath: string): Promise<LockInfo | undefin
   let text: string;
   let mtimeMs: number;
   try {
-    [text, { mtimeMs }] = await Promise.all([readFile(lockPath, 'utf8'), stat(lockPath)]);
+    text = readFileSync(lockPath, 'utf8');
+    ({ mtimeMs } = statSync(lockPath));
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw err;
@@ -148,7 +152,7 @@ async function releaseLock(lockPath: string, token: string): Promise<void> {
 /** unlink that ignores a file already gone. */
 async function unlinkIfExists(path: string): Promise<void> {
   try {
-    await unlink(path);
+    unlinkSync(path);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
   }

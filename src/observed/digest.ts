@@ -1,5 +1,6 @@
 /** md5 helpers and a stat-keyed digest cache so unchanged files are not re-read. */
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 
 /** md5 hex of a buffer or string. */
@@ -34,6 +35,19 @@ export class DigestCache {
     }
     this.misses++;
     const md5 = await md5File(path);
+    this.entries.set(path, { size, mtimeMs, md5 });
+    return md5;
+  }
+
+  /** Synchronous digest, for scanners that read small local files one at a time (same cache, same counters). */
+  digestSync(path: string, size: number, mtimeMs: number): string {
+    const hit = this.entries.get(path);
+    if (hit && hit.size === size && hit.mtimeMs === mtimeMs) {
+      this.hits++;
+      return hit.md5;
+    }
+    this.misses++;
+    const md5 = md5Bytes(readFileSync(path));
     this.entries.set(path, { size, mtimeMs, md5 });
     return md5;
   }

@@ -27,16 +27,17 @@ interface Line {
   end: number;
 }
 
-/** Split like Python `splitlines()`, keeping where each line ends in the source. */
-function splitLines(text: string): Line[] {
-  const lines: Line[] = [];
+/**
+ * Split like Python `splitlines()`, keeping where each line ends in the source. Lazy: the frontmatter needs
+ * only the lines up to its closing `---`, and splitting a whole SKILL.md was most of a registry scan's garbage.
+ */
+function* splitLines(text: string): Generator<Line, void, undefined> {
   let start = 0;
   for (const m of text.matchAll(LINE_BREAK)) {
-    lines.push({ text: text.slice(start, m.index), end: m.index + m[0].length });
+    yield { text: text.slice(start, m.index), end: m.index + m[0].length };
     start = m.index + m[0].length;
   }
-  if (start < text.length) lines.push({ text: text.slice(start), end: text.length });
-  return lines;
+  if (start < text.length) yield { text: text.slice(start), end: text.length };
 }
 
 /** First error as `message at line L, column C` with L counted in the whole file. */
@@ -72,11 +73,20 @@ function parseBlock(block: string, firstLine: number): { ok: true; data: Record<
  */
 export function parseFrontmatter(text: string): FrontmatterResult {
   const lines = splitLines(text);
-  if (lines.length === 0 || lines[0].text.replace(PY_STRIP, '') !== '---') return { ok: true, data: null, body: text };
-  const close = lines.findIndex((line, i) => i > 0 && line.text.replace(PY_STRIP, '') === '---');
-  if (close < 0) return { ok: true, data: null, body: text };
-  const block = lines.slice(1, close).map((line) => line.text).join('\n');
-  const body = text.slice(lines[close].end);
+  const first = lines.next();
+  if (first.done || first.value.text.replace(PY_STRIP, '') !== '---') return { ok: true, data: null, body: text };
+  const inside: string[] = [];
+  let close: Line | undefined;
+  for (const line of lines) {
+    if (line.text.replace(PY_STRIP, '') === '---') {
+      close = line;
+      break;
+    }
+    inside.push(line.text);
+  }
+  if (!close) return { ok: true, data: null, body: text };
+  const block = inside.join('\n');
+  const body = text.slice(close.end);
   if (block.replace(PY_STRIP, '') === '') return { ok: true, data: null, body };
   const parsed = parseBlock(block, 2);
   return parsed.ok ? { ok: true, data: parsed.data, body } : parsed;

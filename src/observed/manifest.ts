@@ -1,5 +1,5 @@
 /** Reading the per-role manifest: the record of every file hero_team wrote for a role. */
-import { readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import type { Manifest } from '../controllers/artifacts.ts';
@@ -28,7 +28,7 @@ export type ManifestRead = { state: 'absent' } | { state: 'ok'; manifest: Manife
 export async function readManifest(roleDir: string): Promise<ManifestRead> {
   let text: string;
   try {
-    text = await readFile(manifestPath(roleDir), 'utf8');
+    text = readFileSync(manifestPath(roleDir), 'utf8'); // small, local: sync avoids queueing behind fsyncs in the thread pool
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT' || (err as NodeJS.ErrnoException).code === 'ENOTDIR') return { state: 'absent' };
     throw err;

@@ -1,15 +1,20 @@
-/** Skills registry scanner: the observed state of registry skills, with stat-keyed digests (DESIGN §5). */
-import type { Dirent, Stats } from 'node:fs';
-import { lstat, readFile, readdir, realpath, stat } from 'node:fs/promises';
-import { basename, join, resolve, sep } from 'node:path';
-import PQueue from 'p-queue';
+/**
+ * Skills registry scanner: the observed state of registry skills, with stat-keyed digests (DESIGN §5).
+ *
+ * Filesystem calls are synchronous, one skill at a time, and a scan yields to the event loop every
+ * SLICE_MS: a scan is a long run of stat/readdir calls on small, local files, where each promise-based
+ * call cost 10-25× the syscall itself (thread-pool round trip, promise, queue) and the cost was paid on
+ * every reconcile (docs/performance.md). Reads are only of files whose (size, mtime) changed.
+ */
+import { lstatSync, readFileSync, readdirSync, realpathSync, statSync, type Stats } from 'node:fs';
+import { basename, resolve, sep } from 'node:path';
 import { SKILL_NAME_RE } from '../desired/schema.ts';
 import { type DigestCache, md5Bytes } from './digest.ts';
 import { type SkillMdVerdict, validateSkillMd } from './frontmatter.ts';
 import type { InvalidSkill, RegistryIndex, Skill, SkillFile } from './registry-types.ts';
 
-/** Bound on concurrent skills per scan, and on concurrent filesystem calls per scan. */
-const CONCURRENCY = 64;
+/** Longest stretch a scan runs before yielding to the event loop. */
+const SLICE_MS = 10;
 /** Every case of the `.md` extension, for locating a flat skill by name. */
 const FLAT_EXTS = ['.md', '.mD', '.Md', '.MD'];
 
@@ -19,13 +24,10 @@ export interface SkillScan {
   invalid?: InvalidSkill;
 }
 
-/**
- * One scan: `io` bounds filesystem calls, `skills` bounds skills in flight (tasks never wait on their own
- * queue); `listing`, the root's entry names in a full scan, spares stats of paths known not to exist.
- */
-interface ScanCtx { root: string; realRoot: string; cache: DigestCache; io: PQueue; skills: PQueue; listing?: Set<string> }
+/** One scan; `listing`, the root's entry names when known, spares stats of paths known not to exist. */
+interface ScanCtx { root: string; realRoot: string; rootStat: Stats; cache: DigestCache; listing?: Set<string> }
 interface RawFile { rel: string; abs: string; st: Stats }
-interface WalkDir { dir: string; real: string; rel: string; ancestors: ReadonlySet<string> }
+interface WalkDir { dir: string; real: string; rel: string; ancestors: readonly string[] }
 /** Validated SKILL.md, remembered per file while its size and mtime match. */
 type SkillMdCheck = { size: number; mtimeMs: number; md5: string } & SkillMdVerdict;
 
@@ -35,9 +37,54 @@ class SkillInvalid extends Error {}
 /** SKILL.md checks share the lifetime of the caller's DigestCache, so SKILL.md is read once per change, not twice. */
 const skillMdChecks = new WeakMap<DigestCache, Map<string, SkillMdCheck>>();
 
+/** A directory's entries as read: names, one kind letter each (d, f, l, o), and the stat they belong to. */
+interface Listing { ino: number; mtimeMs: number; ctimeMs: number; names: string[]; kinds: string; set?: Set<string> }
+
+/**
+ * Directory listings, like digests, share the DigestCache's lifetime: a listing is re-used while the directory's
+ * inode, mtime and ctime are the ones stat gave before it was read (adding, removing or renaming an entry
+ * changes both times). It is kept only if the directory had not changed for RACY_MS before the read, so a later
+ * change cannot fall in the same timestamp tick (or second, on coarse filesystems) and leave the times equal.
+ * Most of a rescan was re-reading unchanged directories (docs/performance.md).
+ */
+const listings = new WeakMap<DigestCache, Map<string, Listing>>();
+const RACY_MS = 2000;
+
+/** True when a directory changed so recently that equal times would not prove it unchanged since. */
+function isRacy(st: Stats): boolean {
+  return Math.max(st.mtimeMs, st.ctimeMs) >= Date.now() - RACY_MS;
+}
+
+/** The entries of `dir`, given its stat taken just before (from the cache when that stat still matches). */
+function listDir(cache: DigestCache, dir: string, st: Stats): Listing {
+  let memo = listings.get(cache);
+  if (!memo) listings.set(cache, (memo = new Map()));
+  const hit = memo.get(dir);
+  if (hit && hit.ino === st.ino && hit.mtimeMs === st.mtimeMs && hit.ctimeMs === st.ctimeMs) return hit;
+  const racy = isRacy(st);
+  const entries = readdirSync(dir, { withFileTypes: true });
+  const kinds = entries.map((e) => (e.isDirectory() ? 'd' : e.isFile() ? 'f' : e.isSymbolicLink() ? 'l' : 'o')).join('');
+  const listing: Listing = { ino: st.ino, mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs, names: entries.map((e) => e.name), kinds };
+  if (racy) memo.delete(dir);
+  else memo.set(dir, listing);
+  return listing;
+}
+
+/** The root's entry names when a cached (or cacheable) listing has them; undefined means probe each name. */
+function rootNames(ctx: ScanCtx): Set<string> | undefined {
+  if (isRacy(ctx.rootStat)) return undefined; // changing now: a few stats beat re-reading a large root
+  const listing = listDir(ctx.cache, ctx.root, ctx.rootStat);
+  return (listing.set ??= new Set(listing.names));
+}
+
 /** Registry entries that are never skills nor skill files: dotfiles, node_modules, editor temp files. */
 function isIgnoredName(name: string): boolean {
   return name.startsWith('.') || name === 'node_modules' || name.endsWith('~') || name.endsWith('.swp') || name.includes('.tmp');
+}
+
+/** `dir/name` for a normalized absolute `dir` and a bare entry name (path.join's normalization is not needed here, and it was a large share of a scan's garbage). */
+function child(dir: string, name: string): string {
+  return dir.endsWith(sep) ? dir + name : dir + sep + name;
 }
 
 function isNotFound(err: unknown): boolean {
@@ -54,21 +101,36 @@ export function skillDigest(files: readonly Pick<SkillFile, 'rel' | 'md5'>[]): s
 }
 
 /** Scan context for an existing registry directory, or null when it does not exist. */
-async function openScan(root: string, cache: DigestCache): Promise<ScanCtx | null> {
+function openScan(root: string, cache: DigestCache): ScanCtx | null {
   try {
-    if (!(await stat(root)).isDirectory()) return null;
-    return { root, realRoot: await realpath(root), cache, io: new PQueue({ concurrency: CONCURRENCY }), skills: new PQueue({ concurrency: CONCURRENCY }) };
+    const rootStat = statSync(root);
+    if (!rootStat.isDirectory()) return null;
+    return { root, realRoot: realpathSync.native(root), rootStat, cache };
   } catch (err) {
     if (isNotFound(err)) return null;
     throw err;
   }
 }
 
+/** Scan each name in turn, yielding to the event loop between skills every SLICE_MS. */
+async function scanNames(ctx: ScanCtx, names: readonly string[]): Promise<SkillScan[]> {
+  const out: SkillScan[] = [];
+  let slice = performance.now();
+  for (const name of names) {
+    if (performance.now() - slice > SLICE_MS) {
+      await new Promise((r) => setImmediate(r));
+      slice = performance.now();
+    }
+    out.push(scanOne(ctx, name));
+  }
+  return out;
+}
+
 /** Real path of a symlink, which must resolve and stay inside the registry. */
-async function resolveLink(ctx: ScanCtx, abs: string, what: string): Promise<string> {
+function resolveLink(ctx: ScanCtx, abs: string, what: string): string {
   let real: string;
   try {
-    real = await ctx.io.add(() => realpath(abs));
+    real = realpathSync.native(abs);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'ELOOP') throw new SkillInvalid(`broken symlink: ${what}`);
@@ -80,66 +142,65 @@ async function resolveLink(ctx: ScanCtx, abs: string, what: string): Promise<str
   return real;
 }
 
-/** Collect the regular files under a directory, following in-registry symlinks and refusing loops. */
-async function walkDir(ctx: ScanCtx, at: WalkDir, out: RawFile[]): Promise<void> {
-  const entries = await ctx.io.add(() => readdir(at.dir, { withFileTypes: true }));
-  await Promise.all(entries.filter((e) => !isIgnoredName(e.name)).map((e) => walkEntry(ctx, at, e, out)));
+/** Collect the regular files under a directory (`st`: its stat), following in-registry symlinks and refusing loops. */
+function walkDir(ctx: ScanCtx, at: WalkDir, st: Stats, out: RawFile[]): void {
+  const { names, kinds } = listDir(ctx.cache, at.dir, st);
+  for (let i = 0; i < names.length; i++) if (!isIgnoredName(names[i]!)) walkEntry(ctx, at, names[i]!, kinds[i]!, out);
 }
 
-async function walkEntry(ctx: ScanCtx, at: WalkDir, entry: Dirent, out: RawFile[]): Promise<void> {
-  const abs = join(at.dir, entry.name);
-  const rel = at.rel ? `${at.rel}/${entry.name}` : entry.name;
-  let real = join(at.real, entry.name);
-  if (entry.isSymbolicLink()) real = await resolveLink(ctx, abs, rel);
-  else if (!entry.isDirectory() && !entry.isFile()) return;
-  const st = await ctx.io.add(() => stat(abs));
+function walkEntry(ctx: ScanCtx, at: WalkDir, name: string, kind: string, out: RawFile[]): void {
+  const abs = child(at.dir, name);
+  const rel = at.rel ? `${at.rel}/${name}` : name;
+  let real = child(at.real, name);
+  if (kind === 'l') real = resolveLink(ctx, abs, rel);
+  else if (kind !== 'd' && kind !== 'f') return;
+  const st = statSync(abs);
   if (st.isFile()) out.push({ rel, abs, st });
   else if (st.isDirectory()) {
-    if (at.ancestors.has(real)) throw new SkillInvalid(`symlink loop: ${rel}`);
-    await walkDir(ctx, { dir: abs, real, rel, ancestors: new Set([...at.ancestors, real]) }, out);
+    if (at.ancestors.includes(real)) throw new SkillInvalid(`symlink loop: ${rel}`);
+    walkDir(ctx, { dir: abs, real, rel, ancestors: [...at.ancestors, real] }, st, out);
   }
 }
 
 /** The files of a skill, sorted by rel: a directory tree, or a flat file copied as SKILL.md. */
-async function listFiles(ctx: ScanCtx, kind: Skill['kind'], source: string): Promise<RawFile[]> {
-  const isLink = (await ctx.io.add(() => lstat(source))).isSymbolicLink();
-  const real = isLink ? await resolveLink(ctx, source, basename(source)) : join(ctx.realRoot, basename(source));
+function listFiles(ctx: ScanCtx, kind: Skill['kind'], source: string): RawFile[] {
+  const own = lstatSync(source);
+  const isLink = own.isSymbolicLink();
+  const real = isLink ? resolveLink(ctx, source, basename(source)) : child(ctx.realRoot, basename(source));
   if (kind === 'flat') {
-    const st = await ctx.io.add(() => stat(source));
+    const st = statSync(source);
     if (!st.isFile()) throw new SkillInvalid(`not a regular file: ${basename(source)}`);
     return [{ rel: 'SKILL.md', abs: source, st }];
   }
   const out: RawFile[] = [];
-  await walkDir(ctx, { dir: source, real, rel: '', ancestors: new Set([real]) }, out);
+  walkDir(ctx, { dir: source, real, rel: '', ancestors: [real] }, isLink ? statSync(source) : own, out);
   return out.sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0));
 }
 
 /** Validate SKILL.md and hash it from the same read; unchanged (size, mtime) files are not read again. */
-async function checkSkillMd(ctx: ScanCtx, file: RawFile): Promise<SkillMdCheck> {
+function checkSkillMd(ctx: ScanCtx, file: RawFile): SkillMdCheck {
   let memo = skillMdChecks.get(ctx.cache);
   if (!memo) skillMdChecks.set(ctx.cache, (memo = new Map()));
   const hit = memo.get(file.abs);
   if (hit && hit.size === file.st.size && hit.mtimeMs === file.st.mtimeMs) return hit;
-  const bytes = await ctx.io.add(() => readFile(file.abs));
+  const bytes = readFileSync(file.abs);
   const check = { size: file.st.size, mtimeMs: file.st.mtimeMs, md5: md5Bytes(bytes), ...validateSkillMd(bytes) };
   if (bytes.length === file.st.size) memo.set(file.abs, check);
   return check;
 }
 
 /** Scan one located skill into a Skill, or an InvalidSkill with the reason. */
-async function buildSkill(ctx: ScanCtx, name: string, kind: Skill['kind'], source: string): Promise<SkillScan> {
+function buildSkill(ctx: ScanCtx, name: string, kind: Skill['kind'], source: string): SkillScan {
   try {
-    const raw = await listFiles(ctx, kind, source);
+    const raw = listFiles(ctx, kind, source);
     const skillMd = raw.find((f) => f.rel === 'SKILL.md');
     if (!skillMd) return {};
-    const check = await checkSkillMd(ctx, skillMd);
+    const check = checkSkillMd(ctx, skillMd);
     if (!check.ok) throw new SkillInvalid(check.reason);
-    const files = await Promise.all(
-      raw.map(async ({ rel, abs, st }): Promise<SkillFile> => {
-        const md5 = abs === skillMd.abs ? check.md5 : await ctx.io.add(() => ctx.cache.digest(abs, st.size, st.mtimeMs));
-        return { rel, abs, size: st.size, mtimeMs: st.mtimeMs, mode: st.mode & 0o777, md5 };
-      }),
-    );
+    const files = raw.map(({ rel, abs, st }): SkillFile => {
+      const md5 = abs === skillMd.abs ? check.md5 : ctx.cache.digestSync(abs, st.size, st.mtimeMs);
+      return { rel, abs, size: st.size, mtimeMs: st.mtimeMs, mode: st.mode & 0o777, md5 };
+    });
     const skill: Skill = { name, kind, source, files, digest: skillDigest(files) };
     if (check.description !== undefined) skill.description = check.description;
     return { skill };
@@ -150,35 +211,45 @@ async function buildSkill(ctx: ScanCtx, name: string, kind: Skill['kind'], sourc
   }
 }
 
+/** stat/lstat that gives undefined for any error (missing, not a directory, a loop, no permission). */
+function statOrNone(path: string, follow: boolean): Stats | undefined {
+  try {
+    return follow ? statSync(path, { throwIfNoEntry: false }) : lstatSync(path, { throwIfNoEntry: false });
+  } catch {
+    return undefined;
+  }
+}
+
 /** `<root>/<name>/` when it is a directory (symlinks followed) holding a file named exactly SKILL.md. */
-async function findDirSkill(ctx: ScanCtx, name: string): Promise<string | null> {
-  const dir = join(ctx.root, name);
+function findDirSkill(ctx: ScanCtx, name: string): string | null {
   if (ctx.listing && !ctx.listing.has(name)) return null;
-  const isDir = await ctx.io.add(() => stat(dir)).then((s) => s.isDirectory(), () => false);
-  const hasSkillMd = isDir && (await ctx.io.add(() => stat(join(dir, 'SKILL.md'))).then((s) => s.isFile(), () => false));
-  return hasSkillMd ? dir : null;
+  const dir = child(ctx.root, name);
+  // A stat of <dir>/SKILL.md succeeds only when <dir> resolves to a directory: one call answers both.
+  return statOrNone(`${dir}/SKILL.md`, true)?.isFile() ? dir : null;
 }
 
 /** The flat `<root>/<name>.md` files (any case of `.md`, not directories), one per inode. */
-async function findFlatSkills(ctx: ScanCtx, name: string): Promise<string[]> {
+function findFlatSkills(ctx: ScanCtx, name: string): string[] {
   if (name.toLowerCase() === 'skill') return [];
   const exts = ctx.listing ? FLAT_EXTS.filter((ext) => ctx.listing!.has(name + ext)) : FLAT_EXTS;
-  const found = await Promise.all(
-    exts.map(async (ext) => {
-      const path = join(ctx.root, name + ext);
-      const link = await ctx.io.add(() => lstat(path)).catch(() => null);
-      const target = link?.isSymbolicLink() ? await ctx.io.add(() => stat(path)).catch(() => null) : link;
-      return link && !target?.isDirectory() ? { path, id: `${link.dev}:${target?.ino ?? link.ino}` } : null;
-    }),
-  );
-  const byId = new Map(found.flatMap((f) => (f ? [[f.id, f.path] as const] : [])));
+  const byId = new Map<string, string>();
+  for (const ext of exts) {
+    const path = child(ctx.root, name + ext);
+    const link = statOrNone(path, false);
+    const target = link?.isSymbolicLink() ? statOrNone(path, true) : link;
+    if (link && !target?.isDirectory()) {
+      const id = `${link.dev}:${target?.ino ?? link.ino}`;
+      if (!byId.has(id)) byId.set(id, path);
+    }
+  }
   return [...byId.values()];
 }
 
 /** Locate and scan the registry entries that the name `name` stands for. */
-async function scanOne(ctx: ScanCtx, name: string): Promise<SkillScan> {
+function scanOne(ctx: ScanCtx, name: string): SkillScan {
   if (name === '' || name.includes('/') || name.includes('\0') || isIgnoredName(name)) return {};
-  const [dir, flats] = await Promise.all([findDirSkill(ctx, name), findFlatSkills(ctx, name)]);
+  const dir = findDirSkill(ctx, name);
+  const flats = findFlatSkills(ctx, name);
   const source = dir ?? flats[0];
   if (source === undefined) return {};
   if (!SKILL_NAME_RE.test(name)) {
@@ -188,7 +259,7 @@ async function scanOne(ctx: ScanCtx, name: string): Promise<SkillScan> {
     return { invalid: { name, source, reason: `ambiguous flat skill: ${flats.map((f) => basename(f)).join(', ')}` } };
   }
   if (dir === null) return buildSkill(ctx, name, 'flat', source);
-  const result = await buildSkill(ctx, name, 'dir', dir);
+  const result = buildSkill(ctx, name, 'dir', dir);
   if (result.skill && flats.length > 0) {
     result.invalid = { name, source: flats[0], reason: `${basename(flats[0])} is shadowed by directory skill ${name}/` };
   }
@@ -196,15 +267,16 @@ async function scanOne(ctx: ScanCtx, name: string): Promise<SkillScan> {
 }
 
 /** Names a full scan must look at: directory entries by name, `.md` files by stem. */
-async function listCandidates(ctx: ScanCtx): Promise<string[]> {
+function listCandidates(ctx: ScanCtx): string[] {
   const names = new Set<string>();
-  const entries = await readdir(ctx.root, { withFileTypes: true });
-  ctx.listing = new Set(entries.map((e) => e.name));
-  for (const e of entries) {
-    if (isIgnoredName(e.name)) continue;
-    if (e.isDirectory() || e.isSymbolicLink()) names.add(e.name);
-    if (!e.isDirectory() && /\.md$/i.test(e.name) && e.name.toLowerCase() !== 'skill.md') names.add(e.name.slice(0, -3));
-  }
+  const listing = listDir(ctx.cache, ctx.root, ctx.rootStat);
+  ctx.listing = listing.set ??= new Set(listing.names);
+  listing.names.forEach((name, i) => {
+    if (isIgnoredName(name)) return;
+    const kind = listing.kinds[i];
+    if (kind === 'd' || kind === 'l') names.add(name);
+    if (kind !== 'd' && /\.md$/i.test(name) && name.toLowerCase() !== 'skill.md') names.add(name.slice(0, -3));
+  });
   return [...names].sort();
 }
 
@@ -218,34 +290,37 @@ function storeScan(index: RegistryIndex, name: string, scan: SkillScan): void {
 /** Drop cached digests for a path (a file, or a whole skill directory). */
 function forgetPath(cache: DigestCache, prefix: string): void {
   cache.forgetPrefix(prefix);
-  const memo = skillMdChecks.get(cache);
-  if (memo) for (const key of memo.keys()) if (key === prefix || key.startsWith(prefix + sep)) memo.delete(key);
+  for (const memo of [skillMdChecks.get(cache), listings.get(cache)]) {
+    if (memo) for (const key of memo.keys()) if (key === prefix || key.startsWith(prefix + sep)) memo.delete(key);
+  }
 }
 
 /** Full scan of the registry at `root`; a missing root gives an empty index with `exists: false`. */
 export async function scanRegistry(root: string, cache: DigestCache): Promise<RegistryIndex> {
   const index: RegistryIndex = { root: resolve(root), exists: false, skills: new Map(), invalid: new Map() };
-  const ctx = await openScan(index.root, cache);
+  const ctx = openScan(index.root, cache);
   if (!ctx) return index;
   index.exists = true;
-  const names = await listCandidates(ctx);
-  const scans = await Promise.all(names.map((name) => ctx.skills.add(() => scanOne(ctx, name))));
+  const names = listCandidates(ctx);
+  const scans = await scanNames(ctx, names);
   names.forEach((name, i) => storeScan(index, name, scans[i]));
   return index;
 }
 
 /** Rescan one skill by registry name (cheap: stats, and reads only files whose stat changed). */
 export async function scanSkill(root: string, name: string, cache: DigestCache): Promise<SkillScan> {
-  const ctx = await openScan(resolve(root), cache);
+  const ctx = openScan(resolve(root), cache);
+  if (ctx) ctx.listing = rootNames(ctx);
   return ctx ? scanOne(ctx, name) : {};
 }
 
 /** Rescan the named skills and update `index` in place, forgetting cached digests of removed files. */
 export async function refreshSkills(index: RegistryIndex, names: Iterable<string>, cache: DigestCache): Promise<void> {
   const unique = [...new Set(names)];
-  const ctx = await openScan(index.root, cache);
+  const ctx = openScan(index.root, cache);
   index.exists = ctx !== null;
-  const scans = ctx ? await Promise.all(unique.map((name) => ctx.skills.add(() => scanOne(ctx, name)))) : unique.map((): SkillScan => ({}));
+  if (ctx) ctx.listing = rootNames(ctx);
+  const scans = ctx ? await scanNames(ctx, unique) : unique.map((): SkillScan => ({}));
   unique.forEach((name, i) => {
     const kept = new Set(scans[i].skill?.files.map((f) => f.abs));
     for (const f of index.skills.get(name)?.files ?? []) if (!kept.has(f.abs)) forgetPath(cache, f.abs);

@@ -1,47 +1,55 @@
 /** Observing a role directory: what is on disk at the paths we care about, strays, leftovers. */
-import { lstat, readdir } from 'node:fs/promises';
+import { lstatSync, readFileSync, readdirSync } from 'node:fs';
+import { readdir, lstat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Manifest, ObservedFile } from '../controllers/artifacts.ts';
 import { TEMP_FILE_RE } from '../controllers/atomic-write.ts';
-import { md5File } from './digest.ts';
+import { md5Bytes } from './digest.ts';
 import { MANIFEST_FILE } from './manifest.ts';
 
-const STAT_BATCH = 64;
+/** Longest stretch observeRoleFiles runs before yielding to the event loop. */
+const SLICE_MS = 10;
 
-/** Stat (and when needed hash) each path; a manifest entry with equal size and mtime skips the read. */
+/**
+ * Stat (and when needed hash) each path; a manifest entry with equal size and mtime skips the read.
+ * Synchronous calls with a yield every SLICE_MS: one lstat per file is the whole cost of a no-op, and a
+ * promise-based lstat cost several times the syscall (docs/performance.md).
+ */
 export async function observeRoleFiles(roleDir: string, paths: Iterable<string>, manifest: Manifest | null): Promise<Map<string, ObservedFile>> {
   const known = new Map(manifest?.entries.map((e) => [e.path, e]) ?? []);
-  const list = [...paths];
   const out = new Map<string, ObservedFile>();
-  for (let i = 0; i < list.length; i += STAT_BATCH) {
-    const batch = list.slice(i, i + STAT_BATCH);
-    const seen = await Promise.all(batch.map((p) => observeOne(roleDir, p, known.get(p))));
-    for (const o of seen) out.set(o.path, o);
+  let slice = performance.now();
+  for (const p of paths) {
+    if (performance.now() - slice > SLICE_MS) {
+      await new Promise((r) => setImmediate(r));
+      slice = performance.now();
+    }
+    out.set(p, observeOne(roleDir, p, known.get(p)));
   }
   return out;
 }
 
-async function observeOne(roleDir: string, path: string, entry: { md5: string; size: number; mtimeMs: number } | undefined): Promise<ObservedFile> {
+function observeOne(roleDir: string, path: string, entry: { md5: string; size: number; mtimeMs: number } | undefined): ObservedFile {
   const abs = join(roleDir, path);
   let st;
   try {
-    st = await lstat(abs);
+    st = lstatSync(abs, { throwIfNoEntry: false });
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') return { path, kind: 'missing' };
+    if ((err as NodeJS.ErrnoException).code === 'ENOTDIR') return { path, kind: 'missing' };
     throw err;
   }
+  if (!st) return { path, kind: 'missing' };
   if (!st.isFile()) return { path, kind: 'other' };
   const base = { path, kind: 'file' as const, size: st.size, mode: st.mode & 0o777, mtimeMs: st.mtimeMs };
   if (entry && entry.size === st.size && entry.mtimeMs === st.mtimeMs) return { ...base, md5: entry.md5 };
-  return { ...base, md5: await md5File(abs) };
+  return { ...base, md5: md5Bytes(readFileSync(abs)) };
 }
 
 /** Top-level entries of `skills/` that are neither desired nor ours: each would look like a skill to Kimi. */
 export async function listStraySkillEntries(roleDir: string, ownedTop: ReadonlySet<string>): Promise<string[]> {
   let names: string[];
   try {
-    names = await readdir(join(roleDir, 'skills'));
+    names = readdirSync(join(roleDir, 'skills'));
   } catch {
     return [];
   }

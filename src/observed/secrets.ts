@@ -1,5 +1,5 @@
 /** Provider keys from the environment and HERO_TEAM_HOME/secrets.env; values never leave this module's callers' render. */
-import { readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import { ENV_NAME_RE } from '../desired/schema.ts';
 
 /** Parse a dotenv-style file: KEY=VALUE lines, optional `export`, quotes, `#` comments. */
@@ -28,7 +28,7 @@ function unquote(value: string): string {
 export async function readSecrets(file: string, env: NodeJS.ProcessEnv, names: Iterable<string>): Promise<Record<string, string>> {
   let fromFile: Record<string, string> = {};
   try {
-    fromFile = parseEnvFile(await readFile(file, 'utf8'));
+    fromFile = parseEnvFile(readFileSync(file, 'utf8'));
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
   }

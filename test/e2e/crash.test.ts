@@ -3,25 +3,25 @@
  * every file under the roles dir is absent, old or new (never partial or mixed; leftover temp files of the
  * atomic-write helper are allowed, they are invisible to Kimi), and a restart converges exactly.
  *
- * Scale: 20 roles × SKILLS skills × 3 files. The issue's example is 20 × 200 (12,000 skill files); a cold sync of
- * that takes ~15 s here (one fsync per file) and each kill cycle pays ~1 s of node+tsx+chokidar startup, so the
- * default is 20 × 40 (2,400 skill files) to keep the file well under 90 s on 2 cores. Run the full scale with
- * HERO_CRASH_SKILLS=200 (and HERO_CRASH_KILLS=N for more kills).
+ * Scale: 20 roles × SKILLS skills × 3 files, v1 and v2 whitelists differing by 4 skills each way. The issue's example
+ * is 20 × 200 (~12,000 files): it passes too (~57 s here, cold sync ~4 s), but every kill cycle pays ~1 s of
+ * node+tsx+watcher startup and loaded CI machines run 1.5-2× slower, so the default is 20 × 100 (~6,000 files,
+ * ~45 s). Full scale: HERO_CRASH_SKILLS=200; more kills: HERO_CRASH_KILLS=N.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { TEMP_FILE_RE } from '../../src/controllers/atomic-write.ts';
 import { BIN, cli, cliProcess } from '../helpers/cli.ts';
 import { makeTree, put, skillMd, writeStore, type TestTree } from '../helpers/tree.ts';
 
 const ROLES = 20;
-const SKILLS = Number(process.env.HERO_CRASH_SKILLS ?? 40);
+const SKILLS = Number(process.env.HERO_CRASH_SKILLS ?? 100);
 const KILLS = Number(process.env.HERO_CRASH_KILLS ?? 20);
 /** Kills that must land while files were being written (temp files seen, or a partly rewritten tree). */
-const MIN_MID_WRITE = 5;
+const MIN_MID_WRITE = Math.min(5, Math.ceil(KILLS / 4));
 const MANIFEST = '.hero-team-manifest.json';
 
 type Version = 1 | 2;
@@ -52,10 +52,20 @@ function writeRegistry(tree: TestTree, v: Version): void {
   }
 }
 
+/** Whitelist of a version: v2 drops the first 4 skills and adds the last 4, so kills also land amid creates and deletes. */
+function whitelist(v: Version): string[] {
+  return v === 1 ? skillNames.slice(0, -4) : skillNames.slice(4);
+}
+
 /** The desired state of a version: registry bytes and the store (v2 also flips `thinking`, so config.toml changes). */
 function setDesired(tree: TestTree, v: Version): void {
   writeRegistry(tree, v);
-  writeStore(tree, roleNames.map((name) => ({ name, model: 'kimi-code/kimi-for-coding', thinking: v === 1, skills: skillNames })));
+  writeStore(tree, roleNames.map((name) => ({ name, model: 'kimi-code/kimi-for-coding', thinking: v === 1, skills: whitelist(v) })));
+}
+
+/** Role-relative paths a role holds at a version (the manifest aside). */
+function desiredPaths(v: Version): Set<string> {
+  return new Set(['config.toml', 'mcp.json', ...whitelist(v).flatMap((skill) => Object.keys(SKILL_FILES).map((rel) => `skills/${skill}/${rel}`))]);
 }
 
 /** What one walk of the roles dir found. */
@@ -64,23 +74,29 @@ interface Scan {
   v1: number;
   v2: number;
   same: number;
+  /** Paths of the desired version that are absent. */
   missing: number;
+  /** Files present that the desired version does not have (skills being added or dropped). */
+  undesired: number;
   temps: number;
   problems: string[];
 }
 
 describe('crash consistency under kill -9', () => {
-  const tree = makeTree({ HERO_TEAM_DEBOUNCE_MS: '0', LOG_LEVEL: 'info' });
+  let tree: TestTree;
   const children = new Set<ChildProcess>();
-  /** role → path → bytes of each version (mode as the last element). */
+  /** role → path → bytes at each version and the mode the copy must have. */
   const expected = new Map<string, Map<string, { v1: Buffer; v2: Buffer; mode: number }>>();
 
+  beforeAll(() => {
+    tree = makeTree({ HERO_TEAM_DEBOUNCE_MS: '0', LOG_LEVEL: 'info' });
+  });
   afterEach(() => {
     for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
   });
   afterAll(() => {
     for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
-    tree.cleanup();
+    tree?.cleanup();
   });
 
   /** config.toml and mcp.json as `render` prints them for every role at a version (an empty registry keeps it fast). */
@@ -103,8 +119,11 @@ describe('crash consistency under kill -9', () => {
   }
 
   /** Walk every role directory and compare each file with its v1 and v2 bytes. */
-  function scanRoles(): Scan {
-    const scan: Scan = { v1: 0, v2: 0, same: 0, missing: 0, temps: 0, problems: [] };
+  function scanRoles(desired: Version): Scan {
+    const scan: Scan = { v1: 0, v2: 0, same: 0, missing: 0, undesired: 0, temps: 0, problems: [] };
+    const wanted = desiredPaths(desired);
+    const top = readdirSync(tree.paths.rolesDir).sort();
+    if (top.join() !== roleNames.join()) scan.problems.push(`roles dir holds ${top.join(', ')}`);
     for (const role of roleNames) {
       const dir = join(tree.paths.rolesDir, role);
       const want = expected.get(role)!;
@@ -138,7 +157,8 @@ describe('crash consistency under kill -9', () => {
           scan.problems.push(`${role}/${rel}: unexpected file`);
           continue;
         }
-        seen.add(rel);
+        if (wanted.has(rel)) seen.add(rel);
+        else scan.undesired++;
         const mode = statSync(join(dir, rel)).mode & 0o777;
         if (mode !== exp.mode) scan.problems.push(`${role}/${rel}: mode ${mode.toString(8)}, expected ${exp.mode.toString(8)}`);
         if (bytes.equals(exp.v1) && bytes.equals(exp.v2)) scan.same++;
@@ -149,9 +169,15 @@ describe('crash consistency under kill -9', () => {
           scan.problems.push(`${role}/${rel}: ${bytes.length} bytes, neither v1 (${exp.v1.length}) nor v2 (${exp.v2.length})${prefixOf ? `: a prefix of ${prefixOf}` : ''}`);
         }
       }
-      scan.missing += want.size - seen.size;
+      scan.missing += wanted.size - seen.size;
     }
     return scan;
+  }
+
+  /** Role lock files a kill left empty (killed between creating and filling them): judged only by age, they block the role. */
+  function emptyLocks(): string[] {
+    const dir = join(tree.paths.home, 'locks');
+    return readdirOr(dir).filter((n) => n.endsWith('.lock') && statSync(join(dir, n)).size === 0);
   }
 
   /** Start the daemon, wait until it begins converging, SIGKILL it `delayMs` later; resolves once it is dead. */
@@ -200,15 +226,15 @@ describe('crash consistency under kill -9', () => {
       }
       expected.set(role, files);
     }
-    const totalFiles = ROLES * (SKILLS * Object.keys(SKILL_FILES).length + 2);
+    const totalFiles = ROLES * desiredPaths(1).size;
     setDesired(tree, 1);
     const tSync = Date.now();
     const first = await cliProcess(tree.env, 'sync');
     const coldSyncMs = Date.now() - tSync;
     expect(first.code, first.stderr + first.stdout).toBe(0);
-    let scan = scanRoles();
+    let scan = scanRoles(1);
     expect(scan.problems).toEqual([]);
-    expect(scan).toMatchObject({ v2: 0, missing: 0, temps: 0 });
+    expect(scan).toMatchObject({ v2: 0, missing: 0, undesired: 0, temps: 0 });
 
     // Kill the daemon again and again while it rewrites the tree; sometimes flip the desired version.
     let desired: Version = 2;
@@ -216,7 +242,7 @@ describe('crash consistency under kill -9', () => {
     // Kills are drawn in [lo, lo + span) after the daemon starts converging; progress carries over from kill to kill.
     const spanMs = Math.min(1500, Math.max(600, coldSyncMs - 1000));
     let loMs = 0;
-    const stats = { kills: 0, midWrite: 0, untouched: 0, complete: 0, tempsSeen: 0, flips: 0, startupMs: [] as number[], delayMs: 0, scanMs: 0, trace: '' };
+    const stats = { kills: 0, midWrite: 0, untouched: 0, complete: 0, tempsSeen: 0, flips: 0, startupMs: [] as number[], delayMs: 0, scanMs: 0, trace: '', emptyLocks: new Set<string>() };
     for (let k = 0; k < KILLS; k++) {
       const before = scan;
       const delay = loMs + Math.floor(Math.random() * spanMs);
@@ -225,13 +251,14 @@ describe('crash consistency under kill -9', () => {
       stats.startupMs.push(startupMs);
       stats.delayMs += delay;
       const tScan = Date.now();
-      scan = scanRoles();
+      scan = scanRoles(desired);
       stats.scanMs += Date.now() - tScan;
       expect(scan.problems, `after kill ${k + 1} (${delay} ms in)`).toEqual([]);
       stats.tempsSeen += scan.temps;
+      for (const l of emptyLocks()) stats.emptyLocks.add(l);
       const want = desired === 1 ? scan.v1 : scan.v2;
-      const complete = scan.temps === 0 && want + scan.same === totalFiles;
-      const untouched = scan.temps === 0 && scan.v1 === before.v1 && scan.v2 === before.v2 && scan.missing === before.missing;
+      const complete = scan.temps === 0 && scan.missing === 0 && scan.undesired === 0 && want + scan.same === totalFiles;
+      const untouched = scan.temps === 0 && scan.v1 === before.v1 && scan.v2 === before.v2 && scan.missing === before.missing && scan.undesired === before.undesired;
       stats.trace += complete ? 'C' : untouched ? 'U' : scan.temps ? 'T' : 'M';
       if (complete) stats.complete++;
       else if (untouched) {
@@ -243,6 +270,7 @@ describe('crash consistency under kill -9', () => {
         desired = desired === 1 ? 2 : 1;
         setDesired(tree, desired);
         stats.flips++;
+        scan = scanRoles(desired); // the same tree, measured against the new desired state
       }
     }
 
@@ -250,19 +278,24 @@ describe('crash consistency under kill -9', () => {
     const tFinal = Date.now();
     const last = await cliProcess(tree.env, 'sync');
     const finalSyncMs = Date.now() - tFinal;
-    expect(last.code, last.stderr + last.stdout).toBe(0);
-    scan = scanRoles();
+    const locks = stats.emptyLocks.size ? `\n(kills left empty role locks: ${[...stats.emptyLocks].join(', ')}; now: ${emptyLocks().join(', ') || 'none'})` : '';
+    expect(last.code, last.stderr + last.stdout + locks).toBe(0);
+    scan = scanRoles(desired);
     expect(scan.problems).toEqual([]);
-    expect(scan).toMatchObject({ missing: 0, temps: 0, [desired === 1 ? 'v2' : 'v1']: 0 });
+    expect(scan).toMatchObject({ missing: 0, undesired: 0, temps: 0, [desired === 1 ? 'v2' : 'v1']: 0 });
+    for (const role of roleNames) {
+      expect(readdirOr(join(tree.paths.rolesDir, role)).sort(), role).toEqual([MANIFEST, 'config.toml', 'mcp.json', 'skills']);
+      expect(readdirOr(join(tree.paths.rolesDir, role, 'skills')).sort(), role).toEqual(whitelist(desired)); // no empty leftovers
+    }
     const again = await cliProcess(tree.env, 'sync');
-    expect(again.code, again.stderr).toBe(0);
+    expect(again.code, again.stdout + again.stderr).toBe(0);
     const lines = again.stdout.trim().split('\n').filter((l) => /^r\d\d: /.test(l));
     expect(lines).toHaveLength(ROLES);
     for (const line of lines) expect(line).toMatch(/: converged; written 0, deleted 0, backups 0;/);
     for (const role of roleNames) {
       const m = JSON.parse(readFileSync(join(tree.paths.rolesDir, role, MANIFEST), 'utf8')) as { entries: { path: string; md5: string }[] };
       const want = expected.get(role)!;
-      expect(m.entries.map((e) => e.path).sort()).toEqual([...want.keys()].sort());
+      expect(m.entries.map((e) => e.path).sort()).toEqual([...desiredPaths(desired)].sort());
       for (const e of m.entries) {
         const exp = want.get(e.path)!;
         expect(e.md5, `${role}/${e.path}`).toBe(createHash('md5').update(desired === 1 ? exp.v1 : exp.v2).digest('hex'));
@@ -270,10 +303,10 @@ describe('crash consistency under kill -9', () => {
     }
     const backupRoles = readdirOr(join(tree.paths.home, 'backups'));
     console.log(
-      `crash test: ${ROLES} roles × ${SKILLS} skills (${ROLES * (SKILLS * 3 + 2)} files); kills ${stats.kills}, mid-write ${stats.midWrite}, ` +
+      `crash test: ${ROLES} roles × ${SKILLS} skills (${totalFiles} files); kills ${stats.kills}, mid-write ${stats.midWrite}, ` +
         `untouched ${stats.untouched}, complete ${stats.complete}, temp files seen ${stats.tempsSeen}, flips ${stats.flips}; ` +
         `cold sync ${coldSyncMs} ms, final sync ${finalSyncMs} ms, daemon startup ~${median(stats.startupMs)} ms, ` +
-        `kill window ${loMs}+${spanMs} ms, roles with backups ${backupRoles.length}; total ${Date.now() - t0} ms ` +
+        `kill window ${loMs}+${spanMs} ms, roles with backups ${backupRoles.length}, empty locks ${stats.emptyLocks.size}; total ${Date.now() - t0} ms ` +
         `[${stats.trace}] (render ${renderMs}, delays ${stats.delayMs}, scans ${stats.scanMs}, startups ${stats.startupMs.reduce((a, b) => a + b, 0)})`,
     );
     expect(stats.midWrite).toBeGreaterThanOrEqual(MIN_MID_WRITE);
@@ -294,53 +327,110 @@ function median(xs: number[]): number {
 }
 
 /**
- * KNOWN BUG (remove `.fails` once fixed): the manifest is written last, so files a killed run had already created
- * are recorded nowhere. If the desired state drops them before the next run (whitelist reverted), they are never
- * pruned: `sync` exits 0 with a "stray" warning and Kimi keeps seeing a skill the role does not whitelist.
- * The same holds for a brand-new role removed before a restart: without a manifest its directory is not managed.
+ * Targeted kills between the first file of an apply and its final manifest: what a killed run created must still be
+ * recognised as ours (write intent) and pruned when the desired state no longer wants it, and bytes a killed run
+ * left behind must never be mistaken for a hand edit.
  */
-describe('crash between creating skill copies and writing the manifest', () => {
-  const tree = makeTree({ HERO_TEAM_DEBOUNCE_MS: '0', LOG_LEVEL: 'info' });
+describe('kill -9 between the first write and the manifest', () => {
   const extra = Array.from({ length: 60 }, (_, i) => `e${String(i).padStart(3, '0')}`);
+  let tree: TestTree;
   let child: ChildProcess | undefined;
-
-  afterAll(() => {
-    if (child && child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-    tree.cleanup();
-  });
-
-  it.fails('prunes the orphaned copies once the whitelist no longer has them', { timeout: 60_000 }, async () => {
+  const roleDir = (role: string) => join(tree.paths.rolesDir, role);
+  const store = (roles: Record<string, string[]>, thinking = true) =>
+    writeStore(tree, Object.entries(roles).map(([name, skills]) => ({ name, model: 'kimi-code/kimi-for-coding', thinking, skills })));
+  const readManifest = (role: string) =>
+    JSON.parse(readFileSync(join(roleDir(role), MANIFEST), 'utf8')) as { revision: string; entries: { path: string; md5: string; pendingMd5?: string }[] };
+  const registryAt = (v: Version) => {
     for (const skill of ['alpha', ...extra]) {
-      for (const [rel, mode] of Object.entries(SKILL_FILES)) put(join(tree.paths.skillsDir, skill, rel), skillFile(skill, rel, 1), mode);
+      for (const [rel, mode] of Object.entries(SKILL_FILES)) put(join(tree.paths.skillsDir, skill, rel), skillFile(skill, rel, v), mode);
     }
-    const store = (skills: string[]) => writeStore(tree, [{ name: 'x', model: 'kimi-code/kimi-for-coding', skills }]);
-    store(['alpha']);
-    expect((await cliProcess(tree.env, 'sync')).code).toBe(0);
-    // Whitelist 60 more skills and kill the daemon as soon as the first copy lands (long before the manifest).
-    store(['alpha', ...extra]);
-    const skillsDir = join(tree.paths.rolesDir, 'x', 'skills');
+  };
+  const countVersion = (role: string, v: Version) =>
+    extra.filter((s) => {
+      try {
+        return readFileSync(join(roleDir(role), 'skills', s, 'reference.md')).equals(skillFile(s, 'reference.md', v));
+      } catch {
+        return false;
+      }
+    }).length;
+
+  /** Start the daemon and SIGKILL it (polling every 2 ms) as soon as `ready()` holds. */
+  async function killWhen(ready: () => boolean): Promise<void> {
     child = spawn(process.execPath, [BIN, 'serve'], { env: tree.env, stdio: 'ignore' });
-    const exited = new Promise<void>((resolve) => child!.once('exit', () => resolve()));
+    const c = child;
+    const exited = new Promise<void>((resolve) => c.once('exit', () => resolve()));
     await new Promise<void>((resolve, reject) => {
       const deadline = Date.now() + 30_000;
       const poll = setInterval(() => {
-        if (readdirOr(skillsDir).length > 1) {
+        let hit = false;
+        try {
+          hit = ready();
+        } catch {
+          // mid-rename: try again
+        }
+        if (hit || Date.now() > deadline) {
           clearInterval(poll);
-          child!.kill('SIGKILL');
-          resolve();
-        } else if (Date.now() > deadline) {
-          clearInterval(poll);
-          reject(new Error('no skill copy appeared'));
+          c.kill('SIGKILL');
+          if (hit) resolve();
+          else reject(new Error('the awaited moment never came'));
         }
       }, 2);
     });
     await exited;
-    const manifest = JSON.parse(readFileSync(join(tree.paths.rolesDir, 'x', MANIFEST), 'utf8')) as { entries: { path: string }[] };
-    expect(manifest.entries.some((e) => e.path.startsWith('skills/e'))).toBe(false); // the kill landed before the manifest
-    // The user reverts the whitelist before the daemon comes back; a restart must converge to exactly alpha.
-    store(['alpha']);
+  }
+
+  beforeAll(() => {
+    tree = makeTree({ HERO_TEAM_DEBOUNCE_MS: '0', LOG_LEVEL: 'info' });
+    registryAt(1);
+  });
+  afterAll(() => {
+    if (child && child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    tree?.cleanup();
+  });
+
+  it('prunes copies a killed run created once the whitelist no longer has them', { timeout: 60_000 }, async () => {
+    store({ x: ['alpha'] });
+    expect((await cliProcess(tree.env, 'sync')).code).toBe(0);
+    const revision = readManifest('x').revision;
+    store({ x: ['alpha', ...extra] });
+    await killWhen(() => readdirOr(join(roleDir('x'), 'skills')).length > 1);
+    expect(readManifest('x').revision).toBe(revision); // killed before the final manifest
+    // The whitelist is reverted before the daemon comes back: a restart converges to exactly alpha.
+    store({ x: ['alpha'] });
     const r = await cliProcess(tree.env, 'sync');
-    expect(r.code).toBe(0);
-    expect(readdirOr(skillsDir)).toEqual(['alpha']);
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(r.stdout).not.toMatch(/stray/);
+    expect(readdirOr(join(roleDir('x'), 'skills'))).toEqual(['alpha']);
+  });
+
+  it('removes the directory of a new role that was deleted before the restart', { timeout: 60_000 }, async () => {
+    store({ x: ['alpha'], y: extra });
+    await killWhen(() => readdirOr(join(roleDir('y'), 'skills')).length > 0);
+    store({ x: ['alpha'] });
+    const r = await cliProcess(tree.env, 'sync');
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(readdirOr(tree.paths.rolesDir)).toEqual(['x']);
+  });
+
+  /**
+   * KNOWN BUG (remove `.fails` once fixed). Run 1 (v2) is killed mid-write: the intent says {md5 v1, pending v2}.
+   * Run 2 (back to v1) rewrites the intent to {md5 v1, pending v1} for every path, forgetting v2, and is killed
+   * before it rewrote them all. Run 3 finds our own v2 bytes, calls them a hand edit and backs them up.
+   */
+  it.fails('never backs up bytes that a killed run wrote, even after two kills in a row', { timeout: 60_000 }, async ({ skip }) => {
+    store({ x: extra });
+    expect((await cliProcess(tree.env, 'sync')).code).toBe(0);
+    registryAt(2);
+    await killWhen(() => countVersion('x', 2) >= 5);
+    // Preconditions skip rather than fail, so that `.fails` only ever passes because of the bug itself.
+    if (countVersion('x', 2) === extra.length) skip('run 1 finished before the kill');
+    const afterRun1 = readFileSync(join(roleDir('x'), MANIFEST), 'utf8');
+    registryAt(1);
+    await killWhen(() => readFileSync(join(roleDir('x'), MANIFEST), 'utf8') !== afterRun1); // run 2 wrote its intent
+    if (countVersion('x', 2) === 0) skip('run 2 rewrote every v2 file before the kill');
+    const r = await cliProcess(tree.env, 'sync');
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(countVersion('x', 1)).toBe(extra.length);
+    expect(r.stdout).toMatch(/x: converged; written \d+, deleted 0, backups 0;/);
   });
 });

@@ -1,0 +1,65 @@
+/**
+ * Daemon memory at scale and idle CPU: `hero-team serve` over a 10,000-skill registry and 100 roles
+ * (50 skills each), started on an empty roles dir.
+ *
+ *   npx tsx bench/memory.ts [--quick]
+ *
+ * - memory.rss_mb_10k_skills: VmHWM (peak RSS) of the daemon from /proc/<pid>/status once every role
+ *   converged and the daemon went quiet; also VmRSS then, and the inotify watches it holds.
+ * - idle.cpu_percent: utime+stime from /proc/<pid>/stat over a quiet window (30 s; 10 s with --quick).
+ */
+import { fileURLToPath } from 'node:url';
+import { makeFixture } from './lib/fixture.ts';
+import { parseOptions, reproduce, type BenchOptions } from './lib/options.ts';
+import { CLK_TCK, cpuTicks, inotifyWatches, memoryOf, sleep, startDaemon, waitConverged } from './lib/proc.ts';
+import { formatTable, saveResults, type Figures } from './lib/results.ts';
+import { round } from './lib/stats.ts';
+
+/** Run the memory and idle bench; returns the figures for latest.json. */
+export async function benchMemory(opts: BenchOptions, log: (s: string) => void = console.log): Promise<Figures> {
+  const t0 = performance.now();
+  const fx = makeFixture({ roles: opts.memRoles, skillsPerRole: opts.memSkillsPerRole, registrySkills: opts.memSkills });
+  log(`memory: registry of ${opts.memSkills} skills (${opts.memSkills * 3} files) generated in ${round((performance.now() - t0) / 1000, 1)} s; ${opts.memRoles} roles × ${opts.memSkillsPerRole} skills`);
+  const d = startDaemon(fx.env);
+  try {
+    const ready = await d.waitLog((r) => r.msg === 'watching and converging', 600_000, 'daemon start');
+    const startSeconds = (ready.t - d.startedAt) / 1000;
+    const memAtStart = memoryOf(d.pid);
+    const converged = await waitConverged(d, opts.memRoles, true, 600_000);
+    const mem = memoryOf(d.pid);
+    const watches = inotifyWatches(d.pid);
+    log(`  started (registry scanned, watchers ready) in ${round(startSeconds, 2)} s, rss then ${round(memAtStart.rssMb, 1)} MB; converged in ${round(converged, 2)} s; peak RSS ${round(mem.peakMb, 1)} MB, RSS ${round(mem.rssMb, 1)} MB, ${watches} inotify watches`);
+    const ticks0 = cpuTicks(d.pid);
+    const w0 = performance.now();
+    await sleep(opts.idleSeconds * 1000);
+    const seconds = (performance.now() - w0) / 1000;
+    const ticks = cpuTicks(d.pid) - ticks0;
+    const cpu = (ticks / CLK_TCK / seconds) * 100;
+    log(`  idle: ${ticks} ticks in ${round(seconds, 1)} s = ${round(cpu, 3)} % CPU`);
+    return {
+      memory: {
+        rss_mb_10k_skills: round(mem.peakMb, 1), rss_now_mb: round(mem.rssMb, 1), rss_after_start_mb: round(memAtStart.rssMb, 1),
+        start_seconds: round(startSeconds, 2), converge_seconds: round(converged, 2), inotify_watches: watches,
+        registry_skills: opts.memSkills, registry_files: opts.memSkills * 3, roles: opts.memRoles, skills_per_role: opts.memSkillsPerRole,
+      },
+      idle: { cpu_percent: round(cpu, 3), window_seconds: round(seconds, 1), ticks },
+    };
+  } finally {
+    await d.stop();
+    if (!opts.keep) fx.cleanup();
+    else log(`kept ${fx.root}`);
+  }
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  const opts = parseOptions(process.argv.slice(2));
+  const figures = await benchMemory(opts);
+  saveResults(figures);
+  const m = figures.memory as Record<string, number>;
+  const i = figures.idle as Record<string, number>;
+  console.log(formatTable([
+    { figure: 'daemon peak RSS, 10k skills', value: m.rss_mb_10k_skills, unit: 'MB', note: `${m.inotify_watches} inotify watches; start ${m.start_seconds} s` },
+    { figure: 'idle CPU', value: i.cpu_percent, unit: '%', note: `${i.window_seconds} s window` },
+  ]));
+  console.log(`reproduce: ${reproduce('memory.ts', opts)}`);
+}

@@ -1,0 +1,61 @@
+/**
+ * All benchmarks: `npm run bench` (full) or `npm run bench -- --quick` (scaled down, about 90 s on 2 cores).
+ * Prints a table with the target of each figure and writes bench/results/latest.json.
+ * Options: --only=cold,propagation,memory  --samples=N  --repeats=N  --keep (keep temp trees).
+ */
+import { availableParallelism, totalmem } from 'node:os';
+import { spawnSync } from 'node:child_process';
+import { tmpdir } from 'node:os';
+import { benchCold } from './cold.ts';
+import { benchMemory } from './memory.ts';
+import { benchPropagation } from './propagation.ts';
+import { parseOptions } from './lib/options.ts';
+import { formatTable, LATEST, pick, saveResults, type Figures, type Row } from './lib/results.ts';
+import { round } from './lib/stats.ts';
+
+const opts = parseOptions(process.argv.slice(2));
+const started = performance.now();
+const figures: Figures = {};
+const log = (s: string) => console.log(s);
+const loadavg = () => Number((spawnSync('cat', ['/proc/loadavg'], { encoding: 'utf8' }).stdout ?? '').split(' ')[0]);
+const load0 = loadavg();
+
+if (opts.only.has('cold')) Object.assign(figures, await benchCold(opts, log));
+if (opts.only.has('propagation')) Object.assign(figures, await benchPropagation(opts, log));
+if (opts.only.has('memory')) Object.assign(figures, await benchMemory(opts, log));
+
+const fs = spawnSync('df', ['-T', tmpdir()], { encoding: 'utf8' }).stdout.trim().split('\n').pop()?.split(/\s+/)[1] ?? 'unknown';
+figures.meta = {
+  mode: opts.quick ? 'quick' : 'full',
+  date: new Date().toISOString(),
+  node: process.version,
+  cpus: availableParallelism(),
+  memory_gb: round(totalmem() / 2 ** 30, 1),
+  tmp_filesystem: fs,
+  loadavg_start: load0,
+  loadavg_end: loadavg(),
+  total_seconds: round((performance.now() - started) / 1000, 1),
+};
+const all = saveResults(figures);
+
+const f = (key: string) => pick(all, key);
+const cmp = (key: string, max: number) => (f(key) === null ? undefined : f(key)! <= max);
+const debounce = f('propagation.debounce_ms') ?? 0;
+const rows: Row[] = [
+  { figure: 'cold.seconds (engine)', value: f('cold.seconds'), unit: 's', note: `cp -r ${f('cold.cp_seconds')} s; CLI ${f('cold.cli_seconds')} s incl. startup ${f('cold.startup_seconds')} s` },
+  { figure: 'cold.ratio_vs_cp', value: f('cold.ratio_vs_cp'), unit: '×', target: '≤ 2', pass: cmp('cold.ratio_vs_cp', 2), note: `vs cp -r + sync: ${f('cold.ratio_vs_cp_sync')}×` },
+  { figure: 'noop.seconds (engine)', value: f('noop.seconds'), unit: 's', note: `warm (daemon resync) ${f('noop.warm_seconds')} s; CLI ${f('noop.cli_seconds')} s` },
+  { figure: 'noop.writes', value: f('noop.writes'), unit: '', target: '0', pass: f('noop.writes') === null ? undefined : f('noop.writes') === 0 },
+  { figure: 'noop.ratio_vs_cold', value: f('noop.ratio_vs_cold'), unit: '', target: '≤ 0.10', pass: cmp('noop.ratio_vs_cold', 0.1) },
+  { figure: 'propagation.p50_ms', value: f('propagation.p50_ms'), unit: 'ms', note: `debounce ${debounce} ms; debounce 0: p50 ${f('propagation.by_debounce.0.p50_ms')} ms` },
+  { figure: 'propagation.p95_ms', value: f('propagation.p95_ms'), unit: 'ms' },
+  { figure: 'propagation.p99_ms', value: f('propagation.p99_ms'), unit: 'ms', target: `≤ ${debounce + 100} (debounce+100)`, pass: cmp('propagation.p99_ms', debounce + 100), note: `debounce 0: p99 ${f('propagation.by_debounce.0.p99_ms')} ms` },
+  { figure: 'revert.p99_ms', value: f('revert.p99_ms'), unit: 'ms', target: `≤ ${debounce + 100} (debounce+100)`, pass: cmp('revert.p99_ms', debounce + 100), note: `p50 ${f('revert.p50_ms')} ms` },
+  { figure: 'incremental.write_amplification', value: f('incremental.write_amplification'), unit: '', target: '1.0', pass: f('incremental.write_amplification') === null ? undefined : f('incremental.write_amplification') === 1, note: `${f('incremental.write_amplification_with_manifests')} counting manifests` },
+  { figure: 'memory.rss_mb_10k_skills', value: f('memory.rss_mb_10k_skills'), unit: 'MB', target: '≤ 150', pass: cmp('memory.rss_mb_10k_skills', 150), note: `${f('memory.inotify_watches')} inotify watches; started in ${f('memory.start_seconds')} s` },
+  { figure: 'idle.cpu_percent', value: f('idle.cpu_percent'), unit: '%', target: '≈ 0 (≤ 0.5)', pass: cmp('idle.cpu_percent', 0.5), note: `${f('idle.window_seconds')} s window` },
+];
+console.log('');
+console.log(formatTable(rows));
+console.log(`\n${opts.quick ? 'quick' : 'full'} run in ${round((performance.now() - started) / 1000, 1)} s; load average ${load0} → ${loadavg()}; results in ${LATEST}`);
+console.log(`reproduce: npm run bench${opts.quick ? ' -- --quick' : ''}`);

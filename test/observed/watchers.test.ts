@@ -1,0 +1,101 @@
+/** watchTree: one watch per directory still reports edits, adds, deletes and renames anywhere below the root. */
+import { appendFileSync, mkdirSync, mkdtempSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { watchTree, type TreeWatcher } from '../../src/observed/watchers.ts';
+import { eventually } from '../helpers/cli.ts';
+
+describe('watchTree', () => {
+  let root: string;
+  let seen: string[];
+  let watcher: TreeWatcher | undefined;
+  const start = async (opts = {}) => {
+    watcher = await watchTree(root, opts, (p) => seen.push(p), (err) => {
+      throw err;
+    });
+  };
+  const saw = (path: string) => eventually(() => seen.includes(path), 5000, `event for ${path}`);
+
+  beforeEach(() => {
+    root = mkdtempSync(join(tmpdir(), 'ht-watch-'));
+    seen = [];
+    mkdirSync(join(root, 'alpha', 'scripts'), { recursive: true });
+    writeFileSync(join(root, 'alpha', 'SKILL.md'), 'a\n');
+    writeFileSync(join(root, 'alpha', 'scripts', 'run.sh'), 'echo\n');
+  });
+
+  afterEach(async () => {
+    await watcher?.close();
+    watcher = undefined;
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  it('reports in-place edits of files at any depth and flat files in the root', async () => {
+    await start();
+    appendFileSync(join(root, 'alpha', 'scripts', 'run.sh'), 'more\n');
+    await saw(join(root, 'alpha', 'scripts', 'run.sh'));
+    writeFileSync(join(root, 'flat.md'), '---\nname: flat\n---\n');
+    await saw(join(root, 'flat.md'));
+  });
+
+  it('watches directories created after start, including files written before their watch existed', async () => {
+    await start();
+    mkdirSync(join(root, 'beta', 'refs', 'deep'), { recursive: true });
+    writeFileSync(join(root, 'beta', 'refs', 'deep', 'x.md'), 'x\n');
+    await saw(join(root, 'beta'));
+    await eventually(() => seen.includes(join(root, 'beta', 'refs', 'deep', 'x.md')), 5000, 'file in new dir');
+    seen.length = 0;
+    appendFileSync(join(root, 'beta', 'refs', 'deep', 'x.md'), 'y\n');
+    await saw(join(root, 'beta', 'refs', 'deep', 'x.md'));
+  });
+
+  it('follows a directory deleted and re-created, and one renamed', async () => {
+    await start();
+    rmSync(join(root, 'alpha'), { recursive: true });
+    await saw(join(root, 'alpha'));
+    mkdirSync(join(root, 'alpha', 'scripts'), { recursive: true });
+    await eventually(() => seen.filter((p) => p === join(root, 'alpha')).length >= 2, 5000, 're-created dir');
+    await new Promise((r) => setTimeout(r, 50));
+    seen.length = 0;
+    writeFileSync(join(root, 'alpha', 'scripts', 'new.sh'), 'n\n');
+    await saw(join(root, 'alpha', 'scripts', 'new.sh'));
+    renameSync(join(root, 'alpha'), join(root, 'gamma'));
+    await saw(join(root, 'gamma'));
+    await new Promise((r) => setTimeout(r, 50));
+    seen.length = 0;
+    writeFileSync(join(root, 'gamma', 'scripts', 'after.sh'), 'n\n');
+    await saw(join(root, 'gamma', 'scripts', 'after.sh'));
+  });
+
+  it('follows symlinked directories and survives a symlink loop', async () => {
+    const outside = mkdtempSync(join(tmpdir(), 'ht-watch-target-'));
+    try {
+      symlinkSync(outside, join(root, 'linked'));
+      symlinkSync(root, join(root, 'alpha', 'loop'));
+      await start();
+      writeFileSync(join(outside, 'SKILL.md'), 'l\n');
+      await saw(join(root, 'linked', 'SKILL.md'));
+    } finally {
+      rmSync(outside, { recursive: true, force: true });
+    }
+  });
+
+  it('ignores temp files, editor noise and what the ignore option says', async () => {
+    await start({ ignore: (p: string) => p.endsWith('/.manifest.json') });
+    writeFileSync(join(root, 'alpha', '.SKILL.md.hero-tmp-1-0123abcd'), 't');
+    writeFileSync(join(root, 'alpha', 'SKILL.md~'), 't');
+    writeFileSync(join(root, 'alpha', '.manifest.json'), '{}');
+    writeFileSync(join(root, 'alpha', 'SKILL.md'), 'b\n');
+    await saw(join(root, 'alpha', 'SKILL.md'));
+    expect(seen.filter((p) => /hero-tmp|~$|manifest/.test(p))).toEqual([]);
+  });
+
+  it('reports nothing after close', async () => {
+    await start();
+    await watcher!.close();
+    writeFileSync(join(root, 'alpha', 'SKILL.md'), 'c\n');
+    await new Promise((r) => setTimeout(r, 100));
+    expect(seen).toEqual([]);
+  });
+});
