@@ -84,7 +84,8 @@ async function writeIntent(plan: Plan): Promise<void> {
   const entries = new Map(plan.previous?.entries.map((e) => [e.path, { ...e }]) ?? []);
   for (const w of plan.writes) {
     const entry = entries.get(w.file.path) ?? { path: w.file.path, md5: '', size: -1, mode: w.file.mode, mtimeMs: 0 };
-    entries.set(w.file.path, { ...entry, pendingMd5: w.file.md5 });
+    // Bytes on disk that are ours become the recorded md5, so a crash after a crash still recognises them.
+    entries.set(w.file.path, { ...entry, md5: w.ours ?? entry.md5, pendingMd5: w.file.md5 });
   }
   const base = plan.previous ?? { version: 1 as const, role: plan.role, revision: '' };
   await writeFileAtomic(manifestPath(plan.dir), serializeManifest({ ...base, entries: [...entries.values()] }), 0o600);

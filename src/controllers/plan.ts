@@ -8,6 +8,8 @@ export type WriteReason = 'create' | 'update' | 'restore' | 'revert' | 'adopt' |
 export interface WriteAction {
   file: DesiredFile;
   reason: WriteReason;
+  /** md5 of the bytes on disk when they are ours (update, mode): the write intent records them so a second crash still knows them. */
+  ours?: string;
   backup: null | { reason: 'modified' | 'foreign'; md5: string; expectedMd5?: string };
 }
 
@@ -95,11 +97,11 @@ function planFile(plan: Plan, file: DesiredFile, prev: ManifestEntry | undefined
       plan.unchanged++;
       next.set(file.path, entry(obs.mtimeMs!));
     } else {
-      plan.writes.push({ file, reason: 'mode', backup: null });
+      plan.writes.push({ file, reason: 'mode', backup: null, ours: obs.md5 });
       next.set(file.path, entry(0));
     }
   } else if (prev && isOurs(prev, obs.md5)) {
-    plan.writes.push({ file, reason: 'update', backup: null });
+    plan.writes.push({ file, reason: 'update', backup: null, ours: obs.md5 });
     next.set(file.path, entry(0));
   } else {
     planForeignBytes(plan, file, prev, obs, policy, next, entry);

@@ -348,3 +348,15 @@ describe('planRole: write intent left by an interrupted apply', () => {
     ]);
   });
 });
+
+describe('planRole: what the write intent must carry', () => {
+  it('marks the on-disk md5 of our bytes on update and mode writes, and nothing on create or revert', () => {
+    const p = plan({
+      desired: desiredRole([desiredFile('a', 'new'), desiredFile('b', 'same', 0o600), desiredFile('c', 'c'), desiredFile('d', 'mine')]),
+      manifest: manifest([{ ...entry('a', 'old'), pendingMd5: md5('older') }, entry('b', 'same'), entry('d', 'ours')]),
+      observed: observed(onDisk('a', 'older'), onDisk('b', 'same', 0o644), onDisk('d', 'hand edit')),
+    });
+    const byPath = Object.fromEntries(p.writes.map((w) => [w.file.path, [w.reason, w.ours]]));
+    expect(byPath).toEqual({ a: ['update', md5('older')], b: ['mode', md5('same')], c: ['create', undefined], d: ['revert', undefined] });
+  });
+});

@@ -413,16 +413,16 @@ describe('kill -9 between the first write and the manifest', () => {
   });
 
   /**
-   * KNOWN BUG (remove `.fails` once fixed). Run 1 (v2) is killed mid-write: the intent says {md5 v1, pending v2}.
-   * Run 2 (back to v1) rewrites the intent to {md5 v1, pending v1} for every path, forgetting v2, and is killed
-   * before it rewrote them all. Run 3 finds our own v2 bytes, calls them a hand edit and backs them up.
+   * Regression. Run 1 (v2) is killed mid-write: the intent says {md5 v1, pending v2}. Run 2 (back to v1) must
+   * record the v2 bytes it is about to replace as ours ({md5 v2, pending v1}); it used to forget them, and run 3
+   * then called our own v2 bytes a hand edit and backed them up.
    */
-  it.fails('never backs up bytes that a killed run wrote, even after two kills in a row', { timeout: 60_000 }, async ({ skip }) => {
+  it('never backs up bytes that a killed run wrote, even after two kills in a row', { timeout: 60_000 }, async ({ skip }) => {
     store({ x: extra });
     expect((await cliProcess(tree.env, 'sync')).code).toBe(0);
     registryAt(2);
     await killWhen(() => countVersion('x', 2) >= 5);
-    // Preconditions skip rather than fail, so that `.fails` only ever passes because of the bug itself.
+    // Preconditions skip rather than fail: the kills must land between the intent and the final manifest.
     if (countVersion('x', 2) === extra.length) skip('run 1 finished before the kill');
     const afterRun1 = readFileSync(join(roleDir('x'), MANIFEST), 'utf8');
     registryAt(1);
