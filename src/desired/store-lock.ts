@@ -107,6 +107,8 @@ async function removeStaleGuard(guard: string): Promise<void> {
 /** Whether a lock's holder is gone (pid not alive) or the lock is older than staleMs. */
 export function isStale(info: LockInfo, staleMs: number, now = Date.now()): boolean {
   if (info.pid !== undefined && !isProcessAlive(info.pid)) return true;
+  // No holder recorded: its creator died between create and write (a kill -9); the write takes microseconds.
+  if (info.pid === undefined) return now - info.mtimeMs > GUARD_STALE_MS;
   return now - (info.acquiredAt ?? info.mtimeMs) > staleMs;
 }
 

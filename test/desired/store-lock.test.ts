@@ -105,12 +105,12 @@ describe('withFileLock', () => {
     await expect(withFileLock(lockPath, async () => 'ok', { timeoutMs: 1000, staleMs: 5000 })).resolves.toBe('ok');
   });
 
-  it('judges an empty lock file by its mtime', async () => {
+  it('judges an empty lock file (its creator died before writing) by its mtime, after seconds not staleMs', async () => {
     writeFileSync(lockPath, '');
-    await expect(withFileLock(lockPath, async () => 'ok', { timeoutMs: 150 })).rejects.toBeInstanceOf(StoreLockedError);
-    const old = new Date(Date.now() - 60_000);
+    await expect(withFileLock(lockPath, async () => 'ok', { timeoutMs: 150, staleMs: 600_000 })).rejects.toBeInstanceOf(StoreLockedError);
+    const old = new Date(Date.now() - 5_000);
     utimesSync(lockPath, old, old);
-    await expect(withFileLock(lockPath, async () => 'ok', { timeoutMs: 1000 })).resolves.toBe('ok');
+    await expect(withFileLock(lockPath, async () => 'ok', { timeoutMs: 1000, staleMs: 600_000 })).resolves.toBe('ok');
   });
 
   it('does not remove a lock that was taken over while fn ran', async () => {
