@@ -23,7 +23,9 @@ describe('hero-team serve (child process)', () => {
     writeStore(tree, [{ name: 'backend', model: 'kimi-code/kimi-for-coding', skills: ['alpha', 'beta'] }]);
     roleDir = join(tree.paths.rolesDir, 'backend');
     daemon = startServe(tree.env);
-    await eventually(() => existsSync(join(roleDir, '.hero-team-manifest.json')), 15_000, 'first convergence');
+    // The manifest is final once no entry carries a write intent (pendingMd5) any more.
+    const converged = () => existsSync(join(roleDir, '.hero-team-manifest.json')) && !read('.hero-team-manifest.json').includes('pendingMd5');
+    await eventually(converged, 15_000, 'first convergence');
   });
 
   afterAll(async () => {
