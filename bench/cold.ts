@@ -10,11 +10,12 @@
  * - floor: `cp -r` of each role's whitelisted skill directories into `<dest>/<role>/skills/`, one `cp` per role
  *   from one shell; plus `sync` after it (hero-team fsyncs every file it writes, `cp` does not).
  * No-op: the same engine/CLI run on a converged tree; writes are counted from inode+mtime of every file.
+ * Every run writes into a fresh directory; nothing is deleted until the end (see bench/lib/fixture.ts).
  */
-import { mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { makeFixture, type Fixture } from './lib/fixture.ts';
+import { cleanupAll, makeFixture, type Fixture } from './lib/fixture.ts';
 import { parseOptions, reproduce, type BenchOptions } from './lib/options.ts';
 import { BIN, timeCommand } from './lib/proc.ts';
 import { diffSnapshots, snapshotTree } from './lib/snapshot.ts';
@@ -24,9 +25,9 @@ import { formatTable, saveResults, type Figures } from './lib/results.ts';
 
 const ENGINE_CHILD = fileURLToPath(new URL('./lib/engine-child.ts', import.meta.url));
 
-/** Run the engine child; returns its passes. */
-async function runEngine(fx: Fixture, passes: number, extraNodeArgs: string[] = []): Promise<EnginePass[]> {
-  const r = await timeCommand(process.execPath, [...extraNodeArgs, '--import', 'tsx', ENGINE_CHILD, `--passes=${passes}`], fx.env);
+/** Run the engine child against `rolesDir`; returns its passes. */
+async function runEngine(fx: Fixture, rolesDir: string, passes: number): Promise<EnginePass[]> {
+  const r = await timeCommand(process.execPath, ['--import', 'tsx', ENGINE_CHILD, `--passes=${passes}`], { ...fx.env, KIMI_ROLES_DIR: rolesDir });
   if (r.code !== 0) throw new Error(`engine child failed (${r.code}): ${r.stderr.slice(0, 2000)}`);
   return (JSON.parse(r.stdout.trim().split('\n').pop()!) as { passes: EnginePass[] }).passes;
 }
@@ -36,99 +37,102 @@ function cliWritten(stdout: string): number {
   return [...stdout.matchAll(/written (\d+)/g)].reduce((n, m) => n + Number(m[1]), 0);
 }
 
-/** Shell script: one `cp -r` per role of its whitelisted skill dirs into <dest>/<role>/skills/. */
-function cpScript(fx: Fixture, dest: string, tool: 'cp' | 'rsync'): string {
+/** Shell script file: one `cp -r` (or rsync) per role of its whitelisted skill dirs into <dest>/<role>/skills/. */
+function cpScript(fx: Fixture, dest: string, tool: 'cp' | 'rsync' | 'true'): string {
   const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
-  return ['set -e', ...fx.roles.map((r) => {
+  const lines = fx.roles.map((r) => {
+    if (tool === 'true') return '/bin/true && /bin/true';
     const target = join(dest, r.name, 'skills');
     const srcs = r.skills.map((s) => q(join(fx.skillsDir, s))).join(' ');
     return `mkdir -p ${q(target)} && ${tool === 'cp' ? 'cp -r' : 'rsync -a'} ${srcs} ${q(target)}/`;
-  })].join('\n');
+  });
+  const file = join(fx.root, `${tool}-${Math.random().toString(36).slice(2)}.sh`);
+  writeFileSync(file, ['set -e', ...lines, ''].join('\n'));
+  return file;
 }
 
-function clearRoles(fx: Fixture): void {
-  rmSync(fx.rolesDir, { recursive: true, force: true });
-  rmSync(join(fx.home, 'backups'), { recursive: true, force: true });
-  mkdirSync(fx.rolesDir, { recursive: true });
-}
-
-/** Flush dirty pages so one measurement's writeback does not land in the next one. */
+/** Flush dirty pages so one measurement's writeback does not land in the next one; returns its duration. */
 async function flush(): Promise<number> {
   return (await timeCommand('sync', [])).seconds;
+}
+
+/** A fresh, empty directory under the fixture (never a deleted-and-recreated one: see fixture.ts). */
+function freshDir(fx: Fixture, name: string): string {
+  const dir = join(fx.root, name);
+  mkdirSync(dir, { recursive: true });
+  return dir;
 }
 
 /** Measure cold and no-op convergence; returns the figures for latest.json. */
 export async function benchCold(opts: BenchOptions, log: (s: string) => void = console.log): Promise<Figures> {
   const fx = makeFixture({ roles: opts.roles, skillsPerRole: opts.skillsPerRole, registrySkills: opts.registrySkills });
   const hasRsync = (await timeCommand('sh', ['-c', 'command -v rsync'])).code === 0;
-  const s = { cp: [] as number[], cpSync: [] as number[], rsync: [] as number[], engine: [] as number[], engineScan: [] as number[], cli: [] as number[], startup: [] as number[],
-    noop: [] as number[], noopWarm: [] as number[], noopCli: [] as number[], noopWrites: [] as number[], noopReported: [] as number[], files: 0 };
-  try {
-    log(`cold: ${opts.roles} roles × ${opts.skillsPerRole} skills of ${opts.registrySkills} (3 files × 4 KB), ${opts.repeats} repeats; ${hasRsync ? 'rsync present' : 'no rsync on this machine'}`);
-    for (let rep = 0; rep < opts.repeats; rep++) {
-      // Floor: cp -r of the same bytes into the same layout, then the flush hero-team's fsyncs pay for.
-      const dest = join(fx.root, 'cp-dest');
-      rmSync(dest, { recursive: true, force: true });
-      await flush();
-      const cp = await timeCommand('sh', ['-c', cpScript(fx, dest, 'cp')]);
-      if (cp.code !== 0) throw new Error(`cp failed: ${cp.stderr}`);
-      s.cp.push(cp.seconds);
-      s.cpSync.push(cp.seconds + (await flush()));
-      if (hasRsync) {
-        rmSync(dest, { recursive: true, force: true });
-        await flush();
-        s.rsync.push((await timeCommand('sh', ['-c', cpScript(fx, dest, 'rsync')])).seconds);
-      }
-      rmSync(dest, { recursive: true, force: true });
-      // Engine, cold: fresh process, empty roles dir; pass 2 (warm cache, like the daemon's resync) is a no-op.
-      clearRoles(fx);
-      await flush();
-      const [cold] = await runEngine(fx, 1);
-      s.engine.push(cold!.seconds);
-      s.engineScan.push(cold!.scanSeconds);
-      s.files = snapshotTree(fx.rolesDir).size;
-      // Engine, no-op: fresh process on the converged tree, then a warm pass; count files touched by both.
-      await flush();
-      let before = snapshotTree(fx.rolesDir);
-      const [noop, warm] = await runEngine(fx, 2);
-      s.noopWrites.push(diffSnapshots(before, snapshotTree(fx.rolesDir)).written.length);
-      s.noopReported.push(noop!.written + warm!.written);
-      s.noop.push(noop!.seconds);
-      s.noopWarm.push(warm!.seconds);
-      // CLI, cold and no-op: what a user sees, tsx startup included.
-      clearRoles(fx);
-      await flush();
-      const cli = await timeCommand(process.execPath, [BIN, 'sync'], fx.env);
-      if (cli.code !== 0) throw new Error(`hero-team sync failed: ${cli.stderr}${cli.stdout}`);
-      s.cli.push(cli.seconds);
-      await flush();
-      before = snapshotTree(fx.rolesDir);
-      const cliNoop = await timeCommand(process.execPath, [BIN, 'sync'], fx.env);
-      s.noopWrites.push(diffSnapshots(before, snapshotTree(fx.rolesDir)).written.length);
-      s.noopReported.push(cliWritten(cliNoop.stdout));
-      s.noopCli.push(cliNoop.seconds);
-      s.startup.push((await timeCommand(process.execPath, [BIN, 'help'], fx.env)).seconds);
-      log(`  rep ${rep + 1}: cp ${round(cp.seconds)} s, cp+sync ${round(s.cpSync.at(-1)!)} s, engine cold ${round(cold!.seconds)} s, noop ${round(noop!.seconds)} s (warm ${round(warm!.seconds)} s), cli cold ${round(cli.seconds)} s, cli noop ${round(cliNoop.seconds)} s`);
-    }
-  } finally {
-    if (!opts.keep) fx.cleanup();
-    else log(`kept ${fx.root}`);
+  const s = {
+    cp: [] as number[], cpSpawn: [] as number[], cpSync: [] as number[], rsync: [] as number[], ratio: [] as number[], engine: [] as number[], engineCpu: [] as number[], engineScan: [] as number[],
+    cli: [] as number[], startup: [] as number[], noop: [] as number[], noopCpu: [] as number[], noopWarm: [] as number[], noopCli: [] as number[], noopWrites: [] as number[], noopReported: [] as number[], files: 0,
+  };
+  log(`cold: ${opts.roles} roles × ${opts.skillsPerRole} skills of ${opts.registrySkills} (3 files × 4 KB), ${opts.repeats} repeats; ${hasRsync ? 'rsync present' : 'no rsync on this machine'}`);
+  for (let rep = 0; rep < opts.repeats; rep++) {
+    // Floor: cp -r of the same bytes into the same layout, then the flush that hero-team's fsyncs pay for.
+    await flush();
+    const cp = await timeCommand('sh', [cpScript(fx, freshDir(fx, `cp-${rep}`), 'cp')]);
+    if (cp.code !== 0) throw new Error(`cp failed: ${cp.stderr}`);
+    s.cp.push(cp.seconds);
+    s.cpSync.push(cp.seconds + (await flush()));
+    // What the floor spends on starting its 2 processes per role (mkdir, cp), as the same script with `true`.
+    s.cpSpawn.push((await timeCommand('sh', [cpScript(fx, '', 'true')])).seconds);
+    if (hasRsync) s.rsync.push((await timeCommand('sh', [cpScript(fx, freshDir(fx, `rsync-${rep}`), 'rsync')])).seconds);
+    // Engine, cold: fresh process, empty roles dir.
+    await flush();
+    const engineDir = freshDir(fx, `roles-engine-${rep}`);
+    const [cold] = await runEngine(fx, engineDir, 1);
+    s.engine.push(cold!.seconds);
+    s.engineCpu.push(cold!.cpuSeconds);
+    s.engineScan.push(cold!.scanSeconds);
+    s.ratio.push(cold!.seconds / cp.seconds);
+    s.files = snapshotTree(engineDir).size;
+    // Engine, no-op: fresh process on the converged tree, then a warm pass (the daemon's resync); count files touched.
+    await flush();
+    let before = snapshotTree(engineDir);
+    const [noop, warm] = await runEngine(fx, engineDir, 2);
+    s.noopWrites.push(diffSnapshots(before, snapshotTree(engineDir)).written.length);
+    s.noopReported.push(noop!.written + warm!.written);
+    s.noop.push(noop!.seconds);
+    s.noopCpu.push(noop!.cpuSeconds);
+    s.noopWarm.push(warm!.seconds);
+    // CLI, cold and no-op: what a user sees, tsx startup included.
+    await flush();
+    const cliEnv = { ...fx.env, KIMI_ROLES_DIR: freshDir(fx, `roles-cli-${rep}`) };
+    const cli = await timeCommand(process.execPath, [BIN, 'sync'], cliEnv);
+    if (cli.code !== 0) throw new Error(`hero-team sync failed: ${cli.stderr}${cli.stdout}`);
+    s.cli.push(cli.seconds);
+    await flush();
+    before = snapshotTree(cliEnv.KIMI_ROLES_DIR!);
+    const cliNoop = await timeCommand(process.execPath, [BIN, 'sync'], cliEnv);
+    s.noopWrites.push(diffSnapshots(before, snapshotTree(cliEnv.KIMI_ROLES_DIR!)).written.length);
+    s.noopReported.push(cliWritten(cliNoop.stdout));
+    s.noopCli.push(cliNoop.seconds);
+    s.startup.push((await timeCommand(process.execPath, [BIN, 'help'], fx.env)).seconds);
+    log(`  rep ${rep + 1}: cp ${round(cp.seconds)} s, engine cold ${round(cold!.seconds)} s (${round(cold!.seconds / cp.seconds, 2)}× cp), noop ${round(noop!.seconds)} s (warm ${round(warm!.seconds)} s), CLI cold ${round(cli.seconds)} s, CLI noop ${round(cliNoop.seconds)} s`);
   }
+  if (opts.keep) log(`kept ${fx.root}`);
   const m = (xs: number[]) => round(median(xs));
   const cold = m(s.engine);
   const cp = m(s.cp);
   return {
     cold: {
-      seconds: cold, ratio_vs_cp: round(cold / cp, 2), ratio_vs_cp_sync: round(cold / m(s.cpSync), 2),
+      seconds: cold, ratio_vs_cp: round(median(s.ratio), 2), ratio_vs_cp_sync: round(cold / m(s.cpSync), 2), cpu_seconds: m(s.engineCpu),
       scan_seconds: m(s.engineScan), cli_seconds: m(s.cli), cli_ratio_vs_cp: round(m(s.cli) / cp, 2), startup_seconds: m(s.startup),
-      cp_seconds: cp, cp_sync_seconds: m(s.cpSync), rsync_seconds: hasRsync ? m(s.rsync) : null,
+      cp_seconds: cp, cp_sync_seconds: m(s.cpSync), cp_spawn_seconds: m(s.cpSpawn),
+      ratio_vs_cp_net: round(cold / Math.max(0.001, cp - m(s.cpSpawn)), 2), rsync_seconds: hasRsync ? m(s.rsync) : null,
       roles: opts.roles, skills_per_role: opts.skillsPerRole, registry_skills: opts.registrySkills, files: s.files,
       mb_copied: round((opts.roles * opts.skillsPerRole * 3 * 4096) / 1e6, 1), repeats: opts.repeats,
       samples_seconds: s.engine.map((x) => round(x)), cp_samples_seconds: s.cp.map((x) => round(x)),
     },
     noop: {
       seconds: m(s.noop), writes: Math.max(...s.noopWrites), writes_reported: Math.max(...s.noopReported), ratio_vs_cold: round(m(s.noop) / cold, 3),
-      warm_seconds: m(s.noopWarm), cli_seconds: m(s.noopCli), samples_seconds: s.noop.map((x) => round(x)),
+      cpu_seconds: m(s.noopCpu), warm_seconds: m(s.noopWarm), warm_ratio_vs_cold: round(m(s.noopWarm) / cold, 3), cli_seconds: m(s.noopCli),
+      samples_seconds: s.noop.map((x) => round(x)),
     },
   };
 }
@@ -137,6 +141,7 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const opts = parseOptions(process.argv.slice(2));
   const figures = await benchCold(opts);
   saveResults(figures);
+  if (!opts.keep) cleanupAll();
   const c = figures.cold as Record<string, number>;
   const n = figures.noop as Record<string, number>;
   console.log(formatTable([

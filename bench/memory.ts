@@ -9,7 +9,7 @@
  * - idle.cpu_percent: utime+stime from /proc/<pid>/stat over a quiet window (30 s; 10 s with --quick).
  */
 import { fileURLToPath } from 'node:url';
-import { makeFixture } from './lib/fixture.ts';
+import { cleanupAll, makeFixture } from './lib/fixture.ts';
 import { parseOptions, reproduce, type BenchOptions } from './lib/options.ts';
 import { CLK_TCK, cpuTicks, inotifyWatches, memoryOf, sleep, startDaemon, waitConverged } from './lib/proc.ts';
 import { formatTable, saveResults, type Figures } from './lib/results.ts';
@@ -20,7 +20,8 @@ export async function benchMemory(opts: BenchOptions, log: (s: string) => void =
   const t0 = performance.now();
   const fx = makeFixture({ roles: opts.memRoles, skillsPerRole: opts.memSkillsPerRole, registrySkills: opts.memSkills });
   log(`memory: registry of ${opts.memSkills} skills (${opts.memSkills * 3} files) generated in ${round((performance.now() - t0) / 1000, 1)} s; ${opts.memRoles} roles × ${opts.memSkillsPerRole} skills`);
-  const d = startDaemon(fx.env);
+  const d = startDaemon(fx.env, opts.daemonNodeArgs);
+  if (opts.daemonNodeArgs.length) log(`  daemon node flags: ${opts.daemonNodeArgs.join(' ')}`);
   try {
     const ready = await d.waitLog((r) => r.msg === 'watching and converging', 600_000, 'daemon start');
     const startSeconds = (ready.t - d.startedAt) / 1000;
@@ -29,25 +30,32 @@ export async function benchMemory(opts: BenchOptions, log: (s: string) => void =
     const mem = memoryOf(d.pid);
     const watches = inotifyWatches(d.pid);
     log(`  started (registry scanned, watchers ready) in ${round(startSeconds, 2)} s, rss then ${round(memAtStart.rssMb, 1)} MB; converged in ${round(converged, 2)} s; peak RSS ${round(mem.peakMb, 1)} MB, RSS ${round(mem.rssMb, 1)} MB, ${watches} inotify watches`);
-    const ticks0 = cpuTicks(d.pid);
+    // Idle: CPU ticks in 5 s slices (a one-off V8 memory-reducer GC can land in one slice, about a minute after activity).
+    const slices: number[] = [];
     const w0 = performance.now();
-    await sleep(opts.idleSeconds * 1000);
+    let last = cpuTicks(d.pid);
+    for (let i = 0; i < Math.ceil(opts.idleSeconds / 5); i++) {
+      await sleep(5000);
+      const now = cpuTicks(d.pid);
+      slices.push(now - last);
+      last = now;
+    }
     const seconds = (performance.now() - w0) / 1000;
-    const ticks = cpuTicks(d.pid) - ticks0;
+    const ticks = slices.reduce((a, b) => a + b, 0);
     const cpu = (ticks / CLK_TCK / seconds) * 100;
-    log(`  idle: ${ticks} ticks in ${round(seconds, 1)} s = ${round(cpu, 3)} % CPU`);
+    const after = memoryOf(d.pid);
+    log(`  idle: ${ticks} ticks in ${round(seconds, 1)} s = ${round(cpu, 3)} % CPU (per 5 s: ${slices.join(' ')}); RSS after ${round(after.rssMb, 1)} MB`);
     return {
       memory: {
         rss_mb_10k_skills: round(mem.peakMb, 1), rss_now_mb: round(mem.rssMb, 1), rss_after_start_mb: round(memAtStart.rssMb, 1),
         start_seconds: round(startSeconds, 2), converge_seconds: round(converged, 2), inotify_watches: watches,
-        registry_skills: opts.memSkills, registry_files: opts.memSkills * 3, roles: opts.memRoles, skills_per_role: opts.memSkillsPerRole,
+        node_flags: opts.daemonNodeArgs.join(' '), registry_skills: opts.memSkills, registry_files: opts.memSkills * 3, roles: opts.memRoles, skills_per_role: opts.memSkillsPerRole,
       },
-      idle: { cpu_percent: round(cpu, 3), window_seconds: round(seconds, 1), ticks },
+      idle: { cpu_percent: round(cpu, 3), window_seconds: round(seconds, 1), ticks, ticks_per_5s: slices, rss_mb_after: round(after.rssMb, 1) },
     };
   } finally {
     await d.stop();
-    if (!opts.keep) fx.cleanup();
-    else log(`kept ${fx.root}`);
+    if (opts.keep) log(`kept ${fx.root}`);
   }
 }
 
@@ -55,6 +63,7 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const opts = parseOptions(process.argv.slice(2));
   const figures = await benchMemory(opts);
   saveResults(figures);
+  if (!opts.keep) cleanupAll();
   const m = figures.memory as Record<string, number>;
   const i = figures.idle as Record<string, number>;
   console.log(formatTable([

@@ -13,12 +13,14 @@
 import { readFileSync, watch, writeFileSync, type FSWatcher } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { makeFixture, skillFileContent, type Fixture } from './lib/fixture.ts';
+import { cleanupAll, makeFixture, skillFileContent, type Fixture } from './lib/fixture.ts';
 import { parseOptions, reproduce, type BenchOptions } from './lib/options.ts';
 import { sleep, startDaemon, waitConverged, waitQuiet, type DaemonProc } from './lib/proc.ts';
 import { formatTable, saveResults, type Figures } from './lib/results.ts';
 import { diffSnapshots, isManifest, snapshotTree } from './lib/snapshot.ts';
 import { latencySummary, round } from './lib/stats.ts';
+
+const MANIFEST = '.hero-team-manifest.json';
 
 /** Time from `act()` until `done()` holds, re-checked on fs events in `dirs` and every `pollMs`. */
 async function timeUntil(dirs: readonly string[], act: () => void, done: () => boolean, timeoutMs = 10_000, pollMs = 20): Promise<number> {
@@ -90,8 +92,16 @@ async function sampleLatencies(fx: Fixture, d: DaemonProc, debounce: number, sam
   return run;
 }
 
-/** Files written in all role dirs for an edit of `files` files of the hot skill, after the daemon went quiet. */
-async function amplification(fx: Fixture, d: DaemonProc, files: readonly string[], version: number): Promise<{ data: number; withManifests: number; expected: number }> {
+/**
+ * Files written in all role dirs for an edit of `files` files of the hot skill, after the daemon went quiet.
+ * The snapshot diff counts paths; manifest writes are also counted one by one (a rename onto the manifest
+ * name seen by fs.watch on every role dir), since an apply may write the manifest more than once.
+ */
+async function amplification(fx: Fixture, d: DaemonProc, files: readonly string[], version: number): Promise<{ data: number; withManifests: number; manifestWrites: number; expected: number }> {
+  let manifestWrites = 0;
+  const watchers = fx.roles.map((r) => watch(join(fx.rolesDir, r.name), (event, name) => {
+    if (event === 'rename' && name === MANIFEST) manifestWrites++;
+  }));
   const before = snapshotTree(fx.rolesDir);
   const contents = files.map((rel) => Buffer.from(skillFileContent(fx.hot.skill, rel, 4096, version)));
   const copies = fx.hot.roles.map((r) => join(fx.rolesDir, r, 'skills', fx.hot.skill, files.at(-1)!));
@@ -99,9 +109,10 @@ async function amplification(fx: Fixture, d: DaemonProc, files: readonly string[
     () => copies.every((c) => readFileSync(c).equals(contents.at(-1)!)));
   await sleep(300);
   await waitQuiet(d.pid);
+  for (const w of watchers) w.close();
   const written = diffSnapshots(before, snapshotTree(fx.rolesDir)).written;
   const expected = fx.hot.roles.length * files.length;
-  return { data: written.filter((p) => !isManifest(p)).length, withManifests: written.length, expected };
+  return { data: written.filter((p) => !isManifest(p)).length, withManifests: written.length, manifestWrites, expected };
 }
 
 /** Run the propagation bench; returns the figures for latest.json. */
@@ -120,7 +131,7 @@ export async function benchPropagation(opts: BenchOptions, log: (s: string) => v
           const one = await amplification(fx, d, ['reference.md'], 1);
           const two = await amplification(fx, d, ['reference.md', 'scripts/run.sh'], 2);
           amp = { one, two };
-          log(`  write amplification: 1-file edit ${one.data}/${one.expected} data files (${one.withManifests} with manifests); 2-file edit ${two.data}/${two.expected} (${two.withManifests})`);
+          log(`  write amplification: 1-file edit ${one.data}/${one.expected} data files (${one.withManifests} paths with manifests, ${one.manifestWrites} manifest writes); 2-file edit ${two.data}/${two.expected} (${two.withManifests}, ${two.manifestWrites})`);
         }
         runs.push(await sampleLatencies(fx, d, debounce, opts.samples, log));
       } finally {
@@ -128,8 +139,7 @@ export async function benchPropagation(opts: BenchOptions, log: (s: string) => v
       }
     }
   } finally {
-    if (!opts.keep) fx.cleanup();
-    else log(`kept ${fx.root}`);
+    if (opts.keep) log(`kept ${fx.root}`);
   }
   const main = runs[0]!;
   const ratio = (a: { data: number; expected: number }) => round(a.data / a.expected, 3);
@@ -150,6 +160,8 @@ export async function benchPropagation(opts: BenchOptions, log: (s: string) => v
       write_amplification_with_manifests: amp ? round(amp.one.withManifests / amp.one.expected, 3) : null,
       write_amplification_two_files: amp ? ratio(amp.two) : null,
       write_amplification_two_files_with_manifests: amp ? round(amp.two.withManifests / amp.two.expected, 3) : null,
+      manifest_writes_one_file_edit: amp?.one.manifestWrites ?? null,
+      write_amplification_physical: amp ? round((amp.one.data + amp.one.manifestWrites) / amp.one.expected, 3) : null,
       files_written_one_file_edit: amp?.one.withManifests ?? null,
       affected_copies: fx.hot.roles.length,
     },
@@ -160,6 +172,7 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const opts = parseOptions(process.argv.slice(2));
   const figures = await benchPropagation(opts);
   saveResults(figures);
+  if (!opts.keep) cleanupAll();
   const p = figures.propagation as Record<string, number>;
   const r = figures.revert as Record<string, number>;
   const a = figures.incremental as Record<string, number>;

@@ -25,15 +25,18 @@ export interface EnginePass {
   deleted: number;
   unchanged: number;
   failures: number;
+  /** CPU time of the whole process (all threads) during the pass, seconds. */
+  cpuSeconds: number;
 }
 
 async function pass(sources: Sources, deps: ReconcileDeps, concurrency: number, sweepTemps: boolean): Promise<EnginePass> {
   const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
   await sources.loadAll();
   const scanSeconds = (performance.now() - t0) / 1000;
   const names = [...new Set([...sources.store!.roles.map((r) => r.name), ...(await listManagedRoleDirs(deps.paths.rolesDir))])];
   const queue = new PQueue({ concurrency });
-  const out: EnginePass = { seconds: 0, scanSeconds, roles: names.length, written: 0, deleted: 0, unchanged: 0, failures: 0 };
+  const out: EnginePass = { seconds: 0, scanSeconds, roles: names.length, written: 0, deleted: 0, unchanged: 0, failures: 0, cpuSeconds: 0 };
   await Promise.all(
     names.map((name) =>
       queue.add(async () => {
@@ -49,6 +52,8 @@ async function pass(sources: Sources, deps: ReconcileDeps, concurrency: number, 
     ),
   );
   out.seconds = (performance.now() - t0) / 1000;
+  const cpu = process.cpuUsage(cpu0);
+  out.cpuSeconds = (cpu.user + cpu.system) / 1e6;
   return out;
 }
 

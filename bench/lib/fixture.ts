@@ -33,6 +33,19 @@ export interface Fixture {
   cleanup(): void;
 }
 
+/**
+ * Temp trees are removed at the very end of a run, not between measurements: ext4 skips inodes freed in the
+ * last minutes when it allocates new ones, so creating thousands of files right after deleting thousands is
+ * several times slower (perf: find_get_block_common / recently_deleted), which would be the benchmark's own
+ * noise, not hero_team's cost.
+ */
+const pendingCleanups: (() => void)[] = [];
+
+/** Remove every temp tree made by this process (at exit of a run; skipped with --keep). */
+export function cleanupAll(): void {
+  while (pendingCleanups.length) pendingCleanups.pop()!();
+}
+
 /** The three files of every generated skill (one nested directory, like scripts/ in real skills). */
 export const SKILL_FILES = ['SKILL.md', 'reference.md', 'scripts/run.sh'] as const;
 
@@ -98,6 +111,7 @@ export function makeFixture(spec: FixtureSpec): Fixture {
   });
   const store = { version: 1, roles: roles.map((r) => ({ name: r.name, model: 'kimi-code/kimi-for-coding', skills: r.skills })) };
   writeFileSync(join(home, 'store.json'), JSON.stringify(store, null, 2) + '\n');
+  pendingCleanups.push(() => rmSync(root, { recursive: true, force: true }));
   const env: NodeJS.ProcessEnv = {
     PATH: process.env.PATH,
     HOME: join(root, 'fakehome'),

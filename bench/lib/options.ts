@@ -23,6 +23,8 @@ export interface BenchOptions {
   memSkillsPerRole: number;
   /** Idle CPU window, seconds. */
   idleSeconds: number;
+  /** Extra node flags for the daemon in the memory bench (`--daemon-node-args=--max-semi-space-size=2`). */
+  daemonNodeArgs: string[];
 }
 
 /** Parse argv (`--quick`, `--keep`, `--only=cold,propagation,memory`, `--samples=N`, `--repeats=N`). */
@@ -32,9 +34,10 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
   const quick = flag('quick');
   const only = new Set((value('only') ?? 'cold,propagation,memory').split(',').filter(Boolean));
   const base: BenchOptions = quick
-    ? { quick, keep: false, only, roles: 40, skillsPerRole: 25, registrySkills: 400, repeats: 3, samples: 40, debounces: [100, 0], memSkills: 10_000, memRoles: 100, memSkillsPerRole: 50, idleSeconds: 10 }
-    : { quick, keep: false, only, roles: 100, skillsPerRole: 50, registrySkills: 1000, repeats: 5, samples: 200, debounces: [100, 0], memSkills: 10_000, memRoles: 100, memSkillsPerRole: 50, idleSeconds: 30 };
+    ? { quick, keep: false, only, roles: 40, skillsPerRole: 25, registrySkills: 400, repeats: 3, samples: 30, debounces: [100], memSkills: 10_000, memRoles: 100, memSkillsPerRole: 50, idleSeconds: 10, daemonNodeArgs: [] }
+    : { quick, keep: false, only, roles: 100, skillsPerRole: 50, registrySkills: 1000, repeats: 5, samples: 200, debounces: [100, 0], memSkills: 10_000, memRoles: 100, memSkillsPerRole: 50, idleSeconds: 30, daemonNodeArgs: [] };
   base.keep = flag('keep');
+  base.daemonNodeArgs = (value('daemon-node-args') ?? '').split(' ').filter(Boolean);
   if (value('samples')) base.samples = Number(value('samples'));
   if (value('repeats')) base.repeats = Number(value('repeats'));
   return base;

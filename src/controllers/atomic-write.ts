@@ -22,22 +22,38 @@ export interface WrittenFile {
   mtimeMs: number;
 }
 
+/** Temp-name suffixes: a random start, then a counter (a random draw per file was a measurable share of a cold sync). */
+let tempSeq = randomBytes(4).readUInt32BE(0);
+
 /** Temp path beside `path` that the sweep recognises. */
 export function tempPathFor(path: string): string {
-  return join(dirname(path), `.${basename(path)}.hero-tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
+  tempSeq = (tempSeq + 1) >>> 0;
+  return join(dirname(path), `.${basename(path)}.hero-tmp-${process.pid}-${tempSeq.toString(16).padStart(8, '0')}`);
+}
+
+/** Create the temp file beside `path`, creating parents only when they are missing (not once per file). */
+function openTemp(path: string, mode: number): { fd: number; tmp: string } {
+  for (let attempt = 0; ; attempt++) {
+    const tmp = tempPathFor(path);
+    try {
+      return { fd: openSync(tmp, 'wx', mode), tmp };
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT' && attempt === 0) mkdirSync(dirname(path), { recursive: true });
+      else if (code !== 'EEXIST' || attempt > 8) throw err; // EEXIST: a leftover of an earlier process with our pid
+    }
+  }
 }
 
 /** Write `data` to `path` atomically with `mode`; parents are created. */
 export async function writeFileAtomic(path: string, data: Buffer | string, mode: number): Promise<WrittenFile> {
-  mkdirSync(dirname(path), { recursive: true });
-  const tmp = tempPathFor(path);
-  const fd = openSync(tmp, 'wx', mode);
+  const { fd, tmp } = openTemp(path, mode);
   let stat: Stats;
   try {
     writeFileSync(fd, data);
-    fchmodSync(fd, mode); // open()'s mode is filtered by the umask
-    await fsyncAsync(fd);
     stat = fstatSync(fd);
+    if ((stat.mode & 0o7777) !== mode) fchmodSync(fd, mode); // open()'s mode is filtered by the umask
+    await fsyncAsync(fd);
   } catch (err) {
     ignoreErrors(() => closeSync(fd));
     ignoreErrors(() => unlinkSync(tmp));

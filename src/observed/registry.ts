@@ -6,10 +6,11 @@
  * call cost 10-25× the syscall itself (thread-pool round trip, promise, queue) and the cost was paid on
  * every reconcile (docs/performance.md). Reads are only of files whose (size, mtime) changed.
  */
-import { lstatSync, readFileSync, readdirSync, realpathSync, statSync, type Stats } from 'node:fs';
+import { lstatSync, readFileSync, realpathSync, statSync, type Stats } from 'node:fs';
 import { basename, resolve, sep } from 'node:path';
 import { SKILL_NAME_RE } from '../desired/schema.ts';
 import { type DigestCache, md5Bytes } from './digest.ts';
+import { forgetListings, isRacy, listDir } from './dir-listing.ts';
 import { type SkillMdVerdict, validateSkillMd } from './frontmatter.ts';
 import type { InvalidSkill, RegistryIndex, Skill, SkillFile } from './registry-types.ts';
 
@@ -24,8 +25,20 @@ export interface SkillScan {
   invalid?: InvalidSkill;
 }
 
-/** One scan; `listing`, the root's entry names when known, spares stats of paths known not to exist. */
-interface ScanCtx { root: string; realRoot: string; rootStat: Stats; cache: DigestCache; listing?: Set<string> }
+/**
+ * One scan; `listing`, the root's entry names when known, spares stats of paths known not to exist;
+ * `previous`, the index being refreshed, whose unchanged skills are kept as they are; `found`, the stat
+ * findDirSkill took of a SKILL.md, so the walk does not take it again.
+ */
+interface ScanCtx {
+  root: string;
+  realRoot: string;
+  rootStat: Stats;
+  cache: DigestCache;
+  listing?: Set<string>;
+  previous?: ReadonlyMap<string, Skill>;
+  found?: { path: string; st: Stats };
+}
 interface RawFile { rel: string; abs: string; st: Stats }
 interface WalkDir { dir: string; real: string; rel: string; ancestors: readonly string[] }
 /** Validated SKILL.md, remembered per file while its size and mtime match. */
@@ -36,39 +49,6 @@ class SkillInvalid extends Error {}
 
 /** SKILL.md checks share the lifetime of the caller's DigestCache, so SKILL.md is read once per change, not twice. */
 const skillMdChecks = new WeakMap<DigestCache, Map<string, SkillMdCheck>>();
-
-/** A directory's entries as read: names, one kind letter each (d, f, l, o), and the stat they belong to. */
-interface Listing { ino: number; mtimeMs: number; ctimeMs: number; names: string[]; kinds: string; set?: Set<string> }
-
-/**
- * Directory listings, like digests, share the DigestCache's lifetime: a listing is re-used while the directory's
- * inode, mtime and ctime are the ones stat gave before it was read (adding, removing or renaming an entry
- * changes both times). It is kept only if the directory had not changed for RACY_MS before the read, so a later
- * change cannot fall in the same timestamp tick (or second, on coarse filesystems) and leave the times equal.
- * Most of a rescan was re-reading unchanged directories (docs/performance.md).
- */
-const listings = new WeakMap<DigestCache, Map<string, Listing>>();
-const RACY_MS = 2000;
-
-/** True when a directory changed so recently that equal times would not prove it unchanged since. */
-function isRacy(st: Stats): boolean {
-  return Math.max(st.mtimeMs, st.ctimeMs) >= Date.now() - RACY_MS;
-}
-
-/** The entries of `dir`, given its stat taken just before (from the cache when that stat still matches). */
-function listDir(cache: DigestCache, dir: string, st: Stats): Listing {
-  let memo = listings.get(cache);
-  if (!memo) listings.set(cache, (memo = new Map()));
-  const hit = memo.get(dir);
-  if (hit && hit.ino === st.ino && hit.mtimeMs === st.mtimeMs && hit.ctimeMs === st.ctimeMs) return hit;
-  const racy = isRacy(st);
-  const entries = readdirSync(dir, { withFileTypes: true });
-  const kinds = entries.map((e) => (e.isDirectory() ? 'd' : e.isFile() ? 'f' : e.isSymbolicLink() ? 'l' : 'o')).join('');
-  const listing: Listing = { ino: st.ino, mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs, names: entries.map((e) => e.name), kinds };
-  if (racy) memo.delete(dir);
-  else memo.set(dir, listing);
-  return listing;
-}
 
 /** The root's entry names when a cached (or cacheable) listing has them; undefined means probe each name. */
 function rootNames(ctx: ScanCtx): Set<string> | undefined {
@@ -154,7 +134,7 @@ function walkEntry(ctx: ScanCtx, at: WalkDir, name: string, kind: string, out: R
   let real = child(at.real, name);
   if (kind === 'l') real = resolveLink(ctx, abs, rel);
   else if (kind !== 'd' && kind !== 'f') return;
-  const st = statSync(abs);
+  const st = ctx.found?.path === abs ? ctx.found.st : statSync(abs);
   if (st.isFile()) out.push({ rel, abs, st });
   else if (st.isDirectory()) {
     if (at.ancestors.includes(real)) throw new SkillInvalid(`symlink loop: ${rel}`);
@@ -197,10 +177,10 @@ function buildSkill(ctx: ScanCtx, name: string, kind: Skill['kind'], source: str
     if (!skillMd) return {};
     const check = checkSkillMd(ctx, skillMd);
     if (!check.ok) throw new SkillInvalid(check.reason);
-    const files = raw.map(({ rel, abs, st }): SkillFile => {
-      const md5 = abs === skillMd.abs ? check.md5 : ctx.cache.digestSync(abs, st.size, st.mtimeMs);
-      return { rel, abs, size: st.size, mtimeMs: st.mtimeMs, mode: st.mode & 0o777, md5 };
-    });
+    const md5s = raw.map(({ abs, st }) => (abs === skillMd.abs ? check.md5 : ctx.cache.digestSync(abs, st.size, st.mtimeMs)));
+    const prev = ctx.previous?.get(name);
+    if (prev && sameSkill(prev, kind, source, raw, md5s, check.description)) return { skill: prev };
+    const files = raw.map(({ rel, abs, st }, i): SkillFile => ({ rel, abs, size: st.size, mtimeMs: st.mtimeMs, mode: st.mode & 0o777, md5: md5s[i]! }));
     const skill: Skill = { name, kind, source, files, digest: skillDigest(files) };
     if (check.description !== undefined) skill.description = check.description;
     return { skill };
@@ -209,6 +189,15 @@ function buildSkill(ctx: ScanCtx, name: string, kind: Skill['kind'], source: str
     if (isNotFound(err)) return {};
     return { invalid: { name, source, reason: `cannot read skill: ${(err as Error).message}` } };
   }
+}
+
+/** True when a rescan found exactly what `prev` holds (so the same object, digest included, stands). */
+function sameSkill(prev: Skill, kind: Skill['kind'], source: string, raw: readonly RawFile[], md5s: readonly string[], description: string | undefined): boolean {
+  if (prev.kind !== kind || prev.source !== source || prev.description !== description || prev.files.length !== raw.length) return false;
+  return raw.every(({ rel, abs, st }, i) => {
+    const f = prev.files[i]!;
+    return f.rel === rel && f.abs === abs && f.size === st.size && f.mtimeMs === st.mtimeMs && f.mode === (st.mode & 0o777) && f.md5 === md5s[i];
+  });
 }
 
 /** stat/lstat that gives undefined for any error (missing, not a directory, a loop, no permission). */
@@ -225,7 +214,11 @@ function findDirSkill(ctx: ScanCtx, name: string): string | null {
   if (ctx.listing && !ctx.listing.has(name)) return null;
   const dir = child(ctx.root, name);
   // A stat of <dir>/SKILL.md succeeds only when <dir> resolves to a directory: one call answers both.
-  return statOrNone(`${dir}/SKILL.md`, true)?.isFile() ? dir : null;
+  const path = `${dir}/SKILL.md`;
+  const st = statOrNone(path, true);
+  if (!st?.isFile()) return null;
+  ctx.found = { path, st };
+  return dir;
 }
 
 /** The flat `<root>/<name>.md` files (any case of `.md`, not directories), one per inode. */
@@ -290,9 +283,9 @@ function storeScan(index: RegistryIndex, name: string, scan: SkillScan): void {
 /** Drop cached digests for a path (a file, or a whole skill directory). */
 function forgetPath(cache: DigestCache, prefix: string): void {
   cache.forgetPrefix(prefix);
-  for (const memo of [skillMdChecks.get(cache), listings.get(cache)]) {
-    if (memo) for (const key of memo.keys()) if (key === prefix || key.startsWith(prefix + sep)) memo.delete(key);
-  }
+  forgetListings(cache, prefix);
+  const memo = skillMdChecks.get(cache);
+  if (memo) for (const key of memo.keys()) if (key === prefix || key.startsWith(prefix + sep)) memo.delete(key);
 }
 
 /** Full scan of the registry at `root`; a missing root gives an empty index with `exists: false`. */
@@ -319,7 +312,10 @@ export async function refreshSkills(index: RegistryIndex, names: Iterable<string
   const unique = [...new Set(names)];
   const ctx = openScan(index.root, cache);
   index.exists = ctx !== null;
-  if (ctx) ctx.listing = rootNames(ctx);
+  if (ctx) {
+    ctx.listing = rootNames(ctx);
+    ctx.previous = index.skills;
+  }
   const scans = ctx ? await scanNames(ctx, unique) : unique.map((): SkillScan => ({}));
   unique.forEach((name, i) => {
     const kept = new Set(scans[i].skill?.files.map((f) => f.abs));

@@ -1,0 +1,47 @@
+/**
+ * Directory listings re-used while a directory is unchanged (a stat fast path for readdir), with the
+ * lifetime of the caller's DigestCache.
+ *
+ * A listing is re-used while the directory's inode, mtime and ctime are the ones stat gave just before it
+ * was read (adding, removing or renaming an entry changes both times). It is kept only if the directory had
+ * not changed for RACY_MS before the read, so a later change cannot fall in the same timestamp tick (or
+ * second, on coarse filesystems) and leave the times equal. Most of a registry rescan was re-reading
+ * unchanged directories (docs/performance.md).
+ */
+import { readdirSync, type Stats } from 'node:fs';
+import { sep } from 'node:path';
+import type { DigestCache } from './digest.ts';
+
+/** A directory's entries as read: names, one kind letter each (d, f, l, o), and the stat they belong to. */
+export interface Listing { ino: number; mtimeMs: number; ctimeMs: number; names: string[]; kinds: string; set?: Set<string> }
+
+/** Listings per DigestCache, by absolute directory path. */
+const listings = new WeakMap<DigestCache, Map<string, Listing>>();
+/** How long a directory must have been unchanged before its listing may be trusted later. */
+const RACY_MS = 2000;
+
+/** True when a directory changed so recently that equal times would not prove it unchanged since. */
+export function isRacy(st: Stats): boolean {
+  return Math.max(st.mtimeMs, st.ctimeMs) >= Date.now() - RACY_MS;
+}
+
+/** The entries of `dir`, given its stat taken just before (from the cache when that stat still matches). */
+export function listDir(cache: DigestCache, dir: string, st: Stats): Listing {
+  let memo = listings.get(cache);
+  if (!memo) listings.set(cache, (memo = new Map()));
+  const hit = memo.get(dir);
+  if (hit && hit.ino === st.ino && hit.mtimeMs === st.mtimeMs && hit.ctimeMs === st.ctimeMs) return hit;
+  const racy = isRacy(st);
+  const entries = readdirSync(dir, { withFileTypes: true });
+  const kinds = entries.map((e) => (e.isDirectory() ? 'd' : e.isFile() ? 'f' : e.isSymbolicLink() ? 'l' : 'o')).join('');
+  const listing: Listing = { ino: st.ino, mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs, names: entries.map((e) => e.name), kinds };
+  if (racy) memo.delete(dir);
+  else memo.set(dir, listing);
+  return listing;
+}
+
+/** Drop the listings of a directory and everything below it (a skill that went away). */
+export function forgetListings(cache: DigestCache, prefix: string): void {
+  const memo = listings.get(cache);
+  if (memo) for (const key of memo.keys()) if (key === prefix || key.startsWith(prefix + sep)) memo.delete(key);
+}
