@@ -7,12 +7,20 @@ import type { Manifest } from '../controllers/artifacts.ts';
 /** File name of the manifest inside a role directory. */
 export const MANIFEST_FILE = '.hero-team-manifest.json';
 
+/** A role-relative POSIX path that cannot leave the role directory (a hand-edited manifest is untrusted input). */
+export function isSafeRelativePath(path: string): boolean {
+  if (!path || path.startsWith('/') || path.includes('\\') || path.includes('\0')) return false;
+  return path.split('/').every((seg) => seg !== '' && seg !== '.' && seg !== '..');
+}
+
+const SafePath = z.string().refine(isSafeRelativePath, { error: 'path must stay inside the role directory' });
+
 const ManifestSchema = z.object({
   version: z.literal(1),
   role: z.string(),
   revision: z.string(),
   entries: z.array(
-    z.object({ path: z.string(), md5: z.string(), size: z.number(), mode: z.number(), mtimeMs: z.number(), pendingMd5: z.string().optional() }),
+    z.object({ path: SafePath, md5: z.string(), size: z.number(), mode: z.number(), mtimeMs: z.number(), pendingMd5: z.string().optional() }),
   ),
 });
 

@@ -18,15 +18,34 @@ const SLICE_MS = 10;
 export async function observeRoleFiles(roleDir: string, paths: Iterable<string>, manifest: Manifest | null): Promise<Map<string, ObservedFile>> {
   const known = new Map(manifest?.entries.map((e) => [e.path, e]) ?? []);
   const out = new Map<string, ObservedFile>();
+  const parents = new Map<string, boolean>();
   let slice = performance.now();
   for (const p of paths) {
     if (performance.now() - slice > SLICE_MS) {
       await new Promise((r) => setImmediate(r));
       slice = performance.now();
     }
-    out.set(p, observeOne(roleDir, p, known.get(p)));
+    // A symlink (or file) where a directory of ours should be: never write or delete through it.
+    out.set(p, parentsAreDirs(roleDir, p, parents) ? observeOne(roleDir, p, known.get(p)) : { path: p, kind: 'other' });
   }
   return out;
+}
+
+/** True when every directory between the role dir and `path` is a real directory or absent (memoised per call). */
+function parentsAreDirs(roleDir: string, path: string, memo: Map<string, boolean>): boolean {
+  const segments = path.split('/');
+  let rel = '';
+  for (let i = 0; i < segments.length - 1; i++) {
+    rel = rel ? `${rel}/${segments[i]}` : segments[i]!;
+    let ok = memo.get(rel);
+    if (ok === undefined) {
+      const st = lstatSync(join(roleDir, rel), { throwIfNoEntry: false });
+      ok = !st || st.isDirectory();
+      memo.set(rel, ok);
+    }
+    if (!ok) return false;
+  }
+  return true;
 }
 
 function observeOne(roleDir: string, path: string, entry: { md5: string; size: number; mtimeMs: number } | undefined): ObservedFile {

@@ -112,9 +112,10 @@ describe('applyPlan: writes and manifest', () => {
   it('records the write intent before writing, so bytes left by a failed run are still ours', async () => {
     await converge(base());
     const before = (await readManifest(dir)) as { state: 'ok'; manifest: { entries: { path: string; md5: string }[] } };
-    put(join(dir, 'skills', 'blocker'), 'a file where a skill directory must go');
     const next = [bytesFile('config.toml', 'default_model = "b"\n'), ...base().slice(1), copyFile('skills/blocker/SKILL.md', 'x')];
     const plan = await planFor(next);
+    // Planned first, then blocked: a file appears where a skill directory must go, so one write fails.
+    put(join(dir, 'skills', 'blocker'), 'a file where a skill directory must go');
     await expect(applyPlan(plan, { backupsDir, clock })).rejects.toBeInstanceOf(ApplyError);
     // The manifest on disk is the intent record: previous md5s kept, the planned md5 beside them.
     const intent = await readManifest(dir);

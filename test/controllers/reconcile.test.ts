@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'smol-toml';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -287,5 +287,38 @@ describe('reconcileRole: one writer per role', () => {
     expect(readdirSync(backupsRoot())).toHaveLength(1);
     expect(read('config.toml')).not.toBe('hand edit\n');
     expect(existsSync(join(tree.paths.home, 'locks', 'backend.lock'))).toBe(false);
+  });
+});
+
+describe('reconcileRole: an untrusted manifest', () => {
+  it('treats a manifest whose paths leave the role dir as corrupt: nothing outside is deleted', async () => {
+    await reconcileRole('backend', deps());
+    const outside = join(tree.root, 'victim.txt');
+    writeFileSync(outside, 'keep me\n');
+    const file = join(roleDir, MANIFEST_FILE);
+    const m = JSON.parse(readFileSync(file, 'utf8'));
+    m.entries.push({ path: '../../victim.txt', md5: 'x', size: 8, mode: 420, mtimeMs: 0 });
+    writeFileSync(file, JSON.stringify(m));
+    expect((await readManifest(roleDir)).state).toBe('corrupt');
+    await reconcileRole('backend', deps());
+    await setRoles([]);
+    await reconcileRole('backend', deps());
+    expect(readFileSync(outside, 'utf8')).toBe('keep me\n');
+  });
+});
+
+describe('reconcileRole: symlinks in the role dir', () => {
+  it('never writes or deletes through a symlinked skills/ directory', async () => {
+    await reconcileRole('backend', deps());
+    const elsewhere = join(tree.root, 'elsewhere');
+    put(join(elsewhere, 'tdd', 'SKILL.md'), 'not ours\n');
+    rmSync(join(roleDir, 'skills'), { recursive: true });
+    symlinkSync(elsewhere, join(roleDir, 'skills'));
+    const out = await reconcileRole('backend', deps());
+    expect(out.plan!.drift.filter((d) => d.kind === 'conflict').map((d) => d.path)).toContain('skills/tdd/SKILL.md');
+    expect(readFileSync(join(elsewhere, 'tdd', 'SKILL.md'), 'utf8')).toBe('not ours\n');
+    await setRoles([]);
+    await reconcileRole('backend', deps());
+    expect(readFileSync(join(elsewhere, 'tdd', 'SKILL.md'), 'utf8')).toBe('not ours\n');
   });
 });
