@@ -2,7 +2,8 @@
 import PQueue from 'p-queue';
 import { systemClock } from '../clock.ts';
 import type { Config } from '../config.ts';
-import { InvalidSpecError, errorMessage } from '../errors.ts';
+import { ROLE_NAME_RE } from '../desired/schema.ts';
+import { InputError, InvalidSpecError, errorMessage } from '../errors.ts';
 import { createLogger } from '../log.ts';
 import { listManagedRoleDirs } from '../observed/role-dir.ts';
 import type { Plan } from '../controllers/plan.ts';
@@ -22,6 +23,8 @@ export const sync: Command = async (args, io, config) => {
     return EXIT.usage;
   }
   if (sources.servicesError) io.stderr.write(`hero-team: warning: ${sources.servicesError} (no MCP services used)\n`);
+  const bad = positionals.filter((n) => !ROLE_NAME_RE.test(n));
+  if (bad.length) throw new InputError('ROLE', `invalid role name(s): ${bad.map((n) => `"${n}"`).join(', ')}`);
   const names = positionals.length ? positionals : await allRoleNames(config, sources);
   const deps = reconcileDeps(config, io, sources);
   const queue = new PQueue({ concurrency: config.tuning.concurrency });
@@ -32,8 +35,8 @@ export const sync: Command = async (args, io, config) => {
       queue.add(async () => {
         try {
           const outcome = await reconcileRole(name, deps, { dryRun: values['dry-run'], sweepTemps: true });
-          if (outcome.kind === 'absent') unknown++;
-          report(io, outcome, values['dry-run'] ?? false);
+          if (outcome.kind === 'absent' && positionals.length) unknown++;
+          report(io, outcome, values['dry-run'] ?? false, positionals.length > 0);
         } catch (err) {
           failures++;
           out(io, `${name}: ${err instanceof InvalidSpecError ? 'STALLED' : 'FAILED'}: ${errorMessage(err)}`);
@@ -61,8 +64,10 @@ function reconcileDeps(config: Config, io: CliIo, sources: Sources) {
   };
 }
 
-function report(io: CliIo, o: ReconcileOutcome, dryRun: boolean): void {
-  if (o.kind === 'absent') return out(io, `${o.role}: no such role and no managed directory`);
+function report(io: CliIo, o: ReconcileOutcome, dryRun: boolean, named: boolean): void {
+  if (o.kind === 'absent') {
+    return out(io, named ? `${o.role}: no such role and no managed directory` : `${o.role}: left alone (not declared, and its manifest belongs to another role)`);
+  }
   const r = o.result;
   const summary = dryRun
     ? `would write ${o.plan!.writes.length}, delete ${o.plan!.deletes.length}, back up ${countBackups(o.plan!)}`

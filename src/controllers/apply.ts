@@ -1,5 +1,5 @@
 /** Apply (the only writer of role directories): backups first, atomic writes, deletes by manifest, manifest last. */
-import { mkdirSync, readFileSync, rmdirSync, unlinkSync } from 'node:fs';
+import { lstatSync, mkdirSync, readFileSync, rmdirSync, unlinkSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Clock } from '../clock.ts';
 import { ApplyError } from '../errors.ts';
@@ -106,6 +106,7 @@ async function writeManifest(plan: Plan, landed: Map<string, ManifestEntry>): Pr
 
 /** Remove empty directories from `dir` up to (not including) `stop`; returns the first directory kept. */
 async function removeEmptyParents(dir: string, stop: string): Promise<string> {
+  if (!isRealDirChain(stop, dir)) return stop; // a symlink on the way: never remove anything through it
   let current = dir;
   while (current.startsWith(stop + '/')) {
     try {
@@ -116,6 +117,15 @@ async function removeEmptyParents(dir: string, stop: string): Promise<string> {
     current = dirname(current);
   }
   return current;
+}
+
+/** True when every directory from below `stop` down to `dir` is a real directory (not a symlink). */
+function isRealDirChain(stop: string, dir: string): boolean {
+  for (let current = dir; current.startsWith(stop + '/'); current = dirname(current)) {
+    const st = lstatSync(current, { throwIfNoEntry: false });
+    if (st && !st.isDirectory()) return false;
+  }
+  return true;
 }
 
 async function guard<T>(plan: Plan, path: string, fn: () => Promise<T>): Promise<T> {

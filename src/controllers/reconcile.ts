@@ -5,8 +5,9 @@ import { join } from 'node:path';
 import type { Clock } from '../clock.ts';
 import { statePaths, type Paths } from '../config.ts';
 import { effectiveCatalog } from '../desired/catalog-defaults.ts';
-import type { StoreData } from '../desired/schema.ts';
+import { ROLE_NAME_RE, type StoreData } from '../desired/schema.ts';
 import { withFileLock } from '../desired/store-lock.ts';
+import { InputError } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import type { DigestCache } from '../observed/digest.ts';
 import { readManifest } from '../observed/manifest.ts';
@@ -60,6 +61,8 @@ const ROLE_LOCK = { timeoutMs: 60_000, staleMs: 600_000 };
 
 /** Converge one role directory to the desired state; throws InvalidSpecError for an unrenderable spec. */
 export async function reconcileRole(name: string, deps: ReconcileDeps, opts: ReconcileOptions = {}): Promise<ReconcileOutcome> {
+  // The name becomes a path: nothing but a valid role name may reach join().
+  if (!ROLE_NAME_RE.test(name)) throw new InputError('ROLE', `invalid role name "${name}"`);
   if (opts.dryRun) return reconcileLocked(name, deps, opts);
   // One writer per role across processes: observe, plan and apply under the role's lock.
   const locks = join(deps.paths.home, 'locks');
@@ -77,7 +80,12 @@ async function reconcileLocked(name: string, deps: ReconcileDeps, opts: Reconcil
   // 1. Read observed state: manifest and leftovers of an interrupted run.
   const manifestRead = await readManifest(dir);
   if (manifestRead.state === 'corrupt') log.warn({ error: manifestRead.error }, 'manifest unreadable: treating every file as not ours');
-  const manifest = manifestRead.state === 'ok' ? manifestRead.manifest : null;
+  let manifest = manifestRead.state === 'ok' ? manifestRead.manifest : null;
+  if (manifest && manifest.role !== name) {
+    // A copied or renamed role dir (dev → dev.bak): its files are not ours at this path, never prune them.
+    log.warn({ manifestRole: manifest.role }, 'manifest belongs to another role: treating every file here as not ours');
+    manifest = null;
+  }
   if (opts.sweepTemps && !opts.dryRun) {
     const swept = await sweepTempFiles(dir, await findTempFiles(dir));
     if (swept) log.info({ swept }, 'removed temp files of an interrupted write');

@@ -1,11 +1,13 @@
 /** The inputs in force: last valid store, last valid services catalog, registry index. Invalid edits are reported, never applied. */
+import { existsSync } from 'node:fs';
 import { statePaths, type Paths } from '../config.ts';
 import { readStore } from '../desired/store.ts';
 import type { StoreData } from '../desired/schema.ts';
-import { errorMessage } from '../errors.ts';
+import { StoreError, errorMessage } from '../errors.ts';
 import { DigestCache } from '../observed/digest.ts';
 import { scanRegistry } from '../observed/registry.ts';
 import type { RegistryIndex } from '../observed/registry-types.ts';
+import { listManagedRoleDirs } from '../observed/role-dir.ts';
 import { readServices, type McpServer } from '../observed/services.ts';
 
 /** Mutable holder of the observed and desired inputs shared by every reconcile. */
@@ -23,8 +25,15 @@ export class Sources {
 
   /** Re-read store.json; returns true when a valid store is now in force, keeping the last valid one otherwise. */
   async loadStore(): Promise<boolean> {
+    const file = statePaths(this.paths.home).store;
     try {
-      this.store = await readStore(statePaths(this.paths.home).store);
+      // No store.json but managed role dirs: the desired state is unknown (moved file, another HERO_TEAM_HOME),
+      // not "no roles". Pruning everything is only ever done for an explicit store with no roles.
+      if (!existsSync(file)) {
+        const managed = await listManagedRoleDirs(this.paths.rolesDir);
+        if (managed.length) throw new StoreError(file, `missing while ${managed.length} managed role dir(s) exist in ${this.paths.rolesDir} (${managed.slice(0, 5).join(', ')}); nothing is pruned until it is back. To remove them all, create it with "roles": []`);
+      }
+      this.store = await readStore(file);
       this.storeError = undefined;
       return true;
     } catch (err) {

@@ -82,8 +82,8 @@ export function parseStoreJson(file: string, text: string): unknown {
   }
 }
 
-/** The parser's message without the position (reported separately) or the echoed source. */
-function cleanJsonMessage(message: string): string {
+/** The parser's message without the position (reported separately) or the echoed source (it may hold a secret). */
+export function cleanJsonMessage(message: string): string {
   return message
     .replace(/ in JSON at position \d+.*$/s, '')
     .replace(/, (?:\.\.\.)?".*"(?:\.\.\.)? is not valid JSON$/s, '');

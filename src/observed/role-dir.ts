@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { Manifest, ObservedFile } from '../controllers/artifacts.ts';
 import { TEMP_FILE_RE } from '../controllers/atomic-write.ts';
 import { md5Bytes } from './digest.ts';
+import { ROLE_NAME_RE } from '../desired/schema.ts';
 import { MANIFEST_FILE } from './manifest.ts';
 
 /** Longest stretch observeRoleFiles runs before yielding to the event loop. */
@@ -86,7 +87,7 @@ export async function listManagedRoleDirs(rolesDir: string): Promise<string[]> {
   } catch {
     return [];
   }
-  const dirs = entries.filter((e) => e.isDirectory()).map((e) => e.name);
+  const dirs = entries.filter((e) => e.isDirectory() && ROLE_NAME_RE.test(e.name)).map((e) => e.name);
   const flags = await Promise.all(dirs.map((d) => lstat(join(rolesDir, d, MANIFEST_FILE)).then(() => true, () => false)));
   return dirs.filter((_, i) => flags[i]).sort();
 }

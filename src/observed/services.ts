@@ -1,6 +1,7 @@
 /** The MCP services catalog: HERO_TEAM_HOME/services.json, `{"services": {"<name>": <mcpServers entry>}}`. */
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
+import { cleanJsonMessage, jsonErrorPosition } from '../desired/store.ts';
 import { SourceError } from '../errors.ts';
 
 const StdioServer = z.looseObject({
@@ -45,7 +46,10 @@ export async function readServices(path: string): Promise<ServicesCatalog> {
   try {
     raw = JSON.parse(text);
   } catch (err) {
-    throw new SourceError(path, `not valid JSON: ${(err as Error).message}`);
+    // Only the position: V8's message quotes the source around the error, which may be a token.
+    const message = (err as Error).message;
+    const at = jsonErrorPosition(message, text);
+    throw new SourceError(path, `not valid JSON${at ? ` at line ${at.line}, column ${at.column}` : ''}: ${cleanJsonMessage(message)}`);
   }
   const parsed = ServicesFileSchema.safeParse(raw);
   if (!parsed.success) throw new SourceError(path, z.prettifyError(parsed.error).replace(/\n/g, '; '));
