@@ -24,6 +24,8 @@ export interface WatchOptions {
 }
 
 const NOISE_RE = /(^|[/\\])(\.git|node_modules)([/\\]|$)|(~|\.swp|\.swx)$|[/\\](\.#[^/\\]*|\.[^/\\]+\.tmp)$/;
+/** How often a watched root that vanished is looked for again. */
+const ROOT_POLL_MS = 500;
 /** Longest stretch the initial walk runs before yielding to the event loop. */
 const SLICE_MS = 20;
 
@@ -52,6 +54,8 @@ interface PendingDir {
 class DirTreeWatcher implements TreeWatcher {
   private readonly dirs = new Map<string, WatchedDir>();
   private closed = false;
+  private rootGone = false;
+  private rootPoll: NodeJS.Timeout | undefined;
   /** Shared listeners (`this` is the FSWatcher), instead of two closures per directory. */
   private readonly listeners = (() => {
     const tree = this;
@@ -80,6 +84,7 @@ class DirTreeWatcher implements TreeWatcher {
 
   async close(): Promise<void> {
     this.closed = true;
+    clearInterval(this.rootPoll);
     for (const d of this.dirs.values()) d.watcher.close();
     this.dirs.clear();
   }
@@ -176,15 +181,31 @@ class DirTreeWatcher implements TreeWatcher {
       st = undefined;
     }
     const node = this.dirs.get(path);
-    if (!st?.isDirectory()) {
-      if (node) this.removeTree(path);
-      return;
-    }
-    if (node?.ino === st.ino) return;
+    if (path === this.root) return this.recheckRoot(st);
+    // A rename event at a watched directory means it was moved, deleted or replaced: its watch may be dead
+    // even when the new directory has the same inode (ext4 reuses them), so always watch it afresh.
+    if (node) this.removeTree(path);
+    if (!st?.isDirectory()) return;
     const parent = this.dirs.get(dirname(path));
-    if (!parent || path === this.root) return; // the root itself: not re-created here
+    if (!parent) return;
     if (this.opts.depth !== undefined && parent.depth >= this.opts.depth) return;
     void this.addTree({ dir: path, depth: parent.depth + 1, ancestors: this.ancestorsOf(path) }, true).catch(this.onError);
+  }
+
+  /** The root was moved, deleted or replaced: drop its watches and watch it again once it is a directory. */
+  private recheckRoot(st: Stats | undefined): void {
+    if (st?.isDirectory() && this.dirs.get(this.root)?.ino === st.ino && !this.rootGone) return;
+    this.removeTree(this.root);
+    this.rootGone = true;
+    if (this.rootPoll) return;
+    this.rootPoll = setInterval(() => {
+      if (this.closed || !statSync(this.root, { throwIfNoEntry: false })?.isDirectory()) return;
+      clearInterval(this.rootPoll);
+      this.rootPoll = undefined;
+      this.rootGone = false;
+      void this.addTree({ dir: this.root, depth: 0, ancestors: [] }, true).catch(this.onError);
+    }, ROOT_POLL_MS);
+    this.rootPoll.unref();
   }
 
   /** Real paths of the watched directories above `path` (looked up: directories added after start are rare). */

@@ -98,4 +98,27 @@ describe('watchTree', () => {
     await new Promise((r) => setTimeout(r, 100));
     expect(seen).toEqual([]);
   });
+
+  it('keeps reporting inside a directory deleted and recreated (ext4 may reuse its inode)', async () => {
+    await start();
+    for (let i = 0; i < 3; i++) {
+      rmSync(join(root, 'alpha'), { recursive: true });
+      mkdirSync(join(root, 'alpha'));
+      await new Promise((r) => setTimeout(r, 50));
+      seen = [];
+      writeFileSync(join(root, 'alpha', 'SKILL.md'), `round ${i}\n`);
+      await saw(join(root, 'alpha', 'SKILL.md'));
+    }
+  });
+
+  it('watches the root again after it was moved away and recreated', async () => {
+    await start();
+    renameSync(root, root + '.old');
+    mkdirSync(root);
+    await new Promise((r) => setTimeout(r, 800));
+    seen = [];
+    writeFileSync(join(root, 'fresh.md'), 'x\n');
+    await saw(join(root, 'fresh.md'));
+    rmSync(root + '.old', { recursive: true, force: true });
+  });
 });
