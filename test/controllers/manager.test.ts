@@ -83,6 +83,7 @@ describe('Manager', () => {
     const original = readFileSync(file, 'utf8');
     writeFileSync(file, 'hand edit\n');
     await eventually(() => readFileSync(file, 'utf8') === original, 5000, 'resync revert');
-    expect(manager!.status.get('one')!.counts.driftReverted).toBe(1);
+    // The file lands before the reconcile finishes (manifest, status): wait for the status too.
+    await eventually(() => manager!.status.get('one')!.counts.driftReverted === 1, 5000, 'status counts the revert');
   });
 });
