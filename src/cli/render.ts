@@ -4,7 +4,7 @@ import { effectiveCatalog } from '../desired/catalog-defaults.ts';
 import { InputError, RoleNotFoundError } from '../errors.ts';
 import { DigestCache } from '../observed/digest.ts';
 import { scanRegistry } from '../observed/registry.ts';
-import { readSecrets } from '../observed/secrets.ts';
+import { readProviderSecrets } from '../observed/secrets.ts';
 import { readServices } from '../observed/services.ts';
 import { maskSecrets } from '../controllers/render/config-toml.ts';
 import { redactMcpServers } from '../controllers/render/mcp-json.ts';
@@ -24,8 +24,7 @@ export const render: Command = async (args, io, config) => {
   const role = store.roles.find((r) => r.name === positionals[0]);
   if (!role) throw new RoleNotFoundError(positionals[0]!);
   const catalog = effectiveCatalog(store.catalog);
-  const keyVars = Object.values(catalog.providers).flatMap((p) => (p.apiKeyEnv ? [p.apiKeyEnv] : []));
-  const real = await readSecrets(statePaths(config.paths.home).secrets, io.env, keyVars);
+  const real = await readProviderSecrets(statePaths(config.paths.home).secrets, io.env, catalog);
   const show = values['show-secrets'] ?? false;
   const index = await scanRegistry(config.paths.skillsDir, new DigestCache());
   const { services } = await readServices(statePaths(config.paths.home).services);

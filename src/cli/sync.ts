@@ -26,7 +26,9 @@ export const sync: Command = async (args, io, config) => {
   const bad = positionals.filter((n) => !ROLE_NAME_RE.test(n));
   if (bad.length) throw new InputError('ROLE', `invalid role name(s): ${bad.map((n) => `"${n}"`).join(', ')}`);
   const names = positionals.length ? positionals : await allRoleNames(config, sources);
-  const deps = reconcileDeps(config, io, sources);
+  // Only warnings and errors on stderr: the per-role summary lines are the output.
+  const log = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel);
+  const deps = sources.reconcileDeps({ paths: config.paths, env: io.env, clock: systemClock, log });
   const queue = new PQueue({ concurrency: config.tuning.concurrency });
   let failures = 0;
   let unknown = 0;
@@ -50,18 +52,6 @@ export const sync: Command = async (args, io, config) => {
 async function allRoleNames(config: Config, sources: Sources): Promise<string[]> {
   const declared = sources.store!.roles.map((r) => r.name);
   return [...new Set([...declared, ...(await listManagedRoleDirs(config.paths.rolesDir))])].sort();
-}
-
-function reconcileDeps(config: Config, io: CliIo, sources: Sources) {
-  return {
-    paths: config.paths,
-    env: io.env,
-    clock: systemClock,
-    log: createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel),
-    registry: sources.registry,
-    store: () => sources.store!,
-    services: () => sources.services,
-  };
 }
 
 function report(io: CliIo, o: ReconcileOutcome, dryRun: boolean, named: boolean): void {

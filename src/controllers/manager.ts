@@ -42,13 +42,11 @@ export class Manager {
   private watchers: SourceWatchers | undefined;
   private resyncTimer: NodeJS.Timeout | undefined;
   private stopping = false;
-  readonly startedAt: number;
 
   constructor(private readonly deps: ManagerDeps) {
     this.status = new StatusBook(deps.clock);
     this.sources = new Sources(deps.paths);
     this.queue = new PQueue({ concurrency: deps.tuning.concurrency });
-    this.startedAt = deps.clock.now();
   }
 
   /** Load inputs, start watchers, and queue every role. */
@@ -94,11 +92,6 @@ export class Manager {
     for (const actor of this.actors.values()) actor.send({ type: 'STOP' });
     await Promise.all([...this.actors.values()].map((a) => waitFor(a, (s) => s.status === 'done', { timeout: 120_000 }).catch(() => {})));
     await this.queue.onIdle();
-  }
-
-  /** Queue depth and running reconciles. */
-  queueStats(): { depth: number; active: number } {
-    return { depth: this.queue.size, active: this.queue.pending };
   }
 
   /** Names of roles with an actor. */
@@ -174,7 +167,7 @@ export class Manager {
 
   private reconcileDeps(): ReconcileDeps {
     const { paths, env, clock, log } = this.deps;
-    return { paths, env, clock, log, registry: this.sources.registry, store: () => this.sources.store!, services: () => this.sources.services };
+    return this.sources.reconcileDeps({ paths, env, clock, log });
   }
 
   private reportSourceErrors(): void {

@@ -14,7 +14,7 @@ import { readManifest } from '../observed/manifest.ts';
 import { refreshSkills } from '../observed/registry.ts';
 import type { RegistryIndex } from '../observed/registry-types.ts';
 import { findTempFiles, listStraySkillEntries, observeRoleFiles } from '../observed/role-dir.ts';
-import { readSecrets } from '../observed/secrets.ts';
+import { readProviderSecrets } from '../observed/secrets.ts';
 import type { McpServer } from '../observed/services.ts';
 import { applyPlan, sweepTempFiles, type ApplyResult } from './apply.ts';
 import type { DesiredRole } from './artifacts.ts';
@@ -96,8 +96,7 @@ async function reconcileLocked(name: string, deps: ReconcileDeps, opts: Reconcil
   if (spec) {
     await refreshSkills(deps.registry.index, spec.skills, deps.registry.cache);
     const catalog = effectiveCatalog(store.catalog);
-    const keyVars = Object.values(catalog.providers).flatMap((p) => (p.apiKeyEnv ? [p.apiKeyEnv] : []));
-    const secrets = await readSecrets(statePaths(deps.paths.home).secrets, deps.env, keyVars);
+    const secrets = await readProviderSecrets(statePaths(deps.paths.home).secrets, deps.env, catalog);
     desired = renderRole({ role: spec, catalog, rolesDir: deps.paths.rolesDir, index: deps.registry.index, services: deps.services(), secrets });
   }
   // 3. Observe exactly the files that matter, then plan (pure).

@@ -9,8 +9,6 @@ import { mapEventPath, type EventRoots, type EventTarget } from './event-map.ts'
 
 /** Running watchers of the daemon. */
 export interface SourceWatchers {
-  /** Which roots are watched now. */
-  state(): { registry: boolean; roles: boolean; home: boolean };
   close(): Promise<void>;
 }
 
@@ -27,31 +25,28 @@ export async function startSourceWatchers(paths: Paths, log: Logger, onTarget: (
   };
   const onError = (err: unknown) => log.warn({ err: (err as Error)?.message ?? String(err) }, 'watcher error');
   const watched: TreeWatcher[] = [];
-  const state = { registry: false, roles: false, home: false };
+  let registryWatched = false;
   await mkdir(paths.home, { recursive: true });
   watched.push(watchDirEntries(paths.home, (name) => emit(join(paths.home, name)), onError));
-  state.home = true;
   watched.push(await watchTree(paths.rolesDir, { ignore: (p) => p.endsWith('/' + MANIFEST_FILE) }, emit, onError));
-  state.roles = true;
   let poll: NodeJS.Timeout | undefined;
   let closed = false;
   const startRegistry = async () => {
     if (closed || !(await exists(paths.skillsDir))) return false;
     watched.push(await watchTree(paths.skillsDir, {}, emit, onError));
-    state.registry = true;
+    registryWatched = true;
     return true;
   };
   if (!(await startRegistry())) {
     log.warn({ path: paths.skillsDir }, 'skills registry missing; waiting for it to appear');
     poll = setInterval(async () => {
-      if (state.registry || !(await startRegistry())) return;
+      if (registryWatched || !(await startRegistry())) return;
       clearInterval(poll);
       log.info({ path: paths.skillsDir }, 'skills registry appeared');
       onTarget({ kind: 'registry-root' });
     }, REGISTRY_POLL_MS);
   }
   return {
-    state: () => ({ ...state }),
     close: async () => {
       closed = true;
       clearInterval(poll);

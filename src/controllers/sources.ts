@@ -9,6 +9,7 @@ import { scanRegistry } from '../observed/registry.ts';
 import type { RegistryIndex } from '../observed/registry-types.ts';
 import { listManagedRoleDirs } from '../observed/role-dir.ts';
 import { readServices, type McpServer } from '../observed/services.ts';
+import type { ReconcileDeps } from './reconcile.ts';
 
 /** Mutable holder of the observed and desired inputs shared by every reconcile. */
 export class Sources {
@@ -57,6 +58,11 @@ export class Sources {
   /** Full registry scan (unchanged files are not re-read thanks to the digest cache). */
   async scanRegistry(): Promise<void> {
     this.registry.index = await scanRegistry(this.paths.skillsDir, this.registry.cache);
+  }
+
+  /** Dependencies of a reconcile that reads these inputs (the store must have loaded). */
+  reconcileDeps(base: Pick<ReconcileDeps, 'paths' | 'env' | 'clock' | 'log'>): ReconcileDeps {
+    return { ...base, registry: this.registry, store: () => this.store!, services: () => this.services };
   }
 
   /** Load everything once. */

@@ -1,6 +1,6 @@
 /** Provider keys from the environment and HERO_TEAM_HOME/secrets.env; values never leave this module's callers' render. */
 import { readFileSync } from 'node:fs';
-import { ENV_NAME_RE } from '../desired/schema.ts';
+import { ENV_NAME_RE, type Catalog } from '../desired/schema.ts';
 
 /** Parse a dotenv-style file: KEY=VALUE lines, optional `export`, quotes, `#` comments. */
 export function parseEnvFile(text: string): Record<string, string> {
@@ -39,4 +39,10 @@ export async function readSecrets(file: string, env: NodeJS.ProcessEnv, names: I
     if (value) out[name] = value;
   }
   return out;
+}
+
+/** The keys of every provider in the catalog (by the variable each names), from the env and `secretsFile`. */
+export function readProviderSecrets(secretsFile: string, env: NodeJS.ProcessEnv, catalog: Catalog): Promise<Record<string, string>> {
+  const names = Object.values(catalog.providers).flatMap((p) => (p.apiKeyEnv ? [p.apiKeyEnv] : []));
+  return readSecrets(secretsFile, env, names);
 }
