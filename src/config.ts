@@ -85,5 +85,7 @@ export function statePaths(home: string) {
     secrets: join(home, 'secrets.env'),
     services: join(home, 'services.json'),
     backups: join(home, 'backups'),
+    /** The registry digest cache (rebuildable; see observed/digest-store.ts). */
+    digestCache: join(home, 'cache', 'registry-digests.json'),
   };
 }

@@ -46,6 +46,7 @@ export const sync: Command = async (args, io, config) => {
       }),
     ),
   );
+  await sources.saveDigests().catch((err) => io.stderr.write(`hero-team: warning: digest cache not saved: ${errorMessage(err)}\n`));
   return failures ? EXIT.failed : unknown ? EXIT.usage : EXIT.ok;
 };
 

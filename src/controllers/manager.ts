@@ -54,6 +54,9 @@ export class Manager {
     await mkdir(this.deps.paths.rolesDir, { recursive: true });
     await this.sources.loadAll();
     this.reportSourceErrors();
+    const load = this.sources.digestLoad;
+    if (load?.state === 'ignored') this.deps.log.warn({ reason: load.reason }, 'digest cache ignored; files are hashed again');
+    void this.saveDigests();
     if (this.deps.watch) this.watchers = await startSourceWatchers(this.deps.paths, this.deps.log, (t) => void this.onTarget(t));
     this.scheduleResync();
     await this.wakeAll(true);
@@ -92,6 +95,7 @@ export class Manager {
     for (const actor of this.actors.values()) actor.send({ type: 'STOP' });
     await Promise.all([...this.actors.values()].map((a) => waitFor(a, (s) => s.status === 'done', { timeout: 120_000 }).catch(() => {})));
     await this.queue.onIdle();
+    await this.saveDigests();
   }
 
   /** Names of roles with an actor. */
@@ -103,6 +107,7 @@ export class Manager {
     const roles = this.sources.store?.roles ?? [];
     if (t.kind === 'role') this.wake(t.role);
     else if (t.kind === 'skill') {
+      this.sources.registry.freshness.invalidate(t.skill);
       const users = rolesUsingSkill(roles, t.skill);
       if (users.length) users.forEach((r) => this.wake(r));
       else await refreshSkills(this.sources.registry.index, [t.skill], this.sources.registry.cache);
@@ -155,7 +160,11 @@ export class Manager {
         const outcome = await reconcileRole(name, this.reconcileDeps(), { sweepTemps: !this.swept.has(name) });
         this.swept.add(name);
         this.status.succeeded(outcome);
-        if (outcome.result?.sourceChanged.length) setImmediate(() => this.wake(name));
+        if (outcome.result?.sourceChanged.length) {
+          // A source changed under the copy: its skill's snapshot is stale whatever the watchers said.
+          for (const path of outcome.result.sourceChanged) this.sources.registry.freshness.invalidate(path.split('/')[1]!);
+          setImmediate(() => this.wake(name));
+        }
       } catch (err) {
         const stalled = err instanceof InvalidSpecError;
         this.status.failed(name, errorMessage(err), stalled);
@@ -168,6 +177,16 @@ export class Manager {
   private reconcileDeps(): ReconcileDeps {
     const { paths, env, clock, log } = this.deps;
     return this.sources.reconcileDeps({ paths, env, clock, log });
+  }
+
+  /** Persist the registry digest cache; it is rebuildable, so a failure is only a warning. */
+  private async saveDigests(): Promise<void> {
+    try {
+      const saved = await this.sources.saveDigests();
+      if (saved) this.deps.log.debug({ entries: saved }, 'digest cache saved');
+    } catch (err) {
+      this.deps.log.warn({ err: errorMessage(err) }, 'digest cache not saved');
+    }
   }
 
   private reportSourceErrors(): void {
@@ -186,6 +205,7 @@ export class Manager {
     if (this.stopping) return;
     await Promise.all([this.sources.loadStore(), this.sources.loadServices(), this.sources.scanRegistry()]);
     this.reportSourceErrors();
+    void this.saveDigests();
     await this.wakeAll(true);
     this.scheduleResync();
   }

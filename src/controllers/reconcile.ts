@@ -9,10 +9,9 @@ import { ROLE_NAME_RE, type StoreData } from '../desired/schema.ts';
 import { withFileLock } from '../desired/store-lock.ts';
 import { InputError } from '../errors.ts';
 import type { Logger } from '../log.ts';
-import type { DigestCache } from '../observed/digest.ts';
 import { readManifest } from '../observed/manifest.ts';
 import { refreshSkills } from '../observed/registry.ts';
-import type { RegistryIndex } from '../observed/registry-types.ts';
+import type { RegistryIndex, RegistryState } from '../observed/registry-types.ts';
 import { findTempFiles, listStraySkillEntries, observeRoleFiles } from '../observed/role-dir.ts';
 import { readProviderSecrets } from '../observed/secrets.ts';
 import type { McpServer } from '../observed/services.ts';
@@ -27,7 +26,7 @@ export interface ReconcileDeps {
   env: NodeJS.ProcessEnv;
   clock: Clock;
   log: Logger;
-  registry: { index: RegistryIndex; cache: DigestCache };
+  registry: RegistryState;
   /** The desired state in force (last valid store). */
   store: () => StoreData;
   /** The MCP services in force (last valid services.json). */
@@ -87,14 +86,16 @@ async function reconcileLocked(name: string, deps: ReconcileDeps, opts: Reconcil
     manifest = null;
   }
   if (opts.sweepTemps && !opts.dryRun) {
-    const swept = await sweepTempFiles(dir, await findTempFiles(dir));
+    // Temp files below the top level exist only if a write intent was recorded and not completed.
+    const deep = !manifest || manifest.entries.some((e) => e.pendingMd5 !== undefined);
+    const swept = await sweepTempFiles(dir, await findTempFiles(dir, deep));
     if (swept) log.info({ swept }, 'removed temp files of an interrupted write');
   }
   if (!spec && !manifest) return { role: name, reconcileId, kind: 'absent', skills: [], durationMs: performance.now() - started };
   // 2. Render the desired state (pure) from fresh inputs.
   let desired: DesiredRole | null = null;
   if (spec) {
-    await refreshSkills(deps.registry.index, spec.skills, deps.registry.cache);
+    await refreshSkills(deps.registry.index, spec.skills, deps.registry.cache, deps.registry.freshness);
     const catalog = effectiveCatalog(store.catalog);
     const secrets = await readProviderSecrets(statePaths(deps.paths.home).secrets, deps.env, catalog);
     desired = renderRole({ role: spec, catalog, rolesDir: deps.paths.rolesDir, index: deps.registry.index, services: deps.services(), secrets });

@@ -1,12 +1,15 @@
 /** The inputs in force: last valid store, last valid services catalog, registry index. Invalid edits are reported, never applied. */
 import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { statePaths, type Paths } from '../config.ts';
 import { readStore } from '../desired/store.ts';
 import type { StoreData } from '../desired/schema.ts';
 import { StoreError, errorMessage } from '../errors.ts';
 import { DigestCache } from '../observed/digest.ts';
+import { loadDigestCache, saveDigestCache, type DigestLoad } from '../observed/digest-store.ts';
 import { scanRegistry } from '../observed/registry.ts';
-import type { RegistryIndex } from '../observed/registry-types.ts';
+import type { RegistryState } from '../observed/registry-types.ts';
+import { ScanFreshness } from '../observed/scan-freshness.ts';
 import { listManagedRoleDirs } from '../observed/role-dir.ts';
 import { readServices, type McpServer } from '../observed/services.ts';
 import type { ReconcileDeps } from './reconcile.ts';
@@ -18,10 +21,17 @@ export class Sources {
   storeError: string | undefined;
   services: Record<string, McpServer> = {};
   servicesError: string | undefined;
-  readonly registry: { index: RegistryIndex; cache: DigestCache };
+  readonly registry: RegistryState;
+  /** What loading the on-disk digest cache gave (once, before the first scan). */
+  digestLoad: DigestLoad | undefined;
+  private savedAtMisses = -1;
 
-  constructor(private readonly paths: Paths) {
-    this.registry = { index: { root: paths.skillsDir, exists: false, skills: new Map(), invalid: new Map() }, cache: new DigestCache() };
+  /** `scanShareMs`: how long one rescan of a skill serves other reconciles (0: every reconcile rescans; see ScanFreshness). */
+  constructor(
+    private readonly paths: Paths,
+    opts: { scanShareMs?: number } = {},
+  ) {
+    this.registry = { index: { root: paths.skillsDir, exists: false, skills: new Map(), invalid: new Map() }, cache: new DigestCache(), freshness: new ScanFreshness(opts.scanShareMs) };
   }
 
   /** Re-read store.json; returns true when a valid store is now in force, keeping the last valid one otherwise. */
@@ -57,7 +67,26 @@ export class Sources {
 
   /** Full registry scan (unchanged files are not re-read thanks to the digest cache). */
   async scanRegistry(): Promise<void> {
+    const { freshness } = this.registry;
+    this.digestLoad ??= loadDigestCache(statePaths(this.paths.home).digestCache, resolve(this.paths.skillsDir), this.registry.cache);
+    freshness.invalidateAll();
+    const startedAt = freshness.begin();
     this.registry.index = await scanRegistry(this.paths.skillsDir, this.registry.cache);
+    freshness.record(this.registry.index.skills.keys(), startedAt);
+    freshness.record(this.registry.index.invalid.keys(), startedAt);
+  }
+
+  /**
+   * Save the digest cache when files were hashed since the last save; returns the entries written (0: nothing
+   * to save). The cache is rebuildable, so callers report a failure as a warning only.
+   */
+  async saveDigests(): Promise<number> {
+    const { cache } = this.registry;
+    if (cache.misses === this.savedAtMisses) return 0;
+    const misses = cache.misses;
+    const n = await saveDigestCache(statePaths(this.paths.home).digestCache, resolve(this.paths.skillsDir), cache);
+    this.savedAtMisses = misses;
+    return n;
   }
 
   /** Dependencies of a reconcile that reads these inputs (the store must have loaded). */

@@ -1,4 +1,4 @@
-/** md5 helpers and a stat-keyed digest cache so unchanged files are not re-read. */
+/** md5 helpers and stat-keyed caches, so an unchanged file is not read again (in this process or the next one). */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
@@ -13,52 +13,124 @@ export async function md5File(path: string): Promise<string> {
   return md5Bytes(await readFile(path));
 }
 
-/** Cached digest of one file, valid while size and mtime match. */
-interface CachedDigest {
+/**
+ * What identifies one version of a file without reading it. Any write changes mtime and ctime (ctime cannot
+ * be set back by `touch -r` or `cp -p`), replacing the file changes the inode.
+ */
+export interface FileStamp {
+  ino: number;
   size: number;
   mtimeMs: number;
-  md5: string;
+  ctimeMs: number;
 }
 
-/** Remembers md5 per absolute path keyed by (size, mtime): a hit skips reading the file. */
+/** How long a file must have been unchanged before its stamp proves it unchanged later. */
+export const RACY_MS = 2000;
+
+/**
+ * True when a file or directory changed so recently that a later change could still land in the same
+ * timestamp tick (or second, on coarse filesystems) and leave the stamp equal.
+ */
+export function isRacy(st: Pick<FileStamp, 'mtimeMs' | 'ctimeMs'>, now = Date.now()): boolean {
+  return Math.max(st.mtimeMs, st.ctimeMs) >= now - RACY_MS;
+}
+
+function sameStamp(a: FileStamp, b: FileStamp): boolean {
+  return a.ino === b.ino && a.size === b.size && a.mtimeMs === b.mtimeMs && a.ctimeMs === b.ctimeMs;
+}
+
+/** One remembered value; `durable` when the stamp was past the racy window, so it may be trusted by a later process. */
+export interface StampedValue<V> {
+  stamp: FileStamp;
+  value: V;
+  durable: boolean;
+}
+
+/** Values derived from a file (its md5, a SKILL.md verdict), valid while the file's stamp is unchanged. */
+export class StampedMap<V> {
+  private readonly entries = new Map<string, StampedValue<V>>();
+
+  constructor(private readonly now: () => number = Date.now) {}
+
+  get(path: string, stamp: FileStamp): V | undefined {
+    const hit = this.entries.get(path);
+    return hit && sameStamp(hit.stamp, stamp) ? hit.value : undefined;
+  }
+
+  set(path: string, stamp: FileStamp, value: V): void {
+    const { ino, size, mtimeMs, ctimeMs } = stamp;
+    this.entries.set(path, { stamp: { ino, size, mtimeMs, ctimeMs }, value, durable: !isRacy(stamp, this.now()) });
+  }
+
+  /** Load a value a previous process recorded (already durable). */
+  restore(path: string, stamp: FileStamp, value: V): void {
+    this.entries.set(path, { stamp, value, durable: true });
+  }
+
+  forgetPrefix(prefix: string): void {
+    for (const key of this.entries.keys()) if (key === prefix || key.startsWith(prefix + '/')) this.entries.delete(key);
+  }
+
+  /** Entries a later process may trust. */
+  *durable(): Iterable<[string, StampedValue<V>]> {
+    for (const e of this.entries) if (e[1].durable) yield e;
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+}
+
+/** A validated SKILL.md: its md5 and what the frontmatter check said. */
+export type SkillMdRecord = { md5: string } & ({ ok: true; description?: string } | { ok: false; reason: string });
+
+/** Remembers per absolute path the md5 of a file and, for SKILL.md files, the frontmatter verdict. */
 export class DigestCache {
-  private readonly entries = new Map<string, CachedDigest>();
+  readonly md5s: StampedMap<string>;
+  readonly skillMds: StampedMap<SkillMdRecord>;
   hits = 0;
   misses = 0;
 
-  /** md5 of `path` given its current stat; reads the file only when size or mtime changed. */
-  async digest(path: string, size: number, mtimeMs: number): Promise<string> {
-    const hit = this.entries.get(path);
-    if (hit && hit.size === size && hit.mtimeMs === mtimeMs) {
+  /** `now`: wall clock in ms, which decides whether an entry is past the racy window (injected in tests). */
+  constructor(now: () => number = Date.now) {
+    this.md5s = new StampedMap(now);
+    this.skillMds = new StampedMap(now);
+  }
+
+  /** md5 of `path` given its current stamp; reads the file only when the stamp changed. */
+  async digest(path: string, stamp: FileStamp): Promise<string> {
+    const hit = this.md5s.get(path, stamp);
+    if (hit !== undefined) {
       this.hits++;
-      return hit.md5;
+      return hit;
     }
     this.misses++;
     const md5 = await md5File(path);
-    this.entries.set(path, { size, mtimeMs, md5 });
+    this.md5s.set(path, stamp, md5);
     return md5;
   }
 
   /** Synchronous digest, for scanners that read small local files one at a time (same cache, same counters). */
-  digestSync(path: string, size: number, mtimeMs: number): string {
-    const hit = this.entries.get(path);
-    if (hit && hit.size === size && hit.mtimeMs === mtimeMs) {
+  digestSync(path: string, stamp: FileStamp): string {
+    const hit = this.md5s.get(path, stamp);
+    if (hit !== undefined) {
       this.hits++;
-      return hit.md5;
+      return hit;
     }
     this.misses++;
     const md5 = md5Bytes(readFileSync(path));
-    this.entries.set(path, { size, mtimeMs, md5 });
+    this.md5s.set(path, stamp, md5);
     return md5;
   }
 
   /** Forget every entry under a path prefix (a deleted skill). */
   forgetPrefix(prefix: string): void {
-    for (const key of this.entries.keys()) if (key === prefix || key.startsWith(prefix + '/')) this.entries.delete(key);
+    this.md5s.forgetPrefix(prefix);
+    this.skillMds.forgetPrefix(prefix);
   }
 
-  /** Number of cached entries. */
+  /** Number of cached md5s. */
   get size(): number {
-    return this.entries.size;
+    return this.md5s.size;
   }
 }

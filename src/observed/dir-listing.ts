@@ -10,20 +10,13 @@
  */
 import { readdirSync, type Stats } from 'node:fs';
 import { sep } from 'node:path';
-import type { DigestCache } from './digest.ts';
+import { isRacy, type DigestCache } from './digest.ts';
 
 /** A directory's entries as read: names, one kind letter each (d, f, l, o), and the stat they belong to. */
 export interface Listing { ino: number; mtimeMs: number; ctimeMs: number; names: string[]; kinds: string; set?: Set<string> }
 
 /** Listings per DigestCache, by absolute directory path. */
 const listings = new WeakMap<DigestCache, Map<string, Listing>>();
-/** How long a directory must have been unchanged before its listing may be trusted later. */
-const RACY_MS = 2000;
-
-/** True when a directory changed so recently that equal times would not prove it unchanged since. */
-export function isRacy(st: Stats): boolean {
-  return Math.max(st.mtimeMs, st.ctimeMs) >= Date.now() - RACY_MS;
-}
 
 /** The entries of `dir`, given its stat taken just before (from the cache when that stat still matches). */
 export function listDir(cache: DigestCache, dir: string, st: Stats): Listing {

@@ -1,4 +1,6 @@
 /** Types of the observed skills registry (DESIGN §5). */
+import type { DigestCache } from './digest.ts';
+import type { ScanFreshness } from './scan-freshness.ts';
 
 /** One regular file of a skill, relative to the skill root. */
 export interface SkillFile {
@@ -42,4 +44,11 @@ export interface RegistryIndex {
   exists: boolean;
   skills: Map<string, Skill>;
   invalid: Map<string, InvalidSkill>;
+}
+
+/** The registry as the controllers share it: the snapshot, its digest cache, and which skills were just rescanned. */
+export interface RegistryState {
+  index: RegistryIndex;
+  cache: DigestCache;
+  freshness: ScanFreshness;
 }

@@ -9,10 +9,11 @@
 import { lstatSync, readFileSync, realpathSync, statSync, type Stats } from 'node:fs';
 import { basename, resolve, sep } from 'node:path';
 import { SKILL_NAME_RE } from '../desired/schema.ts';
-import { type DigestCache, md5Bytes } from './digest.ts';
-import { forgetListings, isRacy, listDir } from './dir-listing.ts';
-import { type SkillMdVerdict, validateSkillMd } from './frontmatter.ts';
+import { type DigestCache, isRacy, md5Bytes, type SkillMdRecord } from './digest.ts';
+import { forgetListings, listDir } from './dir-listing.ts';
+import { validateSkillMd } from './frontmatter.ts';
 import type { InvalidSkill, RegistryIndex, Skill, SkillFile } from './registry-types.ts';
+import type { ScanFreshness } from './scan-freshness.ts';
 
 /** Longest stretch a scan runs before yielding to the event loop. */
 const SLICE_MS = 10;
@@ -41,14 +42,9 @@ interface ScanCtx {
 }
 interface RawFile { rel: string; abs: string; st: Stats }
 interface WalkDir { dir: string; real: string; rel: string; ancestors: readonly string[] }
-/** Validated SKILL.md, remembered per file while its size and mtime match. */
-type SkillMdCheck = { size: number; mtimeMs: number; md5: string } & SkillMdVerdict;
 
 /** Aborts the scan of one skill with the reason it is invalid. */
 class SkillInvalid extends Error {}
-
-/** SKILL.md checks share the lifetime of the caller's DigestCache, so SKILL.md is read once per change, not twice. */
-const skillMdChecks = new WeakMap<DigestCache, Map<string, SkillMdCheck>>();
 
 /** The root's entry names when a cached (or cacheable) listing has them; undefined means probe each name. */
 function rootNames(ctx: ScanCtx): Set<string> | undefined {
@@ -157,15 +153,13 @@ function listFiles(ctx: ScanCtx, kind: Skill['kind'], source: string): RawFile[]
   return out.sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0));
 }
 
-/** Validate SKILL.md and hash it from the same read; unchanged (size, mtime) files are not read again. */
-function checkSkillMd(ctx: ScanCtx, file: RawFile): SkillMdCheck {
-  let memo = skillMdChecks.get(ctx.cache);
-  if (!memo) skillMdChecks.set(ctx.cache, (memo = new Map()));
-  const hit = memo.get(file.abs);
-  if (hit && hit.size === file.st.size && hit.mtimeMs === file.st.mtimeMs) return hit;
+/** Validate SKILL.md and hash it from the same read; a file whose stamp is unchanged is not read again. */
+function checkSkillMd(ctx: ScanCtx, file: RawFile): SkillMdRecord {
+  const hit = ctx.cache.skillMds.get(file.abs, file.st);
+  if (hit) return hit;
   const bytes = readFileSync(file.abs);
-  const check = { size: file.st.size, mtimeMs: file.st.mtimeMs, md5: md5Bytes(bytes), ...validateSkillMd(bytes) };
-  if (bytes.length === file.st.size) memo.set(file.abs, check);
+  const check: SkillMdRecord = { md5: md5Bytes(bytes), ...validateSkillMd(bytes) };
+  if (bytes.length === file.st.size) ctx.cache.skillMds.set(file.abs, file.st, check);
   return check;
 }
 
@@ -177,7 +171,7 @@ function buildSkill(ctx: ScanCtx, name: string, kind: Skill['kind'], source: str
     if (!skillMd) return {};
     const check = checkSkillMd(ctx, skillMd);
     if (!check.ok) throw new SkillInvalid(check.reason);
-    const md5s = raw.map(({ abs, st }) => (abs === skillMd.abs ? check.md5 : ctx.cache.digestSync(abs, st.size, st.mtimeMs)));
+    const md5s = raw.map(({ abs, st }) => (abs === skillMd.abs ? check.md5 : ctx.cache.digestSync(abs, st)));
     const prev = ctx.previous?.get(name);
     if (prev && sameSkill(prev, kind, source, raw, md5s, check.description)) return { skill: prev };
     const files = raw.map(({ rel, abs, st }, i): SkillFile => ({ rel, abs, size: st.size, mtimeMs: st.mtimeMs, mode: st.mode & 0o777, md5: md5s[i]! }));
@@ -284,8 +278,6 @@ function storeScan(index: RegistryIndex, name: string, scan: SkillScan): void {
 function forgetPath(cache: DigestCache, prefix: string): void {
   cache.forgetPrefix(prefix);
   forgetListings(cache, prefix);
-  const memo = skillMdChecks.get(cache);
-  if (memo) for (const key of memo.keys()) if (key === prefix || key.startsWith(prefix + sep)) memo.delete(key);
 }
 
 /** Full scan of the registry at `root`; a missing root gives an empty index with `exists: false`. */
@@ -307,9 +299,15 @@ export async function scanSkill(root: string, name: string, cache: DigestCache):
   return ctx ? scanOne(ctx, name) : {};
 }
 
-/** Rescan the named skills and update `index` in place, forgetting cached digests of removed files. */
-export async function refreshSkills(index: RegistryIndex, names: Iterable<string>, cache: DigestCache): Promise<void> {
-  const unique = [...new Set(names)];
+/**
+ * Rescan the named skills and update `index` in place, forgetting cached digests of removed files. With
+ * `freshness`, skills another reader rescanned moments ago with no change signalled since are not rescanned.
+ */
+export async function refreshSkills(index: RegistryIndex, names: Iterable<string>, cache: DigestCache, freshness?: ScanFreshness): Promise<void> {
+  const all = [...new Set(names)];
+  const unique = freshness ? all.filter((name) => !freshness.isFresh(name)) : all;
+  if (all.length && !unique.length) return;
+  const startedAt = freshness?.begin() ?? 0;
   const ctx = openScan(index.root, cache);
   index.exists = ctx !== null;
   if (ctx) {
@@ -325,4 +323,5 @@ export async function refreshSkills(index: RegistryIndex, names: Iterable<string
     }
     storeScan(index, name, scans[i]);
   });
+  freshness?.record(unique, startedAt);
 }

@@ -92,16 +92,22 @@ export async function listManagedRoleDirs(rolesDir: string): Promise<string[]> {
   return dirs.filter((_, i) => flags[i]).sort();
 }
 
-/** Leftover temp files of an interrupted write anywhere under a role directory (role-relative paths). */
-export async function findTempFiles(roleDir: string): Promise<string[]> {
+/**
+ * Leftover temp files of an interrupted write under a role directory (role-relative paths). `deep` walks the
+ * whole tree; otherwise only the role directory itself is listed. Apply records its write intent in the
+ * manifest (entries with `pendingMd5`) before it creates any temp file below the top level, so only a
+ * missing, unreadable or pending manifest can have temp files deeper down; the manifest's own temp file
+ * sits at the top.
+ */
+export async function findTempFiles(roleDir: string, deep = true): Promise<string[]> {
   let entries;
   try {
-    entries = await readdir(roleDir, { recursive: true, withFileTypes: true });
+    entries = deep ? await readdir(roleDir, { recursive: true, withFileTypes: true }) : readdirSync(roleDir, { withFileTypes: true });
   } catch {
     return [];
   }
   return entries
     .filter((e) => e.isFile() && TEMP_FILE_RE.test(e.name))
-    .map((e) => join(e.parentPath, e.name).slice(roleDir.length + 1))
+    .map((e) => join(e.parentPath ?? roleDir, e.name).slice(roleDir.length + 1))
     .sort();
 }

@@ -24,7 +24,7 @@ beforeEach(async () => {
   put(join(tree.paths.skillsDir, 'tdd', 'scripts', 'run.sh'), '#!/bin/sh\necho tdd\n', 0o755);
   addSkill(tree, 'git-helper');
   writeStore(tree, [role()]);
-  sources = new Sources(tree.paths);
+  sources = new Sources(tree.paths, { scanShareMs: 0 }); // strict level-triggering: every reconcile rescans its skills
   await sources.loadAll();
 });
 afterEach(() => tree.cleanup());
@@ -207,10 +207,26 @@ describe('reconcileRole: drift and damage', () => {
   it('sweeps a leftover temp file with sweepTemps:true', async () => {
     await reconcileRole('backend', deps());
     put(join(roleDir, '.config.toml.hero-tmp-123-deadbeef'), 'partial');
-    put(join(roleDir, 'skills/tdd/.SKILL.md.hero-tmp-9-0123abcd'), 'partial');
     const out = await reconcileRole('backend', deps(), { sweepTemps: true });
     expect(existsSync(join(roleDir, '.config.toml.hero-tmp-123-deadbeef'))).toBe(false);
-    expect(existsSync(join(roleDir, 'skills/tdd/.SKILL.md.hero-tmp-9-0123abcd'))).toBe(false);
+    expect(out.result!.written).toBe(0);
+    expect(roleFiles()).toEqual(FIRST_RUN_FILES);
+  });
+
+  it('sweeps temp files deeper down when the manifest records an unfinished write intent', async () => {
+    await reconcileRole('backend', deps());
+    const nested = join(roleDir, 'skills/tdd/.SKILL.md.hero-tmp-9-0123abcd');
+    put(nested, 'partial');
+    // A complete manifest (no pending entry): no apply was interrupted, so only the top level is looked at.
+    await reconcileRole('backend', deps(), { sweepTemps: true });
+    expect(existsSync(nested)).toBe(true);
+    // What a crash between the write intent and the final manifest leaves behind.
+    const manifestFile = join(roleDir, '.hero-team-manifest.json');
+    const manifest = JSON.parse(readFileSync(manifestFile, 'utf8'));
+    manifest.entries[0].pendingMd5 = '0'.repeat(32);
+    writeFileSync(manifestFile, JSON.stringify(manifest));
+    const out = await reconcileRole('backend', deps(), { sweepTemps: true });
+    expect(existsSync(nested)).toBe(false);
     expect(out.result!.written).toBe(0);
     expect(roleFiles()).toEqual(FIRST_RUN_FILES);
   });
