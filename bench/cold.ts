@@ -10,9 +10,11 @@
  * - floor: `cp -r` of each role's whitelisted skill directories into `<dest>/<role>/skills/`, one `cp` per role
  *   from one shell; plus `sync` after it (hero-team fsyncs every file it writes, `cp` does not).
  * No-op: the same engine/CLI run on a converged tree; writes are counted from inode+mtime of every file.
+ * Cold runs start without hero-team's registry digest cache (deleted first); no-op runs find the one the
+ * cold run saved, as a `hero-team sync` after an earlier one does.
  * Every run writes into a fresh directory; nothing is deleted until the end (see bench/lib/fixture.ts).
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { cleanupAll, makeFixture, type Fixture } from './lib/fixture.ts';
@@ -56,6 +58,11 @@ async function flush(): Promise<number> {
   return (await timeCommand('sync', [])).seconds;
 }
 
+/** Cold means no state of an earlier run either: drop the registry digest cache hero-team keeps in its home. */
+function forgetDigestCache(fx: Fixture): void {
+  rmSync(join(fx.home, 'cache'), { recursive: true, force: true });
+}
+
 /** A fresh, empty directory under the fixture (never a deleted-and-recreated one: see fixture.ts). */
 function freshDir(fx: Fixture, name: string): string {
   const dir = join(fx.root, name);
@@ -66,12 +73,16 @@ function freshDir(fx: Fixture, name: string): string {
 /** Measure cold and no-op convergence; returns the figures for latest.json. */
 export async function benchCold(opts: BenchOptions, log: (s: string) => void = console.log): Promise<Figures> {
   const fx = makeFixture({ roles: opts.roles, skillsPerRole: opts.skillsPerRole, registrySkills: opts.registrySkills });
+  // A registry is not written in the seconds before a sync; hero-team keeps no digest of a file changed within
+  // the last 2 s (a later write could hide behind an equal timestamp), so let the fresh fixture age that long.
+  const fixtureAt = Date.now();
   const hasRsync = (await timeCommand('sh', ['-c', 'command -v rsync'])).code === 0;
   const s = {
     cp: [] as number[], cpSpawn: [] as number[], cpSync: [] as number[], rsync: [] as number[], ratio: [] as number[], engine: [] as number[], engineCpu: [] as number[], engineScan: [] as number[],
     cli: [] as number[], startup: [] as number[], noop: [] as number[], noopCpu: [] as number[], noopWarm: [] as number[], noopCli: [] as number[], noopWrites: [] as number[], noopReported: [] as number[], files: 0,
   };
   log(`cold: ${opts.roles} roles × ${opts.skillsPerRole} skills of ${opts.registrySkills} (3 files × 4 KB), ${opts.repeats} repeats; ${hasRsync ? 'rsync present' : 'no rsync on this machine'}`);
+  await new Promise((r) => setTimeout(r, Math.max(0, fixtureAt + 2100 - Date.now())));
   for (let rep = 0; rep < opts.repeats; rep++) {
     // Floor: cp -r of the same bytes into the same layout, then the flush that hero-team's fsyncs pay for.
     await flush();
@@ -85,6 +96,7 @@ export async function benchCold(opts: BenchOptions, log: (s: string) => void = c
     // Engine, cold: fresh process, empty roles dir.
     await flush();
     const engineDir = freshDir(fx, `roles-engine-${rep}`);
+    forgetDigestCache(fx);
     const [cold] = await runEngine(fx, engineDir, 1);
     s.engine.push(cold!.seconds);
     s.engineCpu.push(cold!.cpuSeconds);
@@ -103,6 +115,7 @@ export async function benchCold(opts: BenchOptions, log: (s: string) => void = c
     // CLI, cold and no-op: what a user sees, tsx startup included.
     await flush();
     const cliEnv = { ...fx.env, KIMI_ROLES_DIR: freshDir(fx, `roles-cli-${rep}`) };
+    forgetDigestCache(fx);
     const cli = await timeCommand(process.execPath, [BIN, 'sync'], cliEnv);
     if (cli.code !== 0) throw new Error(`hero-team sync failed: ${cli.stderr}${cli.stdout}`);
     s.cli.push(cli.seconds);

@@ -11,6 +11,7 @@
 import PQueue from 'p-queue';
 import { systemClock } from '../../src/clock.ts';
 import { loadConfig } from '../../src/config.ts';
+import { SyncBarrier } from '../../src/controllers/durability.ts';
 import { reconcileRole, type ReconcileDeps } from '../../src/controllers/reconcile.ts';
 import { Sources } from '../../src/controllers/sources.ts';
 import { silentLogger } from '../../src/log.ts';
@@ -51,6 +52,7 @@ async function pass(sources: Sources, deps: ReconcileDeps, concurrency: number, 
       }),
     ),
   );
+  await sources.saveDigests(); // as `hero-team sync` does at its end
   out.seconds = (performance.now() - t0) / 1000;
   const cpu = process.cpuUsage(cpu0);
   out.cpuSeconds = (cpu.user + cpu.system) / 1e6;
@@ -62,7 +64,7 @@ const config = loadConfig(process.env);
 const sources = new Sources(config.paths);
 const deps: ReconcileDeps = {
   paths: config.paths, env: process.env, clock: systemClock, log: silentLogger(),
-  registry: sources.registry, store: () => sources.store!, services: () => sources.services,
+  registry: sources.registry, store: () => sources.store!, services: () => sources.services, barrier: new SyncBarrier(),
 };
 const results: EnginePass[] = [];
 for (let i = 0; i < passes; i++) results.push(await pass(sources, deps, config.tuning.concurrency, i === 0));

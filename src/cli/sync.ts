@@ -8,6 +8,7 @@ import { createLogger } from '../log.ts';
 import { listManagedRoleDirs } from '../observed/role-dir.ts';
 import type { Plan } from '../controllers/plan.ts';
 import { reconcileRole, type ReconcileOutcome } from '../controllers/reconcile.ts';
+import { SyncBarrier } from '../controllers/durability.ts';
 import { Sources } from '../controllers/sources.ts';
 import { outcomeWarnings } from '../controllers/status-book.ts';
 import { EXIT, out, type CliIo, type Command } from './io.ts';
@@ -28,7 +29,8 @@ export const sync: Command = async (args, io, config) => {
   const names = positionals.length ? positionals : await allRoleNames(config, sources);
   // Only warnings and errors on stderr: the per-role summary lines are the output.
   const log = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel);
-  const deps = sources.reconcileDeps({ paths: config.paths, env: io.env, clock: systemClock, log });
+  const barrier = new SyncBarrier();
+  const deps = sources.reconcileDeps({ paths: config.paths, env: io.env, clock: systemClock, log, barrier });
   const queue = new PQueue({ concurrency: config.tuning.concurrency });
   let failures = 0;
   let unknown = 0;
@@ -46,6 +48,7 @@ export const sync: Command = async (args, io, config) => {
       }),
     ),
   );
+  barrier.close();
   await sources.saveDigests().catch((err) => io.stderr.write(`hero-team: warning: digest cache not saved: ${errorMessage(err)}\n`));
   return failures ? EXIT.failed : unknown ? EXIT.usage : EXIT.ok;
 };

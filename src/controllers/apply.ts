@@ -1,13 +1,14 @@
 /** Apply (the only writer of role directories): backups first, atomic writes, deletes by manifest, manifest last. */
-import { lstatSync, mkdirSync, readFileSync, rmdirSync, unlinkSync } from 'node:fs';
+import { closeSync, fstatSync, lstatSync, mkdirSync, openSync, readFileSync, rmdirSync, unlinkSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Clock } from '../clock.ts';
 import { ApplyError } from '../errors.ts';
-import { md5Bytes } from '../observed/digest.ts';
+import { isRacy, md5Bytes } from '../observed/digest.ts';
 import { MANIFEST_FILE, manifestPath, serializeManifest } from '../observed/manifest.ts';
 import type { DesiredFile, ManifestEntry } from './artifacts.ts';
-import { syncDir, writeFileAtomic } from './atomic-write.ts';
+import { closeStaged, discardStaged, fsyncStaged, publishStaged, stageFile, syncDir, writeFileAtomic, type StagedFile } from './atomic-write.ts';
 import { BackupSession } from './backup.ts';
+import { SyncfsUnavailable, type SyncBarrier } from './durability.ts';
 import type { Plan } from './plan.ts';
 
 /** Side effects apply needs. */
@@ -16,7 +17,14 @@ export interface ApplyDeps {
   clock: Clock;
   /** Parallel file writes (bounded so a large role does not exhaust file descriptors). */
   writeConcurrency?: number;
+  /** Shared syncfs for large batches; without it (or where syncfs does not work) every file is fsynced. */
+  barrier?: SyncBarrier;
 }
+
+/** A batch at least this large is made durable by one shared syncfs rather than an fsync per file. */
+export const SYNCFS_MIN_FILES = 16;
+/** Staged files a role holds open at once (file descriptors) in a batch. */
+const STAGE_CHUNK = 64;
 
 /** What apply did. */
 export interface ApplyResult {
@@ -42,14 +50,20 @@ export async function applyPlan(plan: Plan, deps: ApplyDeps): Promise<ApplyResul
   if (plan.writes.length && plan.manifest) await guard(plan, MANIFEST_FILE, () => writeIntent(plan));
   // 3. Write desired files atomically, recording what actually landed.
   const landed = new Map<string, ManifestEntry>();
-  await runBounded(plan.writes, deps.writeConcurrency ?? 16, async (w) => {
-    const abs = join(plan.dir, w.file.path);
-    const entry = await guard(plan, w.file.path, () => writeDesired(abs, w.file));
+  const record = (w: Plan['writes'][number], abs: string, entry: Omit<ManifestEntry, 'path'>) => {
     if (entry.md5 !== w.file.md5) result.sourceChanged.push(w.file.path);
     landed.set(w.file.path, { ...entry, path: w.file.path });
     touchedDirs.add(dirname(abs));
     result.written++;
-  });
+  };
+  const batched = deps.barrier?.available() && plan.writes.length >= SYNCFS_MIN_FILES;
+  if (batched) await writeBatch(plan, deps.barrier!, deps.clock.now(), record);
+  else {
+    await runBounded(plan.writes, deps.writeConcurrency ?? 16, async (w) => {
+      const abs = join(plan.dir, w.file.path);
+      record(w, abs, await guard(plan, w.file.path, () => writeDesired(abs, w.file, deps.clock.now())));
+    });
+  }
   // 4. Delete what the manifest says we wrote and is no longer desired, then empty parents.
   for (const d of plan.deletes) {
     const abs = join(plan.dir, d.path);
@@ -64,19 +78,91 @@ export async function applyPlan(plan: Plan, deps: ApplyDeps): Promise<ApplyResul
   }
   // 5. A live role always has skills/ (Kimi's --skills-dir needs an existing directory).
   if (plan.manifest) mkdirSync(join(plan.dir, 'skills'), { recursive: true });
-  // 6. Make renames and unlinks durable, then write the manifest last.
-  await Promise.all([...touchedDirs].map((d) => syncDir(d)));
+  // 6. Make renames and unlinks durable (one shared syncfs for a batch), then write the manifest last.
+  if (!batched || !(await flushQuietly(deps.barrier!, plan.dir))) await Promise.all([...touchedDirs].map((d) => syncDir(d)));
   if (plan.manifestChanged) await guard(plan, MANIFEST_FILE, () => writeManifest(plan, landed));
   result.backups = session.count;
   result.backupDir = session.path;
   return result;
 }
 
-/** Write one desired file; a copy hashes the bytes it copies so the manifest records what really landed (read synchronously: see atomic-write.ts). */
-async function writeDesired(abs: string, file: DesiredFile): Promise<Omit<ManifestEntry, 'path'>> {
-  const bytes = file.source.kind === 'bytes' ? file.source.bytes : readFileSync(file.source.from);
+/** Write one desired file (temp, fsync, rename), recording what landed. */
+async function writeDesired(abs: string, file: DesiredFile, now: number): Promise<Omit<ManifestEntry, 'path'>> {
+  const { bytes, md5 } = desiredBytes(file, now);
   const st = await writeFileAtomic(abs, bytes, file.mode);
-  return { md5: file.source.kind === 'bytes' ? file.md5 : md5Bytes(bytes), size: st.size, mode: file.mode, mtimeMs: st.mtimeMs };
+  return { md5, size: st.size, mode: file.mode, mtimeMs: st.mtimeMs };
+}
+
+/**
+ * The bytes of a desired file and their md5. A copy is read from its source (synchronously: see
+ * atomic-write.ts); its md5 is the registry's when the source still has the stamp that md5 was taken at and is
+ * past the racy window, and is computed from the bytes read otherwise, so the manifest records what landed.
+ */
+function desiredBytes(file: DesiredFile, now: number): { bytes: Buffer; md5: string } {
+  if (file.source.kind === 'bytes') return { bytes: file.source.bytes, md5: file.md5 };
+  const fd = openSync(file.source.from, 'r');
+  try {
+    const bytes = readFileSync(fd);
+    const st = fstatSync(fd); // after the read: a write during it changed the stamp
+    const want = file.source.stamp;
+    const same = want && st.ino === want.ino && st.size === want.size && st.mtimeMs === want.mtimeMs && st.ctimeMs === want.ctimeMs;
+    return { bytes, md5: same && bytes.length === st.size && !isRacy(st, now) ? file.md5 : md5Bytes(bytes) };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * Write a large batch: stage every temp file, make them durable together (shared syncfs, then an fsync of
+ * each that only confirms its writeback), then rename them all into place. Nothing becomes visible before
+ * all of it is durable; on any error the staged temp files are removed.
+ */
+async function writeBatch(plan: Plan, barrier: SyncBarrier, now: number, record: (w: Plan['writes'][number], abs: string, e: Omit<ManifestEntry, 'path'>) => void): Promise<void> {
+  const staged: { w: Plan['writes'][number]; f: StagedFile; md5: string }[] = [];
+  try {
+    for (let i = 0; i < plan.writes.length; i += STAGE_CHUNK) {
+      const chunk = await settleAll(
+        plan.writes.slice(i, i + STAGE_CHUNK).map((w) =>
+          guard(plan, w.file.path, async () => {
+            const { bytes, md5 } = desiredBytes(w.file, now);
+            const item = { w, f: await stageFile(join(plan.dir, w.file.path), bytes, w.file.mode), md5 };
+            staged.push(item);
+            return item;
+          }),
+        ),
+      );
+      if (await flushQuietly(barrier, plan.dir, chunk[0]!.f.dev)) chunk.forEach(({ f }) => closeStaged(f));
+      else await settleAll(chunk.map(({ w, f }) => guard(plan, w.file.path, () => fsyncStaged(f))));
+    }
+    await settleAll(
+      staged.map(async ({ w, f, md5 }) => {
+        await guard(plan, w.file.path, () => publishStaged(f));
+        record(w, f.path, { md5, size: f.size, mode: w.file.mode, mtimeMs: f.mtimeMs });
+      }),
+    );
+  } catch (err) {
+    discardStaged(staged.map((s) => s.f));
+    throw err;
+  }
+}
+
+/** Promise.all that waits for every promise before rejecting with the first error (nothing left running behind a cleanup). */
+async function settleAll<T>(promises: Promise<T>[]): Promise<T[]> {
+  const results = await Promise.allSettled(promises);
+  const failed = results.find((r) => r.status === 'rejected');
+  if (failed) throw failed.reason;
+  return results.map((r) => (r as PromiseFulfilledResult<T>).value);
+}
+
+/** syncfs through the barrier; false when syncfs is not usable here (the caller then fsyncs one by one). */
+async function flushQuietly(barrier: SyncBarrier, path: string, dev = lstatSync(path).dev): Promise<boolean> {
+  try {
+    await barrier.flush(dev, path);
+    return true;
+  } catch (err) {
+    if (err instanceof SyncfsUnavailable) return false;
+    throw err;
+  }
 }
 
 /** The previous manifest plus, for every path about to be written, the md5 of the bytes being written. */
@@ -128,6 +214,14 @@ function isRealDirChain(stop: string, dir: string): boolean {
   return true;
 }
 
+function guardSync<T>(plan: Plan, path: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (err) {
+    throw new ApplyError(plan.role, join(plan.dir, path), { cause: err });
+  }
+}
+
 async function guard<T>(plan: Plan, path: string, fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();
@@ -145,12 +239,21 @@ function ignoreCode(code: string, fn: () => void): void {
   }
 }
 
+/** Run fn over items, `limit` at a time; after a failure no new item starts, and it rejects once the running ones are done. */
 async function runBounded<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
+  let failed = false;
   const worker = async () => {
-    while (next < items.length) await fn(items[next++]!);
+    while (!failed && next < items.length) {
+      try {
+        await fn(items[next++]!);
+      } catch (err) {
+        failed = true;
+        throw err;
+      }
+    }
   };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  await settleAll(Array.from({ length: Math.min(limit, items.length) }, worker));
 }
 
 /** Remove leftover temp files of an interrupted write (names only our atomic-write helper produces). */

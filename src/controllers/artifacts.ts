@@ -1,7 +1,12 @@
 /** Types shared by render, plan and apply: what a role directory should hold. */
 
-/** Where a desired file's bytes come from. */
-export type FileSource = { kind: 'bytes'; bytes: Buffer } | { kind: 'copy'; from: string };
+import type { FileStamp } from '../observed/digest.ts';
+
+/**
+ * Where a desired file's bytes come from. A copy carries the stamp its md5 was taken at: while the source
+ * still has that stamp at copy time, the copy is known to hold those bytes without hashing them again.
+ */
+export type FileSource = { kind: 'bytes'; bytes: Buffer } | { kind: 'copy'; from: string; stamp?: FileStamp };
 
 /** One file hero_team wants in a role directory. */
 export interface DesiredFile {

@@ -10,6 +10,7 @@ import type { Logger } from '../log.ts';
 import { refreshSkills } from '../observed/registry.ts';
 import { listManagedRoleDirs } from '../observed/role-dir.ts';
 import type { EventTarget } from './event-map.ts';
+import { SyncBarrier } from './durability.ts';
 import { reconcileRole, type ReconcileDeps } from './reconcile.ts';
 import { roleMachine } from './role-machine.ts';
 import { Sources } from './sources.ts';
@@ -39,6 +40,7 @@ export class Manager {
   private readonly actors = new Map<string, RoleActor>();
   private readonly specKeys = new Map<string, string>();
   private readonly swept = new Set<string>();
+  private readonly barrier = new SyncBarrier();
   private watchers: SourceWatchers | undefined;
   private resyncTimer: NodeJS.Timeout | undefined;
   private stopping = false;
@@ -95,6 +97,7 @@ export class Manager {
     for (const actor of this.actors.values()) actor.send({ type: 'STOP' });
     await Promise.all([...this.actors.values()].map((a) => waitFor(a, (s) => s.status === 'done', { timeout: 120_000 }).catch(() => {})));
     await this.queue.onIdle();
+    this.barrier.close();
     await this.saveDigests();
   }
 
@@ -176,7 +179,7 @@ export class Manager {
 
   private reconcileDeps(): ReconcileDeps {
     const { paths, env, clock, log } = this.deps;
-    return this.sources.reconcileDeps({ paths, env, clock, log });
+    return this.sources.reconcileDeps({ paths, env, clock, log, barrier: this.barrier });
   }
 
   /** Persist the registry digest cache; it is rebuildable, so a failure is only a warning. */

@@ -16,6 +16,7 @@ import { findTempFiles, listStraySkillEntries, observeRoleFiles } from '../obser
 import { readProviderSecrets } from '../observed/secrets.ts';
 import type { McpServer } from '../observed/services.ts';
 import { applyPlan, sweepTempFiles, type ApplyResult } from './apply.ts';
+import type { SyncBarrier } from './durability.ts';
 import type { DesiredRole } from './artifacts.ts';
 import { planRole, type Plan } from './plan.ts';
 import { renderRole } from './render/role.ts';
@@ -31,6 +32,8 @@ export interface ReconcileDeps {
   store: () => StoreData;
   /** The MCP services in force (last valid services.json). */
   services: () => Readonly<Record<string, McpServer>>;
+  /** Shared syncfs for large write batches (one per process); without it every file is fsynced. */
+  barrier?: SyncBarrier;
 }
 
 /** Options of one reconcile. */
@@ -114,7 +117,7 @@ async function reconcileLocked(name: string, deps: ReconcileDeps, opts: Reconcil
   const base = { role: name, reconcileId, generation: spec?.generation, desired: desired ?? undefined, plan, skills };
   if (opts.dryRun) return { ...base, kind: spec ? 'converged' : 'deleted', durationMs: performance.now() - started };
   // 4. Apply: the only writes.
-  const result = await applyPlan(plan, { backupsDir: statePaths(deps.paths.home).backups, clock: deps.clock });
+  const result = await applyPlan(plan, { backupsDir: statePaths(deps.paths.home).backups, clock: deps.clock, barrier: deps.barrier });
   const durationMs = performance.now() - started;
   if (result.written || result.deleted || result.backups) {
     log.info({ written: result.written, deleted: result.deleted, backups: result.backups, drift: plan.drift.length, durationMs }, 'reconciled');

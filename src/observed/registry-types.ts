@@ -10,6 +10,9 @@ export interface SkillFile {
   abs: string;
   size: number;
   mtimeMs: number;
+  /** Inode and ctime: with size and mtime, the stamp `md5` was taken at. */
+  ino: number;
+  ctimeMs: number;
   /** File mode bits (0o777 part). */
   mode: number;
   md5: string;

@@ -174,7 +174,7 @@ function buildSkill(ctx: ScanCtx, name: string, kind: Skill['kind'], source: str
     const md5s = raw.map(({ abs, st }) => (abs === skillMd.abs ? check.md5 : ctx.cache.digestSync(abs, st)));
     const prev = ctx.previous?.get(name);
     if (prev && sameSkill(prev, kind, source, raw, md5s, check.description)) return { skill: prev };
-    const files = raw.map(({ rel, abs, st }, i): SkillFile => ({ rel, abs, size: st.size, mtimeMs: st.mtimeMs, mode: st.mode & 0o777, md5: md5s[i]! }));
+    const files = raw.map(({ rel, abs, st }, i): SkillFile => ({ rel, abs, size: st.size, mtimeMs: st.mtimeMs, ino: st.ino, ctimeMs: st.ctimeMs, mode: st.mode & 0o777, md5: md5s[i]! }));
     const skill: Skill = { name, kind, source, files, digest: skillDigest(files) };
     if (check.description !== undefined) skill.description = check.description;
     return { skill };
@@ -190,7 +190,7 @@ function sameSkill(prev: Skill, kind: Skill['kind'], source: string, raw: readon
   if (prev.kind !== kind || prev.source !== source || prev.description !== description || prev.files.length !== raw.length) return false;
   return raw.every(({ rel, abs, st }, i) => {
     const f = prev.files[i]!;
-    return f.rel === rel && f.abs === abs && f.size === st.size && f.mtimeMs === st.mtimeMs && f.mode === (st.mode & 0o777) && f.md5 === md5s[i];
+    return f.rel === rel && f.abs === abs && f.size === st.size && f.mtimeMs === st.mtimeMs && f.ino === st.ino && f.ctimeMs === st.ctimeMs && f.mode === (st.mode & 0o777) && f.md5 === md5s[i];
   });
 }
 

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { applyPlan } from '../../src/controllers/apply.ts';
+import { SyncBarrier, SyncfsCoprocess } from '../../src/controllers/durability.ts';
 import type { DesiredFile, DesiredRole } from '../../src/controllers/artifacts.ts';
 import { planRole } from '../../src/controllers/plan.ts';
 import { fileTimestamp } from '../../src/clock.ts';
@@ -308,5 +309,116 @@ describe('applyPlan: source changed between render and apply', () => {
   it('reports no sourceChanged when the sources are stable', async () => {
     const { result } = await converge(base());
     expect(result.sourceChanged).toEqual([]);
+  });
+});
+
+describe('applyPlan: large batches made durable by a shared syncfs', () => {
+  const shells: SyncfsCoprocess[] = [];
+  afterEach(() => shells.splice(0).forEach((s) => s.close()));
+  const many = (n: number, version = 'v1'): DesiredFile[] => [
+    bytesFile('config.toml', `default_model = "${version}"\n`),
+    ...Array.from({ length: n }, (_, i) => copyFile(`skills/s${i}/SKILL.md`, `---\nname: s${i}\n---\n${version}\n`)),
+  ];
+  const countingBarrier = (fail = false) => {
+    let rounds = 0;
+    const shell = new SyncfsCoprocess();
+    shells.push(shell);
+    const barrier = new SyncBarrier(async (path) => {
+      rounds++;
+      if (fail) throw new Error('spawn sync ENOENT');
+      await shell.run(path);
+    });
+    return { barrier, rounds: () => rounds };
+  };
+
+  it('lands a batch with a few syncfs rounds instead of a fsync per file, and records every file', async () => {
+    const { barrier, rounds } = countingBarrier();
+    const files = many(150);
+    const result = await applyPlan(await planFor(files), { backupsDir, clock, barrier });
+    expect(result.written).toBe(151);
+    expect(rounds()).toBeGreaterThan(0);
+    expect(rounds()).toBeLessThanOrEqual(Math.ceil(151 / 64) + 1);
+    for (const f of files.slice(1, 4)) expect(md5(readFileSync(join(dir, f.path)))).toBe(f.md5);
+    expect(listAll(dir).filter((p) => p.includes('.hero-tmp-'))).toEqual([]);
+    const m = await readManifest(dir);
+    expect(m.state === 'ok' && m.manifest.entries.length).toBe(151);
+    expect((await planFor(files)).writes).toEqual([]); // converged: the manifest matches the disk
+  });
+
+  it('falls back to an fsync per file where syncfs cannot run, with the same result', async () => {
+    const { barrier } = countingBarrier(true);
+    const result = await applyPlan(await planFor(many(20)), { backupsDir, clock, barrier });
+    expect(result.written).toBe(21);
+    expect(barrier.available()).toBe(false);
+    expect(listAll(dir).filter((p) => p.includes('.hero-tmp-'))).toEqual([]);
+    expect((await planFor(many(20))).writes).toEqual([]);
+  });
+
+  it('a failure while staging leaves no temp file and renames nothing of the batch into place', async () => {
+    const { barrier } = countingBarrier();
+    await applyPlan(await planFor(many(20)), { backupsDir, clock, barrier });
+    const next = many(20, 'v2');
+    const plan = await planFor(next);
+    rmSync(next[10]!.source.kind === 'copy' ? next[10]!.source.from : ''); // a source gone after the plan
+    await expect(applyPlan(plan, { backupsDir, clock, barrier })).rejects.toBeInstanceOf(ApplyError);
+    expect(listAll(dir).filter((p) => p.includes('.hero-tmp-'))).toEqual([]);
+    expect(read('skills/s1/SKILL.md')).toContain('v1'); // staged before the failure, never published
+    expect(read('skills/s19/SKILL.md')).toContain('v1');
+  });
+
+  it('trusts the registry md5 only while the source keeps the stamp it was taken at, past the racy window', async () => {
+    const { barrier } = countingBarrier();
+    const files = many(20);
+    const stamped = files.map((f) => {
+      if (f.source.kind !== 'copy') return f;
+      const st = statSync(f.source.from);
+      return { ...f, md5: 'f'.repeat(32), source: { ...f.source, stamp: { ino: st.ino, size: st.size, mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs } } };
+    });
+    // The test clock is a year ahead, so the sources look long settled: their recorded md5 stands.
+    const trusted = await applyPlan(await planFor(stamped), { backupsDir, clock, barrier });
+    expect(trusted.sourceChanged).toEqual([]);
+    rmSync(dir, { recursive: true });
+    // With the real clock the sources were written moments ago: their bytes are hashed, and they differ.
+    const hashed = await applyPlan(await planFor(stamped), { backupsDir, clock: { now: () => Date.now() }, barrier });
+    expect(hashed.sourceChanged).toHaveLength(20);
+  });
+});
+
+describe('applyPlan: interrupted runs', () => {
+  const files = (v: string, n = 6): DesiredFile[] => Array.from({ length: n }, (_, i) => copyFile(`skills/s${i}/SKILL.md`, `---\nname: s${i}\n---\n${v} ${'x'.repeat(i)}\n`));
+  /** Apply `next` but fail on its last file (its source removed after planning), as a kill mid-write would stop it. */
+  async function interrupted(next: DesiredFile[]): Promise<void> {
+    const plan = await planFor(next);
+    const last = plan.writes.at(-1)!.file;
+    rmSync(last.source.kind === 'copy' ? last.source.from : '');
+    await expect(applyPlan(plan, { backupsDir, clock })).rejects.toBeInstanceOf(ApplyError);
+  }
+
+  /**
+   * Regression. Run 1 (v2) stops mid-write: the intent says {md5 v1, pending v2} and some files hold v2. Run 2
+   * (back to v1) must record the v2 bytes it is about to replace as ours ({md5 v2, pending v1}); it used to forget
+   * them, and run 3 then called our own v2 bytes a hand edit and backed them up.
+   */
+  it('two interrupted runs in a row never make a backup of our own bytes', async () => {
+    await converge(files('v1'));
+    await interrupted(files('v2'));
+    const landed = files('v2', 5).filter((f) => md5(readFileSync(join(dir, f.path))) === f.md5);
+    expect(landed.length).toBe(5); // every file before the failing one landed (the failure waits for running writes)
+    await interrupted(files('v1'));
+    const m = await readManifest(dir);
+    expect(m.state === 'ok' && m.manifest.entries.filter((e) => e.pendingMd5).length).toBeGreaterThan(0);
+    const { result } = await converge(files('v1'));
+    expect(result.backups).toBe(0);
+    expect(roleBackups()).toEqual([]);
+    for (const f of files('v1')) expect(md5(readFileSync(join(dir, f.path)))).toBe(f.md5);
+  });
+
+  it('a failed write leaves no write running behind it and no temp file', async () => {
+    await converge(files('v1', 12));
+    await interrupted(files('v2', 12));
+    const before = listAll(dir);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(listAll(dir)).toEqual(before); // nothing landed after applyPlan returned
+    expect(before.filter((p) => p.includes('.hero-tmp-'))).toEqual([]);
   });
 });

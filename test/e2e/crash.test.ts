@@ -411,26 +411,6 @@ describe('kill -9 between the first write and the manifest', () => {
     expect(r.code, r.stdout + r.stderr).toBe(0);
     expect(readdirOr(tree.paths.rolesDir)).toEqual(['x']);
   });
-
-  /**
-   * Regression. Run 1 (v2) is killed mid-write: the intent says {md5 v1, pending v2}. Run 2 (back to v1) must
-   * record the v2 bytes it is about to replace as ours ({md5 v2, pending v1}); it used to forget them, and run 3
-   * then called our own v2 bytes a hand edit and backed them up.
-   */
-  it('never backs up bytes that a killed run wrote, even after two kills in a row', { timeout: 60_000 }, async ({ skip }) => {
-    store({ x: extra });
-    expect((await cliProcess(tree.env, 'sync')).code).toBe(0);
-    registryAt(2);
-    await killWhen(() => countVersion('x', 2) >= 5);
-    // Preconditions skip rather than fail: the kills must land between the intent and the final manifest.
-    if (countVersion('x', 2) === extra.length) skip('run 1 finished before the kill');
-    const afterRun1 = readFileSync(join(roleDir('x'), MANIFEST), 'utf8');
-    registryAt(1);
-    await killWhen(() => readFileSync(join(roleDir('x'), MANIFEST), 'utf8') !== afterRun1); // run 2 wrote its intent
-    if (countVersion('x', 2) === 0) skip('run 2 rewrote every v2 file before the kill');
-    const r = await cliProcess(tree.env, 'sync');
-    expect(r.code, r.stdout + r.stderr).toBe(0);
-    expect(countVersion('x', 1)).toBe(extra.length);
-    expect(r.stdout).toMatch(/x: converged; written \d+, deleted 0, backups 0;/);
-  });
+  // The two-kills-in-a-row regression runs deterministically in test/controllers/apply.test.ts (interrupted
+  // runs): large batches now publish their files in one burst, which a kill from outside rarely hits.
 });
