@@ -12,6 +12,8 @@ import PQueue from 'p-queue';
 import { systemClock } from '../../src/clock.ts';
 import { loadConfig } from '../../src/config.ts';
 import { SyncBarrier } from '../../src/controllers/durability.ts';
+import { RenderMemo } from '../../src/controllers/render/memo.ts';
+import { manifestCache } from '../../src/observed/manifest.ts';
 import { reconcileRole, type ReconcileDeps } from '../../src/controllers/reconcile.ts';
 import { Sources } from '../../src/controllers/sources.ts';
 import { silentLogger } from '../../src/log.ts';
@@ -64,7 +66,7 @@ const config = loadConfig(process.env);
 const sources = new Sources(config.paths);
 const deps: ReconcileDeps = {
   paths: config.paths, env: process.env, clock: systemClock, log: silentLogger(),
-  registry: sources.registry, store: () => sources.store!, services: () => sources.services, barrier: new SyncBarrier(),
+  registry: sources.registry, store: () => sources.store!, services: () => sources.services, barrier: new SyncBarrier(), renders: new RenderMemo(), manifests: manifestCache(),
 };
 const results: EnginePass[] = [];
 for (let i = 0; i < passes; i++) results.push(await pass(sources, deps, config.tuning.concurrency, i === 0));

@@ -7,10 +7,12 @@ import type { Paths, Tuning } from '../config.ts';
 import { rolesUsingSkill, specKey } from '../desired/skill-index.ts';
 import { InvalidSpecError, errorMessage } from '../errors.ts';
 import type { Logger } from '../log.ts';
+import { manifestCache } from '../observed/manifest.ts';
 import { refreshSkills } from '../observed/registry.ts';
 import { listManagedRoleDirs } from '../observed/role-dir.ts';
 import type { EventTarget } from './event-map.ts';
 import { SyncBarrier } from './durability.ts';
+import { RenderMemo } from './render/memo.ts';
 import { reconcileRole, type ReconcileDeps } from './reconcile.ts';
 import { roleMachine } from './role-machine.ts';
 import { Sources } from './sources.ts';
@@ -41,6 +43,8 @@ export class Manager {
   private readonly specKeys = new Map<string, string>();
   private readonly swept = new Set<string>();
   private readonly barrier = new SyncBarrier();
+  private readonly renders = new RenderMemo();
+  private readonly manifests = manifestCache();
   private watchers: SourceWatchers | undefined;
   private resyncTimer: NodeJS.Timeout | undefined;
   private stopping = false;
@@ -179,7 +183,7 @@ export class Manager {
 
   private reconcileDeps(): ReconcileDeps {
     const { paths, env, clock, log } = this.deps;
-    return this.sources.reconcileDeps({ paths, env, clock, log, barrier: this.barrier });
+    return this.sources.reconcileDeps({ paths, env, clock, log, barrier: this.barrier, renders: this.renders, manifests: this.manifests });
   }
 
   /** Persist the registry digest cache; it is rebuildable, so a failure is only a warning. */

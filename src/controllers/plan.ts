@@ -84,34 +84,38 @@ function observedAt(observed: ReadonlyMap<string, ObservedFile>, path: string): 
   return observed.get(path) ?? { path, kind: 'missing' };
 }
 
+/** The manifest entry for a desired file (mtimeMs 0 until apply records the written file's). */
+function entryFor(file: DesiredFile, mtimeMs: number): ManifestEntry {
+  return { path: file.path, md5: file.md5, size: file.size, mode: file.mode, mtimeMs };
+}
+
 function planFile(plan: Plan, file: DesiredFile, prev: ManifestEntry | undefined, obs: ObservedFile, policy: 'revert' | 'report', next: Map<string, ManifestEntry>): void {
-  const entry = (mtimeMs: number): ManifestEntry => ({ path: file.path, md5: file.md5, size: file.size, mode: file.mode, mtimeMs });
   if (obs.kind === 'missing') {
     plan.writes.push({ file, reason: prev ? 'restore' : 'create', backup: null });
-    next.set(file.path, entry(0));
+    next.set(file.path, entryFor(file, 0));
   } else if (obs.kind === 'other') {
     plan.drift.push({ path: file.path, kind: 'conflict', action: 'reported' });
     if (prev) next.set(file.path, prev);
   } else if (obs.md5 === file.md5) {
     if (obs.mode === file.mode) {
       plan.unchanged++;
-      next.set(file.path, entry(obs.mtimeMs!));
+      next.set(file.path, entryFor(file, obs.mtimeMs!));
     } else {
       plan.writes.push({ file, reason: 'mode', backup: null, ours: obs.md5 });
-      next.set(file.path, entry(0));
+      next.set(file.path, entryFor(file, 0));
     }
   } else if (prev && isOurs(prev, obs.md5)) {
     plan.writes.push({ file, reason: 'update', backup: null, ours: obs.md5 });
-    next.set(file.path, entry(0));
+    next.set(file.path, entryFor(file, 0));
   } else {
-    planForeignBytes(plan, file, prev, obs, policy, next, entry);
+    planForeignBytes(plan, file, prev, obs, policy, next);
   }
 }
 
 /** The file on disk holds bytes we did not write: a hand edit of our file, or a file that was there before us. */
 function planForeignBytes(
   plan: Plan, file: DesiredFile, prev: ManifestEntry | undefined, obs: ObservedFile,
-  policy: 'revert' | 'report', next: Map<string, ManifestEntry>, entry: (m: number) => ManifestEntry,
+  policy: 'revert' | 'report', next: Map<string, ManifestEntry>,
 ): void {
   const kind = prev ? 'modified' : 'foreign';
   if (policy === 'report') {
@@ -122,7 +126,7 @@ function planForeignBytes(
   plan.drift.push({ path: file.path, kind, action: 'reverted' });
   const backup = prev ? { reason: 'modified' as const, md5: obs.md5!, expectedMd5: prev.md5 } : { reason: 'foreign' as const, md5: obs.md5! };
   plan.writes.push({ file, reason: prev ? 'revert' : 'adopt', backup });
-  next.set(file.path, entry(0));
+  next.set(file.path, entryFor(file, 0));
 }
 
 function planPrune(plan: Plan, entry: ManifestEntry, obs: ObservedFile, policy: 'revert' | 'report'): void {

@@ -9,7 +9,7 @@ import { ROLE_NAME_RE, type StoreData } from '../desired/schema.ts';
 import { withFileLock } from '../desired/store-lock.ts';
 import { InputError } from '../errors.ts';
 import type { Logger } from '../log.ts';
-import { readManifest } from '../observed/manifest.ts';
+import { readManifest, type ManifestCache } from '../observed/manifest.ts';
 import { refreshSkills } from '../observed/registry.ts';
 import type { RegistryIndex, RegistryState } from '../observed/registry-types.ts';
 import { findTempFiles, listStraySkillEntries, observeRoleFiles } from '../observed/role-dir.ts';
@@ -19,6 +19,7 @@ import { applyPlan, sweepTempFiles, type ApplyResult } from './apply.ts';
 import type { SyncBarrier } from './durability.ts';
 import type { DesiredRole } from './artifacts.ts';
 import { planRole, type Plan } from './plan.ts';
+import type { RenderMemo } from './render/memo.ts';
 import { renderRole } from './render/role.ts';
 
 /** Side effects and shared observed state a reconcile reads. */
@@ -34,6 +35,10 @@ export interface ReconcileDeps {
   services: () => Readonly<Record<string, McpServer>>;
   /** Shared syncfs for large write batches (one per process); without it every file is fsynced. */
   barrier?: SyncBarrier;
+  /** Each role's last render, reused while its inputs are the same (one per process). */
+  renders?: RenderMemo;
+  /** Parsed manifests reused while their file is unchanged (one per process). */
+  manifests?: ManifestCache;
 }
 
 /** Options of one reconcile. */
@@ -80,7 +85,7 @@ async function reconcileLocked(name: string, deps: ReconcileDeps, opts: Reconcil
   const store = deps.store();
   const spec = store.roles.find((r) => r.name === name);
   // 1. Read observed state: manifest and leftovers of an interrupted run.
-  const manifestRead = await readManifest(dir);
+  const manifestRead = await readManifest(dir, deps.manifests);
   if (manifestRead.state === 'corrupt') log.warn({ error: manifestRead.error }, 'manifest unreadable: treating every file as not ours');
   let manifest = manifestRead.state === 'ok' ? manifestRead.manifest : null;
   if (manifest && manifest.role !== name) {
@@ -101,7 +106,10 @@ async function reconcileLocked(name: string, deps: ReconcileDeps, opts: Reconcil
     await refreshSkills(deps.registry.index, spec.skills, deps.registry.cache, deps.registry.freshness);
     const catalog = effectiveCatalog(store.catalog);
     const secrets = await readProviderSecrets(statePaths(deps.paths.home).secrets, deps.env, catalog);
-    desired = renderRole({ role: spec, catalog, rolesDir: deps.paths.rolesDir, index: deps.registry.index, services: deps.services(), secrets });
+    const input = { role: spec, catalog, rolesDir: deps.paths.rolesDir, index: deps.registry.index, services: deps.services(), secrets };
+    desired = deps.renders ? deps.renders.render(input, store.catalog) : renderRole(input);
+  } else {
+    deps.renders?.forget(name);
   }
   // 3. Observe exactly the files that matter, then plan (pure).
   const paths = new Set([...(desired?.files.map((f) => f.path) ?? []), ...(manifest?.entries.map((e) => e.path) ?? [])]);

@@ -44,7 +44,7 @@ export class Sources {
         const managed = await listManagedRoleDirs(this.paths.rolesDir);
         if (managed.length) throw new StoreError(file, `missing while ${managed.length} managed role dir(s) exist in ${this.paths.rolesDir} (${managed.slice(0, 5).join(', ')}); nothing is pruned until it is back. To remove them all, create it with "roles": []`);
       }
-      this.store = await readStore(file);
+      this.store = keepIfEqual(this.store, await readStore(file));
       this.storeError = undefined;
       return true;
     } catch (err) {
@@ -56,7 +56,7 @@ export class Sources {
   /** Re-read services.json, keeping the last valid catalog when it is invalid. */
   async loadServices(): Promise<boolean> {
     try {
-      this.services = (await readServices(statePaths(this.paths.home).services)).services;
+      this.services = keepIfEqual(this.services, (await readServices(statePaths(this.paths.home).services)).services);
       this.servicesError = undefined;
       return true;
     } catch (err) {
@@ -71,7 +71,7 @@ export class Sources {
     this.digestLoad ??= loadDigestCache(statePaths(this.paths.home).digestCache, resolve(this.paths.skillsDir), this.registry.cache);
     freshness.invalidateAll();
     const startedAt = freshness.begin();
-    this.registry.index = await scanRegistry(this.paths.skillsDir, this.registry.cache);
+    this.registry.index = await scanRegistry(this.paths.skillsDir, this.registry.cache, this.registry.index);
     freshness.record(this.registry.index.skills.keys(), startedAt);
     freshness.record(this.registry.index.invalid.keys(), startedAt);
   }
@@ -90,7 +90,7 @@ export class Sources {
   }
 
   /** Dependencies of a reconcile that reads these inputs (the store must have loaded). */
-  reconcileDeps(base: Pick<ReconcileDeps, 'paths' | 'env' | 'clock' | 'log' | 'barrier'>): ReconcileDeps {
+  reconcileDeps(base: Pick<ReconcileDeps, 'paths' | 'env' | 'clock' | 'log' | 'barrier' | 'renders' | 'manifests'>): ReconcileDeps {
     return { ...base, registry: this.registry, store: () => this.store!, services: () => this.services };
   }
 
@@ -98,4 +98,12 @@ export class Sources {
   async loadAll(): Promise<void> {
     await Promise.all([this.loadStore(), this.loadServices(), this.scanRegistry()]);
   }
+}
+
+/**
+ * The previous object when a reload read the same content: objects stand for their content in the render memo
+ * (compared by identity), so a reload that changed nothing must not look like a change.
+ */
+function keepIfEqual<T>(previous: T | null, next: T): T {
+  return previous !== null && JSON.stringify(previous) === JSON.stringify(next) ? previous : next;
 }

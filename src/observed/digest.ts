@@ -57,6 +57,12 @@ export class StampedMap<V> {
     return hit && sameStamp(hit.stamp, stamp) ? hit.value : undefined;
   }
 
+  /** Like get, but only a value recorded past the racy window (one a later same-tick write could not fake). */
+  getDurable(path: string, stamp: FileStamp): V | undefined {
+    const hit = this.entries.get(path);
+    return hit?.durable && sameStamp(hit.stamp, stamp) ? hit.value : undefined;
+  }
+
   set(path: string, stamp: FileStamp, value: V): void {
     const { ino, size, mtimeMs, ctimeMs } = stamp;
     this.entries.set(path, { stamp: { ino, size, mtimeMs, ctimeMs }, value, durable: !isRacy(stamp, this.now()) });

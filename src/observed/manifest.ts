@@ -1,8 +1,9 @@
 /** Reading the per-role manifest: the record of every file hero_team wrote for a role. */
-import { readFileSync } from 'node:fs';
+import { fstatSync, openSync, closeSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import type { Manifest } from '../controllers/artifacts.ts';
+import { StampedMap } from './digest.ts';
 
 /** File name of the manifest inside a role directory. */
 export const MANIFEST_FILE = '.hero-team-manifest.json';
@@ -32,19 +33,40 @@ export function manifestPath(roleDir: string): string {
 /** Outcome of reading a manifest: absent, valid, or unreadable (treated as absent: nothing is then ours). */
 export type ManifestRead = { state: 'absent' } | { state: 'ok'; manifest: Manifest } | { state: 'corrupt'; error: string };
 
-/** Read and validate a role's manifest. */
-export async function readManifest(roleDir: string): Promise<ManifestRead> {
+/**
+ * Parsed manifests by path, reused while the file keeps its stamp (inode, size, mtime, ctime) and was past the
+ * racy window when read: a resync re-reads every role's manifest, unchanged since the last write.
+ */
+export type ManifestCache = StampedMap<Manifest>;
+
+/** A cache for readManifest (one per process). */
+export function manifestCache(now: () => number = Date.now): ManifestCache {
+  return new StampedMap<Manifest>(now);
+}
+
+/** Read and validate a role's manifest (callers treat the result as read-only: it may be shared through `cache`). */
+export async function readManifest(roleDir: string, cache?: ManifestCache): Promise<ManifestRead> {
+  const path = manifestPath(roleDir);
   let text: string;
+  let fd: number | undefined;
+  let stamp;
   try {
-    text = readFileSync(manifestPath(roleDir), 'utf8'); // small, local: sync avoids queueing behind fsyncs in the thread pool
+    fd = openSync(path, 'r'); // small, local: sync avoids queueing behind fsyncs in the thread pool
+    stamp = fstatSync(fd);
+    const hit = cache?.getDurable(path, stamp);
+    if (hit) return { state: 'ok', manifest: hit };
+    text = readFileSync(fd, 'utf8');
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT' || (err as NodeJS.ErrnoException).code === 'ENOTDIR') return { state: 'absent' };
     throw err;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
   }
   try {
     const parsed = ManifestSchema.safeParse(JSON.parse(text));
-    if (parsed.success) return { state: 'ok', manifest: parsed.data };
-    return { state: 'corrupt', error: z.prettifyError(parsed.error) };
+    if (!parsed.success) return { state: 'corrupt', error: z.prettifyError(parsed.error) };
+    if (cache && Buffer.byteLength(text) === stamp.size) cache.set(path, stamp, deepFreeze(parsed.data));
+    return { state: 'ok', manifest: parsed.data };
   } catch (err) {
     return { state: 'corrupt', error: (err as Error).message };
   }
@@ -54,4 +76,11 @@ export async function readManifest(roleDir: string): Promise<ManifestRead> {
 export function serializeManifest(manifest: Manifest): string {
   const entries = [...manifest.entries].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   return JSON.stringify({ ...manifest, entries }, null, 1) + '\n';
+}
+
+/** Freeze a manifest shared through the cache, so a caller that mutates it fails loudly instead of corrupting it. */
+function deepFreeze(manifest: Manifest): Manifest {
+  for (const e of manifest.entries) Object.freeze(e);
+  Object.freeze(manifest.entries);
+  return Object.freeze(manifest);
 }

@@ -280,11 +280,15 @@ function forgetPath(cache: DigestCache, prefix: string): void {
   forgetListings(cache, prefix);
 }
 
-/** Full scan of the registry at `root`; a missing root gives an empty index with `exists: false`. */
-export async function scanRegistry(root: string, cache: DigestCache): Promise<RegistryIndex> {
+/**
+ * Full scan of the registry at `root`; a missing root gives an empty index with `exists: false`. Skills of
+ * `previous` that are found unchanged keep their objects (so what was derived from them can be reused).
+ */
+export async function scanRegistry(root: string, cache: DigestCache, previous?: RegistryIndex): Promise<RegistryIndex> {
   const index: RegistryIndex = { root: resolve(root), exists: false, skills: new Map(), invalid: new Map() };
   const ctx = openScan(index.root, cache);
   if (!ctx) return index;
+  if (previous?.root === index.root) ctx.previous = previous.skills;
   index.exists = true;
   const names = listCandidates(ctx);
   const scans = await scanNames(ctx, names);

@@ -34,23 +34,28 @@ export async function observeRoleFiles(roleDir: string, paths: Iterable<string>,
 
 /** True when every directory between the role dir and `path` is a real directory or absent (memoised per call). */
 function parentsAreDirs(roleDir: string, path: string, memo: Map<string, boolean>): boolean {
-  const segments = path.split('/');
-  let rel = '';
-  for (let i = 0; i < segments.length - 1; i++) {
-    rel = rel ? `${rel}/${segments[i]}` : segments[i]!;
-    let ok = memo.get(rel);
-    if (ok === undefined) {
-      const st = lstatSync(join(roleDir, rel), { throwIfNoEntry: false });
-      ok = !st || st.isDirectory();
-      memo.set(rel, ok);
-    }
-    if (!ok) return false;
-  }
-  return true;
+  const cut = path.lastIndexOf('/');
+  return cut < 0 || dirIsReal(roleDir, path.slice(0, cut), memo);
 }
 
+/** `rel` (a directory path under the role dir) and each of its parents is a real directory or absent. */
+function dirIsReal(roleDir: string, rel: string, memo: Map<string, boolean>): boolean {
+  let ok = memo.get(rel);
+  if (ok === undefined) {
+    const cut = rel.lastIndexOf('/');
+    ok = cut < 0 || dirIsReal(roleDir, rel.slice(0, cut), memo);
+    if (ok) {
+      const st = lstatSync(`${roleDir}/${rel}`, { throwIfNoEntry: false });
+      ok = !st || st.isDirectory();
+    }
+    memo.set(rel, ok);
+  }
+  return ok;
+}
+
+/** `path` is a safe relative path (manifest schema, render): plain concatenation, no normalisation needed. */
 function observeOne(roleDir: string, path: string, entry: { md5: string; size: number; mtimeMs: number } | undefined): ObservedFile {
-  const abs = join(roleDir, path);
+  const abs = `${roleDir}/${path}`;
   let st;
   try {
     st = lstatSync(abs, { throwIfNoEntry: false });
