@@ -47,8 +47,41 @@ function describeError(err: YAMLError, firstLine: number): string {
   return pos ? `${message} at line ${pos.line + firstLine - 1}, column ${pos.col}` : message;
 }
 
+/** A key or plain scalar that YAML (PyYAML's resolver and the core schema) can only read as this very string. */
+const SIMPLE_KEY = /^[A-Za-z_][A-Za-z0-9_-]*$/;
+const SIMPLE_VALUE = /^[A-Za-z][A-Za-z0-9 _.,()/-]*[A-Za-z0-9_.)/]$|^[A-Za-z]$/;
+/** Words a resolver turns into booleans or null (a superset of PyYAML's and the core schema's, any case). */
+const RESERVED = /^(?:y|n|yes|no|on|off|true|false|null)$/i;
+
+/**
+ * The common frontmatter, `key: value` lines of plain words, read without a YAML parser (the parser was most
+ * of a cold registry scan). Anything else (quotes, colons, comments, indentation, lists, duplicate keys,
+ * reserved words, empty lines) returns undefined and goes through the parser; a test checks both agree.
+ */
+export function parseSimpleBlock(block: string): Record<string, string> | undefined {
+  const out: Record<string, string> = {};
+  for (const line of block.split('\n')) {
+    const sep = line.indexOf(': ');
+    if (sep <= 0) return undefined;
+    const key = line.slice(0, sep);
+    const value = line.slice(sep + 2);
+    if (!SIMPLE_KEY.test(key) || RESERVED.test(key) || key === '__proto__' || Object.hasOwn(out, key)) return undefined;
+    if (!SIMPLE_VALUE.test(value) || RESERVED.test(value)) return undefined;
+    out[key] = value;
+  }
+  return out;
+}
+
+type BlockResult = { ok: true; data: Record<string, unknown> | null } | { ok: false; reason: string };
+
 /** Parse the YAML of a frontmatter block; `firstLine` is its 1-based line number in the file. */
-function parseBlock(block: string, firstLine: number): { ok: true; data: Record<string, unknown> | null } | { ok: false; reason: string } {
+function parseBlock(block: string, firstLine: number): BlockResult {
+  const simple = parseSimpleBlock(block);
+  return simple ? { ok: true, data: simple } : parseYamlBlock(block, firstLine);
+}
+
+/** The YAML parser's reading of a block (exported for the test that holds the simple reading to it). */
+export function parseYamlBlock(block: string, firstLine = 2): BlockResult {
   const skipped = block.match(PY_LEADING)?.[0] ?? '';
   const start = firstLine + (skipped.match(LINE_BREAK)?.length ?? 0);
   const doc = parseDocument(block.replace(PY_STRIP, ''), { prettyErrors: true, customTags: [pyBool, 'timestamp'], merge: true });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseFrontmatter, validateSkillMd } from '../../src/observed/frontmatter.ts';
+import { parseFrontmatter, parseSimpleBlock, parseYamlBlock, validateSkillMd } from '../../src/observed/frontmatter.ts';
 
 const utf8 = (s: string): Uint8Array => new TextEncoder().encode(s);
 
@@ -79,5 +79,33 @@ describe('validateSkillMd', () => {
     const r = validateSkillMd(utf8('---\na: [1,\nb: {\n---\n'));
     expect(r.ok).toBe(false);
     if (!r.ok) expect(r.reason).toMatch(/^SKILL\.md frontmatter is not valid YAML: .* at line 3, column 1$/);
+  });
+});
+
+describe('simple frontmatter without the YAML parser', () => {
+  const keys = ['name', 'description', 'type', 'license', 'x_y', 'a-b', 'yes', 'On', 'null', 'True', '__proto__', '1st', 'k'];
+  const values = [
+    'pdf', 'Read PDF files', 'a', 'x1', 'v1.2', 'Fill forms (quickly), then save', 'path/to/x', 'yes', 'No', 'ON', 'off', 'true', 'FALSE',
+    'null', 'Null', 'y', 'n', 'nan', 'inf', 'e5', 'Y2024', 'one  two', 'a.', 'ends with space ', 'has: colon', 'has # hash', "it's", '"quoted"',
+    '-dash', 'dash-', '~', '2024-01-01', '0x1F', '1e3', 'Infinity', 'x_', '(paren)', 'a/b/',
+  ];
+
+  it('reads exactly what the YAML parser reads, or declines', () => {
+    let simple = 0;
+    const blocks: string[] = [];
+    for (const k of keys) for (const v of values) blocks.push(`${k}: ${v}`);
+    for (let i = 0; i < values.length; i++) blocks.push(`name: ${values[i]}\ndescription: ${values[(i * 7) % values.length]}`);
+    blocks.push('name: a\nname: b', 'name: a\n\ndescription: b', '  name: a', 'name:a', 'name: a\n  more', '- a\n- b');
+    for (const block of blocks) {
+      const fast = parseSimpleBlock(block);
+      if (!fast) continue;
+      simple++;
+      expect(parseYamlBlock(block), block).toEqual({ ok: true, data: fast });
+    }
+    expect(simple).toBeGreaterThan(100); // the fast path does take the common case
+    expect(parseSimpleBlock('name: pdf\ndescription: Read PDF files')).toEqual({ name: 'pdf', description: 'Read PDF files' });
+    for (const declined of ['name: yes', 'yes: x', 'name: a\nname: b', 'name: has: colon', '__proto__: x', 'name: "q"']) {
+      expect(parseSimpleBlock(declined), declined).toBeUndefined();
+    }
   });
 });
