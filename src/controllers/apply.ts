@@ -6,7 +6,7 @@ import { ApplyError } from '../errors.ts';
 import { isRacy, md5Bytes } from '../observed/digest.ts';
 import { MANIFEST_FILE, manifestPath, serializeManifest } from '../observed/manifest.ts';
 import type { DesiredFile, ManifestEntry } from './artifacts.ts';
-import { closeStaged, discardStaged, fsyncStaged, publishStaged, stageFile, syncDir, writeFileAtomic, type StagedFile } from './atomic-write.ts';
+import { closeStaged, discardStaged, fsyncPath, fsyncStaged, publishStaged, stageFile, syncDir, writeFileAtomic, type StagedFile } from './atomic-write.ts';
 import { BackupSession } from './backup.ts';
 import { SyncfsUnavailable, type SyncBarrier } from './durability.ts';
 import type { Plan } from './plan.ts';
@@ -46,8 +46,10 @@ export async function applyPlan(plan: Plan, deps: ApplyDeps): Promise<ApplyResul
     const path = 'file' in action ? action.file.path : action.path;
     if (action.backup) await guard(plan, path, () => session.save(path, join(plan.dir, path), action.backup!));
   }
-  // 2. Record the write intent, so bytes a crash leaves behind are still recognised as ours.
-  if (plan.writes.length && plan.manifest) await guard(plan, MANIFEST_FILE, () => writeIntent(plan));
+  // 2. Record the write intent, so bytes a crash leaves behind are still recognised as ours. A batch makes it
+  //    durable in the same syncfs round as its staged files, before any of them is renamed into place.
+  const batched = !!deps.barrier?.available() && plan.writes.length >= SYNCFS_MIN_FILES;
+  if (plan.writes.length && plan.manifest) await guard(plan, MANIFEST_FILE, () => writeIntent(plan, !batched));
   // 3. Write desired files atomically, recording what actually landed.
   const landed = new Map<string, ManifestEntry>();
   const record = (w: Plan['writes'][number], abs: string, entry: Omit<ManifestEntry, 'path'>) => {
@@ -56,7 +58,6 @@ export async function applyPlan(plan: Plan, deps: ApplyDeps): Promise<ApplyResul
     touchedDirs.add(dirname(abs));
     result.written++;
   };
-  const batched = deps.barrier?.available() && plan.writes.length >= SYNCFS_MIN_FILES;
   if (batched) await writeBatch(plan, deps.barrier!, deps.clock.now(), record);
   else {
     await runBounded(plan.writes, deps.writeConcurrency ?? 16, async (w) => {
@@ -78,9 +79,22 @@ export async function applyPlan(plan: Plan, deps: ApplyDeps): Promise<ApplyResul
   }
   // 5. A live role always has skills/ (Kimi's --skills-dir needs an existing directory).
   if (plan.manifest) mkdirSync(join(plan.dir, 'skills'), { recursive: true });
-  // 6. Make renames and unlinks durable (one shared syncfs for a batch), then write the manifest last.
-  if (!batched || !(await flushQuietly(deps.barrier!, plan.dir))) await Promise.all([...touchedDirs].map((d) => syncDir(d)));
-  if (plan.manifestChanged) await guard(plan, MANIFEST_FILE, () => writeManifest(plan, landed));
+  // 6. Make renames and unlinks durable, then put the manifest in place last. A batch stages the manifest
+  //    first, so one syncfs round covers the renames and the manifest's bytes.
+  if (batched && plan.manifest && plan.manifestChanged) {
+    const staged = await guard(plan, MANIFEST_FILE, () => stageFile(manifestPath(plan.dir), finalManifest(plan, landed), 0o600));
+    try {
+      if (await flushQuietly(deps.barrier!, plan.dir, staged.dev)) closeStaged(staged);
+      else await Promise.all([fsyncStaged(staged), ...[...touchedDirs].map((d) => syncDir(d))]);
+      await guard(plan, MANIFEST_FILE, () => publishStaged(staged));
+    } catch (err) {
+      discardStaged([staged]);
+      throw err;
+    }
+  } else {
+    if (!batched || !(await flushQuietly(deps.barrier!, plan.dir))) await Promise.all([...touchedDirs].map((d) => syncDir(d)));
+    if (plan.manifestChanged) await guard(plan, MANIFEST_FILE, () => writeManifest(plan, landed));
+  }
   result.backups = session.count;
   result.backupDir = session.path;
   return result;
@@ -132,7 +146,11 @@ async function writeBatch(plan: Plan, barrier: SyncBarrier, now: number, record:
         ),
       );
       if (await flushQuietly(barrier, plan.dir, chunk[0]!.f.dev)) chunk.forEach(({ f }) => closeStaged(f));
-      else await settleAll(chunk.map(({ w, f }) => guard(plan, w.file.path, () => fsyncStaged(f))));
+      else {
+        // No syncfs here after all: fsync each file, and the write intent (in place, not yet flushed) with its directory.
+        const intent = i === 0 && plan.manifest ? [fsyncPath(manifestPath(plan.dir)), syncDir(plan.dir)] : [];
+        await settleAll([...intent, ...chunk.map(({ w, f }) => guard(plan, w.file.path, () => fsyncStaged(f)))]);
+      }
     }
     await settleAll(
       staged.map(async ({ w, f, md5 }) => {
@@ -165,8 +183,11 @@ async function flushQuietly(barrier: SyncBarrier, path: string, dev = lstatSync(
   }
 }
 
-/** The previous manifest plus, for every path about to be written, the md5 of the bytes being written. */
-async function writeIntent(plan: Plan): Promise<void> {
+/**
+ * The previous manifest plus, for every path about to be written, the md5 of the bytes being written. Not
+ * `durable`: in place but not yet flushed; the batch's first syncfs round (or its fallback) makes it durable.
+ */
+async function writeIntent(plan: Plan, durable: boolean): Promise<void> {
   const entries = new Map(plan.previous?.entries.map((e) => [e.path, { ...e }]) ?? []);
   for (const w of plan.writes) {
     const entry = entries.get(w.file.path) ?? { path: w.file.path, md5: '', size: -1, mode: w.file.mode, mtimeMs: 0 };
@@ -174,7 +195,15 @@ async function writeIntent(plan: Plan): Promise<void> {
     entries.set(w.file.path, { ...entry, md5: w.ours ?? entry.md5, pendingMd5: w.file.md5 });
   }
   const base = plan.previous ?? { version: 1 as const, role: plan.role, revision: '' };
-  await writeFileAtomic(manifestPath(plan.dir), serializeManifest({ ...base, entries: [...entries.values()] }), 0o600);
+  const text = serializeManifest({ ...base, entries: [...entries.values()] });
+  if (durable) await writeFileAtomic(manifestPath(plan.dir), text, 0o600);
+  else await publishStaged(await stageFile(manifestPath(plan.dir), text, 0o600));
+}
+
+/** The manifest after apply: the plan's, with what actually landed for each written file. */
+function finalManifest(plan: Plan, landed: Map<string, ManifestEntry>): string {
+  const entries = plan.manifest!.entries.map((e) => landed.get(e.path) ?? e);
+  return serializeManifest({ ...plan.manifest!, entries });
 }
 
 async function writeManifest(plan: Plan, landed: Map<string, ManifestEntry>): Promise<void> {
@@ -186,8 +215,7 @@ async function writeManifest(plan: Plan, landed: Map<string, ManifestEntry>): Pr
     ignoreCode('*', () => rmdirSync(plan.dir));
     return;
   }
-  const entries = plan.manifest.entries.map((e) => landed.get(e.path) ?? e);
-  await writeFileAtomic(path, serializeManifest({ ...plan.manifest, entries }), 0o600);
+  await writeFileAtomic(path, finalManifest(plan, landed), 0o600);
 }
 
 /** Remove empty directories from `dir` up to (not including) `stop`; returns the first directory kept. */

@@ -154,6 +154,16 @@ export function discardStaged(files: Iterable<StagedFile>): void {
   }
 }
 
+/** fsync a file already in place (one written without its own fsync). */
+export async function fsyncPath(path: string): Promise<void> {
+  const fd = openSync(path, 'r');
+  try {
+    await fsyncAsync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /** fsync a directory so renames and unlinks in it survive a crash. */
 export async function syncDir(dir: string): Promise<void> {
   let fd: number | undefined;
