@@ -6,7 +6,7 @@ import { ApplyError } from '../errors.ts';
 import { isRacy, md5Bytes } from '../observed/digest.ts';
 import { MANIFEST_FILE, manifestPath, serializeManifest } from '../observed/manifest.ts';
 import type { DesiredFile, ManifestEntry } from './artifacts.ts';
-import { closeStaged, discardStaged, fsyncPath, fsyncStaged, publishStaged, stageFile, syncDir, writeFileAtomic, type StagedFile } from './atomic-write.ts';
+import { closeStaged, discardStaged, fsyncPath, fsyncStaged, publishStaged, stageFile, syncDir, type StagedFile } from './atomic-write.ts';
 import { BackupSession } from './backup.ts';
 import { SyncfsUnavailable, type SyncBarrier } from './durability.ts';
 import type { Plan } from './plan.ts';
@@ -15,8 +15,6 @@ import type { Plan } from './plan.ts';
 export interface ApplyDeps {
   backupsDir: string;
   clock: Clock;
-  /** Parallel file writes (bounded so a large role does not exhaust file descriptors). */
-  writeConcurrency?: number;
   /** Shared syncfs for large batches; without it (or where syncfs does not work) every file is fsynced. */
   barrier?: SyncBarrier;
 }
@@ -46,11 +44,11 @@ export async function applyPlan(plan: Plan, deps: ApplyDeps): Promise<ApplyResul
     const path = 'file' in action ? action.file.path : action.path;
     if (action.backup) await guard(plan, path, () => session.save(path, join(plan.dir, path), action.backup!));
   }
-  // 2. Record the write intent, so bytes a crash leaves behind are still recognised as ours. A batch makes it
-  //    durable in the same syncfs round as its staged files, before any of them is renamed into place.
-  const batched = !!deps.barrier?.available() && plan.writes.length >= SYNCFS_MIN_FILES;
-  if (plan.writes.length && plan.manifest) await guard(plan, MANIFEST_FILE, () => writeIntent(plan, !batched));
-  // 3. Write desired files atomically, recording what actually landed.
+  // 2. Record the write intent, so bytes a crash leaves behind are still recognised as ours. It is put in
+  //    place unflushed; step 3 makes it durable together with the staged files, before any rename.
+  const barrier = deps.barrier?.available() && plan.writes.length >= SYNCFS_MIN_FILES ? deps.barrier : undefined;
+  if (plan.writes.length && plan.manifest) await guard(plan, MANIFEST_FILE, () => writeIntent(plan));
+  // 3. Write desired files atomically (staged, made durable, renamed), recording what actually landed.
   const landed = new Map<string, ManifestEntry>();
   const record = (w: Plan['writes'][number], abs: string, entry: Omit<ManifestEntry, 'path'>) => {
     if (entry.md5 !== w.file.md5) result.sourceChanged.push(w.file.path);
@@ -58,13 +56,7 @@ export async function applyPlan(plan: Plan, deps: ApplyDeps): Promise<ApplyResul
     touchedDirs.add(dirname(abs));
     result.written++;
   };
-  if (batched) await writeBatch(plan, deps.barrier!, deps.clock.now(), record);
-  else {
-    await runBounded(plan.writes, deps.writeConcurrency ?? 16, async (w) => {
-      const abs = join(plan.dir, w.file.path);
-      record(w, abs, await guard(plan, w.file.path, () => writeDesired(abs, w.file, deps.clock.now())));
-    });
-  }
+  if (plan.writes.length) await writeFiles(plan, barrier, deps.clock.now(), record);
   // 4. Delete what the manifest says we wrote and is no longer desired, then empty parents.
   for (const d of plan.deletes) {
     const abs = join(plan.dir, d.path);
@@ -79,32 +71,26 @@ export async function applyPlan(plan: Plan, deps: ApplyDeps): Promise<ApplyResul
   }
   // 5. A live role always has skills/ (Kimi's --skills-dir needs an existing directory).
   if (plan.manifest) mkdirSync(join(plan.dir, 'skills'), { recursive: true });
-  // 6. Make renames and unlinks durable, then put the manifest in place last. A batch stages the manifest
-  //    first, so one syncfs round covers the renames and the manifest's bytes.
-  if (batched && plan.manifest && plan.manifestChanged) {
+  // 6. Make renames and unlinks durable, then put the manifest in place last. The new manifest is staged
+  //    first, so one flush (a shared syncfs for a batch; its fsync beside the directory fsyncs otherwise)
+  //    covers the renames and the manifest's bytes.
+  if (plan.manifest && plan.manifestChanged) {
     const staged = await guard(plan, MANIFEST_FILE, () => stageFile(manifestPath(plan.dir), finalManifest(plan, landed), 0o600));
     try {
-      if (await flushQuietly(deps.barrier!, plan.dir, staged.dev)) closeStaged(staged);
-      else await Promise.all([fsyncStaged(staged), ...[...touchedDirs].map((d) => syncDir(d))]);
+      if (barrier && (await flushQuietly(barrier, plan.dir, staged.dev))) closeStaged(staged);
+      else await settleAll([fsyncStaged(staged), ...[...touchedDirs].map((d) => syncDir(d))]);
       await guard(plan, MANIFEST_FILE, () => publishStaged(staged));
     } catch (err) {
       discardStaged([staged]);
       throw err;
     }
   } else {
-    if (!batched || !(await flushQuietly(deps.barrier!, plan.dir))) await Promise.all([...touchedDirs].map((d) => syncDir(d)));
-    if (plan.manifestChanged) await guard(plan, MANIFEST_FILE, () => writeManifest(plan, landed));
+    if (!barrier || !(await flushQuietly(barrier, plan.dir))) await settleAll([...touchedDirs].map((d) => syncDir(d)));
+    if (!plan.manifest) await guard(plan, MANIFEST_FILE, async () => removeManifest(plan));
   }
   result.backups = session.count;
   result.backupDir = session.path;
   return result;
-}
-
-/** Write one desired file (temp, fsync, rename), recording what landed. */
-async function writeDesired(abs: string, file: DesiredFile, now: number): Promise<Omit<ManifestEntry, 'path'>> {
-  const { bytes, md5 } = desiredBytes(file, now);
-  const st = await writeFileAtomic(abs, bytes, file.mode);
-  return { md5, size: st.size, mode: file.mode, mtimeMs: st.mtimeMs };
 }
 
 /**
@@ -127,11 +113,12 @@ function desiredBytes(file: DesiredFile, now: number): { bytes: Buffer; md5: str
 }
 
 /**
- * Write a large batch: stage every temp file, make them durable together (shared syncfs, then an fsync of
- * each that only confirms its writeback), then rename them all into place. Nothing becomes visible before
- * all of it is durable; on any error the staged temp files are removed.
+ * Write the plan's files: stage every temp file, make them durable together, then rename them all into
+ * place. Durable means one shared syncfs round with `barrier` (a large batch), otherwise an fsync of each
+ * staged file in parallel; either way the write intent manifest, already in place, is made durable in the
+ * same step. Nothing is renamed before all of it is durable; on any error the staged temp files are removed.
  */
-async function writeBatch(plan: Plan, barrier: SyncBarrier, now: number, record: (w: Plan['writes'][number], abs: string, e: Omit<ManifestEntry, 'path'>) => void): Promise<void> {
+async function writeFiles(plan: Plan, barrier: SyncBarrier | undefined, now: number, record: (w: Plan['writes'][number], abs: string, e: Omit<ManifestEntry, 'path'>) => void): Promise<void> {
   const staged: { w: Plan['writes'][number]; f: StagedFile; md5: string }[] = [];
   try {
     for (let i = 0; i < plan.writes.length; i += STAGE_CHUNK) {
@@ -145,9 +132,9 @@ async function writeBatch(plan: Plan, barrier: SyncBarrier, now: number, record:
           }),
         ),
       );
-      if (await flushQuietly(barrier, plan.dir, chunk[0]!.f.dev)) chunk.forEach(({ f }) => closeStaged(f));
+      if (barrier && (await flushQuietly(barrier, plan.dir, chunk[0]!.f.dev))) chunk.forEach(({ f }) => closeStaged(f));
       else {
-        // No syncfs here after all: fsync each file, and the write intent (in place, not yet flushed) with its directory.
+        // fsync each file, and the write intent (in place, not yet flushed) with its directory.
         const intent = i === 0 && plan.manifest ? [fsyncPath(manifestPath(plan.dir)), syncDir(plan.dir)] : [];
         await settleAll([...intent, ...chunk.map(({ w, f }) => guard(plan, w.file.path, () => fsyncStaged(f)))]);
       }
@@ -184,10 +171,10 @@ async function flushQuietly(barrier: SyncBarrier, path: string, dev = lstatSync(
 }
 
 /**
- * The previous manifest plus, for every path about to be written, the md5 of the bytes being written. Not
- * `durable`: in place but not yet flushed; the batch's first syncfs round (or its fallback) makes it durable.
+ * The previous manifest plus, for every path about to be written, the md5 of the bytes being written. Put in
+ * place but not flushed: writeFiles makes it durable with the staged files, before any of them is renamed.
  */
-async function writeIntent(plan: Plan, durable: boolean): Promise<void> {
+async function writeIntent(plan: Plan): Promise<void> {
   const entries = new Map(plan.previous?.entries.map((e) => [e.path, { ...e }]) ?? []);
   for (const w of plan.writes) {
     const entry = entries.get(w.file.path) ?? { path: w.file.path, md5: '', size: -1, mode: w.file.mode, mtimeMs: 0 };
@@ -196,8 +183,7 @@ async function writeIntent(plan: Plan, durable: boolean): Promise<void> {
   }
   const base = plan.previous ?? { version: 1 as const, role: plan.role, revision: '' };
   const text = serializeManifest({ ...base, entries: [...entries.values()] });
-  if (durable) await writeFileAtomic(manifestPath(plan.dir), text, 0o600);
-  else await publishStaged(await stageFile(manifestPath(plan.dir), text, 0o600));
+  await publishStaged(await stageFile(manifestPath(plan.dir), text, 0o600));
 }
 
 /** The manifest after apply: the plan's, with what actually landed for each written file. */
@@ -206,16 +192,12 @@ function finalManifest(plan: Plan, landed: Map<string, ManifestEntry>): string {
   return serializeManifest({ ...plan.manifest!, entries });
 }
 
-async function writeManifest(plan: Plan, landed: Map<string, ManifestEntry>): Promise<void> {
-  const path = manifestPath(plan.dir);
-  if (!plan.manifest) {
-    ignoreCode('ENOENT', () => unlinkSync(path));
-    // Both only succeed when empty: the skills/ we created and the role dir go, anything of the user's stays.
-    ignoreCode('*', () => rmdirSync(join(plan.dir, 'skills')));
-    ignoreCode('*', () => rmdirSync(plan.dir));
-    return;
-  }
-  await writeFileAtomic(path, finalManifest(plan, landed), 0o600);
+/** A deleted role: the manifest goes, then the skills/ we created and the role dir if they are empty. */
+function removeManifest(plan: Plan): void {
+  ignoreCode('ENOENT', () => unlinkSync(manifestPath(plan.dir)));
+  // Both only succeed when empty: the skills/ we created and the role dir go, anything of the user's stays.
+  ignoreCode('*', () => rmdirSync(join(plan.dir, 'skills')));
+  ignoreCode('*', () => rmdirSync(plan.dir));
 }
 
 /** Remove empty directories from `dir` up to (not including) `stop`; returns the first directory kept. */
@@ -265,23 +247,6 @@ function ignoreCode(code: string, fn: () => void): void {
   } catch (err) {
     if (code !== '*' && (err as NodeJS.ErrnoException).code !== code) throw err;
   }
-}
-
-/** Run fn over items, `limit` at a time; after a failure no new item starts, and it rejects once the running ones are done. */
-async function runBounded<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  let failed = false;
-  const worker = async () => {
-    while (!failed && next < items.length) {
-      try {
-        await fn(items[next++]!);
-      } catch (err) {
-        failed = true;
-        throw err;
-      }
-    }
-  };
-  await settleAll(Array.from({ length: Math.min(limit, items.length) }, worker));
 }
 
 /** Remove leftover temp files of an interrupted write (names only our atomic-write helper produces). */

@@ -386,12 +386,17 @@ describe('applyPlan: large batches made durable by a shared syncfs', () => {
 
 describe('applyPlan: interrupted runs', () => {
   const files = (v: string, n = 6): DesiredFile[] => Array.from({ length: n }, (_, i) => copyFile(`skills/s${i}/SKILL.md`, `---\nname: s${i}\n---\n${v} ${'x'.repeat(i)}\n`));
-  /** Apply `next` but fail on its last file (its source removed after planning), as a kill mid-write would stop it. */
+  /**
+   * Apply `next` but make the rename of its last file fail (a directory appears at its path after planning):
+   * the other files land, the final manifest is never written, as when a kill lands mid-rename.
+   */
   async function interrupted(next: DesiredFile[]): Promise<void> {
     const plan = await planFor(next);
-    const last = plan.writes.at(-1)!.file;
-    rmSync(last.source.kind === 'copy' ? last.source.from : '');
+    const blocker = join(dir, plan.writes.at(-1)!.file.path);
+    rmSync(blocker, { force: true });
+    put(join(blocker, 'keep'), 'x');
     await expect(applyPlan(plan, { backupsDir, clock })).rejects.toBeInstanceOf(ApplyError);
+    rmSync(blocker, { recursive: true });
   }
 
   /**
@@ -403,7 +408,7 @@ describe('applyPlan: interrupted runs', () => {
     await converge(files('v1'));
     await interrupted(files('v2'));
     const landed = files('v2', 5).filter((f) => md5(readFileSync(join(dir, f.path))) === f.md5);
-    expect(landed.length).toBe(5); // every file before the failing one landed (the failure waits for running writes)
+    expect(landed.length).toBe(5); // every rename but the failing one landed (the failure waits for the others)
     await interrupted(files('v1'));
     const m = await readManifest(dir);
     expect(m.state === 'ok' && m.manifest.entries.filter((e) => e.pendingMd5).length).toBeGreaterThan(0);
@@ -420,5 +425,15 @@ describe('applyPlan: interrupted runs', () => {
     await new Promise((r) => setTimeout(r, 50));
     expect(listAll(dir)).toEqual(before); // nothing landed after applyPlan returned
     expect(before.filter((p) => p.includes('.hero-tmp-'))).toEqual([]);
+  });
+
+  it('a failure while staging renames nothing into place and leaves no temp file', async () => {
+    await converge(files('v1', 12));
+    const plan = await planFor(files('v2', 12));
+    const last = plan.writes.at(-1)!.file;
+    rmSync(last.source.kind === 'copy' ? last.source.from : ''); // a source gone after planning
+    await expect(applyPlan(plan, { backupsDir, clock })).rejects.toBeInstanceOf(ApplyError);
+    for (const f of files('v1', 11)) expect(md5(readFileSync(join(dir, f.path)))).toBe(f.md5);
+    expect(listAll(dir).filter((p) => p.includes('.hero-tmp-'))).toEqual([]);
   });
 });
