@@ -387,16 +387,20 @@ describe('applyPlan: large batches made durable by a shared syncfs', () => {
 describe('applyPlan: interrupted runs', () => {
   const files = (v: string, n = 6): DesiredFile[] => Array.from({ length: n }, (_, i) => copyFile(`skills/s${i}/SKILL.md`, `---\nname: s${i}\n---\n${v} ${'x'.repeat(i)}\n`));
   /**
-   * Apply `next` but make the rename of its last file fail (a directory appears at its path after planning):
-   * the other files land, the final manifest is never written, as when a kill lands mid-rename.
+   * Apply `next` but stop it as a kill would: at 'rename', a directory appears at its last file's path after
+   * planning, so every other file lands and the final manifest is never written; at 'stage', its last source
+   * disappears, so only the write intent is in place and no file was renamed.
    */
-  async function interrupted(next: DesiredFile[]): Promise<void> {
+  async function interrupted(next: DesiredFile[], at: 'rename' | 'stage'): Promise<void> {
     const plan = await planFor(next);
-    const blocker = join(dir, plan.writes.at(-1)!.file.path);
-    rmSync(blocker, { force: true });
-    put(join(blocker, 'keep'), 'x');
+    const last = plan.writes.at(-1)!.file;
+    const blocker = join(dir, last.path);
+    if (at === 'rename') {
+      rmSync(blocker, { force: true });
+      put(join(blocker, 'keep'), 'x');
+    } else rmSync(last.source.kind === 'copy' ? last.source.from : '');
     await expect(applyPlan(plan, { backupsDir, clock })).rejects.toBeInstanceOf(ApplyError);
-    rmSync(blocker, { recursive: true });
+    if (at === 'rename') rmSync(blocker, { recursive: true });
   }
 
   /**
@@ -406,10 +410,11 @@ describe('applyPlan: interrupted runs', () => {
    */
   it('two interrupted runs in a row never make a backup of our own bytes', async () => {
     await converge(files('v1'));
-    await interrupted(files('v2'));
+    await interrupted(files('v2'), 'rename');
     const landed = files('v2', 5).filter((f) => md5(readFileSync(join(dir, f.path))) === f.md5);
     expect(landed.length).toBe(5); // every rename but the failing one landed (the failure waits for the others)
-    await interrupted(files('v1'));
+    await interrupted(files('v1'), 'stage'); // stopped after its intent, before replacing any v2 bytes
+    expect(files('v2', 5).every((f) => md5(readFileSync(join(dir, f.path))) === f.md5)).toBe(true);
     const m = await readManifest(dir);
     expect(m.state === 'ok' && m.manifest.entries.filter((e) => e.pendingMd5).length).toBeGreaterThan(0);
     const { result } = await converge(files('v1'));
@@ -420,7 +425,7 @@ describe('applyPlan: interrupted runs', () => {
 
   it('a failed write leaves no write running behind it and no temp file', async () => {
     await converge(files('v1', 12));
-    await interrupted(files('v2', 12));
+    await interrupted(files('v2', 12), 'rename');
     const before = listAll(dir);
     await new Promise((r) => setTimeout(r, 50));
     expect(listAll(dir)).toEqual(before); // nothing landed after applyPlan returned
