@@ -2,13 +2,17 @@
  * Daemon memory at scale and idle CPU: `hero-team serve` over a 10,000-skill registry and 100 roles
  * (50 skills each), started on an empty roles dir.
  *
- *   npx tsx bench/memory.ts [--quick]
+ *   npx tsx bench/memory.ts [--quick] [--from-sources] [--daemon-node-args='--max-semi-space-size=2']
+ *
+ * The daemon is `node bin/hero-team.js serve` running the bundle (built first, as `npm start` does);
+ * `--from-sources` runs it through tsx instead (HERO_TEAM_FROM_SOURCES=1), as before the bundle.
  *
  * - memory.rss_mb_10k_skills: VmHWM (peak RSS) of the daemon from /proc/<pid>/status once every role
  *   converged and the daemon went quiet; also VmRSS then, and the inotify watches it holds.
  * - idle.cpu_percent: utime+stime from /proc/<pid>/stat over a quiet window (30 s; 10 s with --quick).
  */
 import { fileURLToPath } from 'node:url';
+import { build } from '../scripts/build.js';
 import { cleanupAll, makeFixture } from './lib/fixture.ts';
 import { parseOptions, reproduce, type BenchOptions } from './lib/options.ts';
 import { CLK_TCK, cpuTicks, inotifyWatches, memoryOf, sleep, startDaemon, waitConverged } from './lib/proc.ts';
@@ -20,9 +24,14 @@ export async function benchMemory(opts: BenchOptions, log: (s: string) => void =
   const t0 = performance.now();
   const fx = makeFixture({ roles: opts.memRoles, skillsPerRole: opts.memSkillsPerRole, registrySkills: opts.memSkills });
   log(`memory: registry of ${opts.memSkills} skills (${opts.memSkills * 3} files) generated in ${round((performance.now() - t0) / 1000, 1)} s; ${opts.memRoles} roles × ${opts.memSkillsPerRole} skills`);
-  const d = startDaemon(fx.env, opts.daemonNodeArgs);
-  if (opts.daemonNodeArgs.length) log(`  daemon node flags: ${opts.daemonNodeArgs.join(' ')}`);
+  // What `npm start` runs: the bundle, built first (bin/hero-team.js falls back to tsx when it is stale).
+  if (!opts.fromSources) await build({ log: (s) => log(`  ${s}`) });
+  const d = startDaemon(opts.fromSources ? { ...fx.env, HERO_TEAM_FROM_SOURCES: '1' } : fx.env, opts.daemonNodeArgs);
   try {
+    const starting = await d.waitLog((r) => r.msg === 'hero_team starting', 60_000, 'daemon starting');
+    const runtime = String(starting.code ?? '').endsWith('.ts') ? 'tsx' : 'bundle';
+    const v8Flags = (starting.v8Flags as string[] | undefined) ?? [];
+    log(`  daemon runs ${runtime === 'bundle' ? 'dist/hero-team.js (bundle)' : 'the sources through tsx'}; V8 flags it set: ${v8Flags.join(' ') || 'none'}${opts.daemonNodeArgs.length ? `; node flags: ${opts.daemonNodeArgs.join(' ')}` : ''}`);
     const ready = await d.waitLog((r) => r.msg === 'watching and converging', 600_000, 'daemon start');
     const startSeconds = (ready.t - d.startedAt) / 1000;
     const memAtStart = memoryOf(d.pid);
@@ -49,7 +58,7 @@ export async function benchMemory(opts: BenchOptions, log: (s: string) => void =
       memory: {
         rss_mb_10k_skills: round(mem.peakMb, 1), rss_now_mb: round(mem.rssMb, 1), rss_after_start_mb: round(memAtStart.rssMb, 1),
         start_seconds: round(startSeconds, 2), converge_seconds: round(converged, 2), inotify_watches: watches,
-        node_flags: opts.daemonNodeArgs.join(' '), registry_skills: opts.memSkills, registry_files: opts.memSkills * 3, roles: opts.memRoles, skills_per_role: opts.memSkillsPerRole,
+        node_flags: opts.daemonNodeArgs.join(' '), runtime, v8_flags: v8Flags.join(' '), registry_skills: opts.memSkills, registry_files: opts.memSkills * 3, roles: opts.memRoles, skills_per_role: opts.memSkillsPerRole,
       },
       idle: { cpu_percent: round(cpu, 3), window_seconds: round(seconds, 1), ticks, ticks_per_5s: slices, rss_mb_after: round(after.rssMb, 1) },
     };

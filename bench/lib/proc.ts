@@ -3,7 +3,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { readFileSync, readdirSync, readlinkSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-/** The real executable (`node bin/hero-team.js`, which runs the sources through tsx). */
+/** The real executable (`node bin/hero-team.js`: the bundle dist/hero-team.js while it matches src/, else the sources through tsx). */
 export const BIN = fileURLToPath(new URL('../../bin/hero-team.js', import.meta.url));
 /** Kernel clock ticks per second (utime/stime unit in /proc/<pid>/stat). */
 export const CLK_TCK = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
