@@ -22,12 +22,15 @@ export interface Daemon {
  * - `--semi-space-growth-factor=1`: the young generation stays at its initial 1 MB semi-spaces
  *   instead of growing to 16 MB (Node 20) or 32 MB (Node 24) each;
  * - `--optimize-for-size`: smaller old-generation growth steps, memory-reducing (compacting) GCs.
+ * - `--no-memory-reducer`: no compacting GCs once the daemon goes quiet; with optimize-for-size each
+ *   one cost ~0.5-0.7 s of CPU after every burst of activity (idle CPU is a target), and the memory it
+ *   would return is below the peak anyway.
  * Together the peak RSS went from ~205 to ~145 MB, for ~20-35 % more CPU during a cold convergence
- * of 10,000 skills (more GCs); idle CPU is unchanged. Set at run time (v8.setFlagsFromString) so
+ * of 10,000 skills (more GCs); idle CPU stays 0. Set at run time (v8.setFlagsFromString) so
  * every way of starting the daemon gets them; a flag given to node itself (its arguments or
  * NODE_OPTIONS, in either polarity, e.g. `--no-optimize-for-size`) wins.
  */
-export const DAEMON_V8_FLAGS: readonly string[] = ['--semi-space-growth-factor=1', '--optimize-for-size'];
+export const DAEMON_V8_FLAGS: readonly string[] = ['--semi-space-growth-factor=1', '--optimize-for-size', '--memory-reducer-single-gc'];
 
 /** `--no-foo_bar=1` → `foo-bar`. */
 const v8FlagName = (arg: string) => arg.replace(/^--?(no-?)?/, '').split('=')[0]!.replaceAll('_', '-');

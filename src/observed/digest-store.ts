@@ -56,10 +56,10 @@ export function loadDigestCache(path: string, root: string, cache: DigestCache):
 
 /** Write the durable entries of `cache` to `path` (atomically; our own file, mode 0600). */
 export async function saveDigestCache(path: string, root: string, cache: DigestCache): Promise<number> {
-  const md5 = [...cache.md5s.durable()].map(([p, e]) => [p, ...stampTuple(e.stamp), e.value]);
+  const md5 = [...cache.md5s.durable()].map(([p, e]) => [p, ...stampTuple(e), e.value]);
   const skillMd = [...cache.skillMds.durable()].map(([p, e]) => {
     const r = e.value;
-    return [p, ...stampTuple(e.stamp), r.md5, r.ok, r.ok ? (r.description ?? null) : r.reason];
+    return [p, ...stampTuple(e), r.md5, r.ok, r.ok ? (r.description ?? null) : r.reason];
   });
   await mkdir(dirname(path), { recursive: true, mode: 0o700 });
   await writeFileAtomic(path, JSON.stringify({ version: 1, root, md5, skillMd }) + '\n', 0o600);

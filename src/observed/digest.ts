@@ -39,9 +39,11 @@ function sameStamp(a: FileStamp, b: FileStamp): boolean {
   return a.ino === b.ino && a.size === b.size && a.mtimeMs === b.mtimeMs && a.ctimeMs === b.ctimeMs;
 }
 
-/** One remembered value; `durable` when the stamp was past the racy window, so it may be trusted by a later process. */
-export interface StampedValue<V> {
-  stamp: FileStamp;
+/**
+ * One remembered value with the stamp it belongs to (flat: one object per entry, there is one per registry
+ * file); `durable` when the stamp was past the racy window, so it may be trusted by a later process.
+ */
+export interface StampedValue<V> extends FileStamp {
   value: V;
   durable: boolean;
 }
@@ -54,23 +56,29 @@ export class StampedMap<V> {
 
   get(path: string, stamp: FileStamp): V | undefined {
     const hit = this.entries.get(path);
-    return hit && sameStamp(hit.stamp, stamp) ? hit.value : undefined;
+    return hit && sameStamp(hit, stamp) ? hit.value : undefined;
   }
 
   /** Like get, but only a value recorded past the racy window (one a later same-tick write could not fake). */
   getDurable(path: string, stamp: FileStamp): V | undefined {
     const hit = this.entries.get(path);
-    return hit?.durable && sameStamp(hit.stamp, stamp) ? hit.value : undefined;
+    return hit?.durable && sameStamp(hit, stamp) ? hit.value : undefined;
   }
 
   set(path: string, stamp: FileStamp, value: V): void {
     const { ino, size, mtimeMs, ctimeMs } = stamp;
-    this.entries.set(path, { stamp: { ino, size, mtimeMs, ctimeMs }, value, durable: !isRacy(stamp, this.now()) });
+    this.entries.set(path, { ino, size, mtimeMs, ctimeMs, value, durable: !isRacy(stamp, this.now()) });
+  }
+
+  /** Remember the value only when its stamp is past the racy window (a value that can only be used durably). */
+  setIfDurable(path: string, stamp: FileStamp, value: V): void {
+    if (!isRacy(stamp, this.now())) this.restore(path, stamp, value);
   }
 
   /** Load a value a previous process recorded (already durable). */
   restore(path: string, stamp: FileStamp, value: V): void {
-    this.entries.set(path, { stamp, value, durable: true });
+    const { ino, size, mtimeMs, ctimeMs } = stamp;
+    this.entries.set(path, { ino, size, mtimeMs, ctimeMs, value, durable: true });
   }
 
   forgetPrefix(prefix: string): void {

@@ -65,7 +65,7 @@ export async function readManifest(roleDir: string, cache?: ManifestCache): Prom
   try {
     const parsed = ManifestSchema.safeParse(JSON.parse(text));
     if (!parsed.success) return { state: 'corrupt', error: z.prettifyError(parsed.error) };
-    if (cache && Buffer.byteLength(text) === stamp.size) cache.set(path, stamp, deepFreeze(parsed.data));
+    if (cache && Buffer.byteLength(text) === stamp.size) cache.setIfDurable(path, stamp, deepFreeze(parsed.data));
     return { state: 'ok', manifest: parsed.data };
   } catch (err) {
     return { state: 'corrupt', error: (err as Error).message };

@@ -43,7 +43,7 @@ export function renderSkillFiles({ skills, index }: SkillPlanInput): RenderedSki
         md5: f.md5,
         size: f.size,
         mode: skillFileMode(f.mode),
-        source: { kind: 'copy', from: f.abs, stamp: { ino: f.ino, size: f.size, mtimeMs: f.mtimeMs, ctimeMs: f.ctimeMs } },
+        source: { kind: 'copy', from: f.abs, stamp: f }, // the registry's file record is the stamp (no copy per role)
       });
     }
   }
