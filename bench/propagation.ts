@@ -123,7 +123,7 @@ export async function benchPropagation(opts: BenchOptions, log: (s: string) => v
   log(`propagation: ${opts.roles} roles × ${opts.skillsPerRole} skills, hot skill in ${fx.hot.roles.length} roles, ${opts.samples} samples per debounce setting`);
   try {
     for (const debounce of opts.debounces) {
-      const d = startDaemon({ ...fx.env, HERO_TEAM_DEBOUNCE_MS: String(debounce) });
+      const d = startDaemon({ ...fx.env, HERO_TEAM_DEBOUNCE_MS: String(debounce) }, opts.daemonNodeArgs);
       try {
         const converged = await waitConverged(d, opts.roles, runs.length === 0, 600_000);
         log(`  daemon (debounce ${debounce} ms) converged ${opts.roles} roles in ${round(converged, 2)} s after spawn`);

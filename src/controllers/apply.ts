@@ -4,8 +4,8 @@ import { dirname, join } from 'node:path';
 import type { Clock } from '../clock.ts';
 import { ApplyError } from '../errors.ts';
 import { isRacy, md5Bytes } from '../observed/digest.ts';
-import { MANIFEST_FILE, manifestPath, serializeManifest } from '../observed/manifest.ts';
-import type { DesiredFile, ManifestEntry } from './artifacts.ts';
+import { MANIFEST_FILE, manifestPath, rememberWrittenManifest, serializeManifest, type ManifestCache } from '../observed/manifest.ts';
+import type { DesiredFile, Manifest, ManifestEntry } from './artifacts.ts';
 import { closeStaged, discardStaged, fsyncPath, fsyncStaged, publishStaged, stageFile, syncDir, type StagedFile } from './atomic-write.ts';
 import { BackupSession } from './backup.ts';
 import { SyncfsUnavailable, type SyncBarrier } from './durability.ts';
@@ -17,6 +17,8 @@ export interface ApplyDeps {
   clock: Clock;
   /** Shared syncfs for large batches; without it (or where syncfs does not work) every file is fsynced. */
   barrier?: SyncBarrier;
+  /** Where the manifest written last is remembered, so the next reconcile does not parse it back. */
+  manifests?: ManifestCache;
 }
 
 /** A batch at least this large is made durable by one shared syncfs rather than an fsync per file. */
@@ -75,11 +77,13 @@ export async function applyPlan(plan: Plan, deps: ApplyDeps): Promise<ApplyResul
   //    first, so one flush (a shared syncfs for a batch; its fsync beside the directory fsyncs otherwise)
   //    covers the renames and the manifest's bytes.
   if (plan.manifest && plan.manifestChanged) {
-    const staged = await guard(plan, MANIFEST_FILE, () => stageFile(manifestPath(plan.dir), finalManifest(plan, landed), 0o600));
+    const manifest = finalManifest(plan, landed);
+    const staged = await guard(plan, MANIFEST_FILE, () => stageFile(manifestPath(plan.dir), serializeManifest(manifest), 0o600));
     try {
       if (barrier && (await flushQuietly(barrier, plan.dir, staged.dev))) closeStaged(staged);
       else await settleAll([fsyncStaged(staged), ...[...touchedDirs].map((d) => syncDir(d))]);
       await guard(plan, MANIFEST_FILE, () => publishStaged(staged));
+      if (deps.manifests) rememberWrittenManifest(deps.manifests, plan.dir, manifest, lstatSync(manifestPath(plan.dir)));
     } catch (err) {
       discardStaged([staged]);
       throw err;
@@ -187,9 +191,8 @@ async function writeIntent(plan: Plan): Promise<void> {
 }
 
 /** The manifest after apply: the plan's, with what actually landed for each written file. */
-function finalManifest(plan: Plan, landed: Map<string, ManifestEntry>): string {
-  const entries = plan.manifest!.entries.map((e) => landed.get(e.path) ?? e);
-  return serializeManifest({ ...plan.manifest!, entries });
+function finalManifest(plan: Plan, landed: Map<string, ManifestEntry>): Manifest {
+  return { ...plan.manifest!, entries: plan.manifest!.entries.map((e) => landed.get(e.path) ?? e) };
 }
 
 /** A deleted role: the manifest goes, then the skills/ we created and the role dir if they are empty. */

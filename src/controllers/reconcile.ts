@@ -125,7 +125,7 @@ async function reconcileLocked(name: string, deps: ReconcileDeps, opts: Reconcil
   const base = { role: name, reconcileId, generation: spec?.generation, desired: desired ?? undefined, plan, skills };
   if (opts.dryRun) return { ...base, kind: spec ? 'converged' : 'deleted', durationMs: performance.now() - started };
   // 4. Apply: the only writes.
-  const result = await applyPlan(plan, { backupsDir: statePaths(deps.paths.home).backups, clock: deps.clock, barrier: deps.barrier });
+  const result = await applyPlan(plan, { backupsDir: statePaths(deps.paths.home).backups, clock: deps.clock, barrier: deps.barrier, manifests: deps.manifests });
   const durationMs = performance.now() - started;
   if (result.written || result.deleted || result.backups) {
     log.info({ written: result.written, deleted: result.deleted, backups: result.backups, drift: plan.drift.length, durationMs }, 'reconciled');

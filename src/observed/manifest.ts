@@ -3,7 +3,7 @@ import { fstatSync, openSync, closeSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import type { Manifest } from '../controllers/artifacts.ts';
-import { StampedMap } from './digest.ts';
+import { StampedMap, type FileStamp } from './digest.ts';
 
 /** File name of the manifest inside a role directory. */
 export const MANIFEST_FILE = '.hero-team-manifest.json';
@@ -72,9 +72,21 @@ export async function readManifest(roleDir: string, cache?: ManifestCache): Prom
   }
 }
 
+/**
+ * Remember a manifest this process just wrote (its bytes are `serializeManifest(manifest)`, `stamp` the file's
+ * stamp after the rename), so the next reconcile of the role does not parse it back. A later edit of the
+ * file changes its stamp (ctime at least), and then it is read again.
+ */
+export function rememberWrittenManifest(cache: ManifestCache, roleDir: string, manifest: Manifest, stamp: FileStamp): void {
+  const entries = [...manifest.entries].sort(byPath).map((e) => ({ ...e }));
+  cache.restore(manifestPath(roleDir), stamp, deepFreeze({ version: manifest.version, role: manifest.role, revision: manifest.revision, entries }));
+}
+
+const byPath = (a: { path: string }, b: { path: string }): number => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
+
 /** Serialise a manifest deterministically. */
 export function serializeManifest(manifest: Manifest): string {
-  const entries = [...manifest.entries].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  const entries = [...manifest.entries].sort(byPath);
   return JSON.stringify({ ...manifest, entries }, null, 1) + '\n';
 }
 

@@ -9,7 +9,7 @@ import type { DesiredFile, DesiredRole } from '../../src/controllers/artifacts.t
 import { planRole } from '../../src/controllers/plan.ts';
 import { fileTimestamp } from '../../src/clock.ts';
 import { ApplyError } from '../../src/errors.ts';
-import { MANIFEST_FILE, readManifest } from '../../src/observed/manifest.ts';
+import { MANIFEST_FILE, manifestCache, readManifest } from '../../src/observed/manifest.ts';
 import { observeRoleFiles } from '../../src/observed/role-dir.ts';
 import { put } from '../helpers/tree.ts';
 
@@ -440,5 +440,20 @@ describe('applyPlan: interrupted runs', () => {
     await expect(applyPlan(plan, { backupsDir, clock })).rejects.toBeInstanceOf(ApplyError);
     for (const f of files('v1', 11)) expect(md5(readFileSync(join(dir, f.path)))).toBe(f.md5);
     expect(listAll(dir).filter((p) => p.includes('.hero-tmp-'))).toEqual([]);
+  });
+});
+
+describe('applyPlan: the manifest it wrote is remembered', () => {
+  it('the next read is served from the cache and equals what parsing the file gives', async () => {
+    const manifests = manifestCache();
+    await applyPlan(await planFor(base()), { backupsDir, clock, manifests });
+    const cached = await readManifest(dir, manifests);
+    const parsed = await readManifest(dir);
+    expect(cached).toEqual(parsed);
+    expect(cached.state === 'ok' && Object.isFrozen(cached.manifest)).toBe(true);
+    expect((await readManifest(dir, manifests)).state === 'ok' && cached.state === 'ok' && (await readManifest(dir, manifests) as { manifest: unknown }).manifest).toBe(cached.state === 'ok' && cached.manifest);
+    // A hand edit of the manifest changes its stamp: it is parsed again.
+    writeFileSync(join(dir, MANIFEST_FILE), '{"version":1}');
+    expect((await readManifest(dir, manifests)).state).toBe('corrupt');
   });
 });
