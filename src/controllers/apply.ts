@@ -1,12 +1,12 @@
 /** Apply (the only writer of role directories): backups first, atomic writes, deletes by manifest, manifest last. */
-import { closeSync, fstatSync, lstatSync, mkdirSync, openSync, readFileSync, rmdirSync, unlinkSync } from 'node:fs';
+import { lstatSync, mkdirSync, readFileSync, rmdirSync, statSync, unlinkSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Clock } from '../clock.ts';
 import { ApplyError } from '../errors.ts';
 import { isRacy, md5Bytes } from '../observed/digest.ts';
 import { MANIFEST_FILE, manifestPath, rememberWrittenManifest, serializeManifest, type ManifestCache } from '../observed/manifest.ts';
 import type { DesiredFile, Manifest, ManifestEntry } from './artifacts.ts';
-import { closeStaged, discardStaged, fsyncPath, fsyncStaged, publishStaged, stageFile, syncDir, type StagedFile } from './atomic-write.ts';
+import { closeStaged, discardStaged, fsyncPath, fsyncStaged, publishStaged, stageCopy, stageFile, syncDir, type StagedFile } from './atomic-write.ts';
 import { BackupSession } from './backup.ts';
 import { SyncfsUnavailable, type SyncBarrier } from './durability.ts';
 import type { Plan } from './plan.ts';
@@ -98,21 +98,22 @@ export async function applyPlan(plan: Plan, deps: ApplyDeps): Promise<ApplyResul
 }
 
 /**
- * The bytes of a desired file and their md5. A copy is read from its source (synchronously: see
- * atomic-write.ts); its md5 is the registry's when the source still has the stamp that md5 was taken at and is
- * past the racy window, and is computed from the bytes read otherwise, so the manifest records what landed.
+ * Stage one desired file and say what md5 it holds. A copy is made by the kernel from its source; its md5 is
+ * the registry's when the source, after the copy, still has the stamp that md5 was taken at and is past the
+ * racy window; otherwise the staged copy is read back and hashed, so the manifest records what landed (and a
+ * source changed mid-flight shows as sourceChanged).
  */
-function desiredBytes(file: DesiredFile, now: number): { bytes: Buffer; md5: string } {
-  if (file.source.kind === 'bytes') return { bytes: file.source.bytes, md5: file.md5 };
-  const fd = openSync(file.source.from, 'r');
+async function stageDesired(abs: string, file: DesiredFile, now: number): Promise<{ f: StagedFile; md5: string }> {
+  if (file.source.kind === 'bytes') return { f: await stageFile(abs, file.source.bytes, file.mode), md5: file.md5 };
+  const f = await stageCopy(abs, file.source.from, file.mode);
   try {
-    const bytes = readFileSync(fd);
-    const st = fstatSync(fd); // after the read: a write during it changed the stamp
+    const st = statSync(file.source.from);
     const want = file.source.stamp;
     const same = want && st.ino === want.ino && st.size === want.size && st.mtimeMs === want.mtimeMs && st.ctimeMs === want.ctimeMs;
-    return { bytes, md5: same && bytes.length === st.size && !isRacy(st, now) ? file.md5 : md5Bytes(bytes) };
-  } finally {
-    closeSync(fd);
+    return { f, md5: same && f.size === st.size && !isRacy(st, now) ? file.md5 : md5Bytes(readFileSync(f.tmp)) };
+  } catch (err) {
+    discardStaged([f]);
+    throw err;
   }
 }
 
@@ -124,15 +125,16 @@ function desiredBytes(file: DesiredFile, now: number): { bytes: Buffer; md5: str
  */
 async function writeFiles(plan: Plan, barrier: SyncBarrier | undefined, now: number, record: (w: Plan['writes'][number], abs: string, e: Omit<ManifestEntry, 'path'>) => void): Promise<void> {
   const staged: { w: Plan['writes'][number]; f: StagedFile; md5: string }[] = [];
+  makeParentDirs(plan);
   try {
     for (let i = 0; i < plan.writes.length; i += STAGE_CHUNK) {
       const chunk = await settleAll(
         plan.writes.slice(i, i + STAGE_CHUNK).map((w) =>
           guard(plan, w.file.path, async () => {
-            const { bytes, md5 } = desiredBytes(w.file, now);
-            const item = { w, f: await stageFile(join(plan.dir, w.file.path), bytes, w.file.mode), md5 };
-            staged.push(item);
-            return item;
+            const item = await stageDesired(join(plan.dir, w.file.path), w.file, now);
+            const entry = { w, ...item };
+            staged.push(entry);
+            return entry;
           }),
         ),
       );
@@ -152,6 +154,24 @@ async function writeFiles(plan: Plan, barrier: SyncBarrier | undefined, now: num
   } catch (err) {
     discardStaged(staged.map((s) => s.f));
     throw err;
+  }
+}
+
+/**
+ * Create the directories the plan's files go into, parents first, once each (a cold role has a hundred; letting
+ * each first write fail and retry cost two thread-pool round trips per directory). Observe already refused
+ * paths with a symlink or file in the way, and nothing here follows one: mkdir never does.
+ */
+function makeParentDirs(plan: Plan): void {
+  const dirs = new Set<string>();
+  for (const w of plan.writes) for (let d = dirname(w.file.path); d !== '.' && !dirs.has(d); d = dirname(d)) dirs.add(d);
+  mkdirSync(plan.dir, { recursive: true });
+  for (const d of [...dirs].sort((a, b) => a.length - b.length)) {
+    try {
+      mkdirSync(`${plan.dir}/${d}`, { mode: 0o755 });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw new ApplyError(plan.role, join(plan.dir, d), { cause: err });
+    }
   }
 }
 

@@ -7,7 +7,7 @@
  * (docs/performance.md).
  */
 import { randomBytes } from 'node:crypto';
-import { closeSync, fchmodSync, fstatSync, fsync, mkdirSync, open, openSync, rename, renameSync, unlinkSync, writeFileSync, type Stats } from 'node:fs';
+import { chmodSync, closeSync, constants, copyFile, fchmodSync, fstatSync, fsync, mkdirSync, open, openSync, rename, renameSync, statSync, unlinkSync, writeFileSync, type Stats } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { promisify } from 'node:util';
@@ -15,6 +15,7 @@ import { promisify } from 'node:util';
 const fsyncAsync = promisify(fsync);
 const openAsync = promisify(open);
 const renameAsync = promisify(rename);
+const copyFileAsync = promisify(copyFile);
 
 /** Temp files this helper creates: `.<name>.hero-tmp-<pid>-<hex>`; anything matching is ours to sweep. */
 export const TEMP_FILE_RE = /^\..+\.hero-tmp-\d+-[0-9a-f]{8}$/;
@@ -119,9 +120,44 @@ async function openTempAsync(path: string, mode: number): Promise<{ fd: number; 
   }
 }
 
+/**
+ * Stage a copy of the file at `from` (the kernel copies the bytes, on the thread pool: no buffer passes through
+ * this process). The temp file is created exclusively; `mode` is set on it. Its descriptor is opened only if
+ * it needs an fsync (`fd` -1 until then).
+ */
+export async function stageCopy(path: string, from: string, mode: number): Promise<StagedFile> {
+  for (let attempt = 0; ; attempt++) {
+    const tmp = tempPathFor(path);
+    try {
+      await copyFileAsync(from, tmp, constants.COPYFILE_EXCL);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      // ENOENT: the target's directory is missing (created once), or else the source is gone (thrown on retry).
+      if (code === 'ENOENT' && attempt === 0) {
+        await mkdir(dirname(path), { recursive: true });
+        continue;
+      }
+      if (code !== 'EEXIST' || attempt > 8) throw err;
+      continue;
+    }
+    try {
+      let stat = statSync(tmp);
+      if ((stat.mode & 0o7777) !== mode) {
+        chmodSync(tmp, mode);
+        stat = statSync(tmp);
+      }
+      return { path, tmp, fd: -1, dev: stat.dev, size: stat.size, mtimeMs: stat.mtimeMs };
+    } catch (err) {
+      ignoreErrors(() => unlinkSync(tmp));
+      throw err;
+    }
+  }
+}
+
 /** fsync a staged file and close it (after a syncfs this only confirms that its writeback did not fail). */
 export async function fsyncStaged(file: StagedFile): Promise<void> {
   try {
+    if (file.fd < 0) file.fd = openSync(file.tmp, 'r');
     await fsyncAsync(file.fd);
   } finally {
     closeStaged(file);
