@@ -26,7 +26,8 @@ export async function benchMemory(opts: BenchOptions, log: (s: string) => void =
   log(`memory: registry of ${opts.memSkills} skills (${opts.memSkills * 3} files) generated in ${round((performance.now() - t0) / 1000, 1)} s; ${opts.memRoles} roles × ${opts.memSkillsPerRole} skills`);
   // What `npm start` runs: the bundle, built first (bin/hero-team.js falls back to tsx when it is stale).
   if (!opts.fromSources) await build({ log: (s) => log(`  ${s}`) });
-  const d = startDaemon(opts.fromSources ? { ...fx.env, HERO_TEAM_FROM_SOURCES: '1' } : fx.env, opts.daemonNodeArgs);
+  const env = { ...fx.env, ...(opts.fromSources ? { HERO_TEAM_FROM_SOURCES: '1' } : {}), ...(opts.lowMemory ? { HERO_TEAM_LOW_MEMORY: '1' } : {}) };
+  const d = startDaemon(env, opts.daemonNodeArgs);
   try {
     const starting = await d.waitLog((r) => r.msg === 'hero_team starting', 60_000, 'daemon starting');
     const runtime = String(starting.code ?? '').endsWith('.ts') ? 'tsx' : 'bundle';
@@ -58,7 +59,7 @@ export async function benchMemory(opts: BenchOptions, log: (s: string) => void =
       memory: {
         rss_mb_10k_skills: round(mem.peakMb, 1), rss_now_mb: round(mem.rssMb, 1), rss_after_start_mb: round(memAtStart.rssMb, 1),
         start_seconds: round(startSeconds, 2), converge_seconds: round(converged, 2), inotify_watches: watches,
-        node_flags: opts.daemonNodeArgs.join(' '), runtime, v8_flags: v8Flags.join(' '), registry_skills: opts.memSkills, registry_files: opts.memSkills * 3, roles: opts.memRoles, skills_per_role: opts.memSkillsPerRole,
+        node_flags: opts.daemonNodeArgs.join(' '), low_memory: opts.lowMemory, runtime, v8_flags: v8Flags.join(' '), registry_skills: opts.memSkills, registry_files: opts.memSkills * 3, roles: opts.memRoles, skills_per_role: opts.memSkillsPerRole,
       },
       idle: { cpu_percent: round(cpu, 3), window_seconds: round(seconds, 1), ticks, ticks_per_5s: slices, rss_mb_after: round(after.rssMb, 1) },
     };

@@ -70,8 +70,14 @@ async function sampleLatencies(fx: Fixture, d: DaemonProc, debounce: number, sam
   const prop: number[] = [];
   const rev: number[] = [];
   let timeouts = 0;
-  // Settle time between samples: the debounce plus the echo of our own writes (a no-op reconcile).
-  const gap = () => sleep(debounce + 60 + Math.random() * 20);
+  // Each sample starts from a quiet daemon, as a single edit does: past the debounce, and past the echo of the
+  // previous sample's own writes (each woken role runs one no-op reconcile a debounce after its write; with
+  // ten roles those end up to ~150 ms after the last copy). Earlier runs waited debounce + 60-80 ms, which
+  // let that echo overlap the next sample's reconciles; the figures of docs/performance.md say which gap.
+  const gap = async () => {
+    await sleep(debounce + 60 + Math.random() * 20);
+    await waitQuiet(d.pid, { windowMs: 50, windows: 2, maxTicks: 0, timeoutMs: 10_000 }).catch(() => {});
+  };
   for (let i = 0; i < samples; i++) {
     const next = Buffer.from(skillFileContent(fx.hot.skill, 'SKILL.md', 4096, 1000 + i + debounce * 10_000));
     try {
@@ -123,7 +129,7 @@ export async function benchPropagation(opts: BenchOptions, log: (s: string) => v
   log(`propagation: ${opts.roles} roles × ${opts.skillsPerRole} skills, hot skill in ${fx.hot.roles.length} roles, ${opts.samples} samples per debounce setting`);
   try {
     for (const debounce of opts.debounces) {
-      const d = startDaemon({ ...fx.env, HERO_TEAM_DEBOUNCE_MS: String(debounce) }, opts.daemonNodeArgs);
+      const d = startDaemon({ ...fx.env, HERO_TEAM_DEBOUNCE_MS: String(debounce), ...(opts.lowMemory ? { HERO_TEAM_LOW_MEMORY: '1' } : {}) }, opts.daemonNodeArgs);
       try {
         const converged = await waitConverged(d, opts.roles, runs.length === 0, 600_000);
         log(`  daemon (debounce ${debounce} ms) converged ${opts.roles} roles in ${round(converged, 2)} s after spawn`);

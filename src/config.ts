@@ -23,6 +23,8 @@ export interface Tuning {
   concurrency: number;
   backoffBaseMs: number;
   backoffMaxMs: number;
+  /** Trade latency for memory in the daemon (V8 flags in main.ts); off by default. */
+  lowMemory: boolean;
 }
 
 /** Complete runtime configuration. */
@@ -47,6 +49,7 @@ const EnvSchema = z.object({
   HERO_TEAM_CONCURRENCY: intFromEnv(1).default(4),
   HERO_TEAM_BACKOFF_BASE_MS: intFromEnv(1).default(1000),
   HERO_TEAM_BACKOFF_MAX_MS: intFromEnv(1).default(300_000),
+  HERO_TEAM_LOW_MEMORY: z.enum(['0', '1']).default('0'),
 });
 
 /** Resolve the configuration from an environment (process.env in main, a literal in tests). */
@@ -72,6 +75,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
       concurrency: e.HERO_TEAM_CONCURRENCY,
       backoffBaseMs: e.HERO_TEAM_BACKOFF_BASE_MS,
       backoffMaxMs: e.HERO_TEAM_BACKOFF_MAX_MS,
+      lowMemory: e.HERO_TEAM_LOW_MEMORY === '1',
     },
     logLevel: e.LOG_LEVEL,
   };

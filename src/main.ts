@@ -16,19 +16,19 @@ export interface Daemon {
 }
 
 /**
- * V8 flags the daemon sets on itself (`hero-team serve` only; short CLI runs keep V8's defaults): a
- * long-running process whose live data is ~65 MB at 10,000 skills, where V8's defaults let the heap
- * grow far past it. Measured at 10,000 skills and 100 roles (docs/performance.md, memory):
+ * V8 flags of the daemon's low-memory mode (`HERO_TEAM_LOW_MEMORY=1`; `hero-team serve` only), for a
+ * long-running process whose live data is ~65 MB at 10,000 skills, where V8's defaults let the heap grow
+ * far past it. Measured at 10,000 skills and 100 roles (docs/performance.md, memory):
  * - `--semi-space-growth-factor=1`: the young generation stays at its initial 1 MB semi-spaces
  *   instead of growing to 16 MB (Node 20) or 32 MB (Node 24) each;
- * - `--optimize-for-size`: smaller old-generation growth steps, memory-reducing (compacting) GCs.
- * - `--no-memory-reducer`: no compacting GCs once the daemon goes quiet; with optimize-for-size each
- *   one cost ~0.5-0.7 s of CPU after every burst of activity (idle CPU is a target), and the memory it
- *   would return is below the peak anyway.
- * Together the peak RSS went from ~205 to ~145 MB, for ~20-35 % more CPU during a cold convergence
- * of 10,000 skills (more GCs); idle CPU stays 0. Set at run time (v8.setFlagsFromString) so
- * every way of starting the daemon gets them; a flag given to node itself (its arguments or
- * NODE_OPTIONS, in either polarity, e.g. `--no-optimize-for-size`) wins.
+ * - `--optimize-for-size`: smaller old-generation growth steps, memory-reducing (compacting) GCs;
+ * - `--memory-reducer-single-gc`: one compacting GC once the daemon goes quiet instead of up to three
+ *   (~0.2 s of CPU each with optimize-for-size; `--no-memory-reducer` has no effect at run time).
+ * Together the peak RSS goes from ~170 to ~150 MB, for more GCs: ~20-35 % more CPU in a cold
+ * convergence, propagation p50/p99 ~172/223 -> ~206/334 ms at 100 roles, and ~0.2 s of CPU after a
+ * burst. Off by default: latency is the product. Set at run time (v8.setFlagsFromString) so every way of
+ * starting the daemon gets them; a flag given to node itself (its arguments or NODE_OPTIONS, in either
+ * polarity, e.g. `--no-optimize-for-size`) wins.
  */
 export const DAEMON_V8_FLAGS: readonly string[] = ['--semi-space-growth-factor=1', '--optimize-for-size', '--memory-reducer-single-gc'];
 
@@ -66,7 +66,7 @@ export async function startDaemon(config: Config, env: NodeJS.ProcessEnv, v8Flag
 
 /** Run the daemon until SIGTERM or SIGINT; resolves with the exit code. */
 export async function runDaemon(config: Config, env: NodeJS.ProcessEnv): Promise<number> {
-  const daemon = await startDaemon(config, env, tuneHeap());
+  const daemon = await startDaemon(config, env, config.tuning.lowMemory ? tuneHeap() : []);
   const onSignal = (sig: NodeJS.Signals) => {
     daemon.log.info({ signal: sig }, 'signal received');
     void daemon.stop();

@@ -1,3 +1,4 @@
+import { tuneHeap } from '../src/main.ts';
 /** Configuration defaults from the environment, and log redaction. */
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
@@ -34,5 +35,17 @@ describe('createLogger', () => {
     for (const s of ['SECRET-1', 'SECRET-2', 'SECRET-3', 'SECRET-4', 'SECRET-5']) expect(text).not.toContain(s);
     expect(text).toContain('[REDACTED]');
     expect(text).toContain('"role":"r"');
+  });
+});
+
+describe('low-memory mode', () => {
+  it('is off by default, on with HERO_TEAM_LOW_MEMORY=1, and a bad value names the variable', () => {
+    expect(loadConfig({ HOME: '/h' }).tuning.lowMemory).toBe(false);
+    expect(loadConfig({ HOME: '/h', HERO_TEAM_LOW_MEMORY: '1' }).tuning.lowMemory).toBe(true);
+    expect(() => loadConfig({ HOME: '/h', HERO_TEAM_LOW_MEMORY: 'yes' })).toThrow(/HERO_TEAM_LOW_MEMORY/);
+  });
+
+  it('never overrides a V8 flag node was started with, in either polarity', () => {
+    expect(tuneHeap(['--no-optimize-for-size', '--semi-space-growth-factor=2'], '--no-memory-reducer-single-gc')).toEqual([]);
   });
 });

@@ -27,6 +27,8 @@ export interface BenchOptions {
   daemonNodeArgs: string[];
   /** Memory bench: run the daemon's sources through tsx instead of the bundle (`--from-sources`). */
   fromSources: boolean;
+  /** Daemons run in low-memory mode (HERO_TEAM_LOW_MEMORY=1: V8 flags that trade latency for RSS). */
+  lowMemory: boolean;
 }
 
 /** Parse argv (`--quick`, `--keep`, `--only=cold,propagation,memory`, `--samples=N`, `--repeats=N`, `--from-sources`, `--daemon-node-args=...`). */
@@ -36,10 +38,11 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
   const quick = flag('quick');
   const only = new Set((value('only') ?? 'cold,propagation,memory').split(',').filter(Boolean));
   const base: BenchOptions = quick
-    ? { quick, keep: false, only, roles: 40, skillsPerRole: 25, registrySkills: 400, repeats: 3, samples: 30, debounces: [100], memSkills: 10_000, memRoles: 100, memSkillsPerRole: 50, idleSeconds: 10, daemonNodeArgs: [], fromSources: false }
-    : { quick, keep: false, only, roles: 100, skillsPerRole: 50, registrySkills: 1000, repeats: 5, samples: 200, debounces: [100, 0], memSkills: 10_000, memRoles: 100, memSkillsPerRole: 50, idleSeconds: 30, daemonNodeArgs: [], fromSources: false };
+    ? { quick, keep: false, only, roles: 40, skillsPerRole: 25, registrySkills: 400, repeats: 3, samples: 30, debounces: [100], memSkills: 10_000, memRoles: 100, memSkillsPerRole: 50, idleSeconds: 10, daemonNodeArgs: [], fromSources: false, lowMemory: false }
+    : { quick, keep: false, only, roles: 100, skillsPerRole: 50, registrySkills: 1000, repeats: 5, samples: 200, debounces: [100, 0], memSkills: 10_000, memRoles: 100, memSkillsPerRole: 50, idleSeconds: 30, daemonNodeArgs: [], fromSources: false, lowMemory: false };
   base.keep = flag('keep');
   base.fromSources = flag('from-sources');
+  base.lowMemory = flag('low-memory');
   base.daemonNodeArgs = (value('daemon-node-args') ?? '').split(' ').filter(Boolean);
   if (value('samples')) base.samples = Number(value('samples'));
   if (value('repeats')) base.repeats = Number(value('repeats'));

@@ -33,7 +33,7 @@ export function makeTree(extraEnv: Record<string, string> = {}): TestTree {
   };
   const config: Config = {
     paths,
-    tuning: { debounceMs: 20, resyncMs: 600_000, concurrency: 4, backoffBaseMs: 50, backoffMaxMs: 1000 },
+    tuning: { debounceMs: 20, resyncMs: 600_000, concurrency: 4, backoffBaseMs: 50, backoffMaxMs: 1000, lowMemory: false },
     logLevel: 'silent',
   };
   return { root, paths, config, env, cleanup: () => rmSync(root, { recursive: true, force: true }) };
