@@ -3,7 +3,7 @@ import { lstatSync, mkdirSync, readFileSync, rmdirSync, statSync, unlinkSync } f
 import { dirname, join } from 'node:path';
 import type { Clock } from '../clock.ts';
 import { ApplyError } from '../errors.ts';
-import { isRacy, md5Bytes } from '../observed/digest.ts';
+import { isRacy, md5Bytes, sameStamp } from '../observed/digest.ts';
 import { MANIFEST_FILE, manifestPath, rememberWrittenManifest, serializeManifest, type ManifestCache } from '../observed/manifest.ts';
 import type { DesiredFile, Manifest, ManifestEntry } from './artifacts.ts';
 import { closeStaged, discardStaged, fsyncPath, fsyncStaged, publishStaged, stageCopy, stageFile, syncDir, type StagedFile } from './atomic-write.ts';
@@ -108,9 +108,8 @@ async function stageDesired(abs: string, file: DesiredFile, now: number): Promis
   const f = await stageCopy(abs, file.source.from, file.mode);
   try {
     const st = statSync(file.source.from);
-    const want = file.source.stamp;
-    const same = want && st.ino === want.ino && st.size === want.size && st.mtimeMs === want.mtimeMs && st.ctimeMs === want.ctimeMs;
-    return { f, md5: same && f.size === st.size && !isRacy(st, now) ? file.md5 : md5Bytes(readFileSync(f.tmp)) };
+    const trusted = file.source.stamp && sameStamp(file.source.stamp, st) && f.size === st.size && !isRacy(st, now);
+    return { f, md5: trusted ? file.md5 : md5Bytes(readFileSync(f.tmp)) };
   } catch (err) {
     discardStaged([f]);
     throw err;
@@ -245,14 +244,6 @@ function isRealDirChain(stop: string, dir: string): boolean {
     if (st && !st.isDirectory()) return false;
   }
   return true;
-}
-
-function guardSync<T>(plan: Plan, path: string, fn: () => T): T {
-  try {
-    return fn();
-  } catch (err) {
-    throw new ApplyError(plan.role, join(plan.dir, path), { cause: err });
-  }
 }
 
 async function guard<T>(plan: Plan, path: string, fn: () => Promise<T>): Promise<T> {

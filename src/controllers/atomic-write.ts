@@ -1,13 +1,13 @@
 /**
- * The one atomic-write helper: temp file in the same directory, fsync, rename. Never a partial file.
- *
- * Only fsync, the one call that waits for the disk, runs on the thread pool; open, write, chmod, stat,
- * close and rename are synchronous. Each of them completes in microseconds against the page cache, and as
- * promise-based calls they cost several times that in thread-pool round trips: most of a cold convergence
- * (docs/performance.md).
+ * The one atomic-write helper family: a temp file beside the target, made durable, renamed into place. Never
+ * a partial file. `writeFileAtomic` does the three steps for one file (fsync in the middle); apply stages a
+ * batch (`stageFile`, `stageCopy`), makes it durable together (a shared syncfs, or `fsyncStaged` of each) and
+ * only then publishes it. Creating and renaming run on the thread pool, where inode creation (tens of
+ * microseconds of journal work each) overlaps the event loop; writes, stats and closes of these small files
+ * are synchronous (docs/performance.md).
  */
 import { randomBytes } from 'node:crypto';
-import { chmodSync, closeSync, constants, copyFile, fchmodSync, fstatSync, fsync, mkdirSync, open, openSync, rename, renameSync, statSync, unlinkSync, writeFileSync, type Stats } from 'node:fs';
+import { chmodSync, closeSync, constants, copyFile, fchmodSync, fstatSync, fsync, open, openSync, rename, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { promisify } from 'node:util';
@@ -35,42 +35,35 @@ export function tempPathFor(path: string): string {
   return join(dirname(path), `.${basename(path)}.hero-tmp-${process.pid}-${tempSeq.toString(16).padStart(8, '0')}`);
 }
 
-/** Create the temp file beside `path`, creating parents only when they are missing (not once per file). */
-function openTemp(path: string, mode: number): { fd: number; tmp: string } {
+/**
+ * Create a temp file beside `path` with `create(tmp)`. Parents are created when the first attempt says they
+ * are missing (not once per file); a name left by an earlier process with our pid is skipped.
+ */
+async function createTemp<T>(path: string, create: (tmp: string) => Promise<T>): Promise<{ tmp: string; made: T }> {
   for (let attempt = 0; ; attempt++) {
     const tmp = tempPathFor(path);
     try {
-      return { fd: openSync(tmp, 'wx', mode), tmp };
+      return { tmp, made: await create(tmp) };
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
-      if (code === 'ENOENT' && attempt === 0) mkdirSync(dirname(path), { recursive: true });
-      else if (code !== 'EEXIST' || attempt > 8) throw err; // EEXIST: a leftover of an earlier process with our pid
+      // ENOENT after the directory exists (a copy whose source is gone) is thrown by the second attempt.
+      if (code === 'ENOENT' && attempt === 0) await mkdir(dirname(path), { recursive: true });
+      else if (code !== 'EEXIST' || attempt > 8) throw err;
     }
   }
 }
 
-/** Write `data` to `path` atomically with `mode`; parents are created. */
+/** Write `data` to `path` atomically with `mode` (temp file, fsync, rename); parents are created. */
 export async function writeFileAtomic(path: string, data: Buffer | string, mode: number): Promise<WrittenFile> {
-  const { fd, tmp } = openTemp(path, mode);
-  let stat: Stats;
+  const staged = await stageFile(path, data, mode);
   try {
-    writeFileSync(fd, data);
-    stat = fstatSync(fd);
-    if ((stat.mode & 0o7777) !== mode) fchmodSync(fd, mode); // open()'s mode is filtered by the umask
-    await fsyncAsync(fd);
+    await fsyncStaged(staged);
+    await publishStaged(staged);
   } catch (err) {
-    ignoreErrors(() => closeSync(fd));
-    ignoreErrors(() => unlinkSync(tmp));
+    discardStaged([staged]);
     throw err;
   }
-  closeSync(fd);
-  try {
-    renameSync(tmp, path);
-  } catch (err) {
-    ignoreErrors(() => unlinkSync(tmp));
-    throw err;
-  }
-  return { size: stat.size, mtimeMs: stat.mtimeMs };
+  return { size: staged.size, mtimeMs: staged.mtimeMs };
 }
 
 /** A temp file written and still open, not yet durable nor visible under its final name. */
@@ -85,16 +78,16 @@ export interface StagedFile {
 }
 
 /**
- * First half of an atomic write for a batch: the temp file beside `path` with `data` and `mode`, left open.
- * The caller makes the batch durable (a shared syncfs, then `fsyncStaged` of each, which is cheap by then and
- * reports a writeback error of this file), and only then `publishStaged` renames it into place.
+ * First half of an atomic write: the temp file beside `path` with `data` and `mode`, left open. The caller
+ * makes it durable (`fsyncStaged`, or a syncfs of the filesystem for a batch) and only then `publishStaged`
+ * renames it into place.
  */
 export async function stageFile(path: string, data: Buffer | string, mode: number): Promise<StagedFile> {
-  const { fd, tmp } = await openTempAsync(path, mode);
+  const { tmp, made: fd } = await createTemp(path, (t) => openAsync(t, 'wx', mode));
   try {
     writeFileSync(fd, data);
     const stat = fstatSync(fd);
-    if ((stat.mode & 0o7777) !== mode) fchmodSync(fd, mode);
+    if ((stat.mode & 0o7777) !== mode) fchmodSync(fd, mode); // open()'s mode is filtered by the umask
     return { path, tmp, fd, dev: stat.dev, size: stat.size, mtimeMs: stat.mtimeMs };
   } catch (err) {
     ignoreErrors(() => closeSync(fd));
@@ -104,53 +97,22 @@ export async function stageFile(path: string, data: Buffer | string, mode: numbe
 }
 
 /**
- * openTemp on the thread pool. Creating an inode is the one expensive step of staging a small file (tens of
- * microseconds of journal work); in a batch, with no fsync occupying the pool, it runs beside the event loop.
- */
-async function openTempAsync(path: string, mode: number): Promise<{ fd: number; tmp: string }> {
-  for (let attempt = 0; ; attempt++) {
-    const tmp = tempPathFor(path);
-    try {
-      return { fd: await openAsync(tmp, 'wx', mode), tmp };
-    } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      if (code === 'ENOENT' && attempt === 0) await mkdir(dirname(path), { recursive: true });
-      else if (code !== 'EEXIST' || attempt > 8) throw err;
-    }
-  }
-}
-
-/**
  * Stage a copy of the file at `from` (the kernel copies the bytes, on the thread pool: no buffer passes through
  * this process). The temp file is created exclusively; `mode` is set on it. Its descriptor is opened only if
  * it needs an fsync (`fd` -1 until then).
  */
 export async function stageCopy(path: string, from: string, mode: number): Promise<StagedFile> {
-  for (let attempt = 0; ; attempt++) {
-    const tmp = tempPathFor(path);
-    try {
-      await copyFileAsync(from, tmp, constants.COPYFILE_EXCL);
-    } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      // ENOENT: the target's directory is missing (created once), or else the source is gone (thrown on retry).
-      if (code === 'ENOENT' && attempt === 0) {
-        await mkdir(dirname(path), { recursive: true });
-        continue;
-      }
-      if (code !== 'EEXIST' || attempt > 8) throw err;
-      continue;
+  const { tmp } = await createTemp(path, (t) => copyFileAsync(from, t, constants.COPYFILE_EXCL));
+  try {
+    let stat = statSync(tmp);
+    if ((stat.mode & 0o7777) !== mode) {
+      chmodSync(tmp, mode);
+      stat = statSync(tmp);
     }
-    try {
-      let stat = statSync(tmp);
-      if ((stat.mode & 0o7777) !== mode) {
-        chmodSync(tmp, mode);
-        stat = statSync(tmp);
-      }
-      return { path, tmp, fd: -1, dev: stat.dev, size: stat.size, mtimeMs: stat.mtimeMs };
-    } catch (err) {
-      ignoreErrors(() => unlinkSync(tmp));
-      throw err;
-    }
+    return { path, tmp, fd: -1, dev: stat.dev, size: stat.size, mtimeMs: stat.mtimeMs };
+  } catch (err) {
+    ignoreErrors(() => unlinkSync(tmp));
+    throw err;
   }
 }
 
@@ -190,9 +152,15 @@ export function discardStaged(files: Iterable<StagedFile>): void {
   }
 }
 
-/** fsync a file already in place (one written without its own fsync). */
-export async function fsyncPath(path: string): Promise<void> {
-  const fd = openSync(path, 'r');
+/** fsync a file already in place (one written without its own fsync); `missingOk`: a vanished path is fine. */
+export async function fsyncPath(path: string, missingOk = false): Promise<void> {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch (err) {
+    if (missingOk && (err as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw err;
+  }
   try {
     await fsyncAsync(fd);
   } finally {
@@ -200,17 +168,9 @@ export async function fsyncPath(path: string): Promise<void> {
   }
 }
 
-/** fsync a directory so renames and unlinks in it survive a crash. */
-export async function syncDir(dir: string): Promise<void> {
-  let fd: number | undefined;
-  try {
-    fd = openSync(dir, 'r');
-    await fsyncAsync(fd);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-  } finally {
-    if (fd !== undefined) closeSync(fd);
-  }
+/** fsync a directory so renames and unlinks in it survive a crash (a directory already gone is fine). */
+export function syncDir(dir: string): Promise<void> {
+  return fsyncPath(dir, true);
 }
 
 function ignoreErrors(fn: () => void): void {

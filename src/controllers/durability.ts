@@ -55,6 +55,7 @@ export class SyncfsCoprocess {
     const script = 'while IFS= read -r p; do if out=$(sync -f -- "$p" 2>&1); then echo ok; else echo "fail $out" | tr "\\n" " "; echo; fi; done';
     const child = spawn('sh', ['-c', script], { stdio: ['pipe', 'pipe', 'pipe'] });
     this.child = child;
+    this.buffered = '';
     child.stdout.setEncoding('utf8');
     child.stdout.on('data', (chunk: string) => {
       this.buffered += chunk;
@@ -69,8 +70,10 @@ export class SyncfsCoprocess {
       }
     });
     const fail = (why: string) => {
-      if (this.child === child) this.child = undefined;
       this.setRef(false, child);
+      // A shell closed earlier may exit after a new one started: the requests waiting are the new one's.
+      if (this.child !== undefined && this.child !== child) return;
+      this.child = undefined;
       for (const req of this.waiting.splice(0)) req.reject(new Error(`sync -f ${req.path}: ${why}`));
     };
     child.on('error', (err) => fail(err.message));

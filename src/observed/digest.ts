@@ -35,7 +35,8 @@ export function isRacy(st: Pick<FileStamp, 'mtimeMs' | 'ctimeMs'>, now = Date.no
   return Math.max(st.mtimeMs, st.ctimeMs) >= now - RACY_MS;
 }
 
-function sameStamp(a: FileStamp, b: FileStamp): boolean {
+/** True when two stamps name the same version of a file. */
+export function sameStamp(a: FileStamp, b: FileStamp): boolean {
   return a.ino === b.ino && a.size === b.size && a.mtimeMs === b.mtimeMs && a.ctimeMs === b.ctimeMs;
 }
 
@@ -57,12 +58,6 @@ export class StampedMap<V> {
   get(path: string, stamp: FileStamp): V | undefined {
     const hit = this.entries.get(path);
     return hit && sameStamp(hit, stamp) ? hit.value : undefined;
-  }
-
-  /** Like get, but only a value recorded past the racy window (one a later same-tick write could not fake). */
-  getDurable(path: string, stamp: FileStamp): V | undefined {
-    const hit = this.entries.get(path);
-    return hit?.durable && sameStamp(hit, stamp) ? hit.value : undefined;
   }
 
   set(path: string, stamp: FileStamp, value: V): void {

@@ -53,7 +53,7 @@ export async function readManifest(roleDir: string, cache?: ManifestCache): Prom
   try {
     fd = openSync(path, 'r'); // small, local: sync avoids queueing behind fsyncs in the thread pool
     stamp = fstatSync(fd);
-    const hit = cache?.getDurable(path, stamp);
+    const hit = cache?.get(path, stamp); // holds durable entries only (setIfDurable, rememberWrittenManifest)
     if (hit) return { state: 'ok', manifest: hit };
     text = readFileSync(fd, 'utf8');
   } catch (err) {

@@ -9,7 +9,7 @@
 import { lstatSync, readFileSync, realpathSync, statSync, type Stats } from 'node:fs';
 import { basename, resolve, sep } from 'node:path';
 import { SKILL_NAME_RE } from '../desired/schema.ts';
-import { type DigestCache, isRacy, md5Bytes, type SkillMdRecord } from './digest.ts';
+import { type DigestCache, isRacy, md5Bytes, sameStamp, type SkillMdRecord } from './digest.ts';
 import { forgetListings, listDir } from './dir-listing.ts';
 import { validateSkillMd } from './frontmatter.ts';
 import type { InvalidSkill, RegistryIndex, Skill, SkillFile } from './registry-types.ts';
@@ -190,7 +190,7 @@ function sameSkill(prev: Skill, kind: Skill['kind'], source: string, raw: readon
   if (prev.kind !== kind || prev.source !== source || prev.description !== description || prev.files.length !== raw.length) return false;
   return raw.every(({ rel, abs, st }, i) => {
     const f = prev.files[i]!;
-    return f.rel === rel && f.abs === abs && f.size === st.size && f.mtimeMs === st.mtimeMs && f.ino === st.ino && f.ctimeMs === st.ctimeMs && f.mode === (st.mode & 0o777) && f.md5 === md5s[i];
+    return f.rel === rel && f.abs === abs && sameStamp(f, st) && f.mode === (st.mode & 0o777) && f.md5 === md5s[i];
   });
 }
 
