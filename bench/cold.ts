@@ -19,13 +19,14 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { cleanupAll, makeFixture, type Fixture } from './lib/fixture.ts';
-import { parseOptions, reproduce, type BenchOptions } from './lib/options.ts';
+import { makeFixture, type Fixture } from './lib/fixture.ts';
+import type { BenchOptions } from './lib/options.ts';
 import { BIN, timeCommand } from './lib/proc.ts';
 import { diffSnapshots, snapshotTree } from './lib/snapshot.ts';
 import { median, round } from './lib/stats.ts';
 import type { EnginePass } from './lib/engine-child.ts';
-import { formatTable, saveResults, type Figures } from './lib/results.ts';
+import type { Figures } from './lib/results.ts';
+import { runIfMain } from './lib/standalone.ts';
 
 const ENGINE_CHILD = fileURLToPath(new URL('./lib/engine-child.ts', import.meta.url));
 
@@ -157,17 +158,12 @@ export async function benchCold(opts: BenchOptions, log: (s: string) => void = c
   };
 }
 
-if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  const opts = parseOptions(process.argv.slice(2));
-  const figures = await benchCold(opts);
-  saveResults(figures);
-  if (!opts.keep) cleanupAll();
+await runIfMain(import.meta.url, 'cold.ts', benchCold, (figures) => {
   const c = figures.cold as Record<string, number>;
   const n = figures.noop as Record<string, number>;
-  console.log(formatTable([
+  return [
     { figure: 'cold (engine)', value: c.seconds, unit: 's', note: `${c.ratio_vs_cp}× cp -r (${c.cp_seconds} s), ${c.ratio_vs_cp_sync}× cp -r + sync (${c.cp_sync_seconds} s)` },
     { figure: 'cold (CLI)', value: c.cli_seconds, unit: 's', note: `startup ${c.startup_seconds} s` },
     { figure: 'noop (daemon resync)', value: n.seconds, unit: 's', note: `${n.writes} writes, ${n.ratio_vs_cold} of cold; fresh process ${n.fresh_seconds} s (${n.fresh_ratio_vs_cold})` },
-  ]));
-  console.log(`reproduce: ${reproduce('cold.ts', opts)}`);
-}
+  ];
+});

@@ -11,12 +11,12 @@
  *   converged and the daemon went quiet; also VmRSS then, and the inotify watches it holds.
  * - idle.cpu_percent: utime+stime from /proc/<pid>/stat over a quiet window (30 s; 10 s with --quick).
  */
-import { fileURLToPath } from 'node:url';
 import { build } from '../scripts/build.js';
-import { cleanupAll, makeFixture } from './lib/fixture.ts';
-import { parseOptions, reproduce, type BenchOptions } from './lib/options.ts';
+import { makeFixture } from './lib/fixture.ts';
+import type { BenchOptions } from './lib/options.ts';
 import { CLK_TCK, cpuTicks, inotifyWatches, memoryOf, sleep, startDaemon, waitConverged } from './lib/proc.ts';
-import { formatTable, saveResults, type Figures } from './lib/results.ts';
+import type { Figures } from './lib/results.ts';
+import { runIfMain } from './lib/standalone.ts';
 import { round } from './lib/stats.ts';
 
 /** Run the memory and idle bench; returns the figures for latest.json. */
@@ -69,16 +69,11 @@ export async function benchMemory(opts: BenchOptions, log: (s: string) => void =
   }
 }
 
-if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  const opts = parseOptions(process.argv.slice(2));
-  const figures = await benchMemory(opts);
-  saveResults(figures);
-  if (!opts.keep) cleanupAll();
+await runIfMain(import.meta.url, 'memory.ts', benchMemory, (figures) => {
   const m = figures.memory as Record<string, number>;
   const i = figures.idle as Record<string, number>;
-  console.log(formatTable([
+  return [
     { figure: 'daemon peak RSS, 10k skills', value: m.rss_mb_10k_skills, unit: 'MB', note: `${m.inotify_watches} inotify watches; start ${m.start_seconds} s` },
     { figure: 'idle CPU', value: i.cpu_percent, unit: '%', note: `${i.window_seconds} s window` },
-  ]));
-  console.log(`reproduce: ${reproduce('memory.ts', opts)}`);
-}
+  ];
+});

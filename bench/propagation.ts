@@ -12,11 +12,11 @@
  */
 import { readFileSync, watch, writeFileSync, type FSWatcher } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { cleanupAll, makeFixture, skillFileContent, type Fixture } from './lib/fixture.ts';
-import { parseOptions, reproduce, type BenchOptions } from './lib/options.ts';
+import { makeFixture, skillFileContent, type Fixture } from './lib/fixture.ts';
+import type { BenchOptions } from './lib/options.ts';
 import { sleep, startDaemon, waitConverged, waitQuiet, type DaemonProc } from './lib/proc.ts';
-import { formatTable, saveResults, type Figures } from './lib/results.ts';
+import type { Figures } from './lib/results.ts';
+import { runIfMain } from './lib/standalone.ts';
 import { diffSnapshots, isManifest, snapshotTree } from './lib/snapshot.ts';
 import { latencySummary, round } from './lib/stats.ts';
 
@@ -174,18 +174,13 @@ export async function benchPropagation(opts: BenchOptions, log: (s: string) => v
   };
 }
 
-if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  const opts = parseOptions(process.argv.slice(2));
-  const figures = await benchPropagation(opts);
-  saveResults(figures);
-  if (!opts.keep) cleanupAll();
+await runIfMain(import.meta.url, 'propagation.ts', benchPropagation, (figures) => {
   const p = figures.propagation as Record<string, number>;
   const r = figures.revert as Record<string, number>;
   const a = figures.incremental as Record<string, number>;
-  console.log(formatTable([
+  return [
     { figure: 'propagation p50/p95/p99', value: p.p99_ms, unit: 'ms (p99)', note: `p50 ${p.p50_ms}, p95 ${p.p95_ms}; debounce ${p.debounce_ms} ms` },
     { figure: 'revert p99', value: r.p99_ms, unit: 'ms', note: `p50 ${r.p50_ms}; debounce ${r.debounce_ms} ms` },
     { figure: 'write amplification', value: a.write_amplification, unit: '', note: `${a.write_amplification_with_manifests} with manifests` },
-  ]));
-  console.log(`reproduce: ${reproduce('propagation.ts', opts)}`);
-}
+  ];
+});
