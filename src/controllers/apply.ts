@@ -22,7 +22,7 @@ export interface ApplyDeps {
 }
 
 /** A batch at least this large is made durable by one shared syncfs rather than an fsync per file. */
-export const SYNCFS_MIN_FILES = 16;
+const SYNCFS_MIN_FILES = 16;
 /** Staged files a role holds open at once (file descriptors) in a batch. */
 const STAGE_CHUNK = 64;
 
