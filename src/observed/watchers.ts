@@ -165,9 +165,12 @@ class DirTreeWatcher implements TreeWatcher {
   private onEvent(dir: string, event: string, name: string | Buffer | null): void {
     if (this.closed) return;
     const path = name ? join(dir, name.toString()) : dir;
-    if (!this.ignored(path)) this.onPath(path);
+    const ignored = this.ignored(path);
+    if (!ignored) this.onPath(path);
     if (event !== 'rename') return;
-    if (path !== dir) this.recheck(path);
+    // An ignored name is never watched (addTree skips it), so there is nothing to bring in line: our own temp
+    // files come and go twice per written file, and a stat each was a measurable share of an edit's work.
+    if (path !== dir && !ignored) this.recheck(path);
     // A watched directory that is deleted or moved away reports a rename of its own name.
     if (name && name.toString() === basename(dir)) this.recheck(dir);
   }
