@@ -1,6 +1,6 @@
 /** reconcile(role): read desired and observed state, render, plan, apply. Level-triggered: it never asks what woke it. */
 import { randomBytes } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
+import { lstatSync, mkdirSync, type Stats } from 'node:fs';
 import { join } from 'node:path';
 import type { Clock } from '../clock.ts';
 import { statePaths, type Paths } from '../config.ts';
@@ -9,7 +9,8 @@ import { ROLE_NAME_RE, type StoreData } from '../desired/schema.ts';
 import { withFileLock } from '../desired/store-lock.ts';
 import { InputError } from '../errors.ts';
 import type { Logger } from '../log.ts';
-import { readManifest, type ManifestCache } from '../observed/manifest.ts';
+import { sameStamp, type FileStamp } from '../observed/digest.ts';
+import { manifestPath, readManifest, type ManifestCache } from '../observed/manifest.ts';
 import { refreshSkills } from '../observed/registry.ts';
 import type { RegistryIndex, RegistryState } from '../observed/registry-types.ts';
 import { findTempFiles, listStraySkillEntries, observeRoleFiles } from '../observed/role-dir.ts';
@@ -17,7 +18,7 @@ import { readProviderSecrets } from '../observed/secrets.ts';
 import type { McpServer } from '../observed/services.ts';
 import { applyPlan, sweepTempFiles, type ApplyResult } from './apply.ts';
 import type { SyncBarrier } from './durability.ts';
-import type { DesiredRole } from './artifacts.ts';
+import type { DesiredRole, ObservedFile } from './artifacts.ts';
 import { planRole, type Plan } from './plan.ts';
 import type { RenderMemo } from './render/memo.ts';
 import { renderRole } from './render/role.ts';
@@ -66,18 +67,98 @@ export interface ReconcileOutcome {
 /** How long a reconcile waits for another process (a `sync` beside the daemon) converging the same role. */
 const ROLE_LOCK = { timeoutMs: 60_000, staleMs: 600_000 };
 
-/** Converge one role directory to the desired state; throws InvalidSpecError for an unrenderable spec. */
+/** What a reconcile read and planned, before it writes anything. */
+interface Prepared {
+  base: Omit<ReconcileOutcome, 'kind' | 'durationMs' | 'result'>;
+  kind: ReconcileOutcome['kind'];
+  plan?: Plan;
+  /** The manifest file as it was when read (undefined: there was none). */
+  manifestStamp?: FileStamp;
+  /** What was on disk at each path the plan covers, when observed. */
+  observed?: ReadonlyMap<string, ObservedFile>;
+  started: number;
+  log: Logger;
+}
+
+/**
+ * Converge one role directory to the desired state; throws InvalidSpecError for an unrenderable spec.
+ *
+ * One writer per role across processes: writes happen under the role's lock file. Reading is optimistic: the
+ * role is observed and planned first without the lock, and a role that is already converged (the common case:
+ * a resync, the echo of our own writes) is done without taking it. Otherwise the lock is taken and the plan is
+ * reused only if nothing it rests on moved meanwhile: the manifest still has the stamp it had when read (every
+ * writer replaces it: the write intent before its first file, the final record after its last, so no other
+ * writer touched the role since), and every file the plan overwrites or deletes is still as observed (a hand
+ * edit while we waited for the lock is backed up, not lost). Else the role is observed and planned again.
+ */
 export async function reconcileRole(name: string, deps: ReconcileDeps, opts: ReconcileOptions = {}): Promise<ReconcileOutcome> {
   // The name becomes a path: nothing but a valid role name may reach join().
   if (!ROLE_NAME_RE.test(name)) throw new InputError('ROLE', `invalid role name "${name}"`);
-  if (opts.dryRun) return reconcileLocked(name, deps, opts);
-  // One writer per role across processes: observe, plan and apply under the role's lock.
-  const locks = join(deps.paths.home, 'locks');
-  mkdirSync(locks, { recursive: true, mode: 0o700 });
-  return withFileLock(join(locks, `${name}.lock`), () => reconcileLocked(name, deps, opts), ROLE_LOCK);
+  if (opts.dryRun) return finish(await prepare(name, deps, opts));
+  if (!opts.sweepTemps) {
+    const probe = await prepare(name, deps, opts);
+    if (isConverged(probe)) return finish(probe, NO_WRITES);
+    return withRoleLock(name, deps, async () => {
+      if (planStillHolds(probe)) return applyPrepared(probe, deps);
+      probe.log.debug('the role changed before its lock was taken: planning again');
+      const fresh = await prepare(name, deps, opts);
+      return applyPrepared(fresh, deps);
+    });
+  }
+  return withRoleLock(name, deps, async () => applyPrepared(await prepare(name, deps, opts), deps));
 }
 
-async function reconcileLocked(name: string, deps: ReconcileDeps, opts: ReconcileOptions): Promise<ReconcileOutcome> {
+const NO_WRITES: ApplyResult = Object.freeze({ written: 0, deleted: 0, backups: 0, sourceChanged: [] }) as ApplyResult;
+
+function withRoleLock<T>(name: string, deps: ReconcileDeps, fn: () => Promise<T>): Promise<T> {
+  const locks = join(deps.paths.home, 'locks');
+  mkdirSync(locks, { recursive: true, mode: 0o700 });
+  return withFileLock(join(locks, `${name}.lock`), fn, ROLE_LOCK);
+}
+
+/** Nothing to write, delete or record, and the role's skills/ directory exists (apply would create it). */
+function isConverged(p: Prepared): boolean {
+  if (p.kind === 'absent') return true;
+  const plan = p.plan!;
+  if (plan.writes.length || plan.deletes.length || plan.manifestChanged) return false;
+  return !plan.manifest || !!lstatSync(join(plan.dir, 'skills'), { throwIfNoEntry: false })?.isDirectory();
+}
+
+/** The manifest is still the file the plan was made from (or still absent), and so is every file the plan touches. */
+function planStillHolds(p: Prepared): boolean {
+  if (!p.plan || !p.observed) return false;
+  const now = lstatSync(manifestPath(p.plan.dir), { throwIfNoEntry: false });
+  if (now && p.manifestStamp ? !sameStamp(now, p.manifestStamp) : now || p.manifestStamp) return false;
+  const touched = [...p.plan.writes.map((w) => w.file.path), ...p.plan.deletes.map((d) => d.path)];
+  return touched.every((path) => sameObservation(p.observed!.get(path), lstatSync(join(p.plan!.dir, path), { throwIfNoEntry: false })));
+}
+
+/** A path still looks as observed: still missing, or the same regular file by size and mtime (what observe trusts). */
+function sameObservation(seen: ObservedFile | undefined, st: Stats | undefined): boolean {
+  if (!seen || seen.kind === 'missing') return !st;
+  if (seen.kind !== 'file' || !st?.isFile()) return false;
+  return st.size === seen.size && st.mtimeMs === seen.mtimeMs && (st.mode & 0o777) === seen.mode;
+}
+
+async function applyPrepared(p: Prepared, deps: ReconcileDeps): Promise<ReconcileOutcome> {
+  if (p.kind === 'absent') return finish(p);
+  const plan = p.plan!;
+  const result = await applyPlan(plan, { backupsDir: statePaths(deps.paths.home).backups, clock: deps.clock, barrier: deps.barrier, manifests: deps.manifests });
+  const outcome = finish(p, result);
+  if (result.written || result.deleted || result.backups) {
+    p.log.info({ written: result.written, deleted: result.deleted, backups: result.backups, drift: plan.drift.length, durationMs: outcome.durationMs }, 'reconciled');
+  } else p.log.debug({ durationMs: outcome.durationMs }, 'no change');
+  return outcome;
+}
+
+function finish(p: Prepared, result?: ApplyResult): ReconcileOutcome {
+  const durationMs = performance.now() - p.started;
+  if (result === NO_WRITES) p.log.debug({ durationMs, locked: false }, 'no change');
+  return { ...p.base, kind: p.kind, ...(result ? { result: result === NO_WRITES ? { ...NO_WRITES, sourceChanged: [] } : result } : {}), durationMs };
+}
+
+/** Read desired and observed state and plan (pure steps and reads only; the temp sweep when asked, under the lock). */
+async function prepare(name: string, deps: ReconcileDeps, opts: ReconcileOptions): Promise<Prepared> {
   const started = performance.now();
   const reconcileId = randomBytes(4).toString('hex');
   const log = deps.log.child({ role: name, reconcileId });
@@ -99,7 +180,8 @@ async function reconcileLocked(name: string, deps: ReconcileDeps, opts: Reconcil
     const swept = await sweepTempFiles(dir, await findTempFiles(dir, deep));
     if (swept) log.info({ swept }, 'removed temp files of an interrupted write');
   }
-  if (!spec && !manifest) return { role: name, reconcileId, kind: 'absent', skills: [], durationMs: performance.now() - started };
+  const manifestStamp = manifestRead.state === 'absent' ? undefined : manifestRead.stamp;
+  if (!spec && !manifest) return { base: { role: name, reconcileId, skills: [] }, kind: 'absent', manifestStamp, started, log };
   // 2. Render the desired state (pure) from fresh inputs.
   let desired: DesiredRole | null = null;
   if (spec) {
@@ -123,14 +205,7 @@ async function reconcileLocked(name: string, deps: ReconcileDeps, opts: Reconcil
   }
   for (const name of desired?.missingSkills ?? []) log.warn({ skill: name }, 'whitelisted skill not in the registry');
   const base = { role: name, reconcileId, generation: spec?.generation, desired: desired ?? undefined, plan, skills };
-  if (opts.dryRun) return { ...base, kind: spec ? 'converged' : 'deleted', durationMs: performance.now() - started };
-  // 4. Apply: the only writes.
-  const result = await applyPlan(plan, { backupsDir: statePaths(deps.paths.home).backups, clock: deps.clock, barrier: deps.barrier, manifests: deps.manifests });
-  const durationMs = performance.now() - started;
-  if (result.written || result.deleted || result.backups) {
-    log.info({ written: result.written, deleted: result.deleted, backups: result.backups, drift: plan.drift.length, durationMs }, 'reconciled');
-  } else log.debug({ durationMs }, 'no change');
-  return { ...base, kind: spec ? 'converged' : 'deleted', result, durationMs };
+  return { base, kind: spec ? 'converged' : 'deleted', plan, manifestStamp, observed, started, log };
 }
 
 function skillStates(names: readonly string[], index: RegistryIndex, desired: DesiredRole | null): ReconcileOutcome['skills'] {

@@ -31,7 +31,7 @@ export function manifestPath(roleDir: string): string {
 }
 
 /** Outcome of reading a manifest: absent, valid, or unreadable (treated as absent: nothing is then ours). */
-export type ManifestRead = { state: 'absent' } | { state: 'ok'; manifest: Manifest } | { state: 'corrupt'; error: string };
+export type ManifestRead = { state: 'absent' } | { state: 'ok'; manifest: Manifest; stamp: FileStamp } | { state: 'corrupt'; error: string; stamp: FileStamp };
 
 /**
  * Parsed manifests by path, reused while the file keeps its stamp (inode, size, mtime, ctime) and was past the
@@ -49,12 +49,13 @@ export async function readManifest(roleDir: string, cache?: ManifestCache): Prom
   const path = manifestPath(roleDir);
   let text: string;
   let fd: number | undefined;
-  let stamp;
+  let stamp: FileStamp;
   try {
     fd = openSync(path, 'r'); // small, local: sync avoids queueing behind fsyncs in the thread pool
-    stamp = fstatSync(fd);
+    const { ino, size, mtimeMs, ctimeMs } = fstatSync(fd);
+    stamp = { ino, size, mtimeMs, ctimeMs };
     const hit = cache?.get(path, stamp); // holds durable entries only (setIfDurable, rememberWrittenManifest)
-    if (hit) return { state: 'ok', manifest: hit };
+    if (hit) return { state: 'ok', manifest: hit, stamp };
     text = readFileSync(fd, 'utf8');
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT' || (err as NodeJS.ErrnoException).code === 'ENOTDIR') return { state: 'absent' };
@@ -64,11 +65,11 @@ export async function readManifest(roleDir: string, cache?: ManifestCache): Prom
   }
   try {
     const parsed = ManifestSchema.safeParse(JSON.parse(text));
-    if (!parsed.success) return { state: 'corrupt', error: z.prettifyError(parsed.error) };
+    if (!parsed.success) return { state: 'corrupt', error: z.prettifyError(parsed.error), stamp };
     if (cache && Buffer.byteLength(text) === stamp.size) cache.setIfDurable(path, stamp, deepFreeze(parsed.data));
-    return { state: 'ok', manifest: parsed.data };
+    return { state: 'ok', manifest: parsed.data, stamp };
   } catch (err) {
-    return { state: 'corrupt', error: (err as Error).message };
+    return { state: 'corrupt', error: (err as Error).message, stamp };
   }
 }
 

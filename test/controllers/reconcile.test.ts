@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'smol-toml';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -303,6 +303,57 @@ describe('reconcileRole: one writer per role', () => {
     expect(readdirSync(backupsRoot())).toHaveLength(1);
     expect(read('config.toml')).not.toBe('hand edit\n');
     expect(existsSync(join(tree.paths.home, 'locks', 'backend.lock'))).toBe(false);
+  });
+});
+
+describe('reconcileRole: reading without the lock', () => {
+  const lockFile = (): string => join(tree.paths.home, 'locks', 'backend.lock');
+  /** Another live holder of the role's lock (this process's pid, someone else's token). */
+  const holdLock = (): void => put(lockFile(), JSON.stringify({ pid: process.pid, acquiredAt: Date.now(), token: 'other-writer' }) + '\n');
+  const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+  it('checks a converged role without taking its lock: another holder does not make it wait', async () => {
+    await reconcileRole('backend', deps());
+    holdLock();
+    const out = await reconcileRole('backend', deps()); // would wait up to 60 s for the lock
+    expect(out.kind).toBe('converged');
+    expect(out.result).toEqual({ written: 0, deleted: 0, backups: 0, sourceChanged: [] });
+    expect(JSON.parse(readFileSync(lockFile(), 'utf8')).token).toBe('other-writer');
+  });
+
+  it('waits for the lock when there is something to write, and backs up a hand edit made meanwhile', async () => {
+    await reconcileRole('backend', deps());
+    put(join(tree.paths.skillsDir, 'tdd', 'SKILL.md'), skillMd('tdd', 'version two'));
+    holdLock();
+    const pending = reconcileRole('backend', deps());
+    await sleep(120); // planned (an update of our copy, no backup needed) and now waiting for the lock
+    put(join(roleDir, 'skills/tdd/SKILL.md'), 'typed by hand while hero-team waited\n');
+    rmSync(lockFile());
+    const out = await pending;
+    expect(out.result!.backups).toBe(1);
+    expect(readFileSync(join(out.result!.backupDir!, 'skills/tdd/SKILL.md'), 'utf8')).toBe('typed by hand while hero-team waited\n');
+    expect(read('skills/tdd/SKILL.md')).toBe(readFileSync(join(tree.paths.skillsDir, 'tdd', 'SKILL.md'), 'utf8'));
+  });
+
+  it('plans again when another writer replaced the manifest while it waited for the lock', async () => {
+    await reconcileRole('backend', deps());
+    put(join(tree.paths.skillsDir, 'tdd', 'SKILL.md'), skillMd('tdd', 'version two'));
+    holdLock();
+    const pending = reconcileRole('backend', deps());
+    await sleep(120);
+    // The other writer removes git-helper's copy and its manifest entry (a whitelist of its own).
+    rmSync(join(roleDir, 'skills/git-helper'), { recursive: true });
+    const manifest = JSON.parse(read(MANIFEST_FILE));
+    manifest.entries = manifest.entries.filter((e: { path: string }) => !e.path.startsWith('skills/git-helper/'));
+    writeFileSync(join(roleDir, 'manifest.tmp'), JSON.stringify(manifest));
+    renameSync(join(roleDir, 'manifest.tmp'), join(roleDir, MANIFEST_FILE));
+    rmSync(lockFile());
+    const out = await pending;
+    // A plan made before the other write would have recorded git-helper as present and not restored it.
+    expect(out.result!.written).toBe(2);
+    expect(read('skills/git-helper/SKILL.md')).toBe(readFileSync(join(tree.paths.skillsDir, 'git-helper', 'SKILL.md'), 'utf8'));
+    const again = await reconcileRole('backend', deps());
+    expect(again.result!.written).toBe(0);
   });
 });
 
