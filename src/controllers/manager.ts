@@ -17,7 +17,7 @@ import { reconcileRole, type ReconcileDeps } from './reconcile.ts';
 import { roleMachine } from './role-machine.ts';
 import { Sources } from './sources.ts';
 import { StatusBook } from './status-book.ts';
-import { startSourceWatchers, type SourceWatchers } from './source-watchers.ts';
+import { startSourceWatchers, type RegistryWatchState, type SourceWatchers } from './source-watchers.ts';
 
 /** Everything the manager needs, injected. */
 export interface ManagerDeps {
@@ -63,7 +63,7 @@ export class Manager {
     const load = this.sources.digestLoad;
     if (load?.state === 'ignored') this.deps.log.warn({ reason: load.reason }, 'digest cache ignored; files are hashed again');
     void this.saveDigests();
-    if (this.deps.watch) this.watchers = await startSourceWatchers(this.deps.paths, this.deps.log, (t) => void this.onTarget(t));
+    if (this.deps.watch) this.watchers = await startSourceWatchers(this.deps.paths, this.deps.log, (t) => void this.onTarget(t), (state) => this.onRegistryWatch(state));
     this.scheduleResync();
     await this.wakeAll(true);
   }
@@ -184,6 +184,15 @@ export class Manager {
   private reconcileDeps(): ReconcileDeps {
     const { paths, env, clock, log } = this.deps;
     return this.sources.reconcileDeps({ paths, env, clock, log, barrier: this.barrier, renders: this.renders, manifests: this.manifests });
+  }
+
+  /** Registry scans are shared on the watchers' word while every registry directory is watched (ScanFreshness). */
+  private onRegistryWatch(state: RegistryWatchState): void {
+    const { freshness } = this.sources.registry;
+    if (state === 'full') return freshness.watchedInFull();
+    if (!freshness.trustEvents) return;
+    freshness.watchesIncomplete();
+    this.deps.log.warn('a registry directory is not watched: every reconcile rescans the skills it uses from now on');
   }
 
   /** Persist the registry digest cache; it is rebuildable, so a failure is only a warning. */

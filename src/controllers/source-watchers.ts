@@ -15,8 +15,13 @@ export interface SourceWatchers {
 /** Poll interval while the registry directory does not exist. */
 const REGISTRY_POLL_MS = 2000;
 
+/** How complete the registry's watches are: `full` once every directory has its watch, `incomplete` when one failed. */
+export type RegistryWatchState = 'full' | 'incomplete';
+
 /** Start watching the registry, the roles dir and the state files. */
-export async function startSourceWatchers(paths: Paths, log: Logger, onTarget: (t: EventTarget) => void): Promise<SourceWatchers> {
+export async function startSourceWatchers(
+  paths: Paths, log: Logger, onTarget: (t: EventTarget) => void, onRegistryWatch: (state: RegistryWatchState) => void = () => {},
+): Promise<SourceWatchers> {
   const files = statePaths(paths.home);
   const roots: EventRoots = { skillsDir: paths.skillsDir, rolesDir: paths.rolesDir, storeFile: files.store, servicesFile: files.services, secretsFile: files.secrets };
   const emit = (path: string) => {
@@ -33,8 +38,14 @@ export async function startSourceWatchers(paths: Paths, log: Logger, onTarget: (
   let closed = false;
   const startRegistry = async () => {
     if (closed || !(await exists(paths.skillsDir))) return false;
-    watched.push(await watchTree(paths.skillsDir, {}, emit, onError));
+    // Any error of the registry tree means a directory without its watch (inotify limits, a failed watch).
+    const onRegistryError = (err: unknown) => {
+      onError(err);
+      onRegistryWatch('incomplete');
+    };
+    watched.push(await watchTree(paths.skillsDir, {}, emit, onRegistryError));
     registryWatched = true;
+    onRegistryWatch('full');
     return true;
   };
   if (!(await startRegistry())) {

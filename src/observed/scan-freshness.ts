@@ -6,7 +6,13 @@
  * and each would rescan them again within milliseconds. A skill's scan is shared while both hold:
  * - no watcher event for that skill (or the registry root) arrived since the scan started; and
  * - the scan started less than `maxAgeMs` ago, which bounds how long a missed event can go unseen by the
- *   next reconcile (the periodic resync rescans everything anyway).
+ *   next reconcile (the periodic resync rescans everything anyway); or the registry is watched in full
+ *   (`trustEvents`, set by the daemon while every registry directory has its watch).
+ * While the registry is watched in full a skill with no event since its last scan is the same skill, as a
+ * store.json with no event since it was read is the same store: the snapshot is kept by the watchers, as the
+ * store and services are, and the periodic resync rescans all of it. A watch that could not be set or failed
+ * (inotify limits) turns the trust off for good, back to the `maxAgeMs` bound. Inotify's own queue overflow
+ * is not reported by Node; the resync is the net for that.
  * Nothing else is trusted: a source that changed under a copy (apply's check) invalidates its skill too.
  * Times come from one monotonic clock; an event at the same instant as a scan start counts as after it.
  */
@@ -16,6 +22,8 @@ export class ScanFreshness {
   private readonly scannedAt = new Map<string, number>();
   private readonly changedAt = new Map<string, number>();
   private allChangedAt = -Infinity;
+  private trusted = false;
+  private distrusted = false;
 
   constructor(
     readonly maxAgeMs = 1000,
@@ -27,10 +35,25 @@ export class ScanFreshness {
     return this.now();
   }
 
-  /** True when `name` was scanned recently and no change to it was signalled since that scan started. */
+  /** Whether events are trusted without an age bound (the registry is watched in full). */
+  get trustEvents(): boolean {
+    return this.trusted && !this.distrusted;
+  }
+
+  /** The registry is watched in full from now on (every directory has its watch). */
+  watchedInFull(): void {
+    this.trusted = true;
+  }
+
+  /** A registry watch is missing or failed: events may be lost, so scans are shared for `maxAgeMs` only, for good. */
+  watchesIncomplete(): void {
+    this.distrusted = true;
+  }
+
+  /** True when `name` was scanned recently (or is watched) and no change to it was signalled since that scan started. */
   isFresh(name: string): boolean {
     const at = this.scannedAt.get(name);
-    if (at === undefined || this.now() - at >= this.maxAgeMs) return false;
+    if (at === undefined || (!this.trustEvents && this.now() - at >= this.maxAgeMs)) return false;
     return at > this.allChangedAt && at > (this.changedAt.get(name) ?? -Infinity);
   }
 

@@ -1,5 +1,5 @@
 /** The manager in-process: converges every role, prunes deleted ones, and the periodic resync repairs what no watcher reported. */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { systemClock } from '../../src/clock.ts';
@@ -27,14 +27,14 @@ afterEach(async () => {
   tree.cleanup();
 });
 
-function start(resyncMs = 600_000, resync = false): Promise<void> {
+function start(resyncMs = 600_000, resync = false, watch = false): Promise<void> {
   manager = new Manager({
     paths: tree.paths,
     tuning: { ...tree.config.tuning, resyncMs },
     env: { KIMI_API_KEY: 'k' },
     clock: systemClock,
     log: silentLogger(),
-    watch: false,
+    watch,
     resync,
   });
   return manager.start();
@@ -85,5 +85,31 @@ describe('Manager', () => {
     await eventually(() => readFileSync(file, 'utf8') === original, 5000, 'resync revert');
     // The file lands before the reconcile finishes (manifest, status): wait for the status too.
     await eventually(() => manager!.status.get('one')!.counts.driftReverted === 1, 5000, 'status counts the revert');
+  });
+
+  it('with the registry watched in full, trusts its events past the 1 s bound: every kind of change still propagates', async () => {
+    await start(600_000, false, true);
+    await manager!.settled();
+    const freshness = manager!.sources.registry.freshness;
+    expect(freshness.trustEvents).toBe(true);
+    await new Promise((r) => setTimeout(r, 1100)); // past the bound the shared scans have without watches
+    const copy = (role: string, rel: string) => join(tree.paths.rolesDir, role, 'skills', rel);
+    writeFileSync(join(tree.paths.skillsDir, 'beta', 'SKILL.md'), '---\nname: beta\ndescription: beta, edited\n---\nbody two\n');
+    mkdirSync(join(tree.paths.skillsDir, 'alpha', 'refs', 'deep'), { recursive: true });
+    writeFileSync(join(tree.paths.skillsDir, 'alpha', 'refs', 'deep', 'x.md'), 'deep file\n');
+    await eventually(() => {
+      expect(readFileSync(copy('two', 'beta/SKILL.md'), 'utf8')).toContain('beta, edited');
+      expect(readFileSync(copy('one', 'alpha/refs/deep/x.md'), 'utf8')).toBe('deep file\n');
+      expect(readFileSync(copy('two', 'alpha/refs/deep/x.md'), 'utf8')).toBe('deep file\n');
+      return true;
+    });
+    rmSync(join(tree.paths.skillsDir, 'alpha', 'refs'), { recursive: true });
+    await eventually(() => !existsSync(copy('one', 'alpha/refs')) && !existsSync(copy('two', 'alpha/refs')));
+  });
+
+  it('without watches (one-shot use) keeps the 1 s bound on shared scans', async () => {
+    await start();
+    await manager!.settled();
+    expect(manager!.sources.registry.freshness.trustEvents).toBe(false);
   });
 });

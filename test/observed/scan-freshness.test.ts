@@ -60,4 +60,21 @@ describe('ScanFreshness (shared rescans)', () => {
     advance(995);
     expect(f.isFresh('pdf')).toBe(true); // 995 ms after the newer scan, 1005 after the older one
   });
+
+  it('trusts events without the age bound while the registry is watched in full, and for good no more once a watch fails', () => {
+    const { f, advance } = setup();
+    f.watchedInFull();
+    expect(f.trustEvents).toBe(true);
+    f.record(['pdf', 'git'], f.begin());
+    advance(60_000);
+    expect(f.isFresh('pdf')).toBe(true);
+    f.invalidate('pdf');
+    expect(f.isFresh('pdf')).toBe(false); // an event still forces the rescan
+    expect(f.isFresh('git')).toBe(true);
+    f.watchesIncomplete();
+    expect(f.trustEvents).toBe(false);
+    expect(f.isFresh('git')).toBe(false); // back to the 1 s bound
+    f.watchedInFull(); // a registry that reappears does not restore trust: a watch is still missing somewhere
+    expect(f.trustEvents).toBe(false);
+  });
 });
