@@ -1,5 +1,5 @@
 /** Provider keys from the environment and HERO_TEAM_HOME/secrets.env; values never leave this module's callers' render. */
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { ENV_NAME_RE, type Catalog } from '../desired/schema.ts';
 
 /** Parse a dotenv-style file: KEY=VALUE lines, optional `export`, quotes, `#` comments. */
@@ -28,7 +28,8 @@ function unquote(value: string): string {
 export async function readSecrets(file: string, env: NodeJS.ProcessEnv, names: Iterable<string>): Promise<Record<string, string>> {
   let fromFile: Record<string, string> = {};
   try {
-    fromFile = parseEnvFile(readFileSync(file, 'utf8'));
+    // Usually absent (keys come from the environment): a stat that says so costs far less than a thrown ENOENT.
+    if (statSync(file, { throwIfNoEntry: false })) fromFile = parseEnvFile(readFileSync(file, 'utf8'));
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
   }
