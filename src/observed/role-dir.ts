@@ -1,5 +1,5 @@
 /** Observing a role directory: what is on disk at the paths we care about, strays, leftovers. */
-import { lstatSync, readFileSync, readdirSync } from 'node:fs';
+import { lstatSync, readFileSync, readdirSync, type Dirent } from 'node:fs';
 import { readdir, lstat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Manifest, ObservedFile } from '../controllers/artifacts.ts';
@@ -16,10 +16,14 @@ const SLICE_MS = 10;
  * Synchronous calls with a yield every SLICE_MS: one lstat per file is the whole cost of a no-op, and a
  * promise-based lstat cost several times the syscall (docs/performance.md).
  */
-export async function observeRoleFiles(roleDir: string, paths: Iterable<string>, manifest: Manifest | null): Promise<Map<string, ObservedFile>> {
+export async function observeRoleFiles(
+  roleDir: string, paths: Iterable<string>, manifest: Manifest | null, skillsListing?: SkillsListing,
+): Promise<Map<string, ObservedFile>> {
   const known = new Map(manifest?.entries.map((e) => [e.path, e]) ?? []);
   const out = new Map<string, ObservedFile>();
-  const parents = new Map<string, boolean>();
+  // The listing of skills/ already says which of its entries are real directories (d_type, not following links).
+  const parents = new Map<string, boolean>(skillsListing?.entries.map((e) => [`skills/${e.name}`, e.isDirectory()]));
+  const listed = skillsListing ? new Set(skillsListing.entries.map((e) => e.name)) : undefined;
   let slice = performance.now();
   for (const p of paths) {
     if (performance.now() - slice > SLICE_MS) {
@@ -27,9 +31,18 @@ export async function observeRoleFiles(roleDir: string, paths: Iterable<string>,
       slice = performance.now();
     }
     // A symlink (or file) where a directory of ours should be: never write or delete through it.
-    out.set(p, parentsAreDirs(roleDir, p, parents) ? observeOne(roleDir, p, known.get(p)) : { path: p, kind: 'other' });
+    // A skill directory the listing does not have is absent: its files are missing, no lstat needed.
+    if (listed && isUnlistedSkillFile(p, listed)) out.set(p, { path: p, kind: 'missing' });
+    else out.set(p, parentsAreDirs(roleDir, p, parents) ? observeOne(roleDir, p, known.get(p)) : { path: p, kind: 'other' });
   }
   return out;
+}
+
+/** `skills/<name>/...` where `<name>` is not in the listing of skills/. */
+function isUnlistedSkillFile(path: string, listed: ReadonlySet<string>): boolean {
+  if (!path.startsWith('skills/')) return false;
+  const cut = path.indexOf('/', 7);
+  return cut > 7 && !listed.has(path.slice(7, cut));
 }
 
 /** True when every directory between the role dir and `path` is a real directory or absent (memoised per call). */
@@ -70,15 +83,26 @@ function observeOne(roleDir: string, path: string, entry: { md5: string; size: n
   return { ...base, md5: md5Bytes(readFileSync(abs)) };
 }
 
-/** Top-level entries of `skills/` that are neither desired nor ours: each would look like a skill to Kimi. */
-export async function listStraySkillEntries(roleDir: string, ownedTop: ReadonlySet<string>): Promise<string[]> {
-  let names: string[];
+/** The entries of a role's `skills/` directory, read once per reconcile (strays, and which skill dirs are real). */
+export interface SkillsListing {
+  entries: Dirent[];
+}
+
+/** List `skills/` when it is a real directory; undefined when it is absent, a symlink or unreadable. */
+export function readSkillsListing(roleDir: string): SkillsListing | undefined {
+  const dir = `${roleDir}/skills`;
   try {
-    names = readdirSync(join(roleDir, 'skills'));
+    if (!lstatSync(dir, { throwIfNoEntry: false })?.isDirectory()) return undefined;
+    return { entries: readdirSync(dir, { withFileTypes: true }) };
   } catch {
-    return [];
+    return undefined;
   }
-  return names
+}
+
+/** Top-level entries of `skills/` that are neither desired nor ours: each would look like a skill to Kimi. */
+export function listStraySkillEntries(listing: SkillsListing | undefined, ownedTop: ReadonlySet<string>): string[] {
+  return (listing?.entries ?? [])
+    .map((e) => e.name)
     .filter((n) => !ownedTop.has(n) && !TEMP_FILE_RE.test(n))
     .map((n) => `skills/${n}`)
     .sort();
