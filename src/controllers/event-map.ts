@@ -5,7 +5,8 @@ import { ROLE_NAME_RE } from '../desired/schema.ts';
 /** What a file event means. */
 export type EventTarget =
   | { kind: 'skill'; skill: string }
-  | { kind: 'role'; role: string }
+  /** `path`: role-relative path of what changed ('' for the role directory itself). */
+  | { kind: 'role'; role: string; path: string }
   | { kind: 'store' }
   | { kind: 'services' }
   | { kind: 'secrets' }
@@ -40,6 +41,8 @@ export function mapEventPath(roots: EventRoots, path: string): EventTarget {
     return name.startsWith('.') ? { kind: 'none' } : { kind: 'skill', skill: name };
   }
   const roleSeg = firstSegment(roots.rolesDir, path);
-  if (roleSeg !== undefined && ROLE_NAME_RE.test(roleSeg)) return { kind: 'role', role: roleSeg };
+  if (roleSeg !== undefined && ROLE_NAME_RE.test(roleSeg)) {
+    return { kind: 'role', role: roleSeg, path: relative(roots.rolesDir, path).slice(roleSeg.length + 1).split(sep).join('/') };
+  }
   return { kind: 'none' };
 }

@@ -1,5 +1,6 @@
 /** The manager: maps every change to role names, owns one actor per role, bounds concurrent reconciles, resyncs periodically. */
 import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import PQueue from 'p-queue';
 import { createActor, fromPromise, waitFor, type ActorRefFrom } from 'xstate';
 import type { Clock } from '../clock.ts';
@@ -10,6 +11,7 @@ import type { Logger } from '../log.ts';
 import { manifestCache } from '../observed/manifest.ts';
 import { refreshSkills } from '../observed/registry.ts';
 import { listManagedRoleDirs } from '../observed/role-dir.ts';
+import { isOwnWrite } from './echo-filter.ts';
 import type { EventTarget } from './event-map.ts';
 import { SyncBarrier } from './durability.ts';
 import { RenderMemo } from './render/memo.ts';
@@ -45,6 +47,8 @@ export class Manager {
   private readonly barrier = new SyncBarrier();
   private readonly renders = new RenderMemo();
   private readonly manifests = manifestCache();
+  /** Role-dir events that arrived while the role reconciled, judged by the echo filter once it is done. */
+  private readonly heldEvents = new Map<string, Set<string>>();
   private watchers: SourceWatchers | undefined;
   private resyncTimer: NodeJS.Timeout | undefined;
   private stopping = false;
@@ -112,7 +116,7 @@ export class Manager {
 
   private async onTarget(t: EventTarget): Promise<void> {
     const roles = this.sources.store?.roles ?? [];
-    if (t.kind === 'role') this.wake(t.role);
+    if (t.kind === 'role') await this.onRoleEvent(t.role, t.path);
     else if (t.kind === 'skill') {
       this.sources.registry.freshness.invalidate(t.skill);
       const users = rolesUsingSkill(roles, t.skill);
@@ -130,6 +134,27 @@ export class Manager {
     else if (t.kind === 'registry-root') {
       await this.sources.scanRegistry();
       roles.forEach((r) => this.wake(r.name));
+    }
+  }
+
+  /**
+   * A change in a role directory wakes the role unless it is the echo of our own write (echo-filter.ts). While
+   * the role reconciles, its manifest on disk is in flux: the event is held and judged when the reconcile ends.
+   */
+  private async onRoleEvent(role: string, path: string): Promise<void> {
+    const held = this.heldEvents.get(role);
+    if (held) {
+      held.add(path);
+      return;
+    }
+    if (!(await this.isEcho(role, path))) this.wake(role);
+  }
+
+  private async isEcho(role: string, path: string): Promise<boolean> {
+    try {
+      return await isOwnWrite(join(this.deps.paths.rolesDir, role), path, this.manifests);
+    } catch {
+      return false; // when in doubt, reconcile
     }
   }
 
@@ -163,8 +188,17 @@ export class Manager {
       if (this.stopping) return; // queued but not started: nothing half-done to finish
       const spec = this.sources.store?.roles.find((r) => r.name === name);
       this.status.started(name, !spec);
+      const held = new Set<string>();
+      this.heldEvents.set(name, held);
       try {
-        const outcome = await reconcileRole(name, this.reconcileDeps(), { sweepTemps: !this.swept.has(name) });
+        const outcome = await reconcileRole(name, this.reconcileDeps(), { sweepTemps: !this.swept.has(name) }).finally(async () => {
+          this.heldEvents.delete(name);
+          for (const path of held) {
+            if (await this.isEcho(name, path)) continue;
+            this.wake(name);
+            break;
+          }
+        });
         this.swept.add(name);
         this.status.succeeded(outcome);
         if (outcome.result?.sourceChanged.length) {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { systemClock } from '../../src/clock.ts';
 import { Manager } from '../../src/controllers/manager.ts';
-import { silentLogger } from '../../src/log.ts';
+import { createLogger, silentLogger } from '../../src/log.ts';
 import { eventually } from '../helpers/cli.ts';
 import { addSkill, makeTree, writeStore, type TestTree } from '../helpers/tree.ts';
 
@@ -27,13 +27,13 @@ afterEach(async () => {
   tree.cleanup();
 });
 
-function start(resyncMs = 600_000, resync = false, watch = false): Promise<void> {
+function start(resyncMs = 600_000, resync = false, watch = false, log = silentLogger()): Promise<void> {
   manager = new Manager({
     paths: tree.paths,
     tuning: { ...tree.config.tuning, resyncMs },
     env: { KIMI_API_KEY: 'k' },
     clock: systemClock,
-    log: silentLogger(),
+    log,
     watch,
     resync,
   });
@@ -111,5 +111,29 @@ describe('Manager', () => {
     await start();
     await manager!.settled();
     expect(manager!.sources.registry.freshness.trustEvents).toBe(false);
+  });
+
+  it('does not reconcile a role again for the echo of its own writes, but still for a hand edit of any size', async () => {
+    const lines: { role?: string; msg: string }[] = [];
+    await start(600_000, false, true, createLogger('debug', { write: (m: string) => void lines.push(JSON.parse(m)) }));
+    await manager!.settled();
+    await new Promise((r) => setTimeout(r, 300)); // echoes of the first convergence
+    await manager!.settled();
+    const reconcilesOf = (role: string) => lines.filter((l) => l.role === role && (l.msg === 'reconciled' || l.msg === 'no change')).length;
+    const before = reconcilesOf('two');
+    writeFileSync(join(tree.paths.skillsDir, 'beta', 'SKILL.md'), '---\nname: beta\ndescription: beta v2\n---\nbody\n');
+    const copy = join(tree.paths.rolesDir, 'two', 'skills', 'beta', 'SKILL.md');
+    await eventually(() => readFileSync(copy, 'utf8').includes('beta v2'));
+    await new Promise((r) => setTimeout(r, 400)); // several debounce periods: an echo reconcile would have run
+    await manager!.settled();
+    expect(reconcilesOf('two') - before).toBe(1);
+    // A hand edit of the same size (only the mtime and bytes differ) is not mistaken for our write.
+    const config = join(tree.paths.rolesDir, 'one', 'config.toml');
+    const ours = readFileSync(config, 'utf8');
+    writeFileSync(config, ours.replace(/.$/s, '#'));
+    await eventually(() => readFileSync(config, 'utf8') === ours);
+    // Nor is a deleted file of ours.
+    rmSync(join(tree.paths.rolesDir, 'one', 'skills', 'alpha', 'SKILL.md'));
+    await eventually(() => existsSync(join(tree.paths.rolesDir, 'one', 'skills', 'alpha', 'SKILL.md')));
   });
 });

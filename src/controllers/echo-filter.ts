@@ -1,0 +1,49 @@
+/**
+ * Which role-directory events are the echo of our own writes, so they need not wake the role again.
+ *
+ * Every file apply writes comes back as a watcher event for its role. Without a filter each woken role runs
+ * one more reconcile a debounce later that finds nothing to do (on a one-skill edit, ten of them). The filter
+ * is a stamp check, not a blind ignore: an event is an echo only when the path, looked at now, is exactly what
+ * the manifest we keep for the role records (a regular file of that size, mtime and mode, with no write
+ * pending), or is absent with nothing recorded at or under it. A hand edit changes the mtime (and usually the
+ * size), so it wakes the role; the reconcile itself trusts the same (size, mtime) pair to skip hashing, so the
+ * filter lets through nothing a reconcile would have acted on. Directories always wake the role.
+ *
+ * The reconcile stays level-triggered: this only decides whether to queue a hint. Events that arrive while
+ * the role's reconcile runs are judged once it is done, against the manifest it wrote.
+ */
+import { lstatSync } from 'node:fs';
+import type { Manifest, ManifestEntry } from './artifacts.ts';
+import { readManifest, type ManifestCache } from '../observed/manifest.ts';
+
+/** Entries by path of each manifest (cached manifests are frozen and shared; built once each). */
+const byPath = new WeakMap<Manifest, Map<string, ManifestEntry>>();
+
+function entriesOf(manifest: Manifest): Map<string, ManifestEntry> {
+  let map = byPath.get(manifest);
+  if (!map) byPath.set(manifest, (map = new Map(manifest.entries.map((e) => [e.path, e]))));
+  return map;
+}
+
+/** True when the event at role-relative `path` is explained by the role's manifest as it is on disk now. */
+export async function isOwnWrite(roleDir: string, path: string, manifests: ManifestCache): Promise<boolean> {
+  if (!path) return false; // the role directory itself: moved, deleted or replaced
+  const read = await readManifest(roleDir, manifests);
+  if (read.state !== 'ok') return false;
+  const entry = entriesOf(read.manifest).get(path);
+  let st;
+  try {
+    st = lstatSync(`${roleDir}/${path}`, { throwIfNoEntry: false });
+  } catch {
+    return false; // ENOTDIR: something replaced a directory on the way
+  }
+  // Gone, and not ours: what apply deleted or pruned. A top-level skills/ entry still wakes the role (its
+  // status lists strays).
+  if (!st) return !entry && !isSkillsEntry(path) && !read.manifest.entries.some((e) => e.path.startsWith(`${path}/`));
+  if (!entry || entry.pendingMd5 !== undefined || !st.isFile()) return false;
+  return st.size === entry.size && st.mtimeMs === entry.mtimeMs && (st.mode & 0o777) === entry.mode;
+}
+
+function isSkillsEntry(path: string): boolean {
+  return path.startsWith('skills/') && !path.includes('/', 7);
+}
