@@ -2,7 +2,7 @@
  * Timeline of single hot-skill edits against a running daemon: when each woken role's reconcile started and
  * ended, relative to the edit, from the daemon's debug log. A diagnostic for propagation, not a figure.
  *
- *   npx tsx bench/trace.ts [--quick] [--samples=N] [--low-memory] [--daemon-node-args='...']
+ *   [HERO_TEAM_CONCURRENCY=N] [UV_THREADPOOL_SIZE=N] npx tsx bench/trace.ts [--quick] [--samples=N] [--low-memory] [--daemon-node-args='...']
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -15,7 +15,9 @@ const opts = parseOptions(process.argv.slice(2));
 const samples = process.argv.some((a) => a.startsWith('--samples=')) ? opts.samples : 10;
 const debounce = Number(process.env.HERO_TEAM_DEBOUNCE_MS ?? 100);
 const fx = makeFixture({ roles: opts.roles, skillsPerRole: opts.skillsPerRole, registrySkills: opts.registrySkills, hotRoles: 10 });
-const d = startDaemon({ ...fx.env, HERO_TEAM_DEBOUNCE_MS: String(debounce), LOG_LEVEL: 'debug', ...(opts.lowMemory ? { HERO_TEAM_LOW_MEMORY: '1' } : {}) }, opts.daemonNodeArgs);
+// Tuning under test passes through from this shell (HERO_TEAM_CONCURRENCY=16 npx tsx bench/trace.ts).
+const passed = Object.fromEntries(Object.entries(process.env).filter(([k]) => /^(HERO_TEAM_(CONCURRENCY|LOW_MEMORY)|UV_THREADPOOL_SIZE)$/.test(k)));
+const d = startDaemon({ ...fx.env, ...passed, HERO_TEAM_DEBOUNCE_MS: String(debounce), LOG_LEVEL: 'debug', ...(opts.lowMemory ? { HERO_TEAM_LOW_MEMORY: '1' } : {}) }, opts.daemonNodeArgs);
 const totals: number[] = [];
 const busy: number[] = [];
 try {
@@ -35,13 +37,13 @@ try {
     done = Date.now() - t0;
     await sleep(debounce + 150);
     const recs = d.records.slice(from).filter((r) => typeof r.durationMs === 'number' && typeof r.time === 'number');
-    const spans = recs.map((r) => ({ role: String(r.role), end: (r.time as number) - t0, ms: r.durationMs as number, msg: String(r.msg) }));
+    const spans = recs.map((r) => ({ role: String(r.role), end: (r.time as number) - t0, ms: r.durationMs as number, msg: String(r.msg), phases: r.phasesMs ? JSON.stringify(r.phasesMs) : '' }));
     totals.push(done);
     busy.push(spans.filter((s) => s.end <= done + 1).reduce((a, s) => a + s.ms, 0));
     const msgs = new Map<string, number>();
     for (const r of d.records.slice(from)) if (typeof r.durationMs !== 'number') msgs.set(String(r.msg), (msgs.get(String(r.msg)) ?? 0) + 1);
     console.log(`edit ${i}: all copies after ${done} ms; ${spans.length} reconciles; other log lines: ${JSON.stringify(Object.fromEntries(msgs))}`);
-    for (const s of spans.sort((a, b) => a.end - b.end)) console.log(`  ${s.role.padEnd(10)} ${String(round(s.end - s.ms, 1)).padStart(6)} → ${String(s.end).padStart(4)} ms  (${round(s.ms, 1)} ms, ${s.msg})`);
+    for (const s of spans.sort((a, b) => a.end - b.end)) console.log(`  ${s.role.padEnd(10)} ${String(round(s.end - s.ms, 1)).padStart(6)} → ${String(s.end).padStart(4)} ms  (${round(s.ms, 1)} ms, ${s.msg}) ${s.phases}`);
   }
   console.log(`median all-copies ${median(totals)} ms; median reconcile ms summed before it ${round(median(busy), 1)}`);
 } finally {

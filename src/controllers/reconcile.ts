@@ -13,7 +13,7 @@ import { sameStamp, type FileStamp } from '../observed/digest.ts';
 import { manifestPath, readManifest, type ManifestCache } from '../observed/manifest.ts';
 import { refreshSkills } from '../observed/registry.ts';
 import type { RegistryIndex, RegistryState } from '../observed/registry-types.ts';
-import { findTempFiles, listStraySkillEntries, observeRoleFiles } from '../observed/role-dir.ts';
+import { findTempFiles, listStraySkillEntries, observeRoleFiles, readSkillsListing } from '../observed/role-dir.ts';
 import { readProviderSecrets } from '../observed/secrets.ts';
 import type { McpServer } from '../observed/services.ts';
 import { applyPlan, sweepTempFiles, type ApplyResult } from './apply.ts';
@@ -77,7 +77,16 @@ interface Prepared {
   /** What was on disk at each path the plan covers, when observed. */
   observed?: ReadonlyMap<string, ObservedFile>;
   started: number;
+  /** Milliseconds spent in each step so far (logged with the outcome: where a slow reconcile spent its time). */
+  phases: Record<string, number>;
   log: Logger;
+}
+
+/** Add the time since the last mark to `phases[name]`; returns now. */
+function mark(phases: Record<string, number>, name: string, since: number): number {
+  const now = performance.now();
+  phases[name] = Math.round(((phases[name] ?? 0) + now - since) * 100) / 100;
+  return now;
 }
 
 /**
@@ -98,7 +107,9 @@ export async function reconcileRole(name: string, deps: ReconcileDeps, opts: Rec
   if (!opts.sweepTemps) {
     const probe = await prepare(name, deps, opts);
     if (isConverged(probe)) return finish(probe, NO_WRITES);
+    const waited = performance.now();
     return withRoleLock(name, deps, async () => {
+      mark(probe.phases, 'lock', waited);
       if (planStillHolds(probe)) return applyPrepared(probe, deps);
       probe.log.debug('the role changed before its lock was taken: planning again');
       const fresh = await prepare(name, deps, opts);
@@ -143,10 +154,12 @@ function sameObservation(seen: ObservedFile | undefined, st: Stats | undefined):
 async function applyPrepared(p: Prepared, deps: ReconcileDeps): Promise<ReconcileOutcome> {
   if (p.kind === 'absent') return finish(p);
   const plan = p.plan!;
+  const applying = performance.now();
   const result = await applyPlan(plan, { backupsDir: statePaths(deps.paths.home).backups, clock: deps.clock, barrier: deps.barrier, manifests: deps.manifests });
+  mark(p.phases, 'apply', applying);
   const outcome = finish(p, result);
   if (result.written || result.deleted || result.backups) {
-    p.log.info({ written: result.written, deleted: result.deleted, backups: result.backups, drift: plan.drift.length, durationMs: outcome.durationMs }, 'reconciled');
+    p.log.info({ written: result.written, deleted: result.deleted, backups: result.backups, drift: plan.drift.length, durationMs: outcome.durationMs, phasesMs: p.phases }, 'reconciled');
   } else p.log.debug({ durationMs: outcome.durationMs }, 'no change');
   return outcome;
 }
@@ -160,6 +173,8 @@ function finish(p: Prepared, result?: ApplyResult): ReconcileOutcome {
 /** Read desired and observed state and plan (pure steps and reads only; the temp sweep when asked, under the lock). */
 async function prepare(name: string, deps: ReconcileDeps, opts: ReconcileOptions): Promise<Prepared> {
   const started = performance.now();
+  const phases: Record<string, number> = {};
+  let t = started;
   const reconcileId = randomBytes(4).toString('hex');
   const log = deps.log.child({ role: name, reconcileId });
   const dir = join(deps.paths.rolesDir, name);
@@ -181,7 +196,8 @@ async function prepare(name: string, deps: ReconcileDeps, opts: ReconcileOptions
     if (swept) log.info({ swept }, 'removed temp files of an interrupted write');
   }
   const manifestStamp = manifestRead.state === 'absent' ? undefined : manifestRead.stamp;
-  if (!spec && !manifest) return { base: { role: name, reconcileId, skills: [] }, kind: 'absent', manifestStamp, started, log };
+  t = mark(phases, 'read', t);
+  if (!spec && !manifest) return { base: { role: name, reconcileId, skills: [] }, kind: 'absent', manifestStamp, started, phases, log };
   // 2. Render the desired state (pure) from fresh inputs.
   let desired: DesiredRole | null = null;
   if (spec) {
@@ -193,11 +209,16 @@ async function prepare(name: string, deps: ReconcileDeps, opts: ReconcileOptions
   } else {
     deps.renders?.forget(name);
   }
+  t = mark(phases, 'render', t);
   // 3. Observe exactly the files that matter, then plan (pure).
-  const paths = new Set([...(desired?.files.map((f) => f.path) ?? []), ...(manifest?.entries.map((e) => e.path) ?? [])]);
-  const observed = await observeRoleFiles(dir, paths, manifest);
-  const ownedTop = new Set([...paths].filter((p) => p.startsWith('skills/')).map((p) => p.split('/')[1]!));
-  const strays = desired ? await listStraySkillEntries(dir, ownedTop) : [];
+  const paths = new Set<string>();
+  const ownedTop = new Set<string>();
+  for (const p of desired?.files ?? []) addPath(p.path, paths, ownedTop);
+  for (const e of manifest?.entries ?? []) addPath(e.path, paths, ownedTop);
+  const listing = readSkillsListing(dir);
+  const observed = await observeRoleFiles(dir, paths, manifest, listing);
+  t = mark(phases, 'observe', t);
+  const strays = desired ? listStraySkillEntries(listing, ownedTop) : [];
   const plan = planRole({ role: name, dir, desired, manifest, observed, driftPolicy: spec?.driftPolicy ?? 'revert', strays });
   const skills = skillStates(spec?.skills ?? [], deps.registry.index, desired);
   for (const name of desired?.invalidSkills ?? []) {
@@ -205,7 +226,17 @@ async function prepare(name: string, deps: ReconcileDeps, opts: ReconcileOptions
   }
   for (const name of desired?.missingSkills ?? []) log.warn({ skill: name }, 'whitelisted skill not in the registry');
   const base = { role: name, reconcileId, generation: spec?.generation, desired: desired ?? undefined, plan, skills };
-  return { base, kind: spec ? 'converged' : 'deleted', plan, manifestStamp, observed, started, log };
+  mark(phases, 'plan', t);
+  return { base, kind: spec ? 'converged' : 'deleted', plan, manifestStamp, observed, started, phases, log };
+}
+
+/** Add a role-relative path, and its top-level skills/ entry to `ownedTop`. */
+function addPath(path: string, paths: Set<string>, ownedTop: Set<string>): void {
+  paths.add(path);
+  if (path.startsWith('skills/')) {
+    const cut = path.indexOf('/', 7);
+    ownedTop.add(cut < 0 ? path.slice(7) : path.slice(7, cut));
+  }
 }
 
 function skillStates(names: readonly string[], index: RegistryIndex, desired: DesiredRole | null): ReconcileOutcome['skills'] {
