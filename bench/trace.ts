@@ -15,9 +15,7 @@ const opts = parseOptions(process.argv.slice(2));
 const samples = process.argv.some((a) => a.startsWith('--samples=')) ? opts.samples : 10;
 const debounce = Number(process.env.HERO_TEAM_DEBOUNCE_MS ?? 100);
 const fx = makeFixture({ roles: opts.roles, skillsPerRole: opts.skillsPerRole, registrySkills: opts.registrySkills, hotRoles: 10 });
-// Tuning under test passes through from this shell (HERO_TEAM_CONCURRENCY=16 npx tsx bench/trace.ts).
-const passed = Object.fromEntries(Object.entries(process.env).filter(([k]) => /^(HERO_TEAM_(CONCURRENCY|LOW_MEMORY)|UV_THREADPOOL_SIZE)$/.test(k)));
-const d = startDaemon({ ...fx.env, ...passed, HERO_TEAM_DEBOUNCE_MS: String(debounce), LOG_LEVEL: 'debug', ...(opts.lowMemory ? { HERO_TEAM_LOW_MEMORY: '1' } : {}) }, opts.daemonNodeArgs);
+const d = startDaemon({ ...fx.env, HERO_TEAM_DEBOUNCE_MS: String(debounce), LOG_LEVEL: 'debug', ...(opts.lowMemory ? { HERO_TEAM_LOW_MEMORY: '1' } : {}) }, opts.daemonNodeArgs);
 const totals: number[] = [];
 const busy: number[] = [];
 try {

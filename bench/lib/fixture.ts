@@ -121,6 +121,8 @@ export function makeFixture(spec: FixtureSpec): Fixture {
     HERO_SOCKET_DIR: join(root, 'sock'),
     KIMI_API_KEY: 'sk-bench',
     LOG_LEVEL: 'info',
+    // Tuning under test passes through from the shell (HERO_TEAM_CONCURRENCY=8 npx tsx bench/cold.ts).
+    ...Object.fromEntries(Object.entries(process.env).filter(([k]) => /^(HERO_TEAM_CONCURRENCY|UV_THREADPOOL_SIZE)$/.test(k))),
     ...spec.env,
   };
   return {
