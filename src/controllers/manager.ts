@@ -9,6 +9,7 @@ import { rolesUsingSkill, specKey } from '../desired/skill-index.ts';
 import { InvalidSpecError, errorMessage } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import { manifestCache } from '../observed/manifest.ts';
+import { RoleObservations } from '../observed/role-observations.ts';
 import { refreshSkills } from '../observed/registry.ts';
 import { listManagedRoleDirs } from '../observed/role-dir.ts';
 import { isOwnWrite } from './echo-filter.ts';
@@ -19,7 +20,7 @@ import { reconcileRole, type ReconcileDeps } from './reconcile.ts';
 import { roleMachine } from './role-machine.ts';
 import { Sources } from './sources.ts';
 import { StatusBook } from './status-book.ts';
-import { startSourceWatchers, type RegistryWatchState, type SourceWatchers } from './source-watchers.ts';
+import { startSourceWatchers, type SourceWatchers, type WatchedTree, type WatchState } from './source-watchers.ts';
 
 /** Everything the manager needs, injected. */
 export interface ManagerDeps {
@@ -47,6 +48,7 @@ export class Manager {
   private readonly barrier = new SyncBarrier();
   private readonly renders = new RenderMemo();
   private readonly manifests = manifestCache();
+  private readonly observations = new RoleObservations();
   /** Role-dir events that arrived while the role reconciled, judged by the echo filter once it is done. */
   private readonly heldEvents = new Map<string, Set<string>>();
   private watchers: SourceWatchers | undefined;
@@ -67,7 +69,7 @@ export class Manager {
     const load = this.sources.digestLoad;
     if (load?.state === 'ignored') this.deps.log.warn({ reason: load.reason }, 'digest cache ignored; files are hashed again');
     void this.saveDigests();
-    if (this.deps.watch) this.watchers = await startSourceWatchers(this.deps.paths, this.deps.log, (t) => void this.onTarget(t), (state) => this.onRegistryWatch(state));
+    if (this.deps.watch) this.watchers = await startSourceWatchers(this.deps.paths, this.deps.log, (t) => void this.onTarget(t), (tree, state) => this.onWatchState(tree, state));
     this.scheduleResync();
     await this.wakeAll(true);
   }
@@ -142,6 +144,7 @@ export class Manager {
    * the role reconciles, its manifest on disk is in flux: the event is held and judged when the reconcile ends.
    */
   private async onRoleEvent(role: string, path: string): Promise<void> {
+    this.observations.changed(join(this.deps.paths.rolesDir, role), path);
     const held = this.heldEvents.get(role);
     if (held) {
       held.add(path);
@@ -217,16 +220,20 @@ export class Manager {
 
   private reconcileDeps(): ReconcileDeps {
     const { paths, env, clock, log } = this.deps;
-    return this.sources.reconcileDeps({ paths, env, clock, log, barrier: this.barrier, renders: this.renders, manifests: this.manifests });
+    return this.sources.reconcileDeps({ paths, env, clock, log, barrier: this.barrier, renders: this.renders, manifests: this.manifests, observations: this.observations });
   }
 
-  /** Registry scans are shared on the watchers' word while every registry directory is watched (ScanFreshness). */
-  private onRegistryWatch(state: RegistryWatchState): void {
-    const { freshness } = this.sources.registry;
-    if (state === 'full') return freshness.watchedInFull();
-    if (!freshness.trustEvents) return;
-    freshness.watchesIncomplete();
-    this.deps.log.warn('a registry directory is not watched: every reconcile rescans the skills it uses from now on');
+  /**
+   * While a tree is watched in full its events are trusted: registry scans are shared (ScanFreshness), role
+   * observations reused (RoleObservations). A failed watch turns that off for the tree, for good.
+   */
+  private onWatchState(tree: WatchedTree, state: WatchState): void {
+    const trust = tree === 'registry' ? this.sources.registry.freshness : this.observations;
+    if (state === 'full') return trust.watchedInFull();
+    if (!trust.trustEvents) return;
+    trust.watchesIncomplete();
+    const what = tree === 'registry' ? 'rescans the skills it uses' : 'observes every file of its role';
+    this.deps.log.warn({ tree }, `a directory is not watched: every reconcile ${what} from now on`);
   }
 
   /** Persist the registry digest cache; it is rebuildable, so a failure is only a warning. */
@@ -254,6 +261,7 @@ export class Manager {
   private async resync(): Promise<void> {
     if (this.stopping) return;
     await Promise.all([this.sources.loadStore(), this.sources.loadServices(), this.sources.scanRegistry()]);
+    this.observations.forgetAll(); // every role observed in full: the net for an event inotify lost
     this.reportSourceErrors();
     void this.saveDigests();
     await this.wakeAll(true);

@@ -13,6 +13,7 @@ import { sameStamp, type FileStamp } from '../observed/digest.ts';
 import { manifestPath, readManifest, type ManifestCache } from '../observed/manifest.ts';
 import { refreshSkills } from '../observed/registry.ts';
 import type { RegistryIndex, RegistryState } from '../observed/registry-types.ts';
+import type { RoleObservations } from '../observed/role-observations.ts';
 import { findTempFiles, listStraySkillEntries, observeRoleFiles, readSkillsListing } from '../observed/role-dir.ts';
 import { readProviderSecrets } from '../observed/secrets.ts';
 import type { McpServer } from '../observed/services.ts';
@@ -40,6 +41,8 @@ export interface ReconcileDeps {
   renders?: RenderMemo;
   /** Parsed manifests reused while their file is unchanged (one per process). */
   manifests?: ManifestCache;
+  /** Each role's last observation, reused where no watcher event says it changed (the daemon only). */
+  observations?: RoleObservations;
 }
 
 /** Options of one reconcile. */
@@ -140,8 +143,7 @@ function planStillHolds(p: Prepared): boolean {
   if (!p.plan || !p.observed) return false;
   const now = lstatSync(manifestPath(p.plan.dir), { throwIfNoEntry: false });
   if (now && p.manifestStamp ? !sameStamp(now, p.manifestStamp) : now || p.manifestStamp) return false;
-  const touched = [...p.plan.writes.map((w) => w.file.path), ...p.plan.deletes.map((d) => d.path)];
-  return touched.every((path) => sameObservation(p.observed!.get(path), lstatSync(join(p.plan!.dir, path), { throwIfNoEntry: false })));
+  return touchedPaths(p.plan).every((path) => sameObservation(p.observed!.get(path), lstatSync(join(p.plan!.dir, path), { throwIfNoEntry: false })));
 }
 
 /** A path still looks as observed: still missing, or the same regular file by size and mtime (what observe trusts). */
@@ -155,7 +157,13 @@ async function applyPrepared(p: Prepared, deps: ReconcileDeps): Promise<Reconcil
   if (p.kind === 'absent') return finish(p);
   const plan = p.plan!;
   const applying = performance.now();
-  const result = await applyPlan(plan, { backupsDir: statePaths(deps.paths.home).backups, clock: deps.clock, barrier: deps.barrier, manifests: deps.manifests });
+  let result: ApplyResult;
+  try {
+    result = await applyPlan(plan, { backupsDir: statePaths(deps.paths.home).backups, clock: deps.clock, barrier: deps.barrier, manifests: deps.manifests });
+  } finally {
+    // What apply touched (even partly, on a failure) is observed afresh next time; its events come later.
+    deps.observations?.wrote(plan.dir, touchedPaths(plan));
+  }
   mark(p.phases, 'apply', applying);
   const outcome = finish(p, result);
   if (result.written || result.deleted || result.backups) {
@@ -216,10 +224,24 @@ async function prepare(name: string, deps: ReconcileDeps, opts: ReconcileOptions
   for (const p of desired?.files ?? []) addPath(p.path, paths, ownedTop);
   for (const e of manifest?.entries ?? []) addPath(e.path, paths, ownedTop);
   const listing = readSkillsListing(dir);
-  const observed = await observeRoleFiles(dir, paths, manifest, listing);
+  const prior = deps.observations?.prior(dir);
+  const reused = new Set<string>();
+  const observed = await observeRoleFiles(dir, paths, manifest, listing, prior, reused);
   t = mark(phases, 'observe', t);
   const strays = desired ? listStraySkillEntries(listing, ownedTop) : [];
-  const plan = planRole({ role: name, dir, desired, manifest, observed, driftPolicy: spec?.driftPolicy ?? 'revert', strays });
+  const planInput = { role: name, dir, desired, manifest, observed, driftPolicy: spec?.driftPolicy ?? 'revert', strays } as const;
+  let plan = planRole(planInput);
+  // Nothing is written, deleted or backed up on the word of a reused observation: look at those paths now.
+  for (let round = 0; reused.size > 0 && round < 3; round++) {
+    const stale = touchedPaths(plan).filter((p) => reused.has(p));
+    if (!stale.length) break;
+    for (const [p, o] of await observeRoleFiles(dir, stale, manifest, listing)) {
+      observed.set(p, o);
+      reused.delete(p);
+    }
+    plan = planRole(planInput);
+  }
+  if (prior) deps.observations!.record(dir, observed, prior);
   const skills = skillStates(spec?.skills ?? [], deps.registry.index, desired);
   for (const name of desired?.invalidSkills ?? []) {
     log.warn({ skill: name, reason: deps.registry.index.invalid.get(name)?.reason }, 'invalid registry skill: last good copy kept');
@@ -228,6 +250,11 @@ async function prepare(name: string, deps: ReconcileDeps, opts: ReconcileOptions
   const base = { role: name, reconcileId, generation: spec?.generation, desired: desired ?? undefined, plan, skills };
   mark(phases, 'plan', t);
   return { base, kind: spec ? 'converged' : 'deleted', plan, manifestStamp, observed, started, phases, log };
+}
+
+/** Paths a plan writes or deletes (backups are taken of those same paths). */
+function touchedPaths(plan: Plan): string[] {
+  return [...plan.writes.map((w) => w.file.path), ...plan.deletes.map((d) => d.path)];
 }
 
 /** Add a role-relative path, and its top-level skills/ entry to `ownedTop`. */

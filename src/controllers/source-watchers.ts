@@ -15,12 +15,14 @@ export interface SourceWatchers {
 /** Poll interval while the registry directory does not exist. */
 const REGISTRY_POLL_MS = 2000;
 
-/** How complete the registry's watches are: `full` once every directory has its watch, `incomplete` when one failed. */
-export type RegistryWatchState = 'full' | 'incomplete';
+/** How complete a tree's watches are: `full` once every directory has its watch, `incomplete` when one failed. */
+export type WatchState = 'full' | 'incomplete';
+/** The watched trees whose completeness matters: what may be trusted depends on it (ScanFreshness, RoleObservations). */
+export type WatchedTree = 'registry' | 'roles';
 
 /** Start watching the registry, the roles dir and the state files. */
 export async function startSourceWatchers(
-  paths: Paths, log: Logger, onTarget: (t: EventTarget) => void, onRegistryWatch: (state: RegistryWatchState) => void = () => {},
+  paths: Paths, log: Logger, onTarget: (t: EventTarget) => void, onWatchState: (tree: WatchedTree, state: WatchState) => void = () => {},
 ): Promise<SourceWatchers> {
   const files = statePaths(paths.home);
   const roots: EventRoots = { skillsDir: paths.skillsDir, rolesDir: paths.rolesDir, storeFile: files.store, servicesFile: files.services, secretsFile: files.secrets };
@@ -33,19 +35,20 @@ export async function startSourceWatchers(
   let registryWatched = false;
   await mkdir(paths.home, { recursive: true });
   watched.push(watchDirEntries(paths.home, (name) => emit(join(paths.home, name)), onError));
-  watched.push(await watchTree(paths.rolesDir, { ignore: (p) => p.endsWith('/' + MANIFEST_FILE) }, emit, onError));
+  // Any error of a tree means a directory without its watch (inotify limits, a failed watch).
+  const treeError = (tree: WatchedTree) => (err: unknown) => {
+    onError(err);
+    onWatchState(tree, 'incomplete');
+  };
+  watched.push(await watchTree(paths.rolesDir, { ignore: (p) => p.endsWith('/' + MANIFEST_FILE) }, emit, treeError('roles')));
+  onWatchState('roles', 'full');
   let poll: NodeJS.Timeout | undefined;
   let closed = false;
   const startRegistry = async () => {
     if (closed || !(await exists(paths.skillsDir))) return false;
-    // Any error of the registry tree means a directory without its watch (inotify limits, a failed watch).
-    const onRegistryError = (err: unknown) => {
-      onError(err);
-      onRegistryWatch('incomplete');
-    };
-    watched.push(await watchTree(paths.skillsDir, {}, emit, onRegistryError));
+    watched.push(await watchTree(paths.skillsDir, {}, emit, treeError('registry')));
     registryWatched = true;
-    onRegistryWatch('full');
+    onWatchState('registry', 'full');
     return true;
   };
   if (!(await startRegistry())) {

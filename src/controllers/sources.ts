@@ -90,7 +90,7 @@ export class Sources {
   }
 
   /** Dependencies of a reconcile that reads these inputs (the store must have loaded). */
-  reconcileDeps(base: Pick<ReconcileDeps, 'paths' | 'env' | 'clock' | 'log' | 'barrier' | 'renders' | 'manifests'>): ReconcileDeps {
+  reconcileDeps(base: Pick<ReconcileDeps, 'paths' | 'env' | 'clock' | 'log' | 'barrier' | 'renders' | 'manifests' | 'observations'>): ReconcileDeps {
     return { ...base, registry: this.registry, store: () => this.store!, services: () => this.services };
   }
 

@@ -7,17 +7,20 @@ import { TEMP_FILE_RE } from '../controllers/atomic-write.ts';
 import { md5Bytes } from './digest.ts';
 import { ROLE_NAME_RE } from '../desired/schema.ts';
 import { MANIFEST_FILE } from './manifest.ts';
+import type { PriorObservation } from './role-observations.ts';
 
 /** Longest stretch observeRoleFiles runs before yielding to the event loop. */
 const SLICE_MS = 10;
 
 /**
- * Stat (and when needed hash) each path; a manifest entry with equal size and mtime skips the read.
+ * Stat (and when needed hash) each path; a manifest entry with equal size and mtime skips the read. With
+ * `prior`, a path seen before and unchanged since is not looked at again (it is added to `reused`).
  * Synchronous calls with a yield every SLICE_MS: one lstat per file is the whole cost of a no-op, and a
  * promise-based lstat cost several times the syscall (docs/performance.md).
  */
 export async function observeRoleFiles(
   roleDir: string, paths: Iterable<string>, manifest: Manifest | null, skillsListing?: SkillsListing,
+  prior?: PriorObservation, reused?: Set<string>,
 ): Promise<Map<string, ObservedFile>> {
   const known = new Map(manifest?.entries.map((e) => [e.path, e]) ?? []);
   const out = new Map<string, ObservedFile>();
@@ -29,6 +32,13 @@ export async function observeRoleFiles(
     if (performance.now() - slice > SLICE_MS) {
       await new Promise((r) => setImmediate(r));
       slice = performance.now();
+    }
+    // Seen before with no event on it or above it since (role-observations.ts): as it was.
+    const before = prior?.get(p);
+    if (before) {
+      out.set(p, before);
+      reused?.add(p);
+      continue;
     }
     // A symlink (or file) where a directory of ours should be: never write or delete through it.
     // A skill directory the listing does not have is absent: its files are missing, no lstat needed.

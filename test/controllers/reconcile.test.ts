@@ -8,6 +8,7 @@ import { StatusBook } from '../../src/controllers/status-book.ts';
 import { InvalidSpecError } from '../../src/errors.ts';
 import { createLogger, silentLogger, type Logger } from '../../src/log.ts';
 import { MANIFEST_FILE, readManifest } from '../../src/observed/manifest.ts';
+import { RoleObservations } from '../../src/observed/role-observations.ts';
 import { addSkill, makeTree, put, skillMd, writeStore, type TestTree } from '../helpers/tree.ts';
 
 const clock = { now: () => 1_800_000_000_000 };
@@ -354,6 +355,50 @@ describe('reconcileRole: reading without the lock', () => {
     expect(read('skills/git-helper/SKILL.md')).toBe(readFileSync(join(tree.paths.skillsDir, 'git-helper', 'SKILL.md'), 'utf8'));
     const again = await reconcileRole('backend', deps());
     expect(again.result!.written).toBe(0);
+  });
+});
+
+describe('reconcileRole: reusing observations (the daemon, roles tree watched in full)', () => {
+  /** Deps with trusted observations, after a first convergence and the reconcile that looks again at what it wrote. */
+  const watched = async () => {
+    const observations = new RoleObservations();
+    observations.watchedInFull();
+    const d = { ...deps(), observations };
+    await reconcileRole('backend', d);
+    expect((await reconcileRole('backend', d)).result!.written).toBe(0);
+    return d;
+  };
+
+  it('reuses what it saw where no event says otherwise; an event, or the resync dropping everything, makes it look again', async () => {
+    const d = await watched();
+    const ours = read('config.toml');
+    put(join(roleDir, 'config.toml'), 'default_model = "hand"\n'); // its event has not been delivered yet
+    expect((await reconcileRole('backend', d)).result!.written).toBe(0);
+    d.observations.changed(roleDir, 'config.toml'); // now it has
+    const out = await reconcileRole('backend', d);
+    expect(out.result!.written).toBe(1);
+    expect(read('config.toml')).toBe(ours);
+    put(join(roleDir, 'mcp.json'), '{"hand": true}\n');
+    d.observations.forgetAll();
+    expect((await reconcileRole('backend', d)).result!.backups).toBe(1);
+  });
+
+  it('never overwrites on the word of a reused observation: a hand edit whose event is late is still backed up', async () => {
+    const d = await watched();
+    put(join(roleDir, 'skills/tdd/SKILL.md'), 'typed by hand\n'); // no event yet
+    put(join(tree.paths.skillsDir, 'tdd', 'SKILL.md'), skillMd('tdd', 'version two')); // the registry copy changes
+    const out = await reconcileRole('backend', d);
+    expect(out.result!.backups).toBe(1);
+    expect(readFileSync(join(out.result!.backupDir!, 'skills/tdd/SKILL.md'), 'utf8')).toBe('typed by hand\n');
+    expect(read('skills/tdd/SKILL.md')).toContain('version two');
+  });
+
+  it('looks again at what it just wrote (the events of our own writes come later)', async () => {
+    const d = await watched();
+    put(join(tree.paths.skillsDir, 'tdd', 'SKILL.md'), skillMd('tdd', 'version two'));
+    expect((await reconcileRole('backend', d)).result!.written).toBe(1);
+    rmSync(join(roleDir, 'skills/tdd/SKILL.md')); // no event delivered for this either
+    expect((await reconcileRole('backend', d)).result!.written).toBe(1);
   });
 });
 
