@@ -73,3 +73,13 @@ export interface ObservedFile {
   mode?: number;
   mtimeMs?: number;
 }
+
+/** Entries by path of each manifest, built once per manifest object (cached manifests are frozen and shared). */
+const entryMaps = new WeakMap<Manifest, ReadonlyMap<string, ManifestEntry>>();
+
+/** The manifest's entries keyed by path (callers must not mutate the manifest afterwards). */
+export function entriesByPath(manifest: Manifest): ReadonlyMap<string, ManifestEntry> {
+  let map = entryMaps.get(manifest);
+  if (!map) entryMaps.set(manifest, (map = new Map(manifest.entries.map((e) => [e.path, e]))));
+  return map;
+}

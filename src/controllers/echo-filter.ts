@@ -13,24 +13,15 @@
  * the role's reconcile runs are judged once it is done, against the manifest it wrote.
  */
 import { lstatSync } from 'node:fs';
-import type { Manifest, ManifestEntry } from './artifacts.ts';
 import { readManifest, type ManifestCache } from '../observed/manifest.ts';
-
-/** Entries by path of each manifest (cached manifests are frozen and shared; built once each). */
-const byPath = new WeakMap<Manifest, Map<string, ManifestEntry>>();
-
-function entriesOf(manifest: Manifest): Map<string, ManifestEntry> {
-  let map = byPath.get(manifest);
-  if (!map) byPath.set(manifest, (map = new Map(manifest.entries.map((e) => [e.path, e]))));
-  return map;
-}
+import { entriesByPath } from './artifacts.ts';
 
 /** True when the event at role-relative `path` is explained by the role's manifest as it is on disk now. */
 export async function isOwnWrite(roleDir: string, path: string, manifests: ManifestCache): Promise<boolean> {
   if (!path) return false; // the role directory itself: moved, deleted or replaced
   const read = await readManifest(roleDir, manifests);
   if (read.state !== 'ok') return false;
-  const entry = entriesOf(read.manifest).get(path);
+  const entry = entriesByPath(read.manifest).get(path);
   let st;
   try {
     st = lstatSync(`${roleDir}/${path}`, { throwIfNoEntry: false });

@@ -1,5 +1,5 @@
 /** The plan (pure): the difference between desired artifacts and what the manifest and the disk say. */
-import type { DesiredFile, DesiredRole, Manifest, ManifestEntry, ObservedFile } from './artifacts.ts';
+import { entriesByPath, type DesiredFile, type DesiredRole, type Manifest, type ManifestEntry, type ObservedFile } from './artifacts.ts';
 
 /** Why a file is written. */
 export type WriteReason = 'create' | 'update' | 'restore' | 'revert' | 'adopt' | 'mode';
@@ -57,7 +57,7 @@ export interface PlanInput {
 
 /** Compute the plan; never touches the disk. */
 export function planRole(input: PlanInput): Plan {
-  const previous = new Map(input.manifest?.entries.map((e) => [e.path, e]) ?? []);
+  const previous = input.manifest ? entriesByPath(input.manifest) : new Map<string, ManifestEntry>();
   const next = new Map<string, ManifestEntry>();
   const plan: Plan = { role: input.role, dir: input.dir, writes: [], deletes: [], drift: [], manifest: null, manifestChanged: false, previous: input.manifest, unchanged: 0 };
   const desiredPaths = new Set<string>();

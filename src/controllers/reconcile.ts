@@ -19,7 +19,7 @@ import { readProviderSecrets } from '../observed/secrets.ts';
 import type { McpServer } from '../observed/services.ts';
 import { applyPlan, sweepTempFiles, type ApplyResult } from './apply.ts';
 import type { SyncBarrier } from './durability.ts';
-import type { DesiredRole, ObservedFile } from './artifacts.ts';
+import type { DesiredRole, Manifest, ObservedFile } from './artifacts.ts';
 import { planRole, type Plan } from './plan.ts';
 import type { RenderMemo } from './render/memo.ts';
 import { renderRole } from './render/role.ts';
@@ -219,10 +219,7 @@ async function prepare(name: string, deps: ReconcileDeps, opts: ReconcileOptions
   }
   t = mark(phases, 'render', t);
   // 3. Observe exactly the files that matter, then plan (pure).
-  const paths = new Set<string>();
-  const ownedTop = new Set<string>();
-  for (const p of desired?.files ?? []) addPath(p.path, paths, ownedTop);
-  for (const e of manifest?.entries ?? []) addPath(e.path, paths, ownedTop);
+  const { paths, ownedTop } = pathsOf(desired, manifest);
   const listing = readSkillsListing(dir);
   const prior = deps.observations?.prior(dir);
   const reused = new Set<string>();
@@ -255,6 +252,20 @@ async function prepare(name: string, deps: ReconcileDeps, opts: ReconcileOptions
 /** Paths a plan writes or deletes (backups are taken of those same paths). */
 function touchedPaths(plan: Plan): string[] {
   return [...plan.writes.map((w) => w.file.path), ...plan.deletes.map((d) => d.path)];
+}
+
+/** The paths a reconcile looks at, and the skills/ entries they own, per (render, manifest) pair (both are reused while unchanged). */
+const pathSets = new WeakMap<DesiredRole, { manifest: Manifest | null; paths: ReadonlySet<string>; ownedTop: ReadonlySet<string> }>();
+
+function pathsOf(desired: DesiredRole | null, manifest: Manifest | null): { paths: ReadonlySet<string>; ownedTop: ReadonlySet<string> } {
+  const hit = desired && pathSets.get(desired);
+  if (hit && hit.manifest === manifest) return hit;
+  const paths = new Set<string>();
+  const ownedTop = new Set<string>();
+  for (const p of desired?.files ?? []) addPath(p.path, paths, ownedTop);
+  for (const e of manifest?.entries ?? []) addPath(e.path, paths, ownedTop);
+  if (desired) pathSets.set(desired, { manifest, paths, ownedTop });
+  return { paths, ownedTop };
 }
 
 /** Add a role-relative path, and its top-level skills/ entry to `ownedTop`. */

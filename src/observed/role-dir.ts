@@ -2,7 +2,7 @@
 import { lstatSync, readFileSync, readdirSync, type Dirent } from 'node:fs';
 import { readdir, lstat } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Manifest, ObservedFile } from '../controllers/artifacts.ts';
+import { entriesByPath, type Manifest, type ObservedFile } from '../controllers/artifacts.ts';
 import { TEMP_FILE_RE } from '../controllers/atomic-write.ts';
 import { md5Bytes } from './digest.ts';
 import { ROLE_NAME_RE } from '../desired/schema.ts';
@@ -22,14 +22,15 @@ export async function observeRoleFiles(
   roleDir: string, paths: Iterable<string>, manifest: Manifest | null, skillsListing?: SkillsListing,
   prior?: PriorObservation, reused?: Set<string>,
 ): Promise<Map<string, ObservedFile>> {
-  const known = new Map(manifest?.entries.map((e) => [e.path, e]) ?? []);
+  const known = manifest ? entriesByPath(manifest) : undefined;
   const out = new Map<string, ObservedFile>();
   // The listing of skills/ already says which of its entries are real directories (d_type, not following links).
   const parents = new Map<string, boolean>(skillsListing?.entries.map((e) => [`skills/${e.name}`, e.isDirectory()]));
   const listed = skillsListing ? new Set(skillsListing.entries.map((e) => e.name)) : undefined;
   let slice = performance.now();
+  let n = 0;
   for (const p of paths) {
-    if (performance.now() - slice > SLICE_MS) {
+    if ((++n & 31) === 0 && performance.now() - slice > SLICE_MS) {
       await new Promise((r) => setImmediate(r));
       slice = performance.now();
     }
@@ -43,7 +44,7 @@ export async function observeRoleFiles(
     // A symlink (or file) where a directory of ours should be: never write or delete through it.
     // A skill directory the listing does not have is absent: its files are missing, no lstat needed.
     if (listed && isUnlistedSkillFile(p, listed)) out.set(p, { path: p, kind: 'missing' });
-    else out.set(p, parentsAreDirs(roleDir, p, parents) ? observeOne(roleDir, p, known.get(p)) : { path: p, kind: 'other' });
+    else out.set(p, parentsAreDirs(roleDir, p, parents) ? observeOne(roleDir, p, known?.get(p)) : { path: p, kind: 'other' });
   }
   return out;
 }
@@ -88,9 +89,9 @@ function observeOne(roleDir: string, path: string, entry: { md5: string; size: n
   }
   if (!st) return { path, kind: 'missing' };
   if (!st.isFile()) return { path, kind: 'other' };
-  const base = { path, kind: 'file' as const, size: st.size, mode: st.mode & 0o777, mtimeMs: st.mtimeMs };
-  if (entry && entry.size === st.size && entry.mtimeMs === st.mtimeMs) return { ...base, md5: entry.md5 };
-  return { ...base, md5: md5Bytes(readFileSync(abs)) };
+  const { size, mtimeMs } = st;
+  const md5 = entry && entry.size === size && entry.mtimeMs === mtimeMs ? entry.md5 : md5Bytes(readFileSync(abs));
+  return { path, kind: 'file', md5, size, mode: st.mode & 0o777, mtimeMs };
 }
 
 /** The entries of a role's `skills/` directory, read once per reconcile (strays, and which skill dirs are real). */
