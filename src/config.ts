@@ -46,7 +46,7 @@ const EnvSchema = z.object({
   LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
   HERO_TEAM_DEBOUNCE_MS: intFromEnv(0).default(100),
   HERO_TEAM_RESYNC_MS: intFromEnv(1000).default(600_000),
-  HERO_TEAM_CONCURRENCY: intFromEnv(1).default(4),
+  HERO_TEAM_CONCURRENCY: intFromEnv(1).default(16),
   HERO_TEAM_BACKOFF_BASE_MS: intFromEnv(1).default(1000),
   HERO_TEAM_BACKOFF_MAX_MS: intFromEnv(1).default(300_000),
   HERO_TEAM_LOW_MEMORY: z.enum(['0', '1']).default('0'),

@@ -11,7 +11,7 @@ describe('loadConfig', () => {
     const c = loadConfig({ HOME: '/h' });
     expect(c.paths).toEqual({ home: '/h/.local/share/hero_team', skillsDir: '/h/hero/code/hero_skills/skills', rolesDir: '/h/.kimi/roles', socketDir: '/h/hero/var/sockets' });
     expect(loadConfig({ HOME: '/h', XDG_DATA_HOME: '/x' }).paths.home).toBe('/x/hero_team');
-    expect(c.tuning).toMatchObject({ debounceMs: 100, resyncMs: 600_000, concurrency: 4 });
+    expect(c.tuning).toMatchObject({ debounceMs: 100, resyncMs: 600_000, concurrency: 16 });
     expect(c.logLevel).toBe('info');
   });
 
