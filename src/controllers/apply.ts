@@ -1,5 +1,6 @@
 /** Apply (the only writer of role directories): backups first, atomic writes, deletes by manifest, manifest last. */
 import { lstatSync, mkdirSync, readFileSync, rmdirSync, statSync, unlinkSync } from 'node:fs';
+import { mkdir as mkdirAsync } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Clock } from '../clock.ts';
 import { ApplyError } from '../errors.ts';
@@ -124,7 +125,7 @@ async function stageDesired(abs: string, file: DesiredFile, now: number): Promis
  */
 async function writeFiles(plan: Plan, barrier: SyncBarrier | undefined, now: number, record: (w: Plan['writes'][number], abs: string, e: Omit<ManifestEntry, 'path'>) => void): Promise<void> {
   const staged: { w: Plan['writes'][number]; f: StagedFile; md5: string }[] = [];
-  makeParentDirs(plan);
+  await makeParentDirs(plan);
   try {
     for (let i = 0; i < plan.writes.length; i += STAGE_CHUNK) {
       const chunk = await settleAll(
@@ -161,17 +162,27 @@ async function writeFiles(plan: Plan, barrier: SyncBarrier | undefined, now: num
  * each first write fail and retry cost two thread-pool round trips per directory). Observe already refused
  * paths with a symlink or file in the way, and nothing here follows one: mkdir never does.
  */
-function makeParentDirs(plan: Plan): void {
+async function makeParentDirs(plan: Plan): Promise<void> {
   const dirs = new Set<string>();
   for (const w of plan.writes) for (let d = dirname(w.file.path); d !== '.' && !dirs.has(d); d = dirname(d)) dirs.add(d);
   mkdirSync(plan.dir, { recursive: true });
-  for (const d of [...dirs].sort((a, b) => a.length - b.length)) {
+  const make = async (d: string) => {
     try {
-      mkdirSync(`${plan.dir}/${d}`, { mode: 0o755 });
+      await mkdirAsync(`${plan.dir}/${d}`, { mode: 0o755 });
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw new ApplyError(plan.role, join(plan.dir, d), { cause: err });
     }
+  };
+  // Depth by depth (parents first); the directories of one depth are created together on the thread pool,
+  // where their inode allocation overlaps the event loop's work.
+  const byDepth = new Map<number, string[]>();
+  for (const d of dirs) {
+    const depth = d.split('/').length;
+    const level = byDepth.get(depth);
+    if (level) level.push(d);
+    else byDepth.set(depth, [d]);
   }
+  for (const depth of [...byDepth.keys()].sort((a, b) => a - b)) await settleAll(byDepth.get(depth)!.map(make));
 }
 
 /** Promise.all that waits for every promise before rejecting with the first error (nothing left running behind a cleanup). */
