@@ -16,7 +16,7 @@ import { isOwnWrite } from './echo-filter.ts';
 import type { EventTarget } from './event-map.ts';
 import { SyncBarrier } from './durability.ts';
 import { RenderMemo } from './render/memo.ts';
-import { reconcileRole, type ReconcileDeps } from './reconcile.ts';
+import { reconcileRole, type ReconcileDeps, type ReconcileOutcome } from './reconcile.ts';
 import { roleMachine } from './role-machine.ts';
 import { Sources } from './sources.ts';
 import { StatusBook } from './status-book.ts';
@@ -49,8 +49,11 @@ export class Manager {
   private readonly renders = new RenderMemo();
   private readonly manifests = manifestCache();
   private readonly observations = new RoleObservations();
+  private readonly distrusted = new Set<WatchedTree>();
   /** Role-dir events that arrived while the role reconciled, judged by the echo filter once it is done. */
   private readonly heldEvents = new Map<string, Set<string>>();
+  /** Paths each role's last apply deleted (their events are echoes too). */
+  private readonly lastDeleted = new Map<string, readonly string[]>();
   private watchers: SourceWatchers | undefined;
   private resyncTimer: NodeJS.Timeout | undefined;
   private stopping = false;
@@ -153,9 +156,18 @@ export class Manager {
     if (!(await this.isEcho(role, path))) this.wake(role);
   }
 
+  /** Events held during a reconcile: one that is not an echo of its writes wakes the role again. */
+  private async wakeUnlessEchoes(role: string, paths: Iterable<string>): Promise<void> {
+    for (const path of paths) {
+      if (await this.isEcho(role, path)) continue;
+      this.wake(role);
+      return;
+    }
+  }
+
   private async isEcho(role: string, path: string): Promise<boolean> {
     try {
-      return await isOwnWrite(join(this.deps.paths.rolesDir, role), path, this.manifests);
+      return await isOwnWrite(join(this.deps.paths.rolesDir, role), path, this.manifests, this.lastDeleted.get(role));
     } catch {
       return false; // when in doubt, reconcile
     }
@@ -194,14 +206,15 @@ export class Manager {
       const held = new Set<string>();
       this.heldEvents.set(name, held);
       try {
-        const outcome = await reconcileRole(name, this.reconcileDeps(), { sweepTemps: !this.swept.has(name) }).finally(async () => {
+        let done: ReconcileOutcome | undefined;
+        try {
+          done = await reconcileRole(name, this.reconcileDeps(), { sweepTemps: !this.swept.has(name) });
+        } finally {
           this.heldEvents.delete(name);
-          for (const path of held) {
-            if (await this.isEcho(name, path)) continue;
-            this.wake(name);
-            break;
-          }
-        });
+          this.lastDeleted.set(name, done?.result ? (done.plan?.deletes.map((d) => d.path) ?? []) : []);
+          await this.wakeUnlessEchoes(name, held);
+        }
+        const outcome = done;
         this.swept.add(name);
         this.status.succeeded(outcome);
         if (outcome.result?.sourceChanged.length) {
@@ -230,8 +243,11 @@ export class Manager {
   private onWatchState(tree: WatchedTree, state: WatchState): void {
     const trust = tree === 'registry' ? this.sources.registry.freshness : this.observations;
     if (state === 'full') return trust.watchedInFull();
-    if (!trust.trustEvents) return;
+    // Also before trust was given (a watch failing during the first walk): it must never be given then.
+    const first = !this.distrusted.has(tree);
     trust.watchesIncomplete();
+    if (!first) return;
+    this.distrusted.add(tree);
     const what = tree === 'registry' ? 'rescans the skills it uses' : 'observes every file of its role';
     this.deps.log.warn({ tree }, `a directory is not watched: every reconcile ${what} from now on`);
   }

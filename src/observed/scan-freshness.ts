@@ -23,6 +23,7 @@ export class ScanFreshness {
   private readonly changedAt = new Map<string, number>();
   private allChangedAt = -Infinity;
   private trusted = false;
+  private trustedSince = Infinity;
   private distrusted = false;
 
   constructor(
@@ -42,7 +43,10 @@ export class ScanFreshness {
 
   /** The registry is watched in full from now on (every directory has its watch). */
   watchedInFull(): void {
+    if (this.trusted) return;
     this.trusted = true;
+    // A scan that started before every directory had its watch may have missed a change: not trusted.
+    this.trustedSince = this.now();
   }
 
   /** A registry watch is missing or failed: events may be lost, so scans are shared for `maxAgeMs` only, for good. */
@@ -53,7 +57,9 @@ export class ScanFreshness {
   /** True when `name` was scanned recently (or is watched) and no change to it was signalled since that scan started. */
   isFresh(name: string): boolean {
     const at = this.scannedAt.get(name);
-    if (at === undefined || (!this.trustEvents && this.now() - at >= this.maxAgeMs)) return false;
+    if (at === undefined) return false;
+    const bounded = !this.trustEvents || at < this.trustedSince;
+    if (bounded && this.now() - at >= this.maxAgeMs) return false;
     return at > this.allChangedAt && at > (this.changedAt.get(name) ?? -Infinity);
   }
 

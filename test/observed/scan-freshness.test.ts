@@ -77,4 +77,15 @@ describe('ScanFreshness (shared rescans)', () => {
     f.watchedInFull(); // a registry that reappears does not restore trust: a watch is still missing somewhere
     expect(f.trustEvents).toBe(false);
   });
+
+  it('a scan from before the registry was watched in full keeps the 1 s bound (it may have missed a change)', () => {
+    const { f, advance } = setup();
+    f.record(['old'], f.begin());
+    advance(10);
+    f.watchedInFull();
+    f.record(['new'], f.begin());
+    advance(5000);
+    expect(f.isFresh('old')).toBe(false);
+    expect(f.isFresh('new')).toBe(true);
+  });
 });
