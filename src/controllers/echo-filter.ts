@@ -5,7 +5,9 @@
  * one more reconcile a debounce later that finds nothing to do (on a one-skill edit, ten of them). The filter
  * is a stamp check, not a blind ignore: an event is an echo only when the path, looked at now, is exactly what
  * the manifest we keep for the role records (a regular file of that size, mtime and mode, with no write
- * pending), or is absent with nothing recorded at or under it. A hand edit changes the mtime (and usually the
+ * pending), or is absent, not in the manifest, and was deleted by the role's last apply (or is a directory
+ * that held such a file). Absence alone is not enough: a desired file blocked by a directory in the way is
+ * in no manifest, and removing that directory must wake the role. A hand edit changes the mtime (and usually the
  * size), so it wakes the role; the reconcile itself trusts the same (size, mtime) pair to skip hashing, so the
  * filter lets through nothing a reconcile would have acted on. Directories always wake the role.
  *
@@ -16,8 +18,11 @@ import { lstatSync } from 'node:fs';
 import { readManifest, type ManifestCache } from '../observed/manifest.ts';
 import { entriesByPath } from './artifacts.ts';
 
-/** True when the event at role-relative `path` is explained by the role's manifest as it is on disk now. */
-export async function isOwnWrite(roleDir: string, path: string, manifests: ManifestCache): Promise<boolean> {
+/**
+ * True when the event at role-relative `path` is explained by the role's manifest as it is on disk now, or by
+ * `deleted`: the paths the role's last apply deleted.
+ */
+export async function isOwnWrite(roleDir: string, path: string, manifests: ManifestCache, deleted: readonly string[] = []): Promise<boolean> {
   if (!path) return false; // the role directory itself: moved, deleted or replaced
   const read = await readManifest(roleDir, manifests);
   if (read.state !== 'ok') return false;
@@ -28,13 +33,8 @@ export async function isOwnWrite(roleDir: string, path: string, manifests: Manif
   } catch {
     return false; // ENOTDIR: something replaced a directory on the way
   }
-  // Gone, and not ours: what apply deleted or pruned. A top-level skills/ entry still wakes the role (its
-  // status lists strays).
-  if (!st) return !entry && !isSkillsEntry(path) && !read.manifest.entries.some((e) => e.path.startsWith(`${path}/`));
+  // Gone, no longer ours, and gone by our hand: a file apply deleted, or a directory it emptied and removed.
+  if (!st) return !entry && deleted.some((d) => d === path || d.startsWith(`${path}/`)) && !read.manifest.entries.some((e) => e.path.startsWith(`${path}/`));
   if (!entry || entry.pendingMd5 !== undefined || !st.isFile()) return false;
   return st.size === entry.size && st.mtimeMs === entry.mtimeMs && (st.mode & 0o777) === entry.mode;
-}
-
-function isSkillsEntry(path: string): boolean {
-  return path.startsWith('skills/') && !path.includes('/', 7);
 }

@@ -30,11 +30,19 @@ beforeEach(async () => {
 afterEach(() => tree.cleanup());
 
 describe('isOwnWrite', () => {
-  it('explains files exactly as written, and paths gone that were never ours', async () => {
+  it('explains files exactly as written, and what the last apply deleted (files and the directories it emptied)', async () => {
     expect(await isOwnWrite(dir, 'config.toml', manifests)).toBe(true);
     expect(await isOwnWrite(dir, 'skills/tdd/scripts/run.sh', manifests)).toBe(true);
-    expect(await isOwnWrite(dir, '.config.toml.hero-tmp-1-00000001', manifests)).toBe(true); // a temp file already renamed
-    expect(await isOwnWrite(dir, 'notes.txt', manifests)).toBe(true); // gone, never ours
+    const deleted = ['skills/old/SKILL.md', 'skills/old/scripts/x.sh'];
+    expect(await isOwnWrite(dir, 'skills/old/scripts/x.sh', manifests, deleted)).toBe(true);
+    expect(await isOwnWrite(dir, 'skills/old/scripts', manifests, deleted)).toBe(true);
+    expect(await isOwnWrite(dir, 'skills/old', manifests, deleted)).toBe(true);
+  });
+
+  it('does not explain a path gone that we did not delete: a directory the user removed from where a desired file goes', async () => {
+    // e.g. a directory in the way of skills/tdd/SKILL.md (a conflict: in no manifest) removed by hand.
+    expect(await isOwnWrite(dir, 'notes.txt', manifests)).toBe(false);
+    expect(await isOwnWrite(dir, 'skills/blocked', manifests, ['skills/other/SKILL.md'])).toBe(false);
   });
 
   it('does not explain a hand edit of the same size, nor our own bytes written back by someone else', async () => {
@@ -56,6 +64,7 @@ describe('isOwnWrite', () => {
     expect(await isOwnWrite(dir, 'skills/README.md', manifests)).toBe(false);
     rmSync(join(dir, 'skills', 'README.md'));
     expect(await isOwnWrite(dir, 'skills/README.md', manifests)).toBe(false); // a stray gone: its status changes
+    expect(await isOwnWrite(dir, 'skills/tdd', manifests, ['skills/tdd/SKILL.md'])).toBe(false); // still holds our files
     mkdirSync(join(dir, 'skills', 'mine'));
     expect(await isOwnWrite(dir, 'skills/mine', manifests)).toBe(false);
     expect(await isOwnWrite(dir, '', manifests)).toBe(false);
