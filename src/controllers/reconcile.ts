@@ -14,7 +14,7 @@ import { manifestPath, readManifest, type ManifestCache } from '../observed/mani
 import { refreshSkills } from '../observed/registry.ts';
 import type { RegistryIndex, RegistryState } from '../observed/registry-types.ts';
 import type { RoleObservations } from '../observed/role-observations.ts';
-import { findTempFiles, listStraySkillEntries, observeRoleFiles, readSkillsListing } from '../observed/role-dir.ts';
+import { findTempFiles, listStraySkillEntries, observeRoleFiles, parentsAreDirs, readSkillsListing } from '../observed/role-dir.ts';
 import { readProviderSecrets } from '../observed/secrets.ts';
 import type { McpServer } from '../observed/services.ts';
 import { applyPlan, sweepTempFiles, type ApplyResult } from './apply.ts';
@@ -143,7 +143,13 @@ function planStillHolds(p: Prepared): boolean {
   if (!p.plan || !p.observed) return false;
   const now = lstatSync(manifestPath(p.plan.dir), { throwIfNoEntry: false });
   if (now && p.manifestStamp ? !sameStamp(now, p.manifestStamp) : now || p.manifestStamp) return false;
-  return touchedPaths(p.plan).every((path) => sameObservation(p.observed!.get(path), lstatSync(join(p.plan!.dir, path), { throwIfNoEntry: false })));
+  // lstat follows links on the way: a directory above a touched path replaced by a symlink must be seen too.
+  const dirs = new Map<string, boolean>();
+  return touchedPaths(p.plan).every((path) => {
+    const seen = p.observed!.get(path);
+    if (seen?.kind !== 'other' && !parentsAreDirs(p.plan!.dir, path, dirs)) return false;
+    return sameObservation(seen, lstatSync(join(p.plan!.dir, path), { throwIfNoEntry: false }));
+  });
 }
 
 /** A path still looks as observed: still missing, or the same regular file by size and mtime (what observe trusts). */
@@ -236,6 +242,11 @@ async function prepare(name: string, deps: ReconcileDeps, opts: ReconcileOptions
       observed.set(p, o);
       reused.delete(p);
     }
+    plan = planRole(planInput);
+  }
+  if (touchedPaths(plan).some((p) => reused.has(p))) {
+    // Not settled in three rounds (planRole decides each path on its own, so one should do): look at everything.
+    for (const [p, o] of await observeRoleFiles(dir, paths, manifest, listing)) observed.set(p, o);
     plan = planRole(planInput);
   }
   if (prior) deps.observations!.record(dir, observed, prior);

@@ -56,8 +56,8 @@ function isUnlistedSkillFile(path: string, listed: ReadonlySet<string>): boolean
   return cut > 7 && !listed.has(path.slice(7, cut));
 }
 
-/** True when every directory between the role dir and `path` is a real directory or absent (memoised per call). */
-function parentsAreDirs(roleDir: string, path: string, memo: Map<string, boolean>): boolean {
+/** True when every directory between the role dir and `path` is a real directory or absent (memoised in `memo`). */
+export function parentsAreDirs(roleDir: string, path: string, memo: Map<string, boolean>): boolean {
   const cut = path.lastIndexOf('/');
   return cut < 0 || dirIsReal(roleDir, path.slice(0, cut), memo);
 }

@@ -336,6 +336,22 @@ describe('reconcileRole: reading without the lock', () => {
     expect(read('skills/tdd/SKILL.md')).toBe(readFileSync(join(tree.paths.skillsDir, 'tdd', 'SKILL.md'), 'utf8'));
   });
 
+  it('never writes through a directory replaced by a symlink while it waited for the lock', async () => {
+    await reconcileRole('backend', deps());
+    put(join(tree.paths.skillsDir, 'tdd', 'SKILL.md'), skillMd('tdd', 'version two'));
+    holdLock();
+    const pending = reconcileRole('backend', deps());
+    await sleep(120); // planned: update skills/tdd/SKILL.md (ours, unchanged)
+    const outside = join(tree.root, 'outside-tdd');
+    renameSync(join(roleDir, 'skills/tdd'), outside); // the same files, same size, mtime and mode
+    symlinkSync(outside, join(roleDir, 'skills/tdd'));
+    const before = readFileSync(join(outside, 'SKILL.md'), 'utf8');
+    rmSync(lockFile());
+    const out = await pending;
+    expect(readFileSync(join(outside, 'SKILL.md'), 'utf8')).toBe(before);
+    expect(out.plan!.drift.some((d) => d.path === 'skills/tdd/SKILL.md' && d.kind === 'conflict')).toBe(true);
+  });
+
   it('plans again when another writer replaced the manifest while it waited for the lock', async () => {
     await reconcileRole('backend', deps());
     put(join(tree.paths.skillsDir, 'tdd', 'SKILL.md'), skillMd('tdd', 'version two'));
