@@ -55,7 +55,8 @@ function rootNames(ctx: ScanCtx): Set<string> | undefined {
 
 /** Registry entries that are never skills nor skill files: dotfiles, node_modules, editor temp files. */
 function isIgnoredName(name: string): boolean {
-  return name.startsWith('.') || name === 'node_modules' || name.endsWith('~') || name.endsWith('.swp') || name.includes('.tmp');
+  // The same editor files the watchers ignore (watchers.ts): a copied file must be one whose events are seen.
+  return name.startsWith('.') || name === 'node_modules' || name.endsWith('~') || name.endsWith('.swp') || name.endsWith('.swx') || name.includes('.tmp');
 }
 
 /** `dir/name` for a normalized absolute `dir` and a bare entry name (path.join's normalization is not needed here, and it was a large share of a scan's garbage). */
