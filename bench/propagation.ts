@@ -14,7 +14,7 @@ import { readFileSync, watch, writeFileSync, type FSWatcher } from 'node:fs';
 import { join } from 'node:path';
 import { makeFixture, skillFileContent, type Fixture } from './lib/fixture.ts';
 import type { BenchOptions } from './lib/options.ts';
-import { sleep, startDaemon, waitConverged, waitQuiet, type DaemonProc } from './lib/proc.ts';
+import { sleep, startDaemon, timeCommand, waitConverged, waitQuiet, type DaemonProc } from './lib/proc.ts';
 import type { Figures } from './lib/results.ts';
 import { runIfMain } from './lib/standalone.ts';
 import { diffSnapshots, isManifest, snapshotTree } from './lib/snapshot.ts';
@@ -58,6 +58,8 @@ interface DebounceRun {
   propagation: ReturnType<typeof latencySummary>;
   revert: ReturnType<typeof latencySummary>;
   timeouts: number;
+  /** Every sample in order (to see whether the slow ones cluster). */
+  samples_ms: { propagation: number[]; revert: number[] };
 }
 
 /** Propagation and revert samples against one daemon. */
@@ -93,7 +95,7 @@ async function sampleLatencies(fx: Fixture, d: DaemonProc, debounce: number, sam
     }
     await gap();
   }
-  const run = { debounce_ms: debounce, propagation: latencySummary(prop), revert: latencySummary(rev), timeouts };
+  const run = { debounce_ms: debounce, propagation: latencySummary(prop), revert: latencySummary(rev), timeouts, samples_ms: { propagation: prop.map((v) => round(v, 1)), revert: rev.map((v) => round(v, 1)) } };
   log(`  debounce ${debounce} ms: propagation p50 ${run.propagation.p50_ms} p95 ${run.propagation.p95_ms} p99 ${run.propagation.p99_ms} ms; revert p50 ${run.revert.p50_ms} p99 ${run.revert.p99_ms} ms; timeouts ${timeouts}`);
   return run;
 }
@@ -139,6 +141,10 @@ export async function benchPropagation(opts: BenchOptions, log: (s: string) => v
           amp = { one, two };
           log(`  write amplification: 1-file edit ${one.data}/${one.expected} data files (${one.withManifests} paths with manifests, ${one.manifestWrites} manifest writes); 2-file edit ${two.data}/${two.expected} (${two.withManifests}, ${two.manifestWrites})`);
         }
+        // The setup wrote ~15,000 files (and, in a full run, the cold bench ~200,000 before it): flush them, so
+        // their writeback does not compete with the samples for the disk and the two CPUs.
+        await timeCommand('sync', []);
+        await sleep(2000);
         runs.push(await sampleLatencies(fx, d, debounce, opts.samples, log));
       } finally {
         await d.stop();
@@ -154,12 +160,12 @@ export async function benchPropagation(opts: BenchOptions, log: (s: string) => v
       debounce_ms: main.debounce_ms, ...main.propagation,
       beyond_debounce_p99_ms: round(main.propagation.p99_ms - main.debounce_ms, 1),
       copies: fx.hot.roles.length, roles: opts.roles, samples: opts.samples,
-      by_debounce: Object.fromEntries(runs.map((r) => [String(r.debounce_ms), { ...r.propagation, timeouts: r.timeouts }])),
+      by_debounce: Object.fromEntries(runs.map((r) => [String(r.debounce_ms), { ...r.propagation, timeouts: r.timeouts, samples_ms: r.samples_ms.propagation }])),
     },
     revert: {
       debounce_ms: main.debounce_ms, ...main.revert,
       beyond_debounce_p99_ms: round(main.revert.p99_ms - main.debounce_ms, 1),
-      by_debounce: Object.fromEntries(runs.map((r) => [String(r.debounce_ms), r.revert])),
+      by_debounce: Object.fromEntries(runs.map((r) => [String(r.debounce_ms), { ...r.revert, samples_ms: r.samples_ms.revert }])),
     },
     incremental: {
       write_amplification: amp ? ratio(amp.one) : null,
