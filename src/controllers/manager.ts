@@ -49,7 +49,6 @@ export class Manager {
   private readonly renders = new RenderMemo();
   private readonly manifests = manifestCache();
   private readonly observations = new RoleObservations();
-  private readonly distrusted = new Set<WatchedTree>();
   /** Role-dir events that arrived while the role reconciled, judged by the echo filter once it is done. */
   private readonly heldEvents = new Map<string, Set<string>>();
   /** Paths each role's last apply deleted (their events are echoes too). */
@@ -244,10 +243,7 @@ export class Manager {
     const trust = tree === 'registry' ? this.sources.registry.freshness : this.observations;
     if (state === 'full') return trust.watchedInFull();
     // Also before trust was given (a watch failing during the first walk): it must never be given then.
-    const first = !this.distrusted.has(tree);
-    trust.watchesIncomplete();
-    if (!first) return;
-    this.distrusted.add(tree);
+    if (!trust.watchesIncomplete()) return; // said already
     const what = tree === 'registry' ? 'rescans the skills it uses' : 'observes every file of its role';
     this.deps.log.warn({ tree }, `a directory is not watched: every reconcile ${what} from now on`);
   }

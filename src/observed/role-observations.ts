@@ -13,6 +13,7 @@
  * The CLI and the tests do not trust events (no watchers): every reconcile observes everything.
  */
 import type { ObservedFile } from '../controllers/artifacts.ts';
+import { WatchTrust } from './watch-trust.ts';
 
 /** One role directory's last observation and the changes signalled since. */
 interface RoleSeen {
@@ -31,28 +32,17 @@ export interface PriorObservation {
   readonly era: number;
 }
 
-/** Observations of every role directory, for one process. */
-export class RoleObservations {
+/** Observations of every role directory, for one process (reused while the roles tree's watches are trusted). */
+export class RoleObservations extends WatchTrust {
   private readonly roles = new Map<string, RoleSeen>();
   private seq = 0;
   private era = 0;
-  private trusted = false;
-  private distrusted = false;
 
-  /** Whether observations are reused (the roles tree is watched in full, and no watch failed). */
-  get trustEvents(): boolean {
-    return this.trusted && !this.distrusted;
-  }
-
-  /** Every role directory is watched from now on. */
-  watchedInFull(): void {
-    this.trusted = true;
-  }
-
-  /** A watch is missing or failed: events may be lost, so every reconcile observes everything, for good. */
-  watchesIncomplete(): void {
-    this.distrusted = true;
+  /** A watch is missing or failed: every reconcile observes everything from now on. */
+  override watchesIncomplete(): boolean {
+    const first = super.watchesIncomplete();
     this.forgetAll();
+    return first;
   }
 
   /** A watcher event at role-relative `path` ('' for the role directory itself: everything is stale). */

@@ -16,48 +16,31 @@
  * Nothing else is trusted: a source that changed under a copy (apply's check) invalidates its skill too.
  * Times come from one monotonic clock; an event at the same instant as a scan start counts as after it.
  */
+import { WatchTrust } from './watch-trust.ts';
 
-/** Shared-scan bookkeeping of one registry snapshot. */
-export class ScanFreshness {
+/** Shared-scan bookkeeping of one registry snapshot (trust in the registry's watches: WatchTrust). */
+export class ScanFreshness extends WatchTrust {
   private readonly scannedAt = new Map<string, number>();
   private readonly changedAt = new Map<string, number>();
   private allChangedAt = -Infinity;
-  private trusted = false;
-  private trustedSince = Infinity;
-  private distrusted = false;
 
   constructor(
     readonly maxAgeMs = 1000,
-    private readonly now: () => number = () => performance.now(),
-  ) {}
+    now: () => number = () => performance.now(),
+  ) {
+    super(now);
+  }
 
   /** Start of a scan: pass the result to `record` once the scan is done. */
   begin(): number {
     return this.now();
   }
 
-  /** Whether events are trusted without an age bound (the registry is watched in full). */
-  get trustEvents(): boolean {
-    return this.trusted && !this.distrusted;
-  }
-
-  /** The registry is watched in full from now on (every directory has its watch). */
-  watchedInFull(): void {
-    if (this.trusted) return;
-    this.trusted = true;
-    // A scan that started before every directory had its watch may have missed a change: not trusted.
-    this.trustedSince = this.now();
-  }
-
-  /** A registry watch is missing or failed: events may be lost, so scans are shared for `maxAgeMs` only, for good. */
-  watchesIncomplete(): void {
-    this.distrusted = true;
-  }
-
   /** True when `name` was scanned recently (or is watched) and no change to it was signalled since that scan started. */
   isFresh(name: string): boolean {
     const at = this.scannedAt.get(name);
     if (at === undefined) return false;
+    // A scan that started before every directory had its watch may have missed a change: bounded.
     const bounded = !this.trustEvents || at < this.trustedSince;
     if (bounded && this.now() - at >= this.maxAgeMs) return false;
     return at > this.allChangedAt && at > (this.changedAt.get(name) ?? -Infinity);
