@@ -16,6 +16,7 @@
  */
 import { lstatSync } from 'node:fs';
 import { readManifest, type ManifestCache } from '../observed/manifest.ts';
+import { isSameFile } from '../observed/role-dir.ts';
 import { entriesByPath } from './artifacts.ts';
 
 /**
@@ -35,6 +36,5 @@ export async function isOwnWrite(roleDir: string, path: string, manifests: Manif
   }
   // Gone, no longer ours, and gone by our hand: a file apply deleted, or a directory it emptied and removed.
   if (!st) return !entry && deleted.some((d) => d === path || d.startsWith(`${path}/`)) && !read.manifest.entries.some((e) => e.path.startsWith(`${path}/`));
-  if (!entry || entry.pendingMd5 !== undefined || !st.isFile()) return false;
-  return st.size === entry.size && st.mtimeMs === entry.mtimeMs && (st.mode & 0o777) === entry.mode;
+  return !!entry && entry.pendingMd5 === undefined && isSameFile(st, entry);
 }

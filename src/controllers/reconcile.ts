@@ -14,7 +14,7 @@ import { manifestPath, readManifest, type ManifestCache } from '../observed/mani
 import { refreshSkills } from '../observed/registry.ts';
 import type { RegistryIndex, RegistryState } from '../observed/registry-types.ts';
 import type { RoleObservations } from '../observed/role-observations.ts';
-import { findTempFiles, listStraySkillEntries, observeRoleFiles, parentsAreDirs, readSkillsListing } from '../observed/role-dir.ts';
+import { findTempFiles, isSameFile, listStraySkillEntries, observeRoleFiles, parentsAreDirs, readSkillsListing } from '../observed/role-dir.ts';
 import { readProviderSecrets } from '../observed/secrets.ts';
 import type { McpServer } from '../observed/services.ts';
 import { applyPlan, sweepTempFiles, type ApplyResult } from './apply.ts';
@@ -109,7 +109,11 @@ export async function reconcileRole(name: string, deps: ReconcileDeps, opts: Rec
   if (opts.dryRun) return finish(await prepare(name, deps, opts));
   if (!opts.sweepTemps) {
     const probe = await prepare(name, deps, opts);
-    if (isConverged(probe)) return finish(probe, NO_WRITES);
+    if (isConverged(probe)) {
+      const outcome = finish(probe, { written: 0, deleted: 0, backups: 0, sourceChanged: [] });
+      probe.log.debug({ durationMs: outcome.durationMs, locked: false }, 'no change');
+      return outcome;
+    }
     const waited = performance.now();
     return withRoleLock(name, deps, async () => {
       mark(probe.phases, 'lock', waited);
@@ -121,8 +125,6 @@ export async function reconcileRole(name: string, deps: ReconcileDeps, opts: Rec
   }
   return withRoleLock(name, deps, async () => applyPrepared(await prepare(name, deps, opts), deps));
 }
-
-const NO_WRITES: ApplyResult = Object.freeze({ written: 0, deleted: 0, backups: 0, sourceChanged: [] }) as ApplyResult;
 
 function withRoleLock<T>(name: string, deps: ReconcileDeps, fn: () => Promise<T>): Promise<T> {
   const locks = join(deps.paths.home, 'locks');
@@ -152,11 +154,10 @@ function planStillHolds(p: Prepared): boolean {
   });
 }
 
-/** A path still looks as observed: still missing, or the same regular file by size and mtime (what observe trusts). */
+/** A path still looks as observed: still missing, or the same regular file by size, mtime and mode (what observe trusts). */
 function sameObservation(seen: ObservedFile | undefined, st: Stats | undefined): boolean {
   if (!seen || seen.kind === 'missing') return !st;
-  if (seen.kind !== 'file' || !st?.isFile()) return false;
-  return st.size === seen.size && st.mtimeMs === seen.mtimeMs && (st.mode & 0o777) === seen.mode;
+  return seen.kind === 'file' && !!st && isSameFile(st, seen);
 }
 
 async function applyPrepared(p: Prepared, deps: ReconcileDeps): Promise<ReconcileOutcome> {
@@ -179,9 +180,7 @@ async function applyPrepared(p: Prepared, deps: ReconcileDeps): Promise<Reconcil
 }
 
 function finish(p: Prepared, result?: ApplyResult): ReconcileOutcome {
-  const durationMs = performance.now() - p.started;
-  if (result === NO_WRITES) p.log.debug({ durationMs, locked: false }, 'no change');
-  return { ...p.base, kind: p.kind, ...(result ? { result: result === NO_WRITES ? { ...NO_WRITES, sourceChanged: [] } : result } : {}), durationMs };
+  return { ...p.base, kind: p.kind, ...(result ? { result } : {}), durationMs: performance.now() - p.started };
 }
 
 /** Read desired and observed state and plan (pure steps and reads only; the temp sweep when asked, under the lock). */
@@ -235,20 +234,18 @@ async function prepare(name: string, deps: ReconcileDeps, opts: ReconcileOptions
   const planInput = { role: name, dir, desired, manifest, observed, driftPolicy: spec?.driftPolicy ?? 'revert', strays } as const;
   let plan = planRole(planInput);
   // Nothing is written, deleted or backed up on the word of a reused observation: look at those paths now.
-  for (let round = 0; reused.size > 0 && round < 3; round++) {
-    const stale = touchedPaths(plan).filter((p) => reused.has(p));
-    if (!stale.length) break;
-    for (const [p, o] of await observeRoleFiles(dir, stale, manifest, listing)) {
+  // planRole decides each path on its own, so after that the plan touches no reused path; should that ever
+  // not hold, everything is looked at.
+  const touchesReused = () => touchedPaths(plan).filter((p) => reused.has(p));
+  const lookAgain = async (at: Iterable<string>) => {
+    for (const [p, o] of await observeRoleFiles(dir, at, manifest, listing)) {
       observed.set(p, o);
       reused.delete(p);
     }
     plan = planRole(planInput);
-  }
-  if (touchedPaths(plan).some((p) => reused.has(p))) {
-    // Not settled in three rounds (planRole decides each path on its own, so one should do): look at everything.
-    for (const [p, o] of await observeRoleFiles(dir, paths, manifest, listing)) observed.set(p, o);
-    plan = planRole(planInput);
-  }
+  };
+  if (touchesReused().length) await lookAgain(touchesReused());
+  if (touchesReused().length) await lookAgain(paths);
   if (prior) deps.observations!.record(dir, observed, prior);
   const skills = skillStates(spec?.skills ?? [], deps.registry.index, desired);
   for (const name of desired?.invalidSkills ?? []) {

@@ -1,5 +1,5 @@
 /** Observing a role directory: what is on disk at the paths we care about, strays, leftovers. */
-import { lstatSync, readFileSync, readdirSync, type Dirent } from 'node:fs';
+import { lstatSync, readFileSync, readdirSync, type Dirent, type Stats } from 'node:fs';
 import { readdir, lstat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { entriesByPath, type Manifest, type ObservedFile } from '../controllers/artifacts.ts';
@@ -92,6 +92,11 @@ function observeOne(roleDir: string, path: string, entry: { md5: string; size: n
   const { size, mtimeMs } = st;
   const md5 = entry && entry.size === size && entry.mtimeMs === mtimeMs ? entry.md5 : md5Bytes(readFileSync(abs));
   return { path, kind: 'file', md5, size, mode: st.mode & 0o777, mtimeMs };
+}
+
+/** `st` is a regular file of the recorded size, mtime and mode (what observe and the echo filter trust). */
+export function isSameFile(st: Stats, rec: { size?: number; mtimeMs?: number; mode?: number }): boolean {
+  return st.isFile() && st.size === rec.size && st.mtimeMs === rec.mtimeMs && (st.mode & 0o777) === rec.mode;
 }
 
 /** The entries of a role's `skills/` directory, read once per reconcile (strays, and which skill dirs are real). */
