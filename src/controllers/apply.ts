@@ -1,5 +1,5 @@
 /** Apply (the only writer of role directories): backups first, atomic writes, deletes by manifest, manifest last. */
-import { lstatSync, mkdirSync, readFileSync, rmdirSync, statSync, unlinkSync } from 'node:fs';
+import { lstatSync, mkdirSync, readdirSync, readFileSync, rmdirSync, rmSync, statSync, unlinkSync } from 'node:fs';
 import { mkdir as mkdirAsync } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Clock } from '../clock.ts';
@@ -7,7 +7,7 @@ import { ApplyError } from '../errors.ts';
 import { isRacy, md5Bytes, sameStamp } from '../observed/digest.ts';
 import { MANIFEST_FILE, manifestPath, rememberWrittenManifest, serializeManifest, type ManifestCache } from '../observed/manifest.ts';
 import type { DesiredFile, Manifest, ManifestEntry } from './artifacts.ts';
-import { closeStaged, discardStaged, fsyncPath, fsyncStaged, publishStaged, stageCopy, stageFile, syncDir, type StagedFile } from './atomic-write.ts';
+import { closeStaged, discardStaged, discardStagedDir, fsyncPath, fsyncStaged, publishStaged, publishStagedDir, stageCopy, stageDir, stageFile, syncDir, type StagedFile } from './atomic-write.ts';
 import { BackupSession } from './backup.ts';
 import { SyncfsUnavailable, type SyncBarrier } from './durability.ts';
 import type { Plan } from './plan.ts';
@@ -59,7 +59,8 @@ export async function applyPlan(plan: Plan, deps: ApplyDeps): Promise<ApplyResul
     touchedDirs.add(dirname(abs));
     result.written++;
   };
-  if (plan.writes.length) await writeFiles(plan, barrier, deps.clock.now(), record);
+  // A skill directory renamed into place is an entry of skills/: that directory needs its flush too.
+  if (plan.writes.length && (await writeFiles(plan, barrier, deps.clock.now(), record))) touchedDirs.add(join(plan.dir, 'skills'));
   // 4. Delete what the manifest says we wrote and is no longer desired, then empty parents.
   for (const d of plan.deletes) {
     const abs = join(plan.dir, d.path);
@@ -99,14 +100,14 @@ export async function applyPlan(plan: Plan, deps: ApplyDeps): Promise<ApplyResul
 }
 
 /**
- * Stage one desired file and say what md5 it holds. A copy is made by the kernel from its source; its md5 is
- * the registry's when the source, after the copy, still has the stamp that md5 was taken at and is past the
- * racy window; otherwise the staged copy is read back and hashed, so the manifest records what landed (and a
- * source changed mid-flight shows as sourceChanged).
+ * Stage one desired file and say what md5 it holds (`at`: its place inside a staged directory). A copy is made by
+ * the kernel from its source; its md5 is the registry's when the source, after the copy, still has the stamp
+ * that md5 was taken at and is past the racy window; otherwise the staged copy is read back and hashed, so the
+ * manifest records what landed (and a source changed mid-flight shows as sourceChanged).
  */
-async function stageDesired(abs: string, file: DesiredFile, now: number): Promise<{ f: StagedFile; md5: string }> {
-  if (file.source.kind === 'bytes') return { f: await stageFile(abs, file.source.bytes, file.mode), md5: file.md5 };
-  const f = await stageCopy(abs, file.source.from, file.mode);
+async function stageDesired(abs: string, file: DesiredFile, now: number, at?: string): Promise<{ f: StagedFile; md5: string }> {
+  if (file.source.kind === 'bytes') return { f: await stageFile(abs, file.source.bytes, file.mode, at), md5: file.md5 };
+  const f = await stageCopy(abs, file.source.from, file.mode, at);
   try {
     const st = statSync(file.source.from);
     const trusted = file.source.stamp && sameStamp(file.source.stamp, st) && f.size === st.size && !isRacy(st, now);
@@ -117,22 +118,76 @@ async function stageDesired(abs: string, file: DesiredFile, now: number): Promis
   }
 }
 
+/** A skill directory that does not exist yet, staged whole under a temp name and renamed into place once. */
+interface FreshDir {
+  /** Role-relative path (`skills/<name>`). */
+  rel: string;
+  /** Its staged (temp) directory, once made. */
+  tmp?: string;
+  published?: boolean;
+}
+
+/**
+ * The skill directories the plan creates from nothing: absent on disk now (under the lock), and every file the
+ * next manifest holds below them is a write of this plan. Each is staged whole: one rename publishes the skill
+ * (where a file at a time cost a rename per file, two thirds of a cold sync's renames).
+ */
+function freshSkillDirs(plan: Plan): Map<string, FreshDir> {
+  const writes = new Map<string, number>();
+  for (const w of plan.writes) {
+    const top = skillDirOf(w.file.path);
+    if (top) writes.set(top, (writes.get(top) ?? 0) + 1);
+  }
+  const fresh = new Map<string, FreshDir>();
+  if (!writes.size || !plan.manifest) return fresh;
+  const owned = new Map<string, number>();
+  for (const e of plan.manifest.entries) {
+    const top = skillDirOf(e.path);
+    if (top && writes.has(top)) owned.set(top, (owned.get(top) ?? 0) + 1);
+  }
+  const present = skillsEntries(plan.dir);
+  if (present) for (const [top, n] of writes) if (owned.get(top) === n && !present.has(top.slice(7))) fresh.set(top, { rel: top });
+  return fresh;
+}
+
+/**
+ * Names in the role's skills/ now (one readdir rather than a stat per skill); empty when skills/ is absent,
+ * undefined when it is not a real directory (nothing is staged through a symlink).
+ */
+function skillsEntries(roleDir: string): Set<string> | undefined {
+  const st = lstatSync(`${roleDir}/skills`, { throwIfNoEntry: false });
+  if (!st) return new Set();
+  return st.isDirectory() ? new Set(readdirSync(`${roleDir}/skills`)) : undefined;
+}
+
+/** `skills/<name>` for a path below a skill directory; undefined otherwise. */
+function skillDirOf(path: string): string | undefined {
+  if (!path.startsWith('skills/')) return undefined;
+  const slash = path.indexOf('/', 7);
+  return slash > 7 ? path.slice(0, slash) : undefined;
+}
+
 /**
  * Write the plan's files: stage every temp file, make them durable together, then rename them all into
  * place. Durable means one shared syncfs round with `barrier` (a large batch), otherwise an fsync of each
  * staged file in parallel; either way the write intent manifest, already in place, is made durable in the
  * same step. Nothing is renamed before all of it is durable; on any error the staged temp files are removed.
+ * New skill directories are staged whole (freshSkillDirs) and renamed once each; returns how many.
  */
-async function writeFiles(plan: Plan, barrier: SyncBarrier | undefined, now: number, record: (w: Plan['writes'][number], abs: string, e: Omit<ManifestEntry, 'path'>) => void): Promise<void> {
-  const staged: { w: Plan['writes'][number]; f: StagedFile; md5: string }[] = [];
-  await makeParentDirs(plan);
+async function writeFiles(plan: Plan, barrier: SyncBarrier | undefined, now: number, record: (w: Plan['writes'][number], abs: string, e: Omit<ManifestEntry, 'path'>) => void): Promise<number> {
+  const staged: { w: Plan['writes'][number]; f: StagedFile; md5: string; dir?: FreshDir }[] = [];
+  const fresh = freshSkillDirs(plan);
+  const stagedDirs: string[] = [];
   try {
+    await makeParentDirs(plan, fresh, stagedDirs);
     for (let i = 0; i < plan.writes.length; i += STAGE_CHUNK) {
       const chunk = await settleAll(
         plan.writes.slice(i, i + STAGE_CHUNK).map((w) =>
           guard(plan, w.file.path, async () => {
-            const item = await stageDesired(join(plan.dir, w.file.path), w.file, now);
-            const entry = { w, ...item };
+            const dir = fresh.get(skillDirOf(w.file.path) ?? '');
+            const at = dir ? dir.tmp + w.file.path.slice(dir.rel.length) : undefined;
+            const item = await stageDesired(join(plan.dir, w.file.path), w.file, now, at);
+            const entry = { w, ...item, dir };
             staged.push(entry);
             return entry;
           }),
@@ -140,41 +195,74 @@ async function writeFiles(plan: Plan, barrier: SyncBarrier | undefined, now: num
       );
       if (barrier && (await flushQuietly(barrier, plan.dir, chunk[0]!.f.dev))) chunk.forEach(({ f }) => closeStaged(f));
       else {
-        // fsync each file, and the write intent (in place, not yet flushed) with its directory.
+        // fsync each file, and the write intent (in place, not yet flushed) with its directory; before the
+        // first rename, the staged directories too (their entries are what their rename publishes).
         const intent = i === 0 && plan.manifest ? [fsyncPath(manifestPath(plan.dir)), syncDir(plan.dir)] : [];
-        await settleAll([...intent, ...chunk.map(({ w, f }) => guard(plan, w.file.path, () => fsyncStaged(f)))]);
+        const dirs = i + STAGE_CHUNK >= plan.writes.length ? [...stagedDirs, ...(fresh.size ? [join(plan.dir, 'skills')] : [])].map((d) => syncDir(d)) : [];
+        await settleAll([...intent, ...dirs, ...chunk.map(({ w, f }) => guard(plan, w.file.path, () => fsyncStaged(f)))]);
       }
     }
-    await settleAll(
-      staged.map(async ({ w, f, md5 }) => {
-        await guard(plan, w.file.path, () => publishStaged(f));
-        record(w, f.path, { md5, size: f.size, mode: w.file.mode, mtimeMs: f.mtimeMs });
-      }),
-    );
+    await settleAll([
+      ...staged.filter((s) => !s.dir).map(({ w, f }) => guard(plan, w.file.path, () => publishStaged(f))),
+      ...[...fresh.values()].map((d) =>
+        guard(plan, d.rel, async () => {
+          await publishStagedDir(d.tmp!, join(plan.dir, d.rel));
+          d.published = true;
+        }),
+      ),
+    ]);
+    for (const { w, f, md5 } of staged) record(w, f.path, { md5, size: f.size, mode: w.file.mode, mtimeMs: f.mtimeMs });
+    return fresh.size;
   } catch (err) {
-    discardStaged(staged.map((s) => s.f));
+    discardStaged(staged.filter((s) => !s.dir?.published).map((s) => s.f));
+    for (const d of fresh.values()) if (d.tmp && !d.published) discardStagedDir(d.tmp);
     throw err;
   }
 }
 
 /**
  * Create the directories the plan's files go into, parents first, once each (a cold role has a hundred; letting
- * each first write fail and retry cost two thread-pool round trips per directory). Observe already refused
+ * each first write fail and retry cost two thread-pool round trips per directory), and the staged directories
+ * of `fresh` with the directories inside them (their paths are pushed to `made`). Observe already refused
  * paths with a symlink or file in the way, and nothing here follows one: mkdir never does.
  */
-async function makeParentDirs(plan: Plan): Promise<void> {
+async function makeParentDirs(plan: Plan, fresh: Map<string, FreshDir>, made: string[]): Promise<void> {
   const dirs = new Set<string>();
-  for (const w of plan.writes) for (let d = dirname(w.file.path); d !== '.' && !dirs.has(d); d = dirname(d)) dirs.add(d);
+  const inside = new Map<FreshDir, Set<string>>();
+  for (const w of plan.writes) {
+    const dir = fresh.get(skillDirOf(w.file.path) ?? '');
+    const rel = dir ? w.file.path.slice(dir.rel.length + 1) : w.file.path;
+    const into = dir ? (inside.get(dir) ?? inside.set(dir, new Set()).get(dir)!) : dirs;
+    for (let d = dirname(rel); d !== '.' && !into.has(d); d = dirname(d)) into.add(d);
+  }
+  if (fresh.size) dirs.add('skills');
   mkdirSync(plan.dir, { recursive: true });
+  await makeDirsByDepth(plan, plan.dir, dirs);
+  await settleAll(
+    [...fresh.values()].map((d) =>
+      guard(plan, d.rel, async () => {
+        d.tmp = await stageDir(join(plan.dir, d.rel));
+        made.push(d.tmp);
+      }),
+    ),
+  );
+  const nested = [...inside].flatMap(([d, rels]) => [...rels].map((rel) => `${d.tmp!}/${rel}`));
+  made.push(...nested);
+  await makeDirsByDepth(plan, '', new Set(nested));
+}
+
+/** mkdir each of `dirs` (relative to `base`, or absolute with base ''), depth by depth (parents first); an existing one is fine. */
+async function makeDirsByDepth(plan: Plan, base: string, dirs: Set<string>): Promise<void> {
   const make = async (d: string) => {
+    const path = base ? `${base}/${d}` : d;
     try {
-      await mkdirAsync(`${plan.dir}/${d}`, { mode: 0o755 });
+      await mkdirAsync(path, { mode: 0o755 });
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw new ApplyError(plan.role, join(plan.dir, d), { cause: err });
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw new ApplyError(plan.role, path, { cause: err });
     }
   };
-  // Depth by depth (parents first); the directories of one depth are created together on the thread pool,
-  // where their inode allocation overlaps the event loop's work.
+  // The directories of one depth are created together on the thread pool, where their inode allocation
+  // overlaps the event loop's work.
   const byDepth = new Map<number, string[]>();
   for (const d of dirs) {
     const depth = d.split('/').length;
@@ -274,12 +362,17 @@ function ignoreCode(code: string, fn: () => void): void {
   }
 }
 
-/** Remove leftover temp files of an interrupted write (names only our atomic-write helper produces). */
+/**
+ * Remove leftover temp files and staged directories of an interrupted write (names only our atomic-write helper
+ * produces: a staged directory was made exclusively under such a name and holds only what apply copied in).
+ */
 export async function sweepTempFiles(dir: string, rels: readonly string[]): Promise<number> {
   let removed = 0;
   for (const rel of rels) {
+    const abs = join(dir, rel);
     ignoreCode('ENOENT', () => {
-      unlinkSync(join(dir, rel));
+      if (lstatSync(abs).isDirectory()) rmSync(abs, { recursive: true });
+      else unlinkSync(abs);
       removed++;
     });
   }

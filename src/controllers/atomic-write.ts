@@ -7,7 +7,7 @@
  * are synchronous (docs/performance.md).
  */
 import { randomBytes } from 'node:crypto';
-import { chmodSync, closeSync, constants, copyFile, fchmodSync, fstatSync, fsync, open, openSync, rename, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, closeSync, constants, copyFile, fchmodSync, fstatSync, fsync, open, openSync, rename, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { promisify } from 'node:util';
@@ -36,19 +36,20 @@ export function tempPathFor(path: string): string {
 }
 
 /**
- * Create a temp file beside `path` with `create(tmp)`. Parents are created when the first attempt says they
- * are missing (not once per file); a name left by an earlier process with our pid is skipped.
+ * Create a temp file beside `path` with `create(tmp)`, or exactly at `at` (a path inside a staged directory,
+ * which is itself the temp name). Parents are created when the first attempt says they are missing (not once
+ * per file); a name left by an earlier process with our pid is skipped.
  */
-async function createTemp<T>(path: string, create: (tmp: string) => Promise<T>): Promise<{ tmp: string; made: T }> {
+async function createTemp<T>(path: string, create: (tmp: string) => Promise<T>, at?: string): Promise<{ tmp: string; made: T }> {
   for (let attempt = 0; ; attempt++) {
-    const tmp = tempPathFor(path);
+    const tmp = at ?? tempPathFor(path);
     try {
       return { tmp, made: await create(tmp) };
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
       // ENOENT after the directory exists (a copy whose source is gone) is thrown by the second attempt.
-      if (code === 'ENOENT' && attempt === 0) await mkdir(dirname(path), { recursive: true });
-      else if (code !== 'EEXIST' || attempt > 8) throw err;
+      if (code === 'ENOENT' && attempt === 0) await mkdir(dirname(tmp), { recursive: true });
+      else if (code !== 'EEXIST' || at !== undefined || attempt > 8) throw err;
     }
   }
 }
@@ -82,8 +83,8 @@ export interface StagedFile {
  * makes it durable (`fsyncStaged`, or a syncfs of the filesystem for a batch) and only then `publishStaged`
  * renames it into place.
  */
-export async function stageFile(path: string, data: Buffer | string, mode: number): Promise<StagedFile> {
-  const { tmp, made: fd } = await createTemp(path, (t) => openAsync(t, 'wx', mode));
+export async function stageFile(path: string, data: Buffer | string, mode: number, at?: string): Promise<StagedFile> {
+  const { tmp, made: fd } = await createTemp(path, (t) => openAsync(t, 'wx', mode), at);
   try {
     writeFileSync(fd, data);
     const stat = fstatSync(fd);
@@ -99,10 +100,10 @@ export async function stageFile(path: string, data: Buffer | string, mode: numbe
 /**
  * Stage a copy of the file at `from` (the kernel copies the bytes, on the thread pool: no buffer passes through
  * this process). The temp file is created exclusively; `mode` is set on it. Its descriptor is opened only if
- * it needs an fsync (`fd` -1 until then).
+ * it needs an fsync (`fd` -1 until then). `at`: stage it there, inside a staged directory (see stageDir).
  */
-export async function stageCopy(path: string, from: string, mode: number): Promise<StagedFile> {
-  const { tmp } = await createTemp(path, (t) => copyFileAsync(from, t, constants.COPYFILE_EXCL));
+export async function stageCopy(path: string, from: string, mode: number, at?: string): Promise<StagedFile> {
+  const { tmp } = await createTemp(path, (t) => copyFileAsync(from, t, constants.COPYFILE_EXCL), at);
   try {
     let stat = statSync(tmp);
     if ((stat.mode & 0o7777) !== mode) {
@@ -142,6 +143,36 @@ export async function publishStaged(file: StagedFile): Promise<void> {
     ignoreErrors(() => unlinkSync(file.tmp));
     throw err;
   }
+}
+
+/**
+ * A whole new directory staged under a temp name beside `path` (`.<name>.hero-tmp-<pid>-<hex>`, like a temp
+ * file): its files are staged inside it at their final relative paths (`stageCopy(..., at)`), made durable with
+ * it, and the directory is renamed into place once (`publishStagedDir`), so a new skill appears whole and costs
+ * one rename instead of one per file.
+ */
+export async function stageDir(path: string): Promise<string> {
+  const { tmp } = await createTemp(path, (t) => mkdir(t, { mode: 0o755 }));
+  return tmp;
+}
+
+/**
+ * Rename a durable staged directory into place. `path` must not exist: rename(2) replaces only an empty
+ * directory (which holds no bytes to lose) and fails on anything else, in which case the staged directory is
+ * removed and the error thrown.
+ */
+export async function publishStagedDir(tmp: string, path: string): Promise<void> {
+  try {
+    await renameAsync(tmp, path);
+  } catch (err) {
+    discardStagedDir(tmp);
+    throw err;
+  }
+}
+
+/** Remove a staged directory that will not be published (ours entirely: created exclusively under a temp name). */
+export function discardStagedDir(tmp: string): void {
+  ignoreErrors(() => rmSync(tmp, { recursive: true, force: true }));
 }
 
 /** Drop staged files that will not be published (an error elsewhere in the batch). */

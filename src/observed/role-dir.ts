@@ -104,11 +104,16 @@ export interface SkillsListing {
   entries: Dirent[];
 }
 
-/** List `skills/` when it is a real directory; undefined when it is absent, a symlink or unreadable. */
+/**
+ * List `skills/` when it is a real directory, or give an empty listing when it is absent (a new role: nothing
+ * below it needs a look); undefined when it is a symlink, not a directory or unreadable.
+ */
 export function readSkillsListing(roleDir: string): SkillsListing | undefined {
   const dir = `${roleDir}/skills`;
   try {
-    if (!lstatSync(dir, { throwIfNoEntry: false })?.isDirectory()) return undefined;
+    const st = lstatSync(dir, { throwIfNoEntry: false });
+    if (!st) return { entries: [] };
+    if (!st.isDirectory()) return undefined;
     return { entries: readdirSync(dir, { withFileTypes: true }) };
   } catch {
     return undefined;
@@ -138,7 +143,8 @@ export async function listManagedRoleDirs(rolesDir: string): Promise<string[]> {
 }
 
 /**
- * Leftover temp files of an interrupted write under a role directory (role-relative paths). `deep` walks the
+ * Leftover temp files and staged directories of an interrupted write under a role directory (role-relative
+ * paths; the files inside a staged directory have their final names, so only the directory is listed). `deep` walks the
  * whole tree; otherwise only the role directory itself is listed. Apply records its write intent in the
  * manifest (entries with `pendingMd5`) before it creates any temp file below the top level, so only a
  * missing, unreadable or pending manifest can have temp files deeper down; the manifest's own temp file
@@ -152,7 +158,7 @@ export async function findTempFiles(roleDir: string, deep = true): Promise<strin
     return [];
   }
   return entries
-    .filter((e) => e.isFile() && TEMP_FILE_RE.test(e.name))
+    .filter((e) => (e.isFile() || e.isDirectory()) && TEMP_FILE_RE.test(e.name))
     .map((e) => join(e.parentPath ?? roleDir, e.name).slice(roleDir.length + 1))
     .sort();
 }

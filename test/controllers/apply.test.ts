@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { applyPlan } from '../../src/controllers/apply.ts';
+import { publishStagedDir, stageDir } from '../../src/controllers/atomic-write.ts';
 import { SyncBarrier, SyncfsCoprocess } from '../../src/controllers/durability.ts';
 import type { DesiredFile, DesiredRole } from '../../src/controllers/artifacts.ts';
 import { planRole } from '../../src/controllers/plan.ts';
@@ -455,5 +456,55 @@ describe('applyPlan: the manifest it wrote is remembered', () => {
     // A hand edit of the manifest changes its stamp: it is parsed again.
     writeFileSync(join(dir, MANIFEST_FILE), '{"version":1}');
     expect((await readManifest(dir, manifests)).state).toBe('corrupt');
+  });
+});
+
+describe('applyPlan: a new skill directory is staged whole and renamed into place once', () => {
+  const skill = (name: string, v = 'v1'): DesiredFile[] => [
+    copyFile(`skills/${name}/SKILL.md`, `---\nname: ${name}\n---\n${v}\n`),
+    copyFile(`skills/${name}/scripts/run.sh`, `#!/bin/sh\necho ${v}\n`, 0o755),
+    copyFile(`skills/${name}/reference.md`, `# ${name} ${v}\n`),
+  ];
+
+  it('lands every file of a new skill with its mode, and no staged directory is left', async () => {
+    const files = [bytesFile('config.toml', 'x = 1\n'), ...skill('alpha'), ...skill('beta')];
+    const { result } = await converge(files);
+    expect(result.written).toBe(7);
+    for (const f of files) expect(md5(readFileSync(join(dir, f.path)))).toBe(f.md5);
+    expect(mode('skills/alpha/scripts/run.sh')).toBe(0o755);
+    expect(mode('skills/alpha/SKILL.md')).toBe(0o644);
+    expect(readdirSync(join(dir, 'skills')).sort()).toEqual(['alpha', 'beta']);
+    expect((await planFor(files)).writes).toEqual([]); // the manifest recorded what landed (mtimes included)
+  });
+
+  it('a new skill that fails while staging leaves no directory at all, not an empty or partial one', async () => {
+    await converge(skill('alpha'));
+    const next = [...skill('alpha'), ...skill('beta')];
+    const plan = await planFor(next);
+    const lastOfBeta = next.at(-1)!;
+    rmSync(lastOfBeta.source.kind === 'copy' ? lastOfBeta.source.from : ''); // a source gone after planning
+    await expect(applyPlan(plan, { backupsDir, clock })).rejects.toBeInstanceOf(ApplyError);
+    expect(readdirSync(join(dir, 'skills'))).toEqual(['alpha']); // file by file, beta/ and beta/scripts/ stayed behind
+  });
+
+  it('a skill directory that exists (a file of it deleted) is completed file by file, the rest untouched', async () => {
+    await converge(skill('alpha'));
+    const before = statSync(join(dir, 'skills/alpha/SKILL.md')).ino;
+    rmSync(join(dir, 'skills/alpha/scripts/run.sh'));
+    put(join(dir, 'skills/alpha/NOTES.md'), 'mine\n');
+    const { result } = await converge(skill('alpha'));
+    expect(result.written).toBe(1);
+    expect(statSync(join(dir, 'skills/alpha/SKILL.md')).ino).toBe(before);
+    expect(read('skills/alpha/NOTES.md')).toBe('mine\n');
+  });
+
+  it('a staged directory is never published over a directory that appeared meanwhile: it is removed, the other kept', async () => {
+    const target = join(root, 'skills', 'gamma');
+    const tmp = await stageDir(target);
+    put(join(tmp, 'SKILL.md'), 'ours\n');
+    put(join(target, 'SKILL.md'), 'theirs\n');
+    await expect(publishStagedDir(tmp, target)).rejects.toMatchObject({ code: expect.stringMatching(/ENOTEMPTY|EEXIST/) });
+    expect(existsSync(tmp)).toBe(false);
+    expect(readFileSync(join(target, 'SKILL.md'), 'utf8')).toBe('theirs\n');
   });
 });

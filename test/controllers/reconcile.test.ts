@@ -232,6 +232,25 @@ describe('reconcileRole: drift and damage', () => {
     expect(roleFiles()).toEqual(FIRST_RUN_FILES);
   });
 
+  it('sweeps a staged skill directory an interrupted write left, and never reports it as a stray', async () => {
+    await reconcileRole('backend', deps());
+    const staged = join(roleDir, 'skills/.newskill.hero-tmp-9-0123abcd');
+    put(join(staged, 'SKILL.md'), 'partial');
+    put(join(staged, 'scripts/run.sh'), 'partial');
+    const looksSimilar = join(roleDir, 'skills/newskill.hero-tmp-9-0123abcd'); // no leading dot: not ours
+    put(join(looksSimilar, 'SKILL.md'), 'mine');
+    const quiet = await reconcileRole('backend', deps(), { sweepTemps: true });
+    expect(quiet.plan!.drift.map((d) => d.path)).toEqual(['skills/newskill.hero-tmp-9-0123abcd']);
+    expect(existsSync(staged)).toBe(true); // no write intent pending: only the top level is looked at
+    const manifestFile = join(roleDir, MANIFEST_FILE);
+    const manifest = JSON.parse(readFileSync(manifestFile, 'utf8'));
+    manifest.entries[0].pendingMd5 = '0'.repeat(32);
+    writeFileSync(manifestFile, JSON.stringify(manifest));
+    await reconcileRole('backend', deps(), { sweepTemps: true });
+    expect(existsSync(staged)).toBe(false);
+    expect(readFileSync(join(looksSimilar, 'SKILL.md'), 'utf8')).toBe('mine');
+  });
+
   it('does not sweep temp files without sweepTemps, nor files that only look similar', async () => {
     await reconcileRole('backend', deps());
     put(join(roleDir, '.config.toml.hero-tmp-123-deadbeef'), 'partial');

@@ -135,6 +135,15 @@ describe('crash consistency under kill -9', () => {
           scan.problems.push(`${role}/${rel}: not a regular file`);
           continue;
         }
+        const stagedDir = rel.split('/').slice(0, -1).findIndex((part) => TEMP_FILE_RE.test(part));
+        if (stagedDir >= 0) {
+          // A file inside a skill directory staged whole: under the final name it will have once the directory is renamed.
+          const parts = rel.split('/');
+          parts[stagedDir] = parts[stagedDir]!.slice(1).replace(/\.hero-tmp-\d+-[0-9a-f]{8}$/, '');
+          if (!want.has(parts.join('/'))) scan.problems.push(`${role}/${rel}: file in a staged directory of an unknown target`);
+          scan.temps++;
+          continue;
+        }
         if (TEMP_FILE_RE.test(e.name)) {
           // A temp file sits beside the file it was about to replace.
           const target = join(dirname(rel), e.name.slice(1).replace(/\.hero-tmp-\d+-[0-9a-f]{8}$/, ''));
