@@ -59,8 +59,8 @@ export async function applyPlan(plan: Plan, deps: ApplyDeps): Promise<ApplyResul
     touchedDirs.add(dirname(abs));
     result.written++;
   };
-  // A skill directory renamed into place is an entry of skills/: that directory needs its flush too.
-  if (plan.writes.length && (await writeFiles(plan, barrier, deps.clock.now(), record))) touchedDirs.add(join(plan.dir, 'skills'));
+  // A skill directory renamed into place moved from the role directory into skills/: both need their flush.
+  if (plan.writes.length && (await writeFiles(plan, barrier, deps.clock.now(), record))) touchedDirs.add(plan.dir).add(join(plan.dir, 'skills'));
   // 4. Delete what the manifest says we wrote and is no longer desired, then empty parents.
   for (const d of plan.deletes) {
     const abs = join(plan.dir, d.path);
@@ -118,7 +118,10 @@ async function stageDesired(abs: string, file: DesiredFile, now: number, at?: st
   }
 }
 
-/** A skill directory that does not exist yet, staged whole under a temp name and renamed into place once. */
+/**
+ * A skill directory that does not exist yet, staged whole under a temp name in the role directory (not in
+ * skills/, where Kimi would discover the half-made skill) and renamed into place once.
+ */
 interface FreshDir {
   /** Role-relative path (`skills/<name>`). */
   rel: string;
@@ -152,12 +155,14 @@ function freshSkillDirs(plan: Plan): Map<string, FreshDir> {
 
 /**
  * Names in the role's skills/ now (one readdir rather than a stat per skill); empty when skills/ is absent,
- * undefined when it is not a real directory (nothing is staged through a symlink).
+ * undefined when it is not a real directory (nothing is staged through a symlink) or is another filesystem
+ * than the role directory, where skills are staged (a mount point: rename across it fails with EXDEV).
  */
 function skillsEntries(roleDir: string): Set<string> | undefined {
   const st = lstatSync(`${roleDir}/skills`, { throwIfNoEntry: false });
   if (!st) return new Set();
-  return st.isDirectory() ? new Set(readdirSync(`${roleDir}/skills`)) : undefined;
+  if (!st.isDirectory() || st.dev !== lstatSync(roleDir).dev) return undefined;
+  return new Set(readdirSync(`${roleDir}/skills`));
 }
 
 /** `skills/<name>` for a path below a skill directory; undefined otherwise. */
@@ -241,7 +246,7 @@ async function makeParentDirs(plan: Plan, fresh: Map<string, FreshDir>, made: st
   await settleAll(
     [...fresh.values()].map((d) =>
       guard(plan, d.rel, async () => {
-        d.tmp = await stageDir(join(plan.dir, d.rel));
+        d.tmp = await stageDir(plan.dir, `skill-${d.rel.slice(7)}`);
         made.push(d.tmp);
       }),
     ),

@@ -37,19 +37,22 @@ export function tempPathFor(path: string): string {
 
 /**
  * Create a temp file beside `path` with `create(tmp)`, or exactly at `at` (a path inside a staged directory,
- * which is itself the temp name). Parents are created when the first attempt says they are missing (not once
- * per file); a name left by an earlier process with our pid is skipped.
+ * which is itself the temp name). Beside `path`, parents are created when the first attempt says they are
+ * missing (not once per file) and a name left by an earlier process with our pid is skipped. At `at` nothing
+ * is created or retried: its directory was made by the caller, and if it is gone (swept, or removed by hand)
+ * the write fails rather than recreate it and publish a partial skill.
  */
 async function createTemp<T>(path: string, create: (tmp: string) => Promise<T>, at?: string): Promise<{ tmp: string; made: T }> {
+  if (at !== undefined) return { tmp: at, made: await create(at) };
   for (let attempt = 0; ; attempt++) {
-    const tmp = at ?? tempPathFor(path);
+    const tmp = tempPathFor(path);
     try {
       return { tmp, made: await create(tmp) };
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
       // ENOENT after the directory exists (a copy whose source is gone) is thrown by the second attempt.
       if (code === 'ENOENT' && attempt === 0) await mkdir(dirname(tmp), { recursive: true });
-      else if (code !== 'EEXIST' || at !== undefined || attempt > 8) throw err;
+      else if (code !== 'EEXIST' || attempt > 8) throw err;
     }
   }
 }
@@ -146,13 +149,15 @@ export async function publishStaged(file: StagedFile): Promise<void> {
 }
 
 /**
- * A whole new directory staged under a temp name beside `path` (`.<name>.hero-tmp-<pid>-<hex>`, like a temp
- * file): its files are staged inside it at their final relative paths (`stageCopy(..., at)`), made durable with
- * it, and the directory is renamed into place once (`publishStagedDir`), so a new skill appears whole and costs
- * one rename instead of one per file.
+ * A whole new directory staged under a temp name (`.<name>.hero-tmp-<pid>-<hex>`, like a temp file) in the
+ * existing directory `inDir`, for `name`: its files are staged inside it at their final relative paths
+ * (`stageCopy(..., at)`), made durable with it, and it is renamed into place once (`publishStagedDir`), so a
+ * new skill appears whole and costs one rename instead of one per file. `inDir` must be on the filesystem of
+ * the final place and must not be scanned by readers of that place: a skill staged inside `skills/` would be
+ * found there by Kimi's discovery, which lists hidden directories too.
  */
-export async function stageDir(path: string): Promise<string> {
-  const { tmp } = await createTemp(path, (t) => mkdir(t, { mode: 0o755 }));
+export async function stageDir(inDir: string, name: string): Promise<string> {
+  const { tmp } = await createTemp(join(inDir, name), (t) => mkdir(t, { mode: 0o755 }));
   return tmp;
 }
 

@@ -1,7 +1,6 @@
 /** An exclusive, cross-process file lock for store.json (lock file created with O_EXCL). */
 import { randomUUID } from 'node:crypto';
-import { closeSync, openSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { unlink } from 'node:fs/promises';
+import { closeSync, openSync, readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { StoreLockedError } from '../errors.ts';
 
@@ -152,14 +151,10 @@ async function releaseLock(lockPath: string, token: string): Promise<void> {
   if (info?.token === token) await unlinkIfExists(lockPath);
 }
 
-/**
- * unlink that ignores a file already gone. On the thread pool: while a large batch is being flushed, an unlink
- * in the locks directory can wait on the filesystem journal for most of a millisecond, which the event loop
- * should not spend blocked (a cold sync releases a hundred role locks).
- */
+/** unlink that ignores a file already gone. */
 async function unlinkIfExists(path: string): Promise<void> {
   try {
-    await unlink(path);
+    unlinkSync(path);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
   }

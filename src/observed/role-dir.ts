@@ -143,12 +143,12 @@ export async function listManagedRoleDirs(rolesDir: string): Promise<string[]> {
 }
 
 /**
- * Leftover temp files and staged directories of an interrupted write under a role directory (role-relative
- * paths; the files inside a staged directory have their final names, so only the directory is listed). `deep` walks the
- * whole tree; otherwise only the role directory itself is listed. Apply records its write intent in the
- * manifest (entries with `pendingMd5`) before it creates any temp file below the top level, so only a
- * missing, unreadable or pending manifest can have temp files deeper down; the manifest's own temp file
- * sits at the top.
+ * Leftover temp files and staged skill directories of an interrupted write under a role directory
+ * (role-relative paths; the files inside a staged directory have their final names, so only the directory is
+ * listed). `deep` walks the whole tree; otherwise only the role directory itself is listed. Apply records its
+ * write intent in the manifest (entries with `pendingMd5`) before it creates any temp file below the top
+ * level, so only a missing, unreadable or pending manifest can have temp files deeper down; the manifest's own
+ * temp file and the staged skill directories (`.skill-<name>.hero-tmp-…`) sit at the top.
  */
 export async function findTempFiles(roleDir: string, deep = true): Promise<string[]> {
   let entries;

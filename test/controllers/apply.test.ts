@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { applyPlan } from '../../src/controllers/apply.ts';
-import { publishStagedDir, stageDir } from '../../src/controllers/atomic-write.ts';
+import { publishStagedDir, stageCopy, stageDir, stageFile } from '../../src/controllers/atomic-write.ts';
 import { SyncBarrier, SyncfsCoprocess } from '../../src/controllers/durability.ts';
 import type { DesiredFile, DesiredRole } from '../../src/controllers/artifacts.ts';
 import { planRole } from '../../src/controllers/plan.ts';
@@ -474,7 +474,47 @@ describe('applyPlan: a new skill directory is staged whole and renamed into plac
     expect(mode('skills/alpha/scripts/run.sh')).toBe(0o755);
     expect(mode('skills/alpha/SKILL.md')).toBe(0o644);
     expect(readdirSync(join(dir, 'skills')).sort()).toEqual(['alpha', 'beta']);
+    expect(readdirSync(dir).filter((n) => n.includes('.hero-tmp-'))).toEqual([]);
     expect((await planFor(files)).writes).toEqual([]); // the manifest recorded what landed (mtimes included)
+  });
+
+  it('stages in the role directory, never inside skills/ (Kimi lists hidden directories there as skills); a skill is seen whole or not at all', async () => {
+    await converge(skill('alpha'));
+    const next = [...skill('alpha'), ...skill('beta')];
+    const plan = await planFor(next);
+    // Look at the role directory on every turn of the event loop while the apply runs (its copies, fsyncs and
+    // renames run on the thread pool, so the loop turns between them).
+    const seen: { top: string[]; skills: string[]; beta: string[] }[] = [];
+    let running = true;
+    const look = () => {
+      if (!running) return;
+      const beta = join(dir, 'skills/beta');
+      // skills/ before the role directory: the rename may run between the two reads, and in this order it
+      // can only make the staged directory look gone early, never make beta look present while staging.
+      const skills = readdirSync(join(dir, 'skills')).sort();
+      const top = readdirSync(dir);
+      seen.push({ top, skills, beta: skills.includes('beta') ? readdirSync(beta, { recursive: true }).map(String).sort() : [] });
+      setImmediate(look);
+    };
+    setImmediate(look);
+    await applyPlan(plan, { backupsDir, clock }).finally(() => (running = false));
+    const staging = seen.filter((s) => s.top.some((n) => /^\.skill-beta\.hero-tmp-\d+-[0-9a-f]{8}$/.test(n)));
+    expect(staging.length).toBeGreaterThan(0); // the staged directory was seen, in the role directory
+    for (const s of seen) {
+      expect(s.skills.filter((n) => n !== 'alpha' && n !== 'beta')).toEqual([]); // nothing else ever in skills/
+      if (s.skills.includes('beta')) expect(s.beta).toEqual(['SKILL.md', 'reference.md', 'scripts', 'scripts/run.sh']);
+    }
+    for (const s of staging) expect(s.skills).toEqual(['alpha']);
+    expect(readdirSync(join(dir, 'skills')).sort()).toEqual(['alpha', 'beta']);
+  });
+
+  it('a file staged into a staged directory that vanished fails; the directory is not made again', async () => {
+    const gone = join(root, '.skill-x.hero-tmp-1-00000000');
+    const src = join(root, 'src-file');
+    put(src, 'bytes\n');
+    await expect(stageCopy(join(dir, 'skills/x/SKILL.md'), src, 0o644, join(gone, 'SKILL.md'))).rejects.toMatchObject({ code: 'ENOENT' });
+    await expect(stageFile(join(dir, 'skills/x/a.md'), 'a', 0o644, join(gone, 'sub/a.md'))).rejects.toMatchObject({ code: 'ENOENT' });
+    expect(existsSync(gone)).toBe(false);
   });
 
   it('a new skill that fails while staging leaves no directory at all, not an empty or partial one', async () => {
@@ -500,11 +540,28 @@ describe('applyPlan: a new skill directory is staged whole and renamed into plac
 
   it('a staged directory is never published over a directory that appeared meanwhile: it is removed, the other kept', async () => {
     const target = join(root, 'skills', 'gamma');
-    const tmp = await stageDir(target);
+    const tmp = await stageDir(root, 'skill-gamma');
+    expect(dirname(tmp)).toBe(root);
     put(join(tmp, 'SKILL.md'), 'ours\n');
     put(join(target, 'SKILL.md'), 'theirs\n');
     await expect(publishStagedDir(tmp, target)).rejects.toMatchObject({ code: expect.stringMatching(/ENOTEMPTY|EEXIST/) });
     expect(existsSync(tmp)).toBe(false);
     expect(readFileSync(join(target, 'SKILL.md'), 'utf8')).toBe('theirs\n');
+  });
+
+  it('nor over a file or a symlink that appeared meanwhile (the symlink is not followed)', async () => {
+    const elsewhere = join(root, 'elsewhere');
+    mkdirSync(elsewhere);
+    put(join(root, 'skills', 'file'), 'a file\n');
+    symlinkSync(elsewhere, join(root, 'skills', 'link'));
+    for (const name of ['file', 'link']) {
+      const tmp = await stageDir(root, `skill-${name}`);
+      put(join(tmp, 'SKILL.md'), 'ours\n');
+      await expect(publishStagedDir(tmp, join(root, 'skills', name))).rejects.toMatchObject({ code: expect.stringMatching(/ENOTDIR|EEXIST|EISDIR/) });
+      expect(existsSync(tmp)).toBe(false);
+    }
+    expect(readFileSync(join(root, 'skills', 'file'), 'utf8')).toBe('a file\n');
+    expect(lstatSync(join(root, 'skills', 'link')).isSymbolicLink()).toBe(true);
+    expect(readdirSync(elsewhere)).toEqual([]);
   });
 });

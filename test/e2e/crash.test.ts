@@ -135,12 +135,15 @@ describe('crash consistency under kill -9', () => {
           scan.problems.push(`${role}/${rel}: not a regular file`);
           continue;
         }
-        const stagedDir = rel.split('/').slice(0, -1).findIndex((part) => TEMP_FILE_RE.test(part));
+        const parts = rel.split('/');
+        const stagedDir = parts.slice(0, -1).findIndex((part) => TEMP_FILE_RE.test(part));
         if (stagedDir >= 0) {
-          // A file inside a skill directory staged whole: under the final name it will have once the directory is renamed.
-          const parts = rel.split('/');
-          parts[stagedDir] = parts[stagedDir]!.slice(1).replace(/\.hero-tmp-\d+-[0-9a-f]{8}$/, '');
-          if (!want.has(parts.join('/'))) scan.problems.push(`${role}/${rel}: file in a staged directory of an unknown target`);
+          // A file inside a skill directory staged whole. Staging happens in the role directory only (inside
+          // skills/, Kimi would list the half-made skill); the file has the name it gets once the directory is
+          // renamed to skills/<name>.
+          const skill = /^\.skill-(.+)\.hero-tmp-\d+-[0-9a-f]{8}$/.exec(parts[0]!)?.[1];
+          if (stagedDir !== 0 || !skill) scan.problems.push(`${role}/${rel}: staged directory outside the role directory's top level`);
+          else if (!want.has(['skills', skill, ...parts.slice(1)].join('/'))) scan.problems.push(`${role}/${rel}: file in a staged directory of an unknown target`);
           scan.temps++;
           continue;
         }
