@@ -48,7 +48,9 @@ export async function startDaemon(config: Config, env: NodeJS.ProcessEnv, v8Flag
   const log = createLogger(config.logLevel);
   const manager = new Manager({ paths: config.paths, tuning: config.tuning, env, clock: systemClock, log, watch: true });
   // `code`: dist/hero-team.js (the bundle) or src/main.ts (the sources through tsx; bin/hero-team.js).
-  log.info({ paths: config.paths, tuning: config.tuning, v8Flags, code: fileURLToPath(import.meta.url) }, 'hero_team starting');
+  // `threadpool`: libuv's pool size, fixed before this module loaded (bin/hero-team.js sets 16 unless given).
+  const threadpool = Number(process.env.UV_THREADPOOL_SIZE) || 4;
+  log.info({ paths: config.paths, tuning: config.tuning, v8Flags, threadpool, code: fileURLToPath(import.meta.url) }, 'hero_team starting');
   await manager.start();
   log.info('watching and converging');
   let resolveDone!: () => void;

@@ -83,3 +83,27 @@ describe('hero-team serve: shutdown', () => {
     expect(r.code).toBe(0);
   }, 60_000);
 });
+
+describe('hero-team serve: the process', () => {
+  /** The daemon's `hero_team starting` record and its thread count once it is watching. */
+  async function started(env: NodeJS.ProcessEnv): Promise<{ threadpool: unknown; threads: number }> {
+    daemon = startServe(env);
+    await eventually(() => daemon!.log().includes('watching and converging'), 15_000, 'daemon watching');
+    const line = daemon.log().split('\n').find((l) => l.includes('"hero_team starting"'))!;
+    const threads = Number(/Threads:\s+(\d+)/.exec(readFileSync(`/proc/${daemon.child.pid}/status`, 'utf8'))![1]);
+    daemon.child.kill('SIGTERM');
+    await exitCode();
+    return { threadpool: JSON.parse(line).threadpool, threads };
+  }
+
+  it('runs libuv with 16 threads unless UV_THREADPOOL_SIZE says otherwise, and logs the size', async () => {
+    tree = makeTree();
+    const { UV_THREADPOOL_SIZE: _, ...env } = tree.env;
+    const byDefault = await started(env);
+    const given = await started({ ...env, UV_THREADPOOL_SIZE: '2' });
+    expect(byDefault.threadpool).toBe(16);
+    expect(given.threadpool).toBe(2);
+    // The pool's threads exist from its first use: the difference is the pool, not the log line.
+    expect(byDefault.threads - given.threads).toBe(14);
+  });
+});
