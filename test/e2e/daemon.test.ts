@@ -62,6 +62,14 @@ describe('hero-team serve (child process)', () => {
     expect(found).toBe(true);
   });
 
+  it('reverts a hand edit deep inside a skill that arrived whole (its directories watched after the rename)', async () => {
+    // alpha/ and alpha/scripts/ were staged in the role directory and renamed into skills/ at first convergence.
+    const original = read('skills/alpha/scripts/run.sh');
+    writeFileSync(join(roleDir, 'skills/alpha/scripts/run.sh'), '#!/bin/sh\necho hand edit\n');
+    await eventually(() => read('skills/alpha/scripts/run.sh') === original, 10_000, 'revert inside scripts/');
+    expect(readdirSync(roleDir).filter((n) => n.includes('.hero-tmp-'))).toEqual([]);
+  });
+
   it('brings back a deleted generated file', async () => {
     const before = read('skills/gamma/SKILL.md');
     rmSync(join(roleDir, 'skills/gamma/SKILL.md'));
