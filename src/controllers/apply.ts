@@ -236,11 +236,15 @@ async function makeParentDirs(plan: Plan, fresh: Map<string, FreshDir>, made: st
   const inside = new Map<FreshDir, Set<string>>();
   for (const w of plan.writes) {
     const dir = fresh.get(skillDirOf(w.file.path) ?? '');
+    // A file that is there (as checked under the lock) has its directories: an edit makes none. Were one
+    // removed since, the staged file's creation makes it (createTemp).
+    if (!dir && w.reason !== 'create' && w.reason !== 'restore') continue;
     const rel = dir ? w.file.path.slice(dir.rel.length + 1) : w.file.path;
     const into = dir ? (inside.get(dir) ?? inside.set(dir, new Set()).get(dir)!) : dirs;
     for (let d = dirname(rel); d !== '.' && !into.has(d); d = dirname(d)) into.add(d);
   }
   if (fresh.size) dirs.add('skills');
+  if (!dirs.size && !fresh.size) return;
   mkdirSync(plan.dir, { recursive: true });
   await makeDirsByDepth(plan, plan.dir, dirs);
   await settleAll(

@@ -95,6 +95,18 @@ describe('applyPlan: writes and manifest', () => {
     expect(mode('skills/tdd/scripts/run.sh')).toBe(0o755);
   });
 
+  it('an edit makes no directories, yet lands when its directory vanished after planning', async () => {
+    await converge(base());
+    const edited = base().map((f) => (f.path === 'skills/tdd/scripts/run.sh' ? copyFile(f.path, '#!/bin/sh\necho edited\n', 0o755) : f));
+    const plan = await planFor(edited);
+    expect(plan.writes.map((w) => [w.file.path, w.reason])).toEqual([['skills/tdd/scripts/run.sh', 'update']]);
+    rmSync(join(dir, 'skills/tdd/scripts'), { recursive: true }); // gone between plan and apply
+    const result = await applyPlan(plan, { backupsDir, clock });
+    expect(result.written).toBe(1);
+    expect(read('skills/tdd/scripts/run.sh')).toBe('#!/bin/sh\necho edited\n');
+    expect(mode('skills/tdd/scripts/run.sh')).toBe(0o755);
+  });
+
   it('writes a manifest listing exactly the written files with their md5, size, mode and on-disk mtime', async () => {
     await converge(base());
     const m = await readManifest(dir);
