@@ -137,10 +137,15 @@ interface FreshDir {
  */
 function freshSkillDirs(plan: Plan): Map<string, FreshDir> {
   const writes = new Map<string, number>();
+  const existing = new Set<string>();
   for (const w of plan.writes) {
     const top = skillDirOf(w.file.path);
-    if (top) writes.set(top, (writes.get(top) ?? 0) + 1);
+    if (!top) continue;
+    writes.set(top, (writes.get(top) ?? 0) + 1);
+    // A file that was there at planning: its directory exists (and an edit needs no look at skills/).
+    if (w.reason !== 'create' && w.reason !== 'restore') existing.add(top);
   }
+  for (const top of existing) writes.delete(top);
   const fresh = new Map<string, FreshDir>();
   if (!writes.size || !plan.manifest) return fresh;
   const owned = new Map<string, number>();
