@@ -7,12 +7,12 @@
 //
 // CommonJS (bin/package.json), unlike the rest of the package: an ES module entry is itself read through
 // libuv's thread pool, which fixes the pool's size before any line of it runs. Here the pool size can still
-// be chosen: 16 threads unless UV_THREADPOOL_SIZE is set. The daemon's fsyncs, copies and renames run there;
-// with the default 4, ten roles woken by one edit queue their fsyncs four at a time (propagation p50 ~45 vs
-// ~36 ms, p95 ~70 vs ~51 ms at debounce 0; docs/performance.md). Threads are created once; a cold sync is
-// unaffected.
+// be chosen: 16 threads unless UV_THREADPOOL_SIZE is a positive integer (libuv would read an empty or bad
+// value as 1 thread). The daemon's fsyncs, copies and renames run there; with the default 4, ten roles woken
+// by one edit queue their fsyncs four at a time (propagation at debounce 0, p50 37.5 vs 44 ms, p95 55 vs
+// 72 ms; docs/performance.md item 25). Threads are created once; a cold sync is unaffected.
 'use strict';
-process.env.UV_THREADPOOL_SIZE ??= '16';
+if (!/^[1-9][0-9]*$/.test(process.env.UV_THREADPOOL_SIZE ?? '')) process.env.UV_THREADPOOL_SIZE = '16';
 
 async function main() {
   const { pathToFileURL } = require('node:url');
@@ -29,12 +29,22 @@ async function main() {
   return runCli(process.argv.slice(2), { env: process.env, stdout: process.stdout, stderr: process.stderr });
 }
 
+let settled = false;
 main().then(
   (code) => {
+    settled = true;
     process.exitCode = code;
   },
   (err) => {
+    settled = true;
     console.error(err);
     process.exitCode = 1;
   },
 );
+// Nothing left to wait for while the command has not finished (a promise that can never settle): fail, as
+// an unsettled top-level await does (13), rather than exit 0 and look done to a supervisor.
+process.on('beforeExit', () => {
+  if (settled) return;
+  console.error('hero-team: exited with the command unfinished');
+  process.exitCode = 13;
+});

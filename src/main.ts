@@ -43,13 +43,23 @@ export function tuneHeap(execArgv: readonly string[] = process.execArgv, nodeOpt
   return applied;
 }
 
+/**
+ * The pool size libuv takes from UV_THREADPOOL_SIZE: 4 when unset, else atoi of it as an unsigned number
+ * (0 and garbage give 1, a negative one wraps around), at most 1024.
+ */
+export function libuvThreadpoolSize(value: string | undefined): number {
+  if (value === undefined) return 4;
+  const n = Number.parseInt(value, 10) || 0;
+  return n < 0 ? 1024 : Math.min(1024, Math.max(1, n));
+}
+
 /** Start the daemon with the given configuration and environment. */
 export async function startDaemon(config: Config, env: NodeJS.ProcessEnv, v8Flags: readonly string[] = []): Promise<Daemon> {
   const log = createLogger(config.logLevel);
   const manager = new Manager({ paths: config.paths, tuning: config.tuning, env, clock: systemClock, log, watch: true });
   // `code`: dist/hero-team.js (the bundle) or src/main.ts (the sources through tsx; bin/hero-team.js).
   // `threadpool`: libuv's pool size, fixed before this module loaded (bin/hero-team.js sets 16 unless given).
-  const threadpool = Number(process.env.UV_THREADPOOL_SIZE) || 4;
+  const threadpool = libuvThreadpoolSize(process.env.UV_THREADPOOL_SIZE);
   log.info({ paths: config.paths, tuning: config.tuning, v8Flags, threadpool, code: fileURLToPath(import.meta.url) }, 'hero_team starting');
   await manager.start();
   log.info('watching and converging');

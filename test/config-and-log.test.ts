@@ -1,4 +1,4 @@
-import { tuneHeap } from '../src/main.ts';
+import { libuvThreadpoolSize, tuneHeap } from '../src/main.ts';
 /** Configuration defaults from the environment, and log redaction. */
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
@@ -47,5 +47,11 @@ describe('low-memory mode', () => {
 
   it('never overrides a V8 flag node was started with, in either polarity', () => {
     expect(tuneHeap(['--no-optimize-for-size', '--semi-space-growth-factor=2'], '--no-memory-reducer-single-gc')).toEqual([]);
+  });
+});
+
+describe('libuvThreadpoolSize (what the daemon logs as threadpool)', () => {
+  it('reads UV_THREADPOOL_SIZE as libuv does', () => {
+    expect([undefined, '16', '2', '0', '', 'abc', '12abc', '5000', '-3'].map(libuvThreadpoolSize)).toEqual([4, 16, 2, 1, 1, 1, 12, 1024, 1024]);
   });
 });

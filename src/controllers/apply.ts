@@ -50,17 +50,21 @@ export async function applyPlan(plan: Plan, deps: ApplyDeps): Promise<ApplyResul
   // 2. Record the write intent, so bytes a crash leaves behind are still recognised as ours. It is put in
   //    place unflushed; step 3 makes it durable together with the staged files, before any rename.
   const barrier = deps.barrier?.available() && plan.writes.length >= SYNCFS_MIN_FILES ? deps.barrier : undefined;
+  // The filesystems a shared syncfs must cover: the role directory's, skills/ if it is another (a mount point),
+  // and any other a staged file turns out to be on (writeFiles adds them).
+  const devices = barrier ? roleDevices(plan.dir) : new Map<number, string>();
   if (plan.writes.length && plan.manifest) await guard(plan, MANIFEST_FILE, () => writeIntent(plan));
   // 3. Write desired files atomically (staged, made durable, renamed), recording what actually landed.
   const landed = new Map<string, ManifestEntry>();
-  const record = (w: Plan['writes'][number], abs: string, entry: Omit<ManifestEntry, 'path'>) => {
+  const record = (w: Plan['writes'][number], abs: string, entry: Omit<ManifestEntry, 'path'>, inStagedDir: boolean) => {
     if (entry.md5 !== w.file.md5) result.sourceChanged.push(w.file.path);
     landed.set(w.file.path, { ...entry, path: w.file.path });
-    touchedDirs.add(dirname(abs));
+    // A file that arrived inside a staged skill directory: its directories were made durable before the rename.
+    if (!inStagedDir) touchedDirs.add(dirname(abs));
     result.written++;
   };
   // A skill directory renamed into place moved from the role directory into skills/: both need their flush.
-  if (plan.writes.length && (await writeFiles(plan, barrier, deps.clock.now(), record))) touchedDirs.add(plan.dir).add(join(plan.dir, 'skills'));
+  if (plan.writes.length && (await writeFiles(plan, barrier, devices, deps.clock.now(), record))) touchedDirs.add(plan.dir).add(join(plan.dir, 'skills'));
   // 4. Delete what the manifest says we wrote and is no longer desired, then empty parents.
   for (const d of plan.deletes) {
     const abs = join(plan.dir, d.path);
@@ -82,7 +86,7 @@ export async function applyPlan(plan: Plan, deps: ApplyDeps): Promise<ApplyResul
     const manifest = finalManifest(plan, landed);
     const staged = await guard(plan, MANIFEST_FILE, () => stageFile(manifestPath(plan.dir), serializeManifest(manifest), 0o600));
     try {
-      if (barrier && (await flushQuietly(barrier, plan.dir, staged.dev))) closeStaged(staged);
+      if (barrier && (await flushDevices(barrier, devices))) closeStaged(staged);
       else await settleAll([fsyncStaged(staged), ...[...touchedDirs].map((d) => syncDir(d))]);
       await guard(plan, MANIFEST_FILE, () => publishStaged(staged));
       if (deps.manifests) rememberWrittenManifest(deps.manifests, plan.dir, manifest, lstatSync(manifestPath(plan.dir)));
@@ -91,7 +95,7 @@ export async function applyPlan(plan: Plan, deps: ApplyDeps): Promise<ApplyResul
       throw err;
     }
   } else {
-    if (!barrier || !(await flushQuietly(barrier, plan.dir))) await settleAll([...touchedDirs].map((d) => syncDir(d)));
+    if (!barrier || !(await flushDevices(barrier, devices))) await settleAll([...touchedDirs].map((d) => syncDir(d)));
     if (!plan.manifest) await guard(plan, MANIFEST_FILE, async () => removeManifest(plan));
   }
   result.backups = session.count;
@@ -136,6 +140,7 @@ interface FreshDir {
  * (where a file at a time cost a rename per file, two thirds of a cold sync's renames).
  */
 function freshSkillDirs(plan: Plan): Map<string, FreshDir> {
+  if (unstageable.has(plan.dir)) return new Map();
   const writes = new Map<string, number>();
   const existing = new Set<string>();
   for (const w of plan.writes) {
@@ -159,6 +164,13 @@ function freshSkillDirs(plan: Plan): Map<string, FreshDir> {
 }
 
 /**
+ * Role directories whose staged skill directory could not be renamed into skills/ (EXDEV: skills/ is another
+ * mount, e.g. a bind mount of the same filesystem, which a device check cannot tell). That apply fails; the
+ * role's next one, and every later one in this process, writes skills file by file.
+ */
+const unstageable = new Set<string>();
+
+/**
  * Names in the role's skills/ now (one readdir rather than a stat per skill); empty when skills/ is absent,
  * undefined when it is not a real directory (nothing is staged through a symlink) or is another filesystem
  * than the role directory, where skills are staged (a mount point: rename across it fails with EXDEV).
@@ -166,7 +178,7 @@ function freshSkillDirs(plan: Plan): Map<string, FreshDir> {
 function skillsEntries(roleDir: string): Set<string> | undefined {
   const st = lstatSync(`${roleDir}/skills`, { throwIfNoEntry: false });
   if (!st) return new Set();
-  if (!st.isDirectory() || st.dev !== lstatSync(roleDir).dev) return undefined;
+  if (!st.isDirectory() || st.dev !== statSync(roleDir).dev) return undefined;
   return new Set(readdirSync(`${roleDir}/skills`));
 }
 
@@ -184,7 +196,7 @@ function skillDirOf(path: string): string | undefined {
  * same step. Nothing is renamed before all of it is durable; on any error the staged temp files are removed.
  * New skill directories are staged whole (freshSkillDirs) and renamed once each; returns how many.
  */
-async function writeFiles(plan: Plan, barrier: SyncBarrier | undefined, now: number, record: (w: Plan['writes'][number], abs: string, e: Omit<ManifestEntry, 'path'>) => void): Promise<number> {
+async function writeFiles(plan: Plan, barrier: SyncBarrier | undefined, devices: Map<number, string>, now: number, record: (w: Plan['writes'][number], abs: string, e: Omit<ManifestEntry, 'path'>, inStagedDir: boolean) => void): Promise<number> {
   const staged: { w: Plan['writes'][number]; f: StagedFile; md5: string; dir?: FreshDir }[] = [];
   const fresh = freshSkillDirs(plan);
   const stagedDirs: string[] = [];
@@ -203,7 +215,10 @@ async function writeFiles(plan: Plan, barrier: SyncBarrier | undefined, now: num
           }),
         ),
       );
-      if (barrier && (await flushQuietly(barrier, plan.dir, chunk[0]!.f.dev))) chunk.forEach(({ f }) => closeStaged(f));
+      // A path on each file's filesystem that stays there through the apply: the role directory for a file
+      // staged in it (or in a staged skill directory), otherwise the file's own directory.
+      for (const { f, dir } of chunk) if (!devices.has(f.dev)) devices.set(f.dev, dir ? plan.dir : dirname(f.path));
+      if (barrier && (await flushDevices(barrier, devices))) chunk.forEach(({ f }) => closeStaged(f));
       else {
         // fsync each file, and the write intent (in place, not yet flushed) with its directory; before the
         // first rename, the staged directories too (their entries are what their rename publishes).
@@ -216,12 +231,17 @@ async function writeFiles(plan: Plan, barrier: SyncBarrier | undefined, now: num
       ...staged.filter((s) => !s.dir).map(({ w, f }) => guard(plan, w.file.path, () => publishStaged(f))),
       ...[...fresh.values()].map((d) =>
         guard(plan, d.rel, async () => {
-          await publishStagedDir(d.tmp!, join(plan.dir, d.rel));
+          try {
+            await publishStagedDir(d.tmp!, join(plan.dir, d.rel));
+          } catch (err) {
+            if ((err as NodeJS.ErrnoException).code === 'EXDEV') unstageable.add(plan.dir);
+            throw err;
+          }
           d.published = true;
         }),
       ),
     ]);
-    for (const { w, f, md5 } of staged) record(w, f.path, { md5, size: f.size, mode: w.file.mode, mtimeMs: f.mtimeMs });
+    for (const { w, f, md5, dir } of staged) record(w, f.path, { md5, size: f.size, mode: w.file.mode, mtimeMs: f.mtimeMs }, dir !== undefined);
     return fresh.size;
   } catch (err) {
     discardStaged(staged.filter((s) => !s.dir?.published).map((s) => s.f));
@@ -295,15 +315,30 @@ async function settleAll<T>(promises: Promise<T>[]): Promise<T[]> {
   return results.map((r) => (r as PromiseFulfilledResult<T>).value);
 }
 
-/** syncfs through the barrier; false when syncfs is not usable here (the caller then fsyncs one by one). */
-async function flushQuietly(barrier: SyncBarrier, path: string, dev = lstatSync(path).dev): Promise<boolean> {
+/**
+ * syncfs through the barrier of every filesystem in `devices` (device → a path on it; usually one); false when
+ * syncfs is not usable here (the caller then fsyncs one by one, which covers every filesystem).
+ */
+async function flushDevices(barrier: SyncBarrier, devices: ReadonlyMap<number, string>): Promise<boolean> {
+  if (!devices.size) return false;
   try {
-    await barrier.flush(dev, path);
+    await Promise.all([...devices].map(([dev, path]) => barrier.flush(dev, path)));
     return true;
   } catch (err) {
     if (err instanceof SyncfsUnavailable) return false;
     throw err;
   }
+}
+
+/** The role directory's filesystem, and skills/'s when it is another one (device → a path on it). */
+function roleDevices(roleDir: string): Map<number, string> {
+  const devices = new Map<number, string>();
+  const role = statSync(roleDir, { throwIfNoEntry: false });
+  if (!role) return devices; // a new role: created on the filesystem of its parent, found by writeFiles
+  devices.set(role.dev, roleDir);
+  const skills = statSync(`${roleDir}/skills`, { throwIfNoEntry: false });
+  if (skills && !devices.has(skills.dev)) devices.set(skills.dev, `${roleDir}/skills`);
+  return devices;
 }
 
 /**

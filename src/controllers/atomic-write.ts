@@ -51,7 +51,7 @@ async function createTemp<T>(path: string, create: (tmp: string) => Promise<T>, 
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
       // ENOENT after the directory exists (a copy whose source is gone) is thrown by the second attempt.
-      if (code === 'ENOENT' && attempt === 0) await mkdir(dirname(tmp), { recursive: true });
+      if (code === 'ENOENT' && attempt === 0) await mkdir(dirname(tmp), { recursive: true, mode: 0o755 });
       else if (code !== 'EEXIST' || attempt > 8) throw err;
     }
   }

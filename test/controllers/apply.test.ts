@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -95,7 +96,7 @@ describe('applyPlan: writes and manifest', () => {
     expect(mode('skills/tdd/scripts/run.sh')).toBe(0o755);
   });
 
-  it('an edit makes no directories, yet lands when its directory vanished after planning', async () => {
+  it('an edit lands when its directory vanished after planning (the staged file\'s creation makes it again)', async () => {
     await converge(base());
     const edited = base().map((f) => (f.path === 'skills/tdd/scripts/run.sh' ? copyFile(f.path, '#!/bin/sh\necho edited\n', 0o755) : f));
     const plan = await planFor(edited);
@@ -575,5 +576,61 @@ describe('applyPlan: a new skill directory is staged whole and renamed into plac
     expect(readFileSync(join(root, 'skills', 'file'), 'utf8')).toBe('a file\n');
     expect(lstatSync(join(root, 'skills', 'link')).isSymbolicLink()).toBe(true);
     expect(readdirSync(elsewhere)).toEqual([]);
+  });
+});
+
+// These need mount(8) as root (a tmpfs and a bind mount under the test's temp dir); elsewhere they are skipped:
+// an unprivileged run cannot make a second filesystem or mount point.
+const canMount = (() => {
+  if (process.getuid?.() !== 0) return false;
+  const probe = mkdtempSync(join(tmpdir(), 'ht-mount-probe-'));
+  const ok = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=1m', 'tmpfs', probe]).status === 0;
+  if (ok) spawnSync('umount', [probe]);
+  rmSync(probe, { recursive: true, force: true });
+  return ok;
+})();
+
+describe.skipIf(!canMount)('applyPlan: skills/ on another mount (root only)', () => {
+  const shells: SyncfsCoprocess[] = [];
+  afterEach(() => shells.splice(0).forEach((s) => s.close()));
+  const mounted = (args: string[], at: string) => {
+    mkdirSync(at, { recursive: true });
+    const r = spawnSync('mount', [...args, at], { encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`mount ${args.join(' ')}: ${r.stderr}`);
+    return { [Symbol.dispose]: () => spawnSync('umount', [at]) };
+  };
+  const newSkills = (n: number) => Array.from({ length: n }, (_, i) => copyFile(`skills/m${i}/SKILL.md`, `---\nname: m${i}\n---\nv1\n`));
+
+  it('a batch flushed by syncfs covers the filesystem of skills/ too, not only the role directory', async () => {
+    using _ = mounted(['-t', 'tmpfs', '-o', 'size=8m', 'tmpfs'], join(dir, 'skills'));
+    const flushed: string[] = [];
+    const shell = new SyncfsCoprocess();
+    shells.push(shell);
+    const barrier = new SyncBarrier(async (path) => {
+      flushed.push(path);
+      await shell.run(path);
+    });
+    const files = [bytesFile('config.toml', 'x = 1\n'), ...newSkills(20)];
+    const result = await applyPlan(await planFor(files), { backupsDir, clock, barrier });
+    expect(result.written).toBe(21);
+    for (const f of files) expect(md5(readFileSync(join(dir, f.path)))).toBe(f.md5);
+    const devs = new Set(flushed.map((p) => statSync(p).dev));
+    expect(devs).toEqual(new Set([statSync(dir).dev, statSync(join(dir, 'skills')).dev]));
+    expect(statSync(dir).dev).not.toBe(statSync(join(dir, 'skills')).dev);
+    expect(readdirSync(dir).filter((n) => n.includes('.hero-tmp-'))).toEqual([]);
+  });
+
+  it('a skills/ bind-mounted from the same filesystem: the one failed rename (EXDEV) makes the role write skills file by file', async () => {
+    const elsewhere = join(root, 'elsewhere');
+    mkdirSync(elsewhere);
+    mkdirSync(dir, { recursive: true });
+    using _ = mounted(['--bind', elsewhere], join(dir, 'skills'));
+    expect(statSync(join(dir, 'skills')).dev).toBe(statSync(dir).dev); // a device check cannot tell
+    const files = newSkills(2);
+    await expect(applyPlan(await planFor(files), { backupsDir, clock })).rejects.toMatchObject({ cause: { code: 'EXDEV' } });
+    expect(readdirSync(dir).filter((n) => n.includes('.hero-tmp-'))).toEqual([]);
+    const result = await applyPlan(await planFor(files), { backupsDir, clock });
+    expect(result.written).toBe(2);
+    for (const f of files) expect(md5(readFileSync(join(elsewhere, f.path.slice('skills/'.length))))).toBe(f.md5);
   });
 });

@@ -101,8 +101,10 @@ describe('hero-team serve: the process', () => {
     const { UV_THREADPOOL_SIZE: _, ...env } = tree.env;
     const byDefault = await started(env);
     const given = await started({ ...env, UV_THREADPOOL_SIZE: '2' });
+    const blank = await started({ ...env, UV_THREADPOOL_SIZE: '' }); // libuv would run 1 thread
     expect(byDefault.threadpool).toBe(16);
     expect(given.threadpool).toBe(2);
+    expect(blank).toEqual(byDefault);
     // The pool's threads exist from its first use: the difference is the pool, not the log line.
     expect(byDefault.threads - given.threads).toBe(14);
   });
