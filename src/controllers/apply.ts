@@ -148,7 +148,7 @@ function freshSkillDirs(plan: Plan): Map<string, FreshDir> {
     if (!top) continue;
     writes.set(top, (writes.get(top) ?? 0) + 1);
     // A file that was there at planning: its directory exists (and an edit needs no look at skills/).
-    if (w.reason !== 'create' && w.reason !== 'restore') existing.add(top);
+    if (!wasMissing(w)) existing.add(top);
   }
   for (const top of existing) writes.delete(top);
   const fresh = new Map<string, FreshDir>();
@@ -180,6 +180,11 @@ function skillsEntries(roleDir: string): Set<string> | undefined {
   if (!st) return new Set();
   if (!st.isDirectory() || st.dev !== statSync(roleDir).dev) return undefined;
   return new Set(readdirSync(`${roleDir}/skills`));
+}
+
+/** True when the plan writes a file that was missing (checked again under the lock); otherwise the file, and so its directory, is there. */
+function wasMissing(w: Plan['writes'][number]): boolean {
+  return w.reason === 'create' || w.reason === 'restore';
 }
 
 /** `skills/<name>` for a path below a skill directory; undefined otherwise. */
@@ -263,7 +268,7 @@ async function makeParentDirs(plan: Plan, fresh: Map<string, FreshDir>, made: st
     const dir = fresh.get(skillDirOf(w.file.path) ?? '');
     // A file that is there (as checked under the lock) has its directories: an edit makes none. Were one
     // removed since, the staged file's creation makes it (createTemp).
-    if (!dir && w.reason !== 'create' && w.reason !== 'restore') continue;
+    if (!dir && !wasMissing(w)) continue;
     const rel = dir ? w.file.path.slice(dir.rel.length + 1) : w.file.path;
     const into = dir ? (inside.get(dir) ?? inside.set(dir, new Set()).get(dir)!) : dirs;
     for (let d = dirname(rel); d !== '.' && !into.has(d); d = dirname(d)) into.add(d);

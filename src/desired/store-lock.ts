@@ -155,18 +155,13 @@ export async function readLockInfo(lockPath: string): Promise<LockInfo | undefin
  */
 async function releaseLock(lockPath: string, token: string): Promise<void> {
   const info = await readLockInfo(lockPath).catch(() => undefined);
-  if (info?.token !== token) return;
-  try {
-    await unlink(lockPath);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-  }
+  if (info?.token === token) await unlinkIfExists(lockPath, unlink);
 }
 
-/** unlink that ignores a file already gone. */
-async function unlinkIfExists(path: string): Promise<void> {
+/** unlink (synchronous unless `remove` says otherwise) that ignores a file already gone. */
+async function unlinkIfExists(path: string, remove: (path: string) => void | Promise<void> = unlinkSync): Promise<void> {
   try {
-    unlinkSync(path);
+    await remove(path);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
   }
