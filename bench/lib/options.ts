@@ -31,7 +31,7 @@ export interface BenchOptions {
   lowMemory: boolean;
 }
 
-/** Parse argv (`--quick`, `--keep`, `--only=cold,propagation,memory`, `--samples=N`, `--repeats=N`, `--debounces=100,0`, `--from-sources`, `--daemon-node-args=...`). */
+/** Parse argv (`--quick`, `--keep`, `--only=cold,propagation,memory`, `--samples=N`, `--repeats=N`, `--debounces=100,0`, `--mem-skills=N` (registry size of the memory bench), `--from-sources`, `--daemon-node-args=...`). */
 export function parseOptions(argv: readonly string[]): BenchOptions {
   const flag = (name: string) => argv.includes(`--${name}`);
   const value = (name: string) => argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
@@ -46,6 +46,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
   base.daemonNodeArgs = (value('daemon-node-args') ?? '').split(' ').filter(Boolean);
   if (value('samples')) base.samples = Number(value('samples'));
   if (value('repeats')) base.repeats = Number(value('repeats'));
+  if (value('mem-skills')) base.memSkills = Number(value('mem-skills'));
   if (value('debounces')) base.debounces = value('debounces')!.split(',').map(Number);
   return base;
 }

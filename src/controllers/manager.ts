@@ -10,7 +10,6 @@ import { InvalidSpecError, errorMessage } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import { manifestCache } from '../observed/manifest.ts';
 import { RoleObservations } from '../observed/role-observations.ts';
-import { refreshSkills } from '../observed/registry.ts';
 import { listManagedRoleDirs } from '../observed/role-dir.ts';
 import { isOwnWrite } from './echo-filter.ts';
 import type { EventTarget } from './event-map.ts';
@@ -71,7 +70,10 @@ export class Manager {
     const load = this.sources.digestLoad;
     if (load?.state === 'ignored') this.deps.log.warn({ reason: load.reason }, 'digest cache ignored; files are hashed again');
     void this.saveDigests();
-    if (this.deps.watch) this.watchers = await startSourceWatchers(this.deps.paths, this.deps.log, (t) => void this.onTarget(t), (tree, state) => this.onWatchState(tree, state));
+    if (this.deps.watch) {
+      const scope = (name: string) => this.sources.scope.has(name);
+      this.watchers = await startSourceWatchers(this.deps.paths, this.deps.log, (t) => void this.onTarget(t), (tree, state) => this.onWatchState(tree, state), scope);
+    }
     this.scheduleResync();
     await this.wakeAll(true);
   }
@@ -123,12 +125,12 @@ export class Manager {
     if (t.kind === 'role') await this.onRoleEvent(t.role, t.path);
     else if (t.kind === 'skill') {
       this.sources.registry.freshness.invalidate(t.skill);
-      const users = rolesUsingSkill(roles, t.skill);
-      if (users.length) users.forEach((r) => this.wake(r));
-      else await refreshSkills(this.sources.registry.index, [t.skill], this.sources.registry.cache);
+      // A skill no role whitelists is out of scope: not indexed, nothing to do (only the root sees it).
+      rolesUsingSkill(roles, t.skill).forEach((r) => this.wake(r));
     } else if (t.kind === 'store') {
       if (await this.sources.loadStore()) {
         this.deps.log.info({ roles: this.sources.store!.roles.length }, 'store reloaded');
+        await this.followScope(this.sources.rescope());
         await this.wakeAll(false);
       } else this.reportSourceErrors();
     } else if (t.kind === 'services') {
@@ -269,10 +271,21 @@ export class Manager {
     this.resyncTimer = setTimeout(() => void this.resync(), this.deps.tuning.resyncMs * jitter);
   }
 
+  /**
+   * Registry skills entered or left the scope: watch or unwatch their trees, then make their next reader rescan
+   * the ones that entered (a change made before their watch existed was seen by nobody).
+   */
+  private async followScope(change: { added: string[]; removed: string[] }): Promise<void> {
+    if (!change.added.length && !change.removed.length) return;
+    await this.watchers?.rescopeRegistry([...change.added, ...change.removed]);
+    for (const name of change.added) this.sources.registry.freshness.invalidate(name);
+    this.deps.log.debug({ added: change.added.length, removed: change.removed.length, scope: this.sources.scope.size }, 'registry scope changed');
+  }
+
   /** Periodic safety net: re-read every input and wake every role. */
   private async resync(): Promise<void> {
     if (this.stopping) return;
-    await Promise.all([this.sources.loadStore(), this.sources.loadServices(), this.sources.scanRegistry()]);
+    await this.followScope(await this.sources.loadAll());
     this.observations.forgetAll(); // every role observed in full: the net for an event inotify lost
     this.reportSourceErrors();
     void this.saveDigests();

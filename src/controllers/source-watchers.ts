@@ -4,11 +4,13 @@ import { join } from 'node:path';
 import { statePaths, type Paths } from '../config.ts';
 import type { Logger } from '../log.ts';
 import { MANIFEST_FILE } from '../observed/manifest.ts';
-import { watchDirEntries, watchTree, type TreeWatcher } from '../observed/watchers.ts';
+import { watchDirEntries, watchTree, type ScopedTreeWatcher, type TreeWatcher } from '../observed/watchers.ts';
 import { mapEventPath, type EventRoots, type EventTarget } from './event-map.ts';
 
 /** Running watchers of the daemon. */
 export interface SourceWatchers {
+  /** Watch the trees of these registry entries, or stop watching them, after `registryScope` changed for them. */
+  rescopeRegistry(names: Iterable<string>): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -20,9 +22,14 @@ export type WatchState = 'full' | 'incomplete';
 /** The watched trees whose completeness matters: what may be trusted depends on it (ScanFreshness, RoleObservations). */
 export type WatchedTree = 'registry' | 'roles';
 
-/** Start watching the registry, the roles dir and the state files. */
+/**
+ * Start watching the registry, the roles dir and the state files. `registryScope`: the registry entries whose
+ * trees are watched (the skills some role whitelists); the registry root itself is always watched, so an entry
+ * that appears, goes or is renamed is reported either way.
+ */
 export async function startSourceWatchers(
   paths: Paths, log: Logger, onTarget: (t: EventTarget) => void, onWatchState: (tree: WatchedTree, state: WatchState) => void = () => {},
+  registryScope?: (name: string) => boolean,
 ): Promise<SourceWatchers> {
   const files = statePaths(paths.home);
   const roots: EventRoots = { skillsDir: paths.skillsDir, rolesDir: paths.rolesDir, storeFile: files.store, servicesFile: files.services, secretsFile: files.secrets };
@@ -32,7 +39,7 @@ export async function startSourceWatchers(
   };
   const onError = (err: unknown) => log.warn({ err: (err as Error)?.message ?? String(err) }, 'watcher error');
   const watched: TreeWatcher[] = [];
-  let registryWatched = false;
+  let registry: ScopedTreeWatcher | undefined;
   await mkdir(paths.home, { recursive: true });
   watched.push(watchDirEntries(paths.home, (name) => emit(join(paths.home, name)), onError));
   // Any error of a tree means a directory without its watch (inotify limits, a failed watch).
@@ -46,21 +53,22 @@ export async function startSourceWatchers(
   let closed = false;
   const startRegistry = async () => {
     if (closed || !(await exists(paths.skillsDir))) return false;
-    watched.push(await watchTree(paths.skillsDir, {}, emit, treeError('registry')));
-    registryWatched = true;
+    registry = await watchTree(paths.skillsDir, { within: registryScope }, emit, treeError('registry'));
+    watched.push(registry);
     onWatchState('registry', 'full');
     return true;
   };
   if (!(await startRegistry())) {
     log.warn({ path: paths.skillsDir }, 'skills registry missing; waiting for it to appear');
     poll = setInterval(async () => {
-      if (registryWatched || !(await startRegistry())) return;
+      if (registry || !(await startRegistry())) return;
       clearInterval(poll);
       log.info({ path: paths.skillsDir }, 'skills registry appeared');
       onTarget({ kind: 'registry-root' });
     }, REGISTRY_POLL_MS);
   }
   return {
+    rescopeRegistry: async (names) => registry?.rescope(names),
     close: async () => {
       closed = true;
       clearInterval(poll);

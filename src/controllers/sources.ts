@@ -7,7 +7,7 @@ import type { StoreData } from '../desired/schema.ts';
 import { StoreError, errorMessage } from '../errors.ts';
 import { DigestCache } from '../observed/digest.ts';
 import { loadDigestCache, saveDigestCache, type DigestLoad } from '../observed/digest-store.ts';
-import { scanRegistry } from '../observed/registry.ts';
+import { dropSkills, scanRegistry } from '../observed/registry.ts';
 import type { RegistryState } from '../observed/registry-types.ts';
 import { ScanFreshness } from '../observed/scan-freshness.ts';
 import { listManagedRoleDirs } from '../observed/role-dir.ts';
@@ -22,6 +22,11 @@ export class Sources {
   services: Record<string, McpServer> = {};
   servicesError: string | undefined;
   readonly registry: RegistryState;
+  /**
+   * The registry skills indexed and watched in depth: those some role of the store in force whitelists. The
+   * others are never read, so a large registry costs what the roles use of it (docs/performance.md).
+   */
+  scope: ReadonlySet<string> = new Set();
   /** What loading the on-disk digest cache gave (once, before the first scan). */
   digestLoad: DigestLoad | undefined;
   private savedAtMisses = -1;
@@ -65,13 +70,27 @@ export class Sources {
     }
   }
 
-  /** Full registry scan (unchanged files are not re-read thanks to the digest cache). */
+  /**
+   * Make `scope` the skills the store in force whitelists; skills that left it leave the index. Returns the
+   * names that entered and left it (their watches must follow: SourceWatchers.rescopeRegistry).
+   */
+  rescope(): { added: string[]; removed: string[] } {
+    const next = new Set((this.store?.roles ?? []).flatMap((r) => r.skills));
+    const added = [...next].filter((name) => !this.scope.has(name));
+    const removed = [...this.scope].filter((name) => !next.has(name));
+    this.scope = next;
+    dropSkills(this.registry.index, removed, this.registry.cache);
+    for (const name of added) this.registry.freshness.invalidate(name);
+    return { added, removed };
+  }
+
+  /** Scan of the registry skills in scope (unchanged files are not re-read thanks to the digest cache). */
   async scanRegistry(): Promise<void> {
     const { freshness } = this.registry;
     this.digestLoad ??= loadDigestCache(statePaths(this.paths.home).digestCache, resolve(this.paths.skillsDir), this.registry.cache);
     freshness.invalidateAll();
     const startedAt = freshness.begin();
-    this.registry.index = await scanRegistry(this.paths.skillsDir, this.registry.cache, this.registry.index);
+    this.registry.index = await scanRegistry(this.paths.skillsDir, this.registry.cache, this.registry.index, this.scope);
     freshness.record(this.registry.index.skills.keys(), startedAt);
     freshness.record(this.registry.index.invalid.keys(), startedAt);
   }
@@ -94,9 +113,20 @@ export class Sources {
     return { ...base, registry: this.registry, store: () => this.store!, services: () => this.services };
   }
 
-  /** Load everything once. */
-  async loadAll(): Promise<void> {
-    await Promise.all([this.loadStore(), this.loadServices(), this.scanRegistry()]);
+  /**
+   * (Re)load everything: the store first, since it decides which registry skills are scanned. Returns how the
+   * scope changed.
+   */
+  async loadAll(): Promise<{ added: string[]; removed: string[] }> {
+    const [scope] = await Promise.all([
+      this.loadStore().then(async () => {
+        const change = this.rescope();
+        await this.scanRegistry();
+        return change;
+      }),
+      this.loadServices(),
+    ]);
+    return scope;
   }
 }
 

@@ -76,8 +76,10 @@ export class StampedMap<V> {
     this.entries.set(path, { ino, size, mtimeMs, ctimeMs, value, durable: true });
   }
 
-  forgetPrefix(prefix: string): void {
-    for (const key of this.entries.keys()) if (key === prefix || key.startsWith(prefix + '/')) this.entries.delete(key);
+  /** Forget the entries at or under any of the paths (one pass, however many paths). */
+  forgetPrefix(prefixes: string | ReadonlySet<string>): void {
+    const set = typeof prefixes === 'string' ? new Set([prefixes]) : prefixes;
+    if (set.size) for (const key of this.entries.keys()) if (isUnder(key, set)) this.entries.delete(key);
   }
 
   /** Entries a later process may trust. */
@@ -87,6 +89,16 @@ export class StampedMap<V> {
 
   get size(): number {
     return this.entries.size;
+  }
+}
+
+/** True when `path` is one of `paths` or lies below one of them (POSIX paths). */
+export function isUnder(path: string, paths: ReadonlySet<string>): boolean {
+  for (let p = path; ; ) {
+    if (paths.has(p)) return true;
+    const slash = p.lastIndexOf('/');
+    if (slash <= 0) return false;
+    p = p.slice(0, slash);
   }
 }
 
@@ -132,8 +144,8 @@ export class DigestCache {
     return md5;
   }
 
-  /** Forget every entry under a path prefix (a deleted skill). */
-  forgetPrefix(prefix: string): void {
+  /** Forget every entry at or under the paths (a deleted skill, skills no role uses). */
+  forgetPrefix(prefix: string | ReadonlySet<string>): void {
     this.md5s.forgetPrefix(prefix);
     this.skillMds.forgetPrefix(prefix);
   }

@@ -254,8 +254,8 @@ function scanOne(ctx: ScanCtx, name: string): SkillScan {
   return result;
 }
 
-/** Names a full scan must look at: directory entries by name, `.md` files by stem. */
-function listCandidates(ctx: ScanCtx): string[] {
+/** Names a full scan must look at: directory entries by name, `.md` files by stem; with `only`, just those names. */
+function listCandidates(ctx: ScanCtx, only?: ReadonlySet<string>): string[] {
   const names = new Set<string>();
   const listing = listDir(ctx.cache, ctx.root, ctx.rootStat);
   ctx.listing = listing.set ??= new Set(listing.names);
@@ -265,7 +265,7 @@ function listCandidates(ctx: ScanCtx): string[] {
     if (kind === 'd' || kind === 'l') names.add(name);
     if (kind !== 'd' && /\.md$/i.test(name) && name.toLowerCase() !== 'skill.md') names.add(name.slice(0, -3));
   });
-  return [...names].sort();
+  return [...names].filter((name) => !only || only.has(name)).sort();
 }
 
 function storeScan(index: RegistryIndex, name: string, scan: SkillScan): void {
@@ -275,8 +275,8 @@ function storeScan(index: RegistryIndex, name: string, scan: SkillScan): void {
   if (scan.invalid) index.invalid.set(name, scan.invalid);
 }
 
-/** Drop cached digests for a path (a file, or a whole skill directory). */
-function forgetPath(cache: DigestCache, prefix: string): void {
+/** Drop cached digests and listings at or under the paths (a file, whole skill directories). */
+function forgetPath(cache: DigestCache, prefix: string | ReadonlySet<string>): void {
   cache.forgetPrefix(prefix);
   forgetListings(cache, prefix);
 }
@@ -284,14 +284,15 @@ function forgetPath(cache: DigestCache, prefix: string): void {
 /**
  * Full scan of the registry at `root`; a missing root gives an empty index with `exists: false`. Skills of
  * `previous` that are found unchanged keep their objects (so what was derived from them can be reused).
+ * `only`: the names to index (the skills some role whitelists); the others are not read at all.
  */
-export async function scanRegistry(root: string, cache: DigestCache, previous?: RegistryIndex): Promise<RegistryIndex> {
+export async function scanRegistry(root: string, cache: DigestCache, previous?: RegistryIndex, only?: ReadonlySet<string>): Promise<RegistryIndex> {
   const index: RegistryIndex = { root: resolve(root), exists: false, skills: new Map(), invalid: new Map() };
   const ctx = openScan(index.root, cache);
   if (!ctx) return index;
   if (previous?.root === index.root) ctx.previous = previous.skills;
   index.exists = true;
-  const names = listCandidates(ctx);
+  const names = listCandidates(ctx, only);
   const scans = await scanNames(ctx, names);
   names.forEach((name, i) => storeScan(index, name, scans[i]));
   return index;
@@ -329,4 +330,15 @@ export async function refreshSkills(index: RegistryIndex, names: Iterable<string
     storeScan(index, name, scans[i]);
   });
   freshness?.record(unique, startedAt);
+}
+
+/** Take skills out of the index (no role whitelists them any more), with their cached digests and listings. */
+export function dropSkills(index: RegistryIndex, names: Iterable<string>, cache: DigestCache): void {
+  const sources = new Set<string>();
+  for (const name of names) {
+    for (const gone of [index.skills.get(name)?.source, index.invalid.get(name)?.source]) if (gone) sources.add(gone);
+    index.skills.delete(name);
+    index.invalid.delete(name);
+  }
+  forgetPath(cache, sources);
 }

@@ -15,12 +15,26 @@ export interface TreeWatcher {
   close(): Promise<void>;
 }
 
+/** A tree watcher that watches below only some entries of its root (WatchOptions.within). */
+export interface ScopedTreeWatcher extends TreeWatcher {
+  /**
+   * Bring the watches below these root entries in line with `within` (after it changed for them): watch the
+   * tree of an entry that is now in scope, drop the watches of one that is not. Resolves once the watches are set.
+   */
+  rescope(names: Iterable<string>): Promise<void>;
+}
+
 /** Options of watchTree. */
 export interface WatchOptions {
   /** Levels of subdirectories below the root to watch (default: all). */
   depth?: number;
   /** Extra path predicate: true means ignore (stats are given for directories being added). */
   ignore?: (path: string, stats?: Stats) => boolean;
+  /**
+   * Root entries whose trees are watched (default: all; read each time, so the scope may change: call
+   * `rescope` for the names it changed for). The root's own watch still reports every entry of the root.
+   */
+  within?: (name: string) => boolean;
 }
 
 const NOISE_RE = /(^|[/\\])(\.git|node_modules)([/\\]|$)|(~|\.swp|\.swx)$|[/\\](\.#[^/\\]*|\.[^/\\]+\.tmp)$/;
@@ -51,7 +65,7 @@ interface PendingDir {
 }
 
 /** Watches a directory tree with one fs.watch per directory, following symlinked directories. */
-class DirTreeWatcher implements TreeWatcher {
+class DirTreeWatcher implements ScopedTreeWatcher {
   private readonly dirs = new Map<string, WatchedDir>();
   private closed = false;
   private rootGone = false;
@@ -82,6 +96,26 @@ class DirTreeWatcher implements TreeWatcher {
     return this.addTree({ dir: this.root, depth: 0, ancestors: [] }, false);
   }
 
+  async rescope(names: Iterable<string>): Promise<void> {
+    for (const name of names) {
+      const dir = `${this.root}/${name}`;
+      if (name === '' || name.includes('/') || this.closed) continue;
+      if (!this.inScope(dir)) this.removeTree(dir);
+      else if (!this.dirs.has(dir) && this.dirs.has(this.root)) await this.addTree({ dir, depth: 1, ancestors: this.ancestorsOf(dir) }, false);
+    }
+  }
+
+  /** The root entry a path below the root lies in (`<root>/<name>`). */
+  private rootEntryOf(path: string): string {
+    const end = path.indexOf('/', this.root.length + 1);
+    return end < 0 ? path : path.slice(0, end);
+  }
+
+  /** False for a root entry outside `within` (nothing below it is watched); true for any other path. */
+  private inScope(path: string): boolean {
+    return !this.opts.within || dirname(path) !== this.root || this.opts.within(basename(path));
+  }
+
   async close(): Promise<void> {
     this.closed = true;
     clearInterval(this.rootPoll);
@@ -108,6 +142,7 @@ class DirTreeWatcher implements TreeWatcher {
         continue;
       }
       const { dir, depth, ancestors, real: knownReal } = stack.pop()!;
+      if (depth > 0 && !this.inScope(this.rootEntryOf(dir))) continue; // taken out of scope while this walk ran
       const real = this.watchDir(dir, depth, ancestors, knownReal);
       if (real === null) continue;
       let entries;
@@ -121,7 +156,7 @@ class DirTreeWatcher implements TreeWatcher {
         const path = `${dir}/${e.name}`;
         if (this.ignored(path)) continue;
         if (announce) this.onPath(path);
-        const descend = this.opts.depth === undefined || depth < this.opts.depth;
+        const descend = (this.opts.depth === undefined || depth < this.opts.depth) && (depth > 0 || this.inScope(path));
         // A plain subdirectory's real path is its parent's plus its name; only a symlink needs a lookup.
         if (descend && e.isDirectory()) stack.push({ dir: path, depth: depth + 1, ancestors: below, real: `${real}/${e.name}` });
         else if (descend && e.isSymbolicLink()) stack.push({ dir: path, depth: depth + 1, ancestors: below });
@@ -191,7 +226,7 @@ class DirTreeWatcher implements TreeWatcher {
     if (!st?.isDirectory()) return;
     const parent = this.dirs.get(dirname(path));
     if (!parent) return;
-    if (this.opts.depth !== undefined && parent.depth >= this.opts.depth) return;
+    if ((this.opts.depth !== undefined && parent.depth >= this.opts.depth) || !this.inScope(path)) return;
     void this.addTree({ dir: path, depth: parent.depth + 1, ancestors: this.ancestorsOf(path) }, true).catch(this.onError);
   }
 
@@ -238,7 +273,7 @@ class DirTreeWatcher implements TreeWatcher {
 }
 
 /** Watch `root`; `onPath` gets the path of every change to files and directories under it, once the watches are set. */
-export async function watchTree(root: string, opts: WatchOptions, onPath: (path: string) => void, onError: (err: unknown) => void): Promise<TreeWatcher> {
+export async function watchTree(root: string, opts: WatchOptions, onPath: (path: string) => void, onError: (err: unknown) => void): Promise<ScopedTreeWatcher> {
   const tree = new DirTreeWatcher(root, opts, onPath, onError);
   await tree.start();
   return tree;

@@ -107,6 +107,34 @@ describe('Manager', () => {
     await eventually(() => !existsSync(copy('one', 'alpha/refs')) && !existsSync(copy('two', 'alpha/refs')));
   });
 
+  it('indexes and watches in depth only the skills some role whitelists, and follows the store both ways', async () => {
+    addSkill(tree, 'gamma', { 'refs/deep/x.md': 'v1\n' });
+    await start(600_000, false, true);
+    await manager!.settled();
+    const { index } = manager!.sources.registry;
+    expect([...index.skills.keys()].sort()).toEqual(['alpha', 'beta']);
+    expect([...manager!.sources.scope].sort()).toEqual(['alpha', 'beta']);
+    // Edited while out of scope: nobody reads it now, and the copy made later has these bytes.
+    writeFileSync(join(tree.paths.skillsDir, 'gamma', 'refs', 'deep', 'x.md'), 'v2\n');
+    writeStore(tree, [
+      { name: 'one', model: 'kimi-code/kimi-for-coding', skills: ['alpha', 'gamma'] },
+      { name: 'two', model: 'kimi-code/kimi-for-coding', skills: ['alpha'] },
+    ]);
+    const copy = join(tree.paths.rolesDir, 'one', 'skills', 'gamma', 'refs', 'deep', 'x.md');
+    await eventually(() => existsSync(copy) && readFileSync(copy, 'utf8') === 'v2\n', 5000, 'gamma copied once whitelisted');
+    await eventually(() => !index.skills.has('beta') && !manager!.sources.scope.has('beta'), 5000, 'beta out of scope');
+    expect(index.skills.has('gamma')).toBe(true);
+    // In scope now: its nested directory, which existed before, has a watch, so an edit there propagates.
+    await manager!.settled();
+    writeFileSync(join(tree.paths.skillsDir, 'gamma', 'refs', 'deep', 'x.md'), 'v3\n');
+    await eventually(() => readFileSync(copy, 'utf8') === 'v3\n', 5000, 'edit in a nested dir of a skill that entered scope');
+    // Out of scope: an edit of beta is not read (beta stays out of the index).
+    writeFileSync(join(tree.paths.skillsDir, 'beta', 'SKILL.md'), '---\nname: beta\ndescription: edited\n---\n');
+    await new Promise((r) => setTimeout(r, 300));
+    await manager!.settled();
+    expect(index.skills.has('beta')).toBe(false);
+  });
+
   it('without watches (one-shot use) keeps the 1 s bound on shared scans', async () => {
     await start();
     await manager!.settled();

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DigestCache } from '../../src/observed/digest.ts';
-import { refreshSkills, scanRegistry, scanSkill, skillDigest } from '../../src/observed/registry.ts';
+import { dropSkills, refreshSkills, scanRegistry, scanSkill, skillDigest } from '../../src/observed/registry.ts';
 
 let tmp: string;
 let root: string;
@@ -186,6 +186,35 @@ describe('scanRegistry', () => {
     expect(missing).toEqual({ root: join(tmp, 'nope'), exists: false, skills: new Map(), invalid: new Map() });
     writeFileSync(join(tmp, 'file'), 'x');
     expect((await scanRegistry(join(tmp, 'file'), new DigestCache())).exists).toBe(false);
+  });
+
+  it('with `only`, indexes just those names and reads nothing of the others', async () => {
+    putPdfSkill();
+    put('flat.md', skillMd('flat'));
+    put('broken/SKILL.md', '---\nname: [oops\n---\n');
+    put('other/SKILL.md', skillMd('other'));
+    const cache = new DigestCache();
+    const index = await scanRegistry(root, cache, undefined, new Set(['pdf', 'flat', 'missing']));
+    expect([...index.skills.keys()].sort()).toEqual(['flat', 'pdf']);
+    expect(index.invalid.size).toBe(0); // broken/ is out of scope: not even validated
+    expect(cache.misses).toBe(3); // pdf's three files besides SKILL.md (SKILL.md files are validated, not counted)
+    expect(cache.skillMds.size).toBe(2); // pdf's and flat's; nothing of other/ or broken/
+    expect((await scanRegistry(root, cache, undefined, new Set(['broken']))).invalid.has('broken')).toBe(true);
+  });
+
+  it('dropSkills takes skills out of the index and forgets their cached digests, in one pass', async () => {
+    putPdfSkill();
+    put('flat.md', skillMd('flat'));
+    put('keep/SKILL.md', skillMd('keep'));
+    const cache = new DigestCache();
+    const index = await scanRegistry(root, cache);
+    expect([cache.size, cache.skillMds.size]).toEqual([3, 3]);
+    dropSkills(index, ['pdf', 'flat', 'unknown'], cache);
+    expect([...index.skills.keys()]).toEqual(['keep']);
+    expect([cache.size, cache.skillMds.size]).toEqual([0, 1]); // keep/SKILL.md stays
+    const misses = cache.misses;
+    await scanRegistry(root, cache, index);
+    expect(cache.misses - misses).toBe(3); // pdf's files read again
   });
 
   it('scans many skills', async () => {

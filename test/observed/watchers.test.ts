@@ -3,7 +3,7 @@ import { appendFileSync, mkdirSync, mkdtempSync, renameSync, rmSync, symlinkSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { watchTree, type TreeWatcher } from '../../src/observed/watchers.ts';
+import { watchTree, type ScopedTreeWatcher, type TreeWatcher } from '../../src/observed/watchers.ts';
 import { eventually } from '../helpers/cli.ts';
 
 describe('watchTree', () => {
@@ -109,6 +109,41 @@ describe('watchTree', () => {
       writeFileSync(join(root, 'alpha', 'SKILL.md'), `round ${i}\n`);
       await saw(join(root, 'alpha', 'SKILL.md'));
     }
+  });
+
+  it('with `within`, watches below only the root entries in scope, and follows rescope both ways', async () => {
+    mkdirSync(join(root, 'beta', 'scripts'), { recursive: true });
+    writeFileSync(join(root, 'beta', 'scripts', 'run.sh'), 'echo\n');
+    const scope = new Set(['alpha']);
+    await start({ within: (name: string) => scope.has(name) });
+    const scoped = watcher as ScopedTreeWatcher;
+    const betaRun = join(root, 'beta', 'scripts', 'run.sh');
+    // Out of scope: edits below beta/ are not seen, but the root still reports its entries.
+    appendFileSync(betaRun, 'unseen\n');
+    appendFileSync(join(root, 'alpha', 'scripts', 'run.sh'), 'seen\n');
+    await saw(join(root, 'alpha', 'scripts', 'run.sh'));
+    mkdirSync(join(root, 'gamma', 'deep'), { recursive: true });
+    await saw(join(root, 'gamma'));
+    writeFileSync(join(root, 'gamma', 'deep', 'x.md'), 'x\n'); // gamma/ is out of scope: not watched when it appeared
+    await new Promise((r) => setTimeout(r, 150));
+    expect(seen.filter((p) => p.startsWith(join(root, 'beta') + '/') || p.startsWith(join(root, 'gamma') + '/'))).toEqual([]);
+    // Into scope: the whole tree below is watched once rescope resolves, nested directories included.
+    scope.add('beta');
+    scope.add('gamma');
+    await scoped.rescope(['beta', 'gamma']);
+    appendFileSync(betaRun, 'seen now\n');
+    await saw(betaRun);
+    appendFileSync(join(root, 'gamma', 'deep', 'x.md'), 'y\n');
+    await saw(join(root, 'gamma', 'deep', 'x.md'));
+    // Out of scope again: its watches are gone, the other entries keep theirs.
+    scope.delete('beta');
+    await scoped.rescope(['beta']);
+    seen = [];
+    appendFileSync(betaRun, 'unseen again\n');
+    appendFileSync(join(root, 'gamma', 'deep', 'x.md'), 'z\n');
+    await saw(join(root, 'gamma', 'deep', 'x.md'));
+    await new Promise((r) => setTimeout(r, 100));
+    expect(seen).not.toContain(betaRun);
   });
 
   it('watches the root again after it was moved away and recreated', async () => {
