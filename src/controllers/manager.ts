@@ -53,6 +53,8 @@ export class Manager {
   /** Paths each role's last apply deleted (their events are echoes too). */
   private readonly lastDeleted = new Map<string, readonly string[]>();
   private watchers: SourceWatchers | undefined;
+  /** Registry scope changes made while the watchers start (set only then). */
+  private scopeChangedWhileStarting: Set<string> | undefined;
   private resyncTimer: NodeJS.Timeout | undefined;
   private stopping = false;
 
@@ -72,7 +74,12 @@ export class Manager {
     void this.saveDigests();
     if (this.deps.watch) {
       const scope = (name: string) => this.sources.scope.has(name);
+      this.scopeChangedWhileStarting = new Set();
       this.watchers = await startSourceWatchers(this.deps.paths, this.deps.log, (t) => void this.onTarget(t), (tree, state) => this.onWatchState(tree, state), scope);
+      // A store reload while the watches were being set (its followScope found no watchers yet).
+      const changed = [...this.scopeChangedWhileStarting];
+      this.scopeChangedWhileStarting = undefined;
+      await this.followScope({ added: changed.filter(scope), removed: changed.filter((name) => !scope(name)) });
     }
     this.scheduleResync();
     await this.wakeAll(true);
@@ -124,8 +131,9 @@ export class Manager {
     const roles = this.sources.store?.roles ?? [];
     if (t.kind === 'role') await this.onRoleEvent(t.role, t.path);
     else if (t.kind === 'skill') {
+      // A skill no role whitelists is out of scope: not indexed, nothing to do (only the root's watch sees it).
+      if (!this.sources.scope.has(t.skill)) return;
       this.sources.registry.freshness.invalidate(t.skill);
-      // A skill no role whitelists is out of scope: not indexed, nothing to do (only the root sees it).
       rolesUsingSkill(roles, t.skill).forEach((r) => this.wake(r));
     } else if (t.kind === 'store') {
       if (await this.sources.loadStore()) {
@@ -272,13 +280,22 @@ export class Manager {
   }
 
   /**
-   * Registry skills entered or left the scope: watch or unwatch their trees, then make their next reader rescan
-   * the ones that entered (a change made before their watch existed was seen by nobody).
+   * Registry skills entered or left the scope: watch or unwatch their trees, then make the ones that entered
+   * be rescanned and wake their roles (a change made before their watch existed was seen by nobody, and a
+   * role may have read them already: a concurrent store reload wakes roles before this watch is set).
    */
   private async followScope(change: { added: string[]; removed: string[] }): Promise<void> {
     if (!change.added.length && !change.removed.length) return;
+    if (this.scopeChangedWhileStarting) {
+      for (const name of [...change.added, ...change.removed]) this.scopeChangedWhileStarting.add(name);
+      return;
+    }
     await this.watchers?.rescopeRegistry([...change.added, ...change.removed]);
-    for (const name of change.added) this.sources.registry.freshness.invalidate(name);
+    const roles = this.sources.store?.roles ?? [];
+    for (const name of change.added) {
+      this.sources.registry.freshness.invalidate(name);
+      rolesUsingSkill(roles, name).forEach((r) => this.wake(r));
+    }
     this.deps.log.debug({ added: change.added.length, removed: change.removed.length, scope: this.sources.scope.size }, 'registry scope changed');
   }
 

@@ -40,6 +40,8 @@ export async function startSourceWatchers(
   const onError = (err: unknown) => log.warn({ err: (err as Error)?.message ?? String(err) }, 'watcher error');
   const watched: TreeWatcher[] = [];
   let registry: ScopedTreeWatcher | undefined;
+  /** Scope changes asked for before the registry's watcher existed (its walk reads the scope as it goes). */
+  const rescopeLater = new Set<string>();
   await mkdir(paths.home, { recursive: true });
   watched.push(watchDirEntries(paths.home, (name) => emit(join(paths.home, name)), onError));
   // Any error of a tree means a directory without its watch (inotify limits, a failed watch).
@@ -55,6 +57,8 @@ export async function startSourceWatchers(
     if (closed || !(await exists(paths.skillsDir))) return false;
     registry = await watchTree(paths.skillsDir, { within: registryScope }, emit, treeError('registry'));
     watched.push(registry);
+    await registry.rescope(rescopeLater);
+    rescopeLater.clear();
     onWatchState('registry', 'full');
     return true;
   };
@@ -68,7 +72,10 @@ export async function startSourceWatchers(
     }, REGISTRY_POLL_MS);
   }
   return {
-    rescopeRegistry: async (names) => registry?.rescope(names),
+    rescopeRegistry: async (names) => {
+      if (registry) return registry.rescope(names);
+      for (const name of names) rescopeLater.add(name);
+    },
     close: async () => {
       closed = true;
       clearInterval(poll);

@@ -7,7 +7,7 @@ import type { StoreData } from '../desired/schema.ts';
 import { StoreError, errorMessage } from '../errors.ts';
 import { DigestCache } from '../observed/digest.ts';
 import { loadDigestCache, saveDigestCache, type DigestLoad } from '../observed/digest-store.ts';
-import { dropSkills, scanRegistry } from '../observed/registry.ts';
+import { dropSkills, retainIndexed, scanRegistry } from '../observed/registry.ts';
 import type { RegistryState } from '../observed/registry-types.ts';
 import { ScanFreshness } from '../observed/scan-freshness.ts';
 import { listManagedRoleDirs } from '../observed/role-dir.ts';
@@ -84,15 +84,32 @@ export class Sources {
     return { added, removed };
   }
 
-  /** Scan of the registry skills in scope (unchanged files are not re-read thanks to the digest cache). */
+  /**
+   * Scan of the registry skills in scope (unchanged files are not re-read thanks to the digest cache). The scope
+   * may change while it runs (a store reload): a skill that entered it keeps what its readers put in the live
+   * index and is rescanned by its next reader, one that left it is dropped.
+   */
   async scanRegistry(): Promise<void> {
-    const { freshness } = this.registry;
-    this.digestLoad ??= loadDigestCache(statePaths(this.paths.home).digestCache, resolve(this.paths.skillsDir), this.registry.cache);
+    const { freshness, cache } = this.registry;
+    this.digestLoad ??= loadDigestCache(statePaths(this.paths.home).digestCache, resolve(this.paths.skillsDir), cache);
     freshness.invalidateAll();
     const startedAt = freshness.begin();
-    this.registry.index = await scanRegistry(this.paths.skillsDir, this.registry.cache, this.registry.index, this.scope);
-    freshness.record(this.registry.index.skills.keys(), startedAt);
-    freshness.record(this.registry.index.invalid.keys(), startedAt);
+    const scanned = this.scope; // rescope replaces the set, never changes it
+    const index = await scanRegistry(this.paths.skillsDir, cache, this.registry.index, scanned);
+    const live = this.registry.index;
+    for (const name of this.scope) {
+      if (scanned.has(name)) continue;
+      const skill = live.skills.get(name);
+      const invalid = live.invalid.get(name);
+      if (skill) index.skills.set(name, skill);
+      if (invalid) index.invalid.set(name, invalid);
+      freshness.invalidate(name);
+    }
+    dropSkills(index, [...index.skills.keys(), ...index.invalid.keys()].filter((name) => !this.scope.has(name)), cache);
+    this.registry.index = index;
+    retainIndexed(index, cache);
+    const names = [...index.skills.keys(), ...index.invalid.keys()].filter((name) => scanned.has(name));
+    freshness.record(names, startedAt);
   }
 
   /**

@@ -76,10 +76,9 @@ export class StampedMap<V> {
     this.entries.set(path, { ino, size, mtimeMs, ctimeMs, value, durable: true });
   }
 
-  /** Forget the entries at or under any of the paths (one pass, however many paths). */
-  forgetPrefix(prefixes: string | ReadonlySet<string>): void {
-    const set = typeof prefixes === 'string' ? new Set([prefixes]) : prefixes;
-    if (set.size) for (const key of this.entries.keys()) if (isUnder(key, set)) this.entries.delete(key);
+  /** Forget the entries whose path `drop` says (one pass). */
+  forgetIf(drop: (path: string) => boolean): void {
+    for (const key of this.entries.keys()) if (drop(key)) this.entries.delete(key);
   }
 
   /** Entries a later process may trust. */
@@ -144,10 +143,10 @@ export class DigestCache {
     return md5;
   }
 
-  /** Forget every entry at or under the paths (a deleted skill, skills no role uses). */
-  forgetPrefix(prefix: string | ReadonlySet<string>): void {
-    this.md5s.forgetPrefix(prefix);
-    this.skillMds.forgetPrefix(prefix);
+  /** Forget every entry whose path `drop` says (a deleted skill, skills no role uses), in one pass. */
+  forgetIf(drop: (path: string) => boolean): void {
+    this.md5s.forgetIf(drop);
+    this.skillMds.forgetIf(drop);
   }
 
   /** Number of cached md5s. */

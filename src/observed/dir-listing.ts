@@ -9,7 +9,7 @@
  * unchanged directories (docs/performance.md).
  */
 import { readdirSync, type Stats } from 'node:fs';
-import { isRacy, isUnder, type DigestCache } from './digest.ts';
+import { isRacy, type DigestCache } from './digest.ts';
 
 /** A directory's entries as read: names, one kind letter each (d, f, l, o), and the stat they belong to. */
 export interface Listing { ino: number; mtimeMs: number; ctimeMs: number; names: string[]; kinds: string; set?: Set<string> }
@@ -32,9 +32,8 @@ export function listDir(cache: DigestCache, dir: string, st: Stats): Listing {
   return listing;
 }
 
-/** Drop the listings of directories at or below any of the paths (skills that went away). */
-export function forgetListings(cache: DigestCache, prefixes: string | ReadonlySet<string>): void {
+/** Drop the listings of the directories `drop` says (skills that went away), in one pass. */
+export function forgetListings(cache: DigestCache, drop: (dir: string) => boolean): void {
   const memo = listings.get(cache);
-  const set = typeof prefixes === 'string' ? new Set([prefixes]) : prefixes;
-  if (memo && set.size) for (const key of memo.keys()) if (isUnder(key, set)) memo.delete(key);
+  if (memo) for (const key of memo.keys()) if (drop(key)) memo.delete(key);
 }

@@ -9,7 +9,7 @@
 import { lstatSync, readFileSync, realpathSync, statSync, type Stats } from 'node:fs';
 import { basename, resolve, sep } from 'node:path';
 import { SKILL_NAME_RE } from '../desired/schema.ts';
-import { type DigestCache, isRacy, md5Bytes, sameStamp, type SkillMdRecord } from './digest.ts';
+import { type DigestCache, isRacy, isUnder, md5Bytes, sameStamp, type SkillMdRecord } from './digest.ts';
 import { forgetListings, listDir } from './dir-listing.ts';
 import { validateSkillMd } from './frontmatter.ts';
 import type { InvalidSkill, RegistryIndex, Skill, SkillFile } from './registry-types.ts';
@@ -277,8 +277,23 @@ function storeScan(index: RegistryIndex, name: string, scan: SkillScan): void {
 
 /** Drop cached digests and listings at or under the paths (a file, whole skill directories). */
 function forgetPath(cache: DigestCache, prefix: string | ReadonlySet<string>): void {
-  cache.forgetPrefix(prefix);
-  forgetListings(cache, prefix);
+  const paths = typeof prefix === 'string' ? new Set([prefix]) : prefix;
+  if (!paths.size) return;
+  const drop = (path: string) => isUnder(path, paths);
+  cache.forgetIf(drop);
+  forgetListings(cache, drop);
+}
+
+/**
+ * Keep only the cached digests and listings of `index`'s skills (and the root's listing): what a digest cache
+ * saved by an earlier process, or skills that left scope, brought in is not kept in memory for nothing.
+ */
+export function retainIndexed(index: RegistryIndex, cache: DigestCache): void {
+  const keep = new Set<string>();
+  for (const entry of [...index.skills.values(), ...index.invalid.values()]) keep.add(entry.source);
+  const drop = (path: string) => !isUnder(path, keep);
+  cache.forgetIf(drop);
+  forgetListings(cache, (dir) => dir !== index.root && drop(dir));
 }
 
 /**

@@ -62,11 +62,15 @@ interface PendingDir {
   depth: number;
   ancestors: readonly string[];
   real?: string;
+  /** Below the root: the scope epoch of its root entry when the walk reached it (a stale walk stops). */
+  epoch?: number;
 }
 
 /** Watches a directory tree with one fs.watch per directory, following symlinked directories. */
 class DirTreeWatcher implements ScopedTreeWatcher {
   private readonly dirs = new Map<string, WatchedDir>();
+  /** Root entries taken out of scope, by path: how many times (a walk begun before is stale). */
+  private readonly epochs = new Map<string, number>();
   private closed = false;
   private rootGone = false;
   private rootPoll: NodeJS.Timeout | undefined;
@@ -100,9 +104,15 @@ class DirTreeWatcher implements ScopedTreeWatcher {
     for (const name of names) {
       const dir = `${this.root}/${name}`;
       if (name === '' || name.includes('/') || this.closed) continue;
-      if (!this.inScope(dir)) this.removeTree(dir);
-      else if (!this.dirs.has(dir) && this.dirs.has(this.root)) await this.addTree({ dir, depth: 1, ancestors: this.ancestorsOf(dir) }, false);
+      if (!this.inScope(dir)) {
+        this.epochs.set(dir, this.epochOf(dir) + 1);
+        this.removeTree(dir);
+      } else if (!this.dirs.has(dir) && this.dirs.has(this.root)) await this.addTree({ dir, depth: 1, ancestors: this.ancestorsOf(dir), epoch: this.epochOf(dir) }, false);
     }
+  }
+
+  private epochOf(entry: string): number {
+    return this.epochs.get(entry) ?? 0;
   }
 
   /** The root entry a path below the root lies in (`<root>/<name>`). */
@@ -141,8 +151,12 @@ class DirTreeWatcher implements ScopedTreeWatcher {
         slice = performance.now();
         continue;
       }
-      const { dir, depth, ancestors, real: knownReal } = stack.pop()!;
-      if (depth > 0 && !this.inScope(this.rootEntryOf(dir))) continue; // taken out of scope while this walk ran
+      const { dir, depth, ancestors, real: knownReal, epoch } = stack.pop()!;
+      if (depth > 0) {
+        // Taken out of scope while this walk ran (and maybe back in, by a walk of its own).
+        const entry = this.rootEntryOf(dir);
+        if (!this.inScope(entry) || this.epochOf(entry) !== (epoch ?? 0)) continue;
+      }
       const real = this.watchDir(dir, depth, ancestors, knownReal);
       if (real === null) continue;
       let entries;
@@ -158,8 +172,9 @@ class DirTreeWatcher implements ScopedTreeWatcher {
         if (announce) this.onPath(path);
         const descend = (this.opts.depth === undefined || depth < this.opts.depth) && (depth > 0 || this.inScope(path));
         // A plain subdirectory's real path is its parent's plus its name; only a symlink needs a lookup.
-        if (descend && e.isDirectory()) stack.push({ dir: path, depth: depth + 1, ancestors: below, real: `${real}/${e.name}` });
-        else if (descend && e.isSymbolicLink()) stack.push({ dir: path, depth: depth + 1, ancestors: below });
+        const kidEpoch = depth === 0 ? this.epochOf(path) : epoch;
+        if (descend && e.isDirectory()) stack.push({ dir: path, depth: depth + 1, ancestors: below, real: `${real}/${e.name}`, epoch: kidEpoch });
+        else if (descend && e.isSymbolicLink()) stack.push({ dir: path, depth: depth + 1, ancestors: below, epoch: kidEpoch });
       }
     }
   }
@@ -227,7 +242,7 @@ class DirTreeWatcher implements ScopedTreeWatcher {
     const parent = this.dirs.get(dirname(path));
     if (!parent) return;
     if ((this.opts.depth !== undefined && parent.depth >= this.opts.depth) || !this.inScope(path)) return;
-    void this.addTree({ dir: path, depth: parent.depth + 1, ancestors: this.ancestorsOf(path) }, true).catch(this.onError);
+    void this.addTree({ dir: path, depth: parent.depth + 1, ancestors: this.ancestorsOf(path), epoch: this.epochOf(this.rootEntryOf(path)) }, true).catch(this.onError);
   }
 
   /** The root was moved, deleted or replaced: drop its watches and watch it again once it is a directory. */

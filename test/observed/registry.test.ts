@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DigestCache } from '../../src/observed/digest.ts';
-import { dropSkills, refreshSkills, scanRegistry, scanSkill, skillDigest } from '../../src/observed/registry.ts';
+import { dropSkills, refreshSkills, retainIndexed, scanRegistry, scanSkill, skillDigest } from '../../src/observed/registry.ts';
 
 let tmp: string;
 let root: string;
@@ -215,6 +215,21 @@ describe('scanRegistry', () => {
     const misses = cache.misses;
     await scanRegistry(root, cache, index);
     expect(cache.misses - misses).toBe(3); // pdf's files read again
+  });
+
+  it('retainIndexed keeps only the cached digests of the skills an index holds', async () => {
+    putPdfSkill();
+    put('keep/SKILL.md', skillMd('keep'));
+    put('keep/scripts/a.sh', 'echo\n');
+    const cache = new DigestCache();
+    await scanRegistry(root, cache); // both skills cached, as a digest cache saved by an earlier process would be
+    const scoped = await scanRegistry(root, cache, undefined, new Set(['keep']));
+    expect([cache.size, cache.skillMds.size]).toEqual([4, 2]);
+    retainIndexed(scoped, cache);
+    expect([cache.size, cache.skillMds.size]).toEqual([1, 1]);
+    const misses = cache.misses;
+    await scanRegistry(root, cache, scoped, new Set(['keep']));
+    expect(cache.misses).toBe(misses); // keep/ still cached
   });
 
   it('scans many skills', async () => {

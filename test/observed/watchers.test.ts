@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { watchTree, type ScopedTreeWatcher, type TreeWatcher } from '../../src/observed/watchers.ts';
+import { inotifyWatches } from '../../bench/lib/proc.ts';
 import { eventually } from '../helpers/cli.ts';
 
 describe('watchTree', () => {
@@ -144,6 +145,25 @@ describe('watchTree', () => {
     await saw(join(root, 'gamma', 'deep', 'x.md'));
     await new Promise((r) => setTimeout(r, 100));
     expect(seen).not.toContain(betaRun);
+  });
+
+  it('a walk begun before its entry left scope (and came back) leaves no watch behind', async () => {
+    for (let i = 0; i < 50; i++) for (let j = 0; j < 50; j++) mkdirSync(join(root, 'x', `d${i}`, `e${j}`), { recursive: true });
+    const scope = new Set<string>();
+    await start({ within: (name: string) => scope.has(name) });
+    const scoped = watcher as ScopedTreeWatcher;
+    const atStart = inotifyWatches(process.pid); // the root's only
+    scope.add('x');
+    const first = scoped.rescope(['x']); // 2,551 directories: the walk yields part-way
+    scope.delete('x');
+    await scoped.rescope(['x']);
+    scope.add('x');
+    const second = scoped.rescope(['x']);
+    await Promise.all([first, second]);
+    expect(inotifyWatches(process.pid)).toBe(atStart + 2551);
+    scope.delete('x');
+    await scoped.rescope(['x']);
+    expect(inotifyWatches(process.pid)).toBe(atStart);
   });
 
   it('watches the root again after it was moved away and recreated', async () => {
