@@ -16,29 +16,41 @@ export interface Daemon {
 }
 
 /**
- * V8 flags of the daemon's low-memory mode (`HERO_TEAM_LOW_MEMORY=1`; `hero-team serve` only), for a
- * long-running process whose live data is ~65 MB at 10,000 skills, where V8's defaults let the heap grow
- * far past it. Measured at 10,000 skills and 100 roles (docs/performance.md, memory):
+ * V8 flag every daemon sets on itself (`hero-team serve`): the old generation may grow 20 % past what the last
+ * full GC left live before the next one, where V8's default lets it grow up to 4× (it chooses by allocation
+ * speed). The daemon's live data is steady (~55 MB at 10,000 registry skills, 100 roles × 50), and a cold
+ * convergence promotes a lot of short-lived plans and buffers: with the default the heap reached ~100 MB
+ * before its first full GC. Peak RSS at that scale 204-210 -> 169-171 MB (`--heap-growing-percent` 30: 173,
+ * 50: 177); propagation at 100 roles unchanged within noise (ABBA, 100 samples each: p50 139/135 vs 148/136 ms,
+ * p95 176/174 vs 183/181 ms). docs/performance.md, memory.
+ */
+export const DAEMON_V8_FLAGS: readonly string[] = ['--heap-growing-percent=20'];
+
+/**
+ * V8 flags of the daemon's low-memory mode (`HERO_TEAM_LOW_MEMORY=1`), instead of DAEMON_V8_FLAGS (a growing
+ * percent would override optimize-for-size's own growth factor):
  * - `--semi-space-growth-factor=1`: the young generation stays at its initial 1 MB semi-spaces
  *   instead of growing to 16 MB (Node 20) or 32 MB (Node 24) each;
  * - `--optimize-for-size`: smaller old-generation growth steps, memory-reducing (compacting) GCs;
  * - `--memory-reducer-single-gc`: one compacting GC once the daemon goes quiet instead of up to three
  *   (~0.2 s of CPU each with optimize-for-size; `--no-memory-reducer` has no effect at run time).
- * Together the peak RSS goes from ~170 to ~150 MB, for more GCs: ~20-35 % more CPU in a cold
- * convergence, propagation p50/p99 ~172/223 -> ~206/334 ms at 100 roles, and ~0.2 s of CPU after a
- * burst. Off by default: latency is the product. Set at run time (v8.setFlagsFromString) so every way of
- * starting the daemon gets them; a flag given to node itself (its arguments or NODE_OPTIONS, in either
- * polarity, e.g. `--no-optimize-for-size`) wins.
+ * Measured before the registry scope (docs/performance.md): peak RSS ~170 -> ~150 MB, for more GCs: ~20-35 %
+ * more CPU in a cold convergence, propagation p50/p99 ~172/223 -> ~206/334 ms at 100 roles, and ~0.2 s of CPU
+ * after a burst. Opt-in: latency is the product.
  */
-export const DAEMON_V8_FLAGS: readonly string[] = ['--semi-space-growth-factor=1', '--optimize-for-size', '--memory-reducer-single-gc'];
+export const LOW_MEMORY_V8_FLAGS: readonly string[] = ['--semi-space-growth-factor=1', '--optimize-for-size', '--memory-reducer-single-gc'];
 
 /** `--no-foo_bar=1` → `foo-bar`. */
 const v8FlagName = (arg: string) => arg.replace(/^--?(no-?)?/, '').split('=')[0]!.replaceAll('_', '-');
 
-/** Apply DAEMON_V8_FLAGS except those node was started with; returns the flags applied. */
-export function tuneHeap(execArgv: readonly string[] = process.execArgv, nodeOptions = process.env.NODE_OPTIONS ?? ''): string[] {
+/**
+ * Apply V8 flags at run time (v8.setFlagsFromString, so every way of starting the daemon gets them) except those
+ * node was started with: a flag given to node itself (its arguments or NODE_OPTIONS, in either polarity, e.g.
+ * `--no-optimize-for-size`) wins. Returns the flags applied.
+ */
+export function tuneHeap(flags: readonly string[], execArgv: readonly string[] = process.execArgv, nodeOptions = process.env.NODE_OPTIONS ?? ''): string[] {
   const given = new Set([...execArgv, ...nodeOptions.split(/\s+/)].filter((a) => a.startsWith('-')).map(v8FlagName));
-  const applied = DAEMON_V8_FLAGS.filter((f) => !given.has(v8FlagName(f)));
+  const applied = flags.filter((f) => !given.has(v8FlagName(f)));
   if (applied.length) setFlagsFromString(applied.join(' '));
   return applied;
 }
@@ -78,7 +90,7 @@ export async function startDaemon(config: Config, env: NodeJS.ProcessEnv, v8Flag
 
 /** Run the daemon until SIGTERM or SIGINT; resolves with the exit code. */
 export async function runDaemon(config: Config, env: NodeJS.ProcessEnv): Promise<number> {
-  const daemon = await startDaemon(config, env, config.tuning.lowMemory ? tuneHeap() : []);
+  const daemon = await startDaemon(config, env, tuneHeap(config.tuning.lowMemory ? LOW_MEMORY_V8_FLAGS : DAEMON_V8_FLAGS));
   const onSignal = (sig: NodeJS.Signals) => {
     daemon.log.info({ signal: sig }, 'signal received');
     void daemon.stop();

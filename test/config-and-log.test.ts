@@ -1,4 +1,4 @@
-import { libuvThreadpoolSize, tuneHeap } from '../src/main.ts';
+import { DAEMON_V8_FLAGS, LOW_MEMORY_V8_FLAGS, libuvThreadpoolSize, tuneHeap } from '../src/main.ts';
 /** Configuration defaults from the environment, and log redaction. */
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
@@ -46,7 +46,8 @@ describe('low-memory mode', () => {
   });
 
   it('never overrides a V8 flag node was started with, in either polarity', () => {
-    expect(tuneHeap(['--no-optimize-for-size', '--semi-space-growth-factor=2'], '--no-memory-reducer-single-gc')).toEqual([]);
+    expect(tuneHeap(LOW_MEMORY_V8_FLAGS, ['--no-optimize-for-size', '--semi-space-growth-factor=2'], '--no-memory-reducer-single-gc')).toEqual([]);
+    expect(tuneHeap(DAEMON_V8_FLAGS, [], '--heap_growing_percent=40')).toEqual([]);
   });
 });
 

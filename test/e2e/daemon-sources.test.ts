@@ -86,14 +86,15 @@ describe('hero-team serve: shutdown', () => {
 
 describe('hero-team serve: the process', () => {
   /** The daemon's `hero_team starting` record and its thread count once it is watching. */
-  async function started(env: NodeJS.ProcessEnv): Promise<{ threadpool: unknown; threads: number }> {
+  async function started(env: NodeJS.ProcessEnv): Promise<{ threadpool: unknown; threads: number; v8Flags: unknown }> {
     daemon = startServe(env);
     await eventually(() => daemon!.log().includes('watching and converging'), 15_000, 'daemon watching');
     const line = daemon.log().split('\n').find((l) => l.includes('"hero_team starting"'))!;
     const threads = Number(/Threads:\s+(\d+)/.exec(readFileSync(`/proc/${daemon.child.pid}/status`, 'utf8'))![1]);
     daemon.child.kill('SIGTERM');
     await exitCode();
-    return { threadpool: JSON.parse(line).threadpool, threads };
+    const record = JSON.parse(line);
+    return { threadpool: record.threadpool, threads, v8Flags: record.v8Flags };
   }
 
   it('runs libuv with 16 threads unless UV_THREADPOOL_SIZE says otherwise, and logs the size', async () => {
@@ -107,5 +108,12 @@ describe('hero-team serve: the process', () => {
     expect(blank).toEqual(byDefault);
     // The pool's threads exist from its first use: the difference is the pool, not the log line.
     expect(byDefault.threads - given.threads).toBe(14);
+  });
+
+  it('sets its heap growth flag, or the low-memory set instead when asked (node flags it was given win: unit test)', async () => {
+    tree = makeTree();
+    expect((await started(tree.env)).v8Flags).toEqual(['--heap-growing-percent=20']);
+    expect((await started({ ...tree.env, HERO_TEAM_LOW_MEMORY: '1' })).v8Flags).toEqual(['--semi-space-growth-factor=1', '--optimize-for-size', '--memory-reducer-single-gc']);
+    expect((await started({ ...tree.env, NODE_OPTIONS: '--max-old-space-size=512', HERO_TEAM_LOW_MEMORY: '0' })).v8Flags).toEqual(['--heap-growing-percent=20']);
   });
 });
