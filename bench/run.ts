@@ -21,9 +21,16 @@ const log = (s: string) => console.log(s);
 const loadavg = () => Number((spawnSync('cat', ['/proc/loadavg'], { encoding: 'utf8' }).stdout ?? '').split(' ')[0]);
 const load0 = loadavg();
 
-if (opts.only.has('cold')) Object.assign(figures, await benchCold(opts, log));
-if (opts.only.has('propagation')) Object.assign(figures, await benchPropagation(opts, log));
-if (opts.only.has('memory')) Object.assign(figures, await benchMemory(opts, log));
+/** Seconds each section took (where a quick run's time goes). */
+const sectionSeconds: Record<string, number> = {};
+const sections = { cold: benchCold, propagation: benchPropagation, memory: benchMemory } as const;
+for (const [name, bench] of Object.entries(sections)) {
+  if (!opts.only.has(name)) continue;
+  const t = performance.now();
+  Object.assign(figures, await bench(opts, log));
+  sectionSeconds[name] = round((performance.now() - t) / 1000, 1);
+  log(`  (${name} took ${sectionSeconds[name]} s)`);
+}
 
 const fs = spawnSync('df', ['-T', tmpdir()], { encoding: 'utf8' }).stdout.trim().split('\n').pop()?.split(/\s+/)[1] ?? 'unknown';
 figures.meta = {
@@ -36,9 +43,10 @@ figures.meta = {
   loadavg_start: load0,
   loadavg_end: loadavg(),
   total_seconds: round((performance.now() - started) / 1000, 1),
+  section_seconds: sectionSeconds,
 };
 const all = saveResults(figures);
-if (!opts.keep) cleanupAll();
+const remover = opts.keep ? undefined : cleanupAll({ background: true });
 
 const f = (key: string) => pick(all, key);
 const cmp = (key: string, max: number) => (f(key) === null ? undefined : f(key)! <= max);
@@ -63,3 +71,4 @@ console.log('');
 console.log(formatTable(rows));
 console.log(`\n${opts.quick ? 'quick' : 'full'} run in ${round((performance.now() - started) / 1000, 1)} s; load average ${load0} → ${loadavg()}; results in ${LATEST}`);
 console.log(`reproduce: npm run bench${opts.quick ? ' -- --quick' : ''}`);
+if (remover) console.log(`temp trees are being removed in the background (rm -rf, pid ${remover}); a run started before it ends measures a busier disk`);
