@@ -76,6 +76,10 @@ export class Manager {
       const scope = (name: string) => this.sources.scope.has(name);
       this.scopeChangedWhileStarting = new Set();
       this.watchers = await startSourceWatchers(this.deps.paths, this.deps.log, (t) => void this.onTarget(t), (tree, state) => this.onWatchState(tree, state), scope);
+      if (this.stopping) {
+        await this.watchers.close(); // stop() ran while the watches were being set: it could not close them
+        return;
+      }
       // A store reload while the watches were being set (its followScope found no watchers yet).
       const changed = [...this.scopeChangedWhileStarting];
       this.scopeChangedWhileStarting = undefined;
@@ -274,7 +278,7 @@ export class Manager {
   }
 
   private scheduleResync(): void {
-    if (!(this.deps.resync ?? this.deps.watch)) return;
+    if (this.stopping || !(this.deps.resync ?? this.deps.watch)) return;
     const jitter = 0.9 + Math.random() * 0.2;
     this.resyncTimer = setTimeout(() => void this.resync(), this.deps.tuning.resyncMs * jitter);
   }

@@ -214,7 +214,7 @@ async function prepare(name: string, deps: ReconcileDeps, opts: ReconcileOptions
   // 2. Render the desired state (pure) from fresh inputs.
   let desired: DesiredRole | null = null;
   if (spec) {
-    await refreshSkills(deps.registry.index, spec.skills, deps.registry.cache, deps.registry.freshness);
+    await refreshSkills(deps.registry, spec.skills, deps.registry.cache, deps.registry.freshness);
     const catalog = effectiveCatalog(store.catalog);
     const secrets = await readProviderSecrets(statePaths(deps.paths.home).secrets, deps.env, catalog);
     const input = { role: spec, catalog, rolesDir: deps.paths.rolesDir, index: deps.registry.index, services: deps.services(), secrets };

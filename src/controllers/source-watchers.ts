@@ -53,9 +53,16 @@ export async function startSourceWatchers(
   onWatchState('roles', 'full');
   let poll: NodeJS.Timeout | undefined;
   let closed = false;
+  let registryStarting = false;
   const startRegistry = async () => {
-    if (closed || !(await exists(paths.skillsDir))) return false;
-    registry = await watchTree(paths.skillsDir, { within: registryScope }, emit, treeError('registry'));
+    if (closed || registryStarting || !(await exists(paths.skillsDir))) return false;
+    registryStarting = true; // a walk longer than the poll interval must not start a second watcher
+    const tree = await watchTree(paths.skillsDir, { within: registryScope }, emit, treeError('registry'));
+    if (closed) {
+      await tree.close(); // closed while the walk ran
+      return false;
+    }
+    registry = tree;
     watched.push(registry);
     await registry.rescope(rescopeLater);
     rescopeLater.clear();

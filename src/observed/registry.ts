@@ -321,29 +321,35 @@ export async function scanSkill(root: string, name: string, cache: DigestCache):
 }
 
 /**
- * Rescan the named skills and update `index` in place, forgetting cached digests of removed files. With
- * `freshness`, skills another reader rescanned moments ago with no change signalled since are not rescanned.
+ * Rescan the named skills and update the index in place, forgetting cached digests of removed files. `at`: the
+ * index, or the holder of the index in force (RegistryState), read again when the rescan is done, so a full scan
+ * that replaced the index meanwhile does not lose what this rescan found. With `freshness`, skills another
+ * reader rescanned moments ago with no change signalled since are not rescanned.
  */
-export async function refreshSkills(index: RegistryIndex, names: Iterable<string>, cache: DigestCache, freshness?: ScanFreshness): Promise<void> {
+export async function refreshSkills(at: RegistryIndex | { readonly index: RegistryIndex }, names: Iterable<string>, cache: DigestCache, freshness?: ScanFreshness): Promise<void> {
+  const current = (): RegistryIndex => ('skills' in at ? at : at.index);
   const all = [...new Set(names)];
   const unique = freshness ? all.filter((name) => !freshness.isFresh(name)) : all;
   if (all.length && !unique.length) return;
   const startedAt = freshness?.begin() ?? 0;
-  const ctx = openScan(index.root, cache);
-  index.exists = ctx !== null;
+  const ctx = openScan(current().root, cache);
   if (ctx) {
     ctx.listing = rootNames(ctx);
-    ctx.previous = index.skills;
+    ctx.previous = current().skills;
   }
   const scans = ctx ? await scanNames(ctx, unique) : unique.map((): SkillScan => ({}));
+  const index = current();
+  index.exists = ctx !== null;
+  const gone = new Set<string>();
   unique.forEach((name, i) => {
     const kept = new Set(scans[i].skill?.files.map((f) => f.abs));
-    for (const f of index.skills.get(name)?.files ?? []) if (!kept.has(f.abs)) forgetPath(cache, f.abs);
+    for (const f of index.skills.get(name)?.files ?? []) if (!kept.has(f.abs)) gone.add(f.abs);
     if (!scans[i].skill && !scans[i].invalid) {
-      for (const gone of [index.skills.get(name)?.source, index.invalid.get(name)?.source]) if (gone) forgetPath(cache, gone);
+      for (const source of [index.skills.get(name)?.source, index.invalid.get(name)?.source]) if (source) gone.add(source);
     }
     storeScan(index, name, scans[i]);
   });
+  forgetPath(cache, gone); // one pass over the cache for every removed file
   freshness?.record(unique, startedAt);
 }
 

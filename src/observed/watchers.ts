@@ -71,6 +71,8 @@ class DirTreeWatcher implements ScopedTreeWatcher {
   private readonly dirs = new Map<string, WatchedDir>();
   /** Root entries taken out of scope, by path: how many times (a walk begun before is stale). */
   private readonly epochs = new Map<string, number>();
+  /** Root entries part of whose tree a walk skipped because they were out of scope then (rescope walks them again). */
+  private readonly incomplete = new Set<string>();
   private closed = false;
   private rootGone = false;
   private rootPoll: NodeJS.Timeout | undefined;
@@ -106,8 +108,15 @@ class DirTreeWatcher implements ScopedTreeWatcher {
       if (name === '' || name.includes('/') || this.closed) continue;
       if (!this.inScope(dir)) {
         this.epochs.set(dir, this.epochOf(dir) + 1);
+        this.incomplete.delete(dir);
         this.removeTree(dir);
-      } else if (!this.dirs.has(dir) && this.dirs.has(this.root)) await this.addTree({ dir, depth: 1, ancestors: this.ancestorsOf(dir), epoch: this.epochOf(dir) }, false);
+      } else if (this.dirs.has(this.root) && (!this.dirs.has(dir) || this.incomplete.has(dir))) {
+        // Not watched, or a walk skipped part of it while it was out of scope: watch its whole tree afresh.
+        this.epochs.set(dir, this.epochOf(dir) + 1);
+        this.incomplete.delete(dir);
+        this.removeTree(dir);
+        await this.addTree({ dir, depth: 1, ancestors: this.ancestorsOf(dir), epoch: this.epochOf(dir) }, false);
+      }
     }
   }
 
@@ -155,7 +164,11 @@ class DirTreeWatcher implements ScopedTreeWatcher {
       if (depth > 0) {
         // Taken out of scope while this walk ran (and maybe back in, by a walk of its own).
         const entry = this.rootEntryOf(dir);
-        if (!this.inScope(entry) || this.epochOf(entry) !== (epoch ?? 0)) continue;
+        if (this.epochOf(entry) !== (epoch ?? 0)) continue; // a newer walk of this entry owns it
+        if (!this.inScope(entry)) {
+          this.incomplete.add(entry);
+          continue;
+        }
       }
       const real = this.watchDir(dir, depth, ancestors, knownReal);
       if (real === null) continue;

@@ -51,6 +51,22 @@ function addMany(n: number, extra: Record<string, string> = { 'a/b/x.md': 'x\n',
 const copyOf = (role: string, rel: string) => join(tree.paths.rolesDir, role, 'skills', rel);
 
 describe('registry scope', () => {
+  it('keeps in memory only the digests of skills in scope, also from a digest cache saved with more', async () => {
+    addSkill(tree, 'alpha', { 'a.md': 'a\n' });
+    addSkill(tree, 'beta', { 'b.md': 'b\n', 'c.md': 'c\n' });
+    writeStore(tree, [{ name: 'one', model: MODEL, skills: ['alpha', 'beta'] }]);
+    await new Promise((r) => setTimeout(r, 2100)); // past the racy window: digests taken now are durable, and saved
+    const all = new Sources(tree.paths);
+    await all.loadAll();
+    expect(all.registry.cache.size).toBe(3);
+    expect(await all.saveDigests()).toBe(5); // three md5s, two SKILL.md records
+    writeStore(tree, [{ name: 'one', model: MODEL, skills: ['alpha'] }]);
+    const scoped = new Sources(tree.paths);
+    await scoped.loadAll();
+    expect(scoped.digestLoad).toMatchObject({ state: 'loaded' });
+    expect(scoped.registry.cache.size).toBe(1); // alpha/a.md; beta's two were loaded from disk, then let go
+  });
+
   it('puts no watch below a registry skill no role whitelists', async () => {
     addSkill(tree, 'alpha');
     addMany(40); // 40 × 4 directories nobody uses
@@ -123,14 +139,18 @@ describe('registry scope', () => {
     writeStore(tree, [{ name: 'one', model: MODEL, skills: many }]);
     const rescope = Sources.prototype.rescope;
     let edited = false;
-    // Once the walk asks about scope (the root is listed), the store whitelists gamma.
+    let asked = 0;
+    // Once the walk is under way (the root was listed: gamma was out of scope then), the store whitelists gamma,
+    // and the daemon reloads it at once (the watch event could come after the walk): the reload lands while the
+    // walk runs, and the watch of gamma is set only once the walk is done.
     Sources.prototype.rescope = function (this: Sources) {
       const change = rescope.call(this);
       const scope = new Set(this.scope);
       scope.has = (name: string) => {
-        if (!edited && new Error().stack!.includes('addTree')) {
+        if (!edited && new Error().stack!.includes('addTree') && ++asked === 400) {
           edited = true;
           writeStore(tree, [{ name: 'one', model: MODEL, skills: [...many, 'gamma'] }]);
+          void (manager as unknown as { onTarget(t: { kind: 'store' }): Promise<void> }).onTarget({ kind: 'store' });
         }
         return Set.prototype.has.call(scope, name);
       };

@@ -166,6 +166,22 @@ describe('watchTree', () => {
     expect(inotifyWatches(process.pid)).toBe(atStart);
   });
 
+  it('an entry out of scope for part of a walk (and back in) is walked again in full by rescope', async () => {
+    for (let i = 0; i < 10; i++) for (let j = 0; j < 2; j++) mkdirSync(join(root, 'x', `d${i}`, `e${j}`), { recursive: true });
+    let asked = 0;
+    // x is in scope, except once while the walk is under way (a store edit taken back before its rescope ran).
+    await start({ within: (name: string) => name === 'x' && ++asked !== 4 });
+    const scoped = watcher as ScopedTreeWatcher;
+    const full = 1 + 1 + 10 + 20; // root, x, x/d*, x/d*/e*
+    expect(inotifyWatches(process.pid)).toBeLessThan(full); // the walk skipped a directory of x, and what is below it
+    await scoped.rescope(['x']);
+    expect(inotifyWatches(process.pid)).toBe(full);
+    appendFileSync(join(root, 'alpha', 'SKILL.md'), 'out of scope\n'); // alpha: never in scope
+    const deep = join(root, 'x', 'd0', 'e1', 'f.md');
+    writeFileSync(deep, 'f\n');
+    await saw(deep);
+  });
+
   it('watches the root again after it was moved away and recreated', async () => {
     await start();
     renameSync(root, root + '.old');
