@@ -133,6 +133,34 @@ describe('registry scope', () => {
     expect(manager!.sources.registry.index.skills.has('gamma')).toBe(true);
   });
 
+  it('a store reload that finds the scope unchanged (a second event for one edit) does not leave the new skill unread', async () => {
+    addSkill(tree, 'alpha');
+    addSkill(tree, 'gamma', { 'refs/x.md': 'v1\n' });
+    writeStore(tree, [{ name: 'one', model: MODEL, skills: ['alpha'] }]);
+    await start();
+    await manager!.settled();
+    const internals = manager as unknown as { watchers: { rescopeRegistry(names: Iterable<string>): Promise<void> }; onTarget(t: { kind: 'store' }): Promise<void> };
+    // Setting gamma's watch takes a while; meanwhile a second reload of the same store wakes the role, which
+    // copies gamma before its watch exists, and gamma is edited then: no event will ever say so.
+    const rescopeRegistry = internals.watchers.rescopeRegistry;
+    let watchSet = false;
+    internals.watchers.rescopeRegistry = async (names) => {
+      await new Promise((r) => setTimeout(r, 400));
+      await rescopeRegistry(names);
+      watchSet = true;
+    };
+    writeStore(tree, [{ name: 'one', model: MODEL, skills: ['alpha', 'gamma'] }]);
+    const first = internals.onTarget({ kind: 'store' });
+    await new Promise((r) => setTimeout(r, 50));
+    const second = internals.onTarget({ kind: 'store' });
+    const copy = copyOf('one', 'gamma/refs/x.md');
+    await eventually(() => existsSync(copy), 5000, 'gamma copied by the second reload');
+    expect(watchSet).toBe(false);
+    writeFileSync(join(tree.paths.skillsDir, 'gamma', 'refs', 'x.md'), 'v2\n');
+    await Promise.all([first, second]);
+    await eventually(() => readFileSync(copy, 'utf8') === 'v2\n', 5000, 'gamma read again once its watch is set');
+  });
+
   it('a skill whitelisted while the start-up watch walk runs gets its watch', async () => {
     const many = addMany(300, { 'a/b/c/x.md': 'x\n', 'd/e/y.md': 'y\n' });
     addSkill(tree, 'gamma', { 'refs/deep/x.md': 'v1\n' });
