@@ -16,19 +16,25 @@ export interface Daemon {
 }
 
 /**
- * V8 flag every daemon sets on itself (`hero-team serve`): the old generation may grow 20 % past what the last
- * full GC left live before the next one, where V8's default lets it grow up to 4× (it chooses by allocation
- * speed). The daemon's live data is steady (~55 MB at 10,000 registry skills, 100 roles × 50), and a cold
- * convergence promotes a lot of short-lived plans and buffers: with the default the heap reached ~100 MB
- * before its first full GC. Peak RSS at that scale 204-210 -> 169-171 MB (`--heap-growing-percent` 30: 173,
- * 50: 177); propagation at 100 roles unchanged within noise (ABBA, 100 samples each: p50 139/135 vs 148/136 ms,
- * p95 176/174 vs 183/181 ms). docs/performance.md, memory.
+ * V8 flags every daemon sets on itself (`hero-team serve`), measured at 10,000 registry skills and 100 roles × 50
+ * (docs/performance.md, memory, items 28 and 30):
+ * - `--heap-growing-percent=20`: the old generation may grow 20 % past what the last full GC left live before
+ *   the next one, where V8 lets it grow up to 4× when allocation is fast: the live data is steady (~55 MB), and
+ *   a cold convergence reached ~100 MB of heap before its first full GC. Peak RSS 204-210 -> 169-171 MB.
+ * - `--semi-space-growth-factor=1`: the young generation stays at its initial semi-spaces instead of growing
+ *   to 16 MB (Node 20) or 32 MB (Node 24) each; with the cap above, what it promotes is collected soon. Peak
+ *   RSS 169-178 -> 140-146 MB.
+ * Propagation at 100 roles, ABBA of 100 samples each, p50/p95/p99: growth cap alone 139/176/196 and 135/174/201
+ * vs none 148/183/191 and 136/181/187 ms; both flags 141/163/188 and 143/171/197 vs the cap alone 138/174/190
+ * and 137/181/197 ms. The cost: V8's memory reducer runs its compacting GC sooner after a burst (~0.4 s of CPU
+ * once, ~20 s after the last activity instead of about a minute).
  */
-export const DAEMON_V8_FLAGS: readonly string[] = ['--heap-growing-percent=20'];
+export const DAEMON_V8_FLAGS: readonly string[] = ['--heap-growing-percent=20', '--semi-space-growth-factor=1'];
 
 /**
  * V8 flags of the daemon's low-memory mode (`HERO_TEAM_LOW_MEMORY=1`), instead of DAEMON_V8_FLAGS (a growing
- * percent would override optimize-for-size's own growth factor):
+ * percent would override optimize-for-size's own growth factor); measured 132.7 MB against 140 by default, for
+ * propagation p99 ~250 ms (docs/performance.md):
  * - `--semi-space-growth-factor=1`: the young generation stays at its initial 1 MB semi-spaces
  *   instead of growing to 16 MB (Node 20) or 32 MB (Node 24) each;
  * - `--optimize-for-size`: smaller old-generation growth steps, memory-reducing (compacting) GCs;

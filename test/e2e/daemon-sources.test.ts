@@ -112,8 +112,8 @@ describe('hero-team serve: the process', () => {
 
   it('sets its heap growth flag, or the low-memory set instead when asked (node flags it was given win: unit test)', async () => {
     tree = makeTree();
-    expect((await started(tree.env)).v8Flags).toEqual(['--heap-growing-percent=20']);
+    expect((await started(tree.env)).v8Flags).toEqual(['--heap-growing-percent=20', '--semi-space-growth-factor=1']);
     expect((await started({ ...tree.env, HERO_TEAM_LOW_MEMORY: '1' })).v8Flags).toEqual(['--semi-space-growth-factor=1', '--optimize-for-size', '--memory-reducer-single-gc']);
-    expect((await started({ ...tree.env, NODE_OPTIONS: '--max-old-space-size=512', HERO_TEAM_LOW_MEMORY: '0' })).v8Flags).toEqual(['--heap-growing-percent=20']);
+    expect((await started({ ...tree.env, NODE_OPTIONS: '--max-old-space-size=512', HERO_TEAM_LOW_MEMORY: '0' })).v8Flags).toEqual(['--heap-growing-percent=20', '--semi-space-growth-factor=1']);
   });
 });
