@@ -105,11 +105,11 @@ export class Sources {
       if (invalid) index.invalid.set(name, invalid);
       freshness.invalidate(name);
     }
-    dropSkills(index, [...index.skills.keys(), ...index.invalid.keys()].filter((name) => !this.scope.has(name)), cache);
+    const indexed = [...index.skills.keys(), ...index.invalid.keys()];
+    dropSkills(index, indexed.filter((name) => !this.scope.has(name)), cache);
     this.registry.index = index;
     retainIndexed(index, cache);
-    const names = [...index.skills.keys(), ...index.invalid.keys()].filter((name) => scanned.has(name));
-    freshness.record(names, startedAt);
+    freshness.record(indexed.filter((name) => scanned.has(name) && this.scope.has(name)), startedAt);
   }
 
   /**

@@ -344,9 +344,7 @@ export async function refreshSkills(at: RegistryIndex | { readonly index: Regist
   unique.forEach((name, i) => {
     const kept = new Set(scans[i].skill?.files.map((f) => f.abs));
     for (const f of index.skills.get(name)?.files ?? []) if (!kept.has(f.abs)) gone.add(f.abs);
-    if (!scans[i].skill && !scans[i].invalid) {
-      for (const source of [index.skills.get(name)?.source, index.invalid.get(name)?.source]) if (source) gone.add(source);
-    }
+    if (!scans[i].skill && !scans[i].invalid) for (const source of sourcesOf(index, name)) gone.add(source);
     storeScan(index, name, scans[i]);
   });
   forgetPath(cache, gone); // one pass over the cache for every removed file
@@ -357,9 +355,14 @@ export async function refreshSkills(at: RegistryIndex | { readonly index: Regist
 export function dropSkills(index: RegistryIndex, names: Iterable<string>, cache: DigestCache): void {
   const sources = new Set<string>();
   for (const name of names) {
-    for (const gone of [index.skills.get(name)?.source, index.invalid.get(name)?.source]) if (gone) sources.add(gone);
+    for (const source of sourcesOf(index, name)) sources.add(source);
     index.skills.delete(name);
     index.invalid.delete(name);
   }
   forgetPath(cache, sources);
+}
+
+/** Where the index's entries for a name (a valid skill, an invalid one, or both) come from. */
+function sourcesOf(index: RegistryIndex, name: string): string[] {
+  return [index.skills.get(name)?.source, index.invalid.get(name)?.source].filter((source) => source !== undefined);
 }

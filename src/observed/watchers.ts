@@ -106,17 +106,15 @@ class DirTreeWatcher implements ScopedTreeWatcher {
     for (const name of names) {
       const dir = `${this.root}/${name}`;
       if (name === '' || name.includes('/') || this.closed) continue;
-      if (!this.inScope(dir)) {
-        this.epochs.set(dir, this.epochOf(dir) + 1);
-        this.incomplete.delete(dir);
-        this.removeTree(dir);
-      } else if (this.dirs.has(this.root) && (!this.dirs.has(dir) || this.incomplete.has(dir))) {
-        // Not watched, or a walk skipped part of it while it was out of scope: watch its whole tree afresh.
-        this.epochs.set(dir, this.epochOf(dir) + 1);
-        this.incomplete.delete(dir);
-        this.removeTree(dir);
-        await this.addTree({ dir, depth: 1, ancestors: this.ancestorsOf(dir), epoch: this.epochOf(dir) }, false);
-      }
+      const wanted = this.inScope(dir);
+      // In scope and watched in full, or the root itself not watched (its walk will read the scope): nothing to do.
+      if (wanted && ((this.dirs.has(dir) && !this.incomplete.has(dir)) || !this.dirs.has(this.root))) continue;
+      // Otherwise drop what is watched below it (a walk still running there is stale) and, in scope, watch its
+      // whole tree afresh (not watched yet, or a walk skipped part of it while it was out of scope).
+      this.epochs.set(dir, this.epochOf(dir) + 1);
+      this.incomplete.delete(dir);
+      this.removeTree(dir);
+      if (wanted) await this.addTree({ dir, depth: 1, ancestors: this.ancestorsOf(dir), epoch: this.epochOf(dir) }, false);
     }
   }
 
