@@ -5,6 +5,7 @@ import { systemClock } from './clock.ts';
 import type { Config } from './config.ts';
 import { Manager } from './controllers/manager.ts';
 import { createLogger, type Logger } from './log.ts';
+import { memoryReducerOn, v8FlagName } from './node-flags.ts';
 
 /** A running daemon. */
 export interface Daemon {
@@ -26,8 +27,9 @@ export interface Daemon {
  *   RSS 169-178 -> 140-146 MB.
  * Propagation at 100 roles, ABBA of 100 samples each, p50/p95/p99: growth cap alone 139/176/196 and 135/174/201
  * vs none 148/183/191 and 136/181/187 ms; both flags 141/163/188 and 143/171/197 vs the cap alone 138/174/190
- * and 137/181/197 ms. The cost: V8's memory reducer runs its compacting GC sooner after a burst (~0.4 s of CPU
- * once, ~20 s after the last activity instead of about a minute).
+ * and 137/181/197 ms. Where V8's memory reducer runs (low-memory mode), it compacts sooner after a burst with
+ * these flags (~20 s after the last activity instead of about a minute); the launch lines turn it off
+ * (DAEMON_NODE_FLAGS, src/node-flags.ts).
  */
 export const DAEMON_V8_FLAGS: readonly string[] = ['--heap-growing-percent=20', '--semi-space-growth-factor=1'];
 
@@ -39,15 +41,13 @@ export const DAEMON_V8_FLAGS: readonly string[] = ['--heap-growing-percent=20', 
  *   instead of growing to 16 MB (Node 20) or 32 MB (Node 24) each;
  * - `--optimize-for-size`: smaller old-generation growth steps, memory-reducing (compacting) GCs;
  * - `--memory-reducer-single-gc`: one compacting GC once the daemon goes quiet instead of up to three
- *   (~0.2 s of CPU each with optimize-for-size; `--no-memory-reducer` has no effect at run time).
+ *   (~0.2 s of CPU each with optimize-for-size). That GC is what brings the RSS at rest down, so this mode
+ *   wants the reducer: launch it without DAEMON_NODE_FLAGS' `--no-memory-reducer` (the daemon warns).
  * Measured before the registry scope (docs/performance.md): peak RSS ~170 -> ~150 MB, for more GCs: ~20-35 %
  * more CPU in a cold convergence, propagation p50/p99 ~172/223 -> ~206/334 ms at 100 roles, and ~0.2 s of CPU
  * after a burst. Opt-in: latency is the product.
  */
 export const LOW_MEMORY_V8_FLAGS: readonly string[] = ['--semi-space-growth-factor=1', '--optimize-for-size', '--memory-reducer-single-gc'];
-
-/** `--no-foo_bar=1` → `foo-bar`. */
-const v8FlagName = (arg: string) => arg.replace(/^--?(no-?)?/, '').split('=')[0]!.replaceAll('_', '-');
 
 /**
  * Apply V8 flags at run time (v8.setFlagsFromString, so every way of starting the daemon gets them) except those
@@ -78,7 +78,12 @@ export async function startDaemon(config: Config, env: NodeJS.ProcessEnv, v8Flag
   // `code`: dist/hero-team.js (the bundle) or src/main.ts (the sources through tsx; bin/hero-team.js).
   // `threadpool`: libuv's pool size, fixed before this module loaded (bin/hero-team.js sets 16 unless given).
   const threadpool = libuvThreadpoolSize(process.env.UV_THREADPOOL_SIZE);
-  log.info({ paths: config.paths, tuning: config.tuning, v8Flags, threadpool, code: fileURLToPath(import.meta.url) }, 'hero_team starting');
+  // `memoryReducer`: whether V8 compacts the heap once the daemon goes quiet (off with DAEMON_NODE_FLAGS, src/node-flags.ts).
+  const memoryReducer = memoryReducerOn();
+  log.info({ paths: config.paths, tuning: config.tuning, v8Flags, memoryReducer, threadpool, code: fileURLToPath(import.meta.url) }, 'hero_team starting');
+  if (config.tuning.lowMemory && !memoryReducer) {
+    log.warn('low-memory mode without the memory reducer: node was started with --no-memory-reducer, so the heap is not compacted when the daemon goes quiet; start it as `node bin/hero-team.js serve` (docs/user-guide.md)');
+  }
   await manager.start();
   log.info('watching and converging');
   let resolveDone!: () => void;

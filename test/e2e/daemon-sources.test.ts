@@ -86,15 +86,16 @@ describe('hero-team serve: shutdown', () => {
 
 describe('hero-team serve: the process', () => {
   /** The daemon's `hero_team starting` record and its thread count once it is watching. */
-  async function started(env: NodeJS.ProcessEnv): Promise<{ threadpool: unknown; threads: number; v8Flags: unknown }> {
-    daemon = startServe(env);
+  async function started(env: NodeJS.ProcessEnv, how: { shebang?: boolean } = {}): Promise<{ threadpool: unknown; threads: number; v8Flags: unknown; memoryReducer: unknown; warnings: string[] }> {
+    daemon = startServe(env, how);
     await eventually(() => daemon!.log().includes('watching and converging'), 15_000, 'daemon watching');
     const line = daemon.log().split('\n').find((l) => l.includes('"hero_team starting"'))!;
     const threads = Number(/Threads:\s+(\d+)/.exec(readFileSync(`/proc/${daemon.child.pid}/status`, 'utf8'))![1]);
     daemon.child.kill('SIGTERM');
     await exitCode();
     const record = JSON.parse(line);
-    return { threadpool: record.threadpool, threads, v8Flags: record.v8Flags };
+    const warnings = daemon.log().split('\n').filter((l) => l.includes('"level":40')).map((l) => JSON.parse(l).msg as string);
+    return { threadpool: record.threadpool, threads, v8Flags: record.v8Flags, memoryReducer: record.memoryReducer, warnings };
   }
 
   it('runs libuv with 16 threads unless UV_THREADPOOL_SIZE says otherwise, and logs the size', async () => {
@@ -115,5 +116,17 @@ describe('hero-team serve: the process', () => {
     expect((await started(tree.env)).v8Flags).toEqual(['--heap-growing-percent=20', '--semi-space-growth-factor=1']);
     expect((await started({ ...tree.env, HERO_TEAM_LOW_MEMORY: '1' })).v8Flags).toEqual(['--semi-space-growth-factor=1', '--optimize-for-size', '--memory-reducer-single-gc']);
     expect((await started({ ...tree.env, NODE_OPTIONS: '--max-old-space-size=512', HERO_TEAM_LOW_MEMORY: '0' })).v8Flags).toEqual(['--heap-growing-percent=20', '--semi-space-growth-factor=1']);
+  });
+
+  it('runs without the V8 memory reducer when launched through its shebang, logs whether it runs, and warns in low-memory mode without it', async () => {
+    tree = makeTree();
+    const viaShebang = await started(tree.env, { shebang: true });
+    expect(viaShebang.memoryReducer).toBe(false);
+    expect(viaShebang.warnings).toEqual([]);
+    const plainNode = await started(tree.env);
+    expect(plainNode.memoryReducer).toBe(true);
+    expect(plainNode.warnings).toEqual([]);
+    const lowMemory = await started({ ...tree.env, HERO_TEAM_LOW_MEMORY: '1' }, { shebang: true });
+    expect(lowMemory.warnings).toEqual([expect.stringMatching(/^low-memory mode without the memory reducer/)]);
   });
 });
