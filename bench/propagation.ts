@@ -13,7 +13,7 @@
 import { readFileSync, watch, writeFileSync, type FSWatcher } from 'node:fs';
 import { join } from 'node:path';
 import { makeFixture, skillFileContent, type Fixture } from './lib/fixture.ts';
-import type { BenchOptions } from './lib/options.ts';
+import { daemonNodeArgs, type BenchOptions } from './lib/options.ts';
 import { sleep, startDaemon, timeCommand, waitConverged, waitQuiet, type DaemonProc } from './lib/proc.ts';
 import type { Figures } from './lib/results.ts';
 import { runIfMain } from './lib/standalone.ts';
@@ -131,7 +131,7 @@ export async function benchPropagation(opts: BenchOptions, log: (s: string) => v
   log(`propagation: ${opts.roles} roles × ${opts.skillsPerRole} skills, hot skill in ${fx.hot.roles.length} roles, ${opts.samples} samples per debounce setting`);
   try {
     for (const debounce of opts.debounces) {
-      const d = startDaemon({ ...fx.env, HERO_TEAM_DEBOUNCE_MS: String(debounce), ...(opts.lowMemory ? { HERO_TEAM_LOW_MEMORY: '1' } : {}) }, opts.daemonNodeArgs);
+      const d = startDaemon({ ...fx.env, HERO_TEAM_DEBOUNCE_MS: String(debounce), ...(opts.lowMemory ? { HERO_TEAM_LOW_MEMORY: '1' } : {}) }, daemonNodeArgs(opts));
       try {
         const converged = await waitConverged(d, opts.roles, runs.length === 0, 600_000);
         log(`  daemon (debounce ${debounce} ms) converged ${opts.roles} roles in ${round(converged, 2)} s after spawn`);

@@ -7,7 +7,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cleanupAll, makeFixture, skillFileContent } from './lib/fixture.ts';
-import { parseOptions } from './lib/options.ts';
+import { daemonNodeArgs, parseOptions } from './lib/options.ts';
 import { sleep, startDaemon, waitConverged, waitQuiet } from './lib/proc.ts';
 import { median, round } from './lib/stats.ts';
 
@@ -15,7 +15,7 @@ const opts = parseOptions(process.argv.slice(2));
 const samples = process.argv.some((a) => a.startsWith('--samples=')) ? opts.samples : 10;
 const debounce = Number(process.env.HERO_TEAM_DEBOUNCE_MS ?? 100);
 const fx = makeFixture({ roles: opts.roles, skillsPerRole: opts.skillsPerRole, registrySkills: opts.registrySkills, hotRoles: 10 });
-const d = startDaemon({ ...fx.env, HERO_TEAM_DEBOUNCE_MS: String(debounce), LOG_LEVEL: 'debug', ...(opts.lowMemory ? { HERO_TEAM_LOW_MEMORY: '1' } : {}) }, opts.daemonNodeArgs);
+const d = startDaemon({ ...fx.env, HERO_TEAM_DEBOUNCE_MS: String(debounce), LOG_LEVEL: 'debug', ...(opts.lowMemory ? { HERO_TEAM_LOW_MEMORY: '1' } : {}) }, daemonNodeArgs(opts));
 const totals: number[] = [];
 const busy: number[] = [];
 try {

@@ -1,4 +1,5 @@
 /** Command-line options of the benchmarks and the sizes of the full and quick runs. */
+import { DAEMON_NODE_FLAGS } from '../../src/node-flags.ts';
 
 /** Sizes of one benchmark run. */
 export interface BenchOptions {
@@ -31,7 +32,7 @@ export interface BenchOptions {
   lowMemory: boolean;
 }
 
-/** Parse argv (`--quick`, `--keep`, `--only=cold,propagation,memory`, `--samples=N`, `--repeats=N`, `--debounces=100,0`, `--mem-skills=N` (registry size of the memory bench), `--from-sources`, `--daemon-node-args=...`). */
+/** Parse argv (`--quick`, `--keep`, `--only=cold,propagation,memory`, `--samples=N`, `--repeats=N`, `--debounces=100,0`, `--mem-skills=N` (registry size of the memory bench), `--idle-seconds=N`, `--from-sources`, `--daemon-node-args=...`). */
 export function parseOptions(argv: readonly string[]): BenchOptions {
   const flag = (name: string) => argv.includes(`--${name}`);
   const value = (name: string) => argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
@@ -47,8 +48,18 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
   if (value('samples')) base.samples = Number(value('samples'));
   if (value('repeats')) base.repeats = Number(value('repeats'));
   if (value('mem-skills')) base.memSkills = Number(value('mem-skills'));
+  if (value('idle-seconds')) base.idleSeconds = Number(value('idle-seconds'));
   if (value('debounces')) base.debounces = value('debounces')!.split(',').map(Number);
   return base;
+}
+
+/**
+ * The node flags a bench daemon starts with: those of `npm start` (DAEMON_NODE_FLAGS), except in a low-memory
+ * run, which starts as docs/user-guide.md says for that mode (without `--no-memory-reducer`); then
+ * `--daemon-node-args`, which come later and so win.
+ */
+export function daemonNodeArgs(opts: BenchOptions): string[] {
+  return [...(opts.lowMemory ? [] : DAEMON_NODE_FLAGS), ...opts.daemonNodeArgs];
 }
 
 /** The shell command that reproduces a measurement. */
