@@ -1,4 +1,4 @@
-#!/usr/bin/env -S node --no-memory-reducer
+#!/usr/bin/env node
 // Entry point of the `hero-team` command. Runs dist/hero-team.js, the bundle of src/ that
 // `npm run build` writes (`npm start` and `npm test` build first), but only while it was built from
 // exactly the current sources (scripts/fingerprint.js); otherwise, or with HERO_TEAM_FROM_SOURCES=1,

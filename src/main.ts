@@ -27,9 +27,8 @@ export interface Daemon {
  *   RSS 169-178 -> 140-146 MB.
  * Propagation at 100 roles, ABBA of 100 samples each, p50/p95/p99: growth cap alone 139/176/196 and 135/174/201
  * vs none 148/183/191 and 136/181/187 ms; both flags 141/163/188 and 143/171/197 vs the cap alone 138/174/190
- * and 137/181/197 ms. Where V8's memory reducer runs (low-memory mode), it compacts sooner after a burst with
- * these flags (~20 s after the last activity instead of about a minute); the launch lines turn it off
- * (DAEMON_NODE_FLAGS, src/node-flags.ts).
+ * and 137/181/197 ms. Where V8's memory reducer runs (node launched without DAEMON_NODE_FLAGS, src/node-flags.ts),
+ * it compacts sooner after a burst with these flags (~15-20 s after the last activity instead of about a minute).
  */
 export const DAEMON_V8_FLAGS: readonly string[] = ['--heap-growing-percent=20', '--semi-space-growth-factor=1'];
 
@@ -82,7 +81,7 @@ export async function startDaemon(config: Config, env: NodeJS.ProcessEnv, v8Flag
   const memoryReducer = memoryReducerOn();
   log.info({ paths: config.paths, tuning: config.tuning, v8Flags, memoryReducer, threadpool, code: fileURLToPath(import.meta.url) }, 'hero_team starting');
   if (config.tuning.lowMemory && !memoryReducer) {
-    log.warn('low-memory mode without the memory reducer: node was started with --no-memory-reducer, so the heap is not compacted when the daemon goes quiet; start it as `node bin/hero-team.js serve` (docs/user-guide.md)');
+    log.warn('low-memory mode without the memory reducer: node was started with --no-memory-reducer, so the heap is not compacted when the daemon goes quiet; start it without that flag, e.g. `npm run build && HERO_TEAM_LOW_MEMORY=1 node bin/hero-team.js serve` (docs/user-guide.md, "Node flags")');
   }
   await manager.start();
   log.info('watching and converging');

@@ -24,7 +24,7 @@ export interface BenchOptions {
   memSkillsPerRole: number;
   /** Idle CPU window, seconds. */
   idleSeconds: number;
-  /** Extra node flags for the daemon in the memory bench (`--daemon-node-args=--max-semi-space-size=2`). */
+  /** Extra node flags for every bench daemon (memory, propagation, trace), after DAEMON_NODE_FLAGS (`--daemon-node-args=--memory-reducer`). */
   daemonNodeArgs: string[];
   /** Memory bench: run the daemon's sources through tsx instead of the bundle (`--from-sources`). */
   fromSources: boolean;

@@ -2,6 +2,7 @@
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { DAEMON_NODE_FLAGS } from '../../src/node-flags.ts';
 import { md5Bytes } from '../../src/observed/digest.ts';
 import { cli, eventually, startServe } from '../helpers/cli.ts';
 import { addSkill, makeTree, put, writeStore, type TestTree } from '../helpers/tree.ts';
@@ -86,8 +87,8 @@ describe('hero-team serve: shutdown', () => {
 
 describe('hero-team serve: the process', () => {
   /** The daemon's `hero_team starting` record and its thread count once it is watching. */
-  async function started(env: NodeJS.ProcessEnv, how: { shebang?: boolean } = {}): Promise<{ threadpool: unknown; threads: number; v8Flags: unknown; memoryReducer: unknown; warnings: string[] }> {
-    daemon = startServe(env, how);
+  async function started(env: NodeJS.ProcessEnv, nodeArgs: readonly string[] = []): Promise<{ threadpool: unknown; threads: number; v8Flags: unknown; memoryReducer: unknown; warnings: string[] }> {
+    daemon = startServe(env, nodeArgs);
     await eventually(() => daemon!.log().includes('watching and converging'), 15_000, 'daemon watching');
     const line = daemon.log().split('\n').find((l) => l.includes('"hero_team starting"'))!;
     const threads = Number(/Threads:\s+(\d+)/.exec(readFileSync(`/proc/${daemon.child.pid}/status`, 'utf8'))![1]);
@@ -118,15 +119,18 @@ describe('hero-team serve: the process', () => {
     expect((await started({ ...tree.env, NODE_OPTIONS: '--max-old-space-size=512', HERO_TEAM_LOW_MEMORY: '0' })).v8Flags).toEqual(['--heap-growing-percent=20', '--semi-space-growth-factor=1']);
   });
 
-  it('runs without the V8 memory reducer when launched through its shebang, logs whether it runs, and warns in low-memory mode without it', async () => {
+  it('logs whether V8\'s memory reducer runs (off with the launch lines\' flags), and warns in low-memory mode only without it', async () => {
     tree = makeTree();
-    const viaShebang = await started(tree.env, { shebang: true });
-    expect(viaShebang.memoryReducer).toBe(false);
-    expect(viaShebang.warnings).toEqual([]);
+    const launched = await started(tree.env, DAEMON_NODE_FLAGS);
+    expect(launched.memoryReducer).toBe(false);
+    expect(launched.warnings).toEqual([]);
     const plainNode = await started(tree.env);
     expect(plainNode.memoryReducer).toBe(true);
     expect(plainNode.warnings).toEqual([]);
-    const lowMemory = await started({ ...tree.env, HERO_TEAM_LOW_MEMORY: '1' }, { shebang: true });
+    const lowMemory = await started({ ...tree.env, HERO_TEAM_LOW_MEMORY: '1' }, DAEMON_NODE_FLAGS);
     expect(lowMemory.warnings).toEqual([expect.stringMatching(/^low-memory mode without the memory reducer/)]);
+    const lowMemoryPlain = await started({ ...tree.env, HERO_TEAM_LOW_MEMORY: '1' });
+    expect(lowMemoryPlain.memoryReducer).toBe(true);
+    expect(lowMemoryPlain.warnings).toEqual([]);
   });
 });

@@ -38,12 +38,9 @@ export function cliProcess(env: NodeJS.ProcessEnv, ...argv: string[]): Promise<C
   });
 }
 
-/**
- * Start `hero-team serve` as a child; its stderr (the JSON log) is collected. By default `node <bin> serve`
- * with this test's node; `{ shebang: true }` executes bin/hero-team.js itself, as the npm bin link does.
- */
-export function startServe(env: NodeJS.ProcessEnv, how: { shebang?: boolean } = {}): { child: ChildProcess; log: () => string } {
-  const child = how.shebang ? spawn(BIN, ['serve'], { env, stdio: ['ignore', 'pipe', 'pipe'] }) : spawn(process.execPath, [BIN, 'serve'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+/** Start `node [nodeArgs] <bin> serve` as a child, with this test's node; its stderr (the JSON log) is collected. */
+export function startServe(env: NodeJS.ProcessEnv, nodeArgs: readonly string[] = []): { child: ChildProcess; log: () => string } {
+  const child = spawn(process.execPath, [...nodeArgs, BIN, 'serve'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let log = '';
   child.stdout!.on('data', (c) => (log += c));
   child.stderr!.on('data', (c) => (log += c));
