@@ -9,9 +9,10 @@
  * `--from-sources` runs it through tsx instead (HERO_TEAM_FROM_SOURCES=1), as before the bundle.
  *
  * - memory.rss_mb_10k_skills: VmHWM (peak RSS) of the daemon from /proc/<pid>/status at the end of the idle
- *   window (or at convergence, if that read higher), so a peak that comes after convergence (V8's memory reducer compacts the heap some seconds after
- *   the last activity, and compacting copies live objects to new pages first) counts; also the peak once every
- *   role converged and the daemon went quiet (`rss_peak_at_convergence_mb`), VmRSS then, and the inotify watches.
+ *   window (or at convergence, if that read higher), so a peak after convergence counts (V8's memory reducer,
+ *   where it runs, compacts the heap some seconds after the last activity, copying live objects to new pages
+ *   first); also the peak once every role converged and the daemon went quiet (`rss_peak_at_convergence_mb`),
+ *   VmRSS then, and the inotify watches.
  * - idle.cpu_percent: utime+stime from /proc/<pid>/stat over a quiet window (30 s; 10 s with --quick).
  */
 import { build } from '../scripts/build.js';
@@ -59,9 +60,10 @@ export async function benchMemory(opts: BenchOptions, log: (s: string) => void =
     const ticks = slices.reduce((a, b) => a + b, 0);
     const cpu = (ticks / CLK_TCK / seconds) * 100;
     const after = memoryOf(d.pid);
-    log(`  idle: ${ticks} ticks in ${round(seconds, 1)} s = ${round(cpu, 3)} % CPU (per 5 s: ${slices.join(' ')}); RSS after ${round(after.rssMb, 1)} MB, peak RSS ${round(after.peakMb, 1)} MB`); // VmHWM can read a little lower later: the kernel's RSS counters are approximate
+    log(`  idle: ${ticks} ticks in ${round(seconds, 1)} s = ${round(cpu, 3)} % CPU (per 5 s: ${slices.join(' ')}); RSS after ${round(after.rssMb, 1)} MB, peak RSS ${round(after.peakMb, 1)} MB`);
     return {
       memory: {
+        // The larger of the two readings: VmHWM can read a little lower later (the kernel's RSS counters are approximate).
         rss_mb_10k_skills: round(Math.max(mem.peakMb, after.peakMb), 1), rss_peak_at_convergence_mb: round(mem.peakMb, 1), rss_now_mb: round(mem.rssMb, 1), rss_after_start_mb: round(memAtStart.rssMb, 1),
         start_seconds: round(startSeconds, 2), converge_seconds: round(converged, 2), inotify_watches: watches,
         node_flags: nodeArgs.join(' '), memory_reducer: memoryReducer, low_memory: opts.lowMemory, runtime, v8_flags: v8Flags.join(' '), registry_skills: opts.memSkills, registry_files: opts.memSkills * 3, roles: opts.memRoles, skills_per_role: opts.memSkillsPerRole,

@@ -34,8 +34,8 @@ export const DAEMON_V8_FLAGS: readonly string[] = ['--heap-growing-percent=20', 
 
 /**
  * V8 flags of the daemon's low-memory mode (`HERO_TEAM_LOW_MEMORY=1`), instead of DAEMON_V8_FLAGS (a growing
- * percent would override optimize-for-size's own growth factor); measured 132.7 MB against 140 by default, for
- * propagation p99 ~250 ms (docs/performance.md):
+ * percent would override optimize-for-size's own growth factor); measured a peak of 135-138 MB and ~120 MB at
+ * rest against ~142 MB for both by default (sixth pass), for propagation p99 ~250 ms (docs/performance.md):
  * - `--semi-space-growth-factor=1`: the young generation stays at its initial 1 MB semi-spaces
  *   instead of growing to 16 MB (Node 20) or 32 MB (Node 24) each;
  * - `--optimize-for-size`: smaller old-generation growth steps, memory-reducing (compacting) GCs;

@@ -1,8 +1,9 @@
 /** Node flags the daemon is launched with, and how to read what a process was launched with. */
 
 /**
- * Node flags every launch line of the daemon carries: `npm start`, deploy/hero_proc.toml,
- * deploy/hero_team.service and the shebang of bin/hero-team.js (test/launch-lines.test.ts checks them).
+ * Node flags every launch line of the daemon carries: `npm start`, deploy/hero_proc.toml and
+ * deploy/hero_team.service (test/launch-lines.test.ts checks them). Not the shebang of bin/hero-team.js: a flag
+ * there needs `env -S`, which BusyBox lacks, so `hero-team serve` typed by hand runs with the reducer.
  * They go on the command line because V8 reads them once, when it sets the heap up: set later, as the daemon
  * sets DAEMON_V8_FLAGS (src/main.ts) on itself, they do nothing.
  *
