@@ -14,6 +14,15 @@
 'use strict';
 if (!/^[1-9][0-9]*$/.test(process.env.UV_THREADPOOL_SIZE ?? '')) process.env.UV_THREADPOOL_SIZE = '16';
 
+// A reader that went away (`hero-team skill list | head`) ends the output quietly: no stack trace, and nothing
+// reported on the broken stream itself. The command still finishes what it started (a sync completes its writes).
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (err) => {
+    if (err && (err.code === 'EPIPE' || err.code === 'ERR_STREAM_DESTROYED')) return;
+    throw err;
+  });
+}
+
 async function main() {
   const { pathToFileURL } = require('node:url');
   const { freshBundle } = await import('../scripts/fingerprint.js');

@@ -4,7 +4,8 @@ import { setFlagsFromString } from 'node:v8';
 import { systemClock } from './clock.ts';
 import type { Config } from './config.ts';
 import { Manager } from './controllers/manager.ts';
-import { createLogger, type Logger } from './log.ts';
+import { acquireDaemonLock } from './daemon-lock.ts';
+import { createLogger, stderrIsTty, type Logger } from './log.ts';
 import { memoryReducerOn, v8FlagName } from './node-flags.ts';
 
 /** A running daemon. */
@@ -72,7 +73,8 @@ export function libuvThreadpoolSize(value: string | undefined): number {
 
 /** Start the daemon with the given configuration and environment. */
 export async function startDaemon(config: Config, env: NodeJS.ProcessEnv, v8Flags: readonly string[] = []): Promise<Daemon> {
-  const log = createLogger(config.logLevel);
+  // On a terminal, one readable line per event; otherwise JSON lines for the supervisor's log collector.
+  const log = createLogger(config.logLevel, undefined, { pretty: stderrIsTty() });
   const manager = new Manager({ paths: config.paths, tuning: config.tuning, env, clock: systemClock, log, watch: true });
   // `code`: dist/hero-team.js (the bundle) or src/main.ts (the sources through tsx; bin/hero-team.js).
   // `threadpool`: libuv's pool size, fixed before this module loaded (bin/hero-team.js sets 16 unless given).
@@ -100,7 +102,15 @@ export async function startDaemon(config: Config, env: NodeJS.ProcessEnv, v8Flag
 
 /** Run the daemon until SIGTERM or SIGINT; resolves with the exit code. */
 export async function runDaemon(config: Config, env: NodeJS.ProcessEnv): Promise<number> {
-  const daemon = await startDaemon(config, env, tuneHeap(config.tuning.lowMemory ? LOW_MEMORY_V8_FLAGS : DAEMON_V8_FLAGS));
+  // Before anything is watched or written: a second daemon on the same state would fight the first.
+  const lock = acquireDaemonLock(config.paths.home);
+  let daemon: Daemon;
+  try {
+    daemon = await startDaemon(config, env, tuneHeap(config.tuning.lowMemory ? LOW_MEMORY_V8_FLAGS : DAEMON_V8_FLAGS));
+  } catch (err) {
+    lock.release();
+    throw err;
+  }
   const onSignal = (sig: NodeJS.Signals) => {
     daemon.log.info({ signal: sig }, 'signal received');
     void daemon.stop();
@@ -108,5 +118,6 @@ export async function runDaemon(config: Config, env: NodeJS.ProcessEnv): Promise
   process.once('SIGTERM', onSignal);
   process.once('SIGINT', onSignal);
   await daemon.done;
+  lock.release();
   return 0;
 }

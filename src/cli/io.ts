@@ -12,9 +12,6 @@ export interface CliIo {
 /** Exit codes: 0 ok, 1 not converged or failed, 2 bad input. */
 export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
 
-/** A command: its arguments after the command words, the io; resolves to an exit code. */
-export type Command = (args: string[], io: CliIo, config: Config) => Promise<number>;
-
 /** Print a line to stdout. */
 export function out(io: CliIo, text = ''): void {
   io.stdout.write(text + '\n');

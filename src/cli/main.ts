@@ -1,70 +1,86 @@
-/** CLI dispatcher: picks the command, prints errors as one clear line, maps them to exit codes. */
-import { HeroTeamError, InputError, RoleNotFoundError, StoreError, StoreLockedError, errorMessage } from '../errors.ts';
-import { configFor, EXIT, out, type CliIo, type Command } from './io.ts';
-import { render } from './render.ts';
-import { roleAdd } from './role-add.ts';
-import { roleList } from './role-list.ts';
-import { roleRm } from './role-rm.ts';
-import { roleSet } from './role-set.ts';
-import { roleShow } from './role-show.ts';
-import { serve } from './serve.ts';
-import { skillList } from './skill-list.ts';
-import { sync } from './sync.ts';
-
-/** Usage text. */
-export const HELP = `hero-team: keeps per-role Kimi Code CLI configurations converged
-
-usage:
-  hero-team serve                          daemon: watch, converge
-  hero-team sync [ROLE...] [--dry-run]     converge once and exit (0 when converged)
-  hero-team render ROLE [--file config.toml|mcp.json|skills] [--show-secrets]
-  hero-team role list [--json]
-  hero-team role show NAME [--json]
-  hero-team role add NAME --model M [--skills a,b] [--mcp x,y] [--thinking|--no-thinking]
-                          [--yolo|--no-yolo] [--context N] [--description TEXT] [--drift revert|report]
-  hero-team role set NAME  (same flags; only the ones given change)
-  hero-team role rm NAME
-  hero-team skill list [--role NAME] [--json]
-
-environment: HERO_TEAM_HOME, HERO_SKILLS_DIR, KIMI_ROLES_DIR, HERO_SOCKET_DIR, LOG_LEVEL,
-             KIMI_API_KEY, GROQ_API_KEY, SAMBANOVA_API_KEY (also read from $HERO_TEAM_HOME/secrets.env)`;
-
-const COMMANDS: Record<string, Command> = {
-  serve,
-  sync,
-  render,
-  'role add': roleAdd,
-  'role set': roleSet,
-  'role rm': roleRm,
-  'role list': roleList,
-  'role show': roleShow,
-  'skill list': skillList,
-};
+/** CLI dispatcher: picks the command, answers help and --version, prints errors as one clear line, maps them to exit codes. */
+import { InputError, RoleNotFoundError, StoreError, errorMessage } from '../errors.ts';
+import { parseCommandArgs, type CommandSpec } from './command.ts';
+import { COMMANDS } from './commands.ts';
+import { commandHelp, groupHelp, overviewHelp } from './help.ts';
+import { configFor, EXIT, out, type CliIo } from './io.ts';
+import { packageVersion } from './version.ts';
 
 /** Run the CLI with argv (without node and script); resolves to the exit code. */
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
-  const [first, second] = argv;
-  if (!first || first === 'help' || first === '--help' || first === '-h') {
-    out(io, HELP);
+  const [first] = argv;
+  if (!first || first === '--help' || first === '-h') {
+    out(io, overviewHelp(COMMANDS, packageVersion()));
     return first ? EXIT.ok : EXIT.usage;
   }
-  const twoWords = second && COMMANDS[`${first} ${second}`] ? `${first} ${second}` : undefined;
-  const name = twoWords ?? first;
-  const command = COMMANDS[name];
-  if (!command) {
-    io.stderr.write(`hero-team: unknown command "${argv.slice(0, first === 'role' || first === 'skill' ? 2 : 1).join(' ')}"; run "hero-team help"\n`);
+  if (first === '--version' || first === '-V' || first === 'version') {
+    out(io, `hero-team ${packageVersion()}`);
+    return EXIT.ok;
+  }
+  if (first === 'help') return help(argv.slice(1), io);
+  const found = findCommand(argv);
+  if (!found) {
+    const group = groupOf(first);
+    if (group.length && (argv.length === 1 || isHelpFlag(argv[1]))) {
+      out(io, groupHelp(first, group));
+      return argv.length === 1 ? EXIT.usage : EXIT.ok;
+    }
+    const shown = argv.slice(0, group.length ? 2 : 1).join(' ');
+    io.stderr.write(`hero-team: unknown command "${shown}"; run "hero-team help${group.length ? ` ${first}` : ''}"\n`);
     return EXIT.usage;
   }
+  const { command, args } = found;
+  const beforeDashes = args.indexOf('--') === -1 ? args : args.slice(0, args.indexOf('--'));
+  if (beforeDashes.some(isHelpFlag)) {
+    out(io, commandHelp(command));
+    return EXIT.ok;
+  }
   try {
-    return await command(argv.slice(twoWords ? 2 : 1), io, configFor(io));
+    const { values, positionals } = parseCommandArgs(command, args);
+    return await command.run({ values, positionals, io, config: command.needsConfig === false ? (undefined as never) : configFor(io) });
   } catch (err) {
     io.stderr.write(`hero-team: ${errorMessage(err)}\n`);
     return exitCodeFor(err);
   }
 }
 
+/** `hero-team help [WORDS...]`. */
+function help(words: string[], io: CliIo): number {
+  if (!words.length) {
+    out(io, overviewHelp(COMMANDS, packageVersion()));
+    return EXIT.ok;
+  }
+  const found = findCommand(words);
+  if (found && found.args.length === 0) {
+    out(io, commandHelp(found.command));
+    return EXIT.ok;
+  }
+  const group = groupOf(words[0]!);
+  if (group.length && words.length === 1) {
+    out(io, groupHelp(words[0]!, group));
+    return EXIT.ok;
+  }
+  io.stderr.write(`hero-team: no help for "${words.join(' ')}": unknown command; run "hero-team help"\n`);
+  return EXIT.usage;
+}
+
+/** The command named by the first one or two words of argv, and the arguments after them. */
+export function findCommand(argv: readonly string[]): { command: CommandSpec; args: string[] } | undefined {
+  const two = argv.length >= 2 ? COMMANDS.find((c) => c.name === `${argv[0]} ${argv[1]}`) : undefined;
+  if (two) return { command: two, args: argv.slice(2) };
+  const one = COMMANDS.find((c) => c.name === argv[0]);
+  return one ? { command: one, args: argv.slice(1) } : undefined;
+}
+
+function groupOf(word: string): CommandSpec[] {
+  return COMMANDS.filter((c) => c.name.startsWith(`${word} `));
+}
+
+function isHelpFlag(arg: string | undefined): boolean {
+  return arg === '--help' || arg === '-h';
+}
+
 function exitCodeFor(err: unknown): number {
   if (err instanceof InputError || err instanceof RoleNotFoundError || err instanceof StoreError) return EXIT.usage;
-  if (err instanceof StoreLockedError || err instanceof HeroTeamError) return EXIT.failed;
   return EXIT.failed;
 }

@@ -9,37 +9,46 @@ import { readServices } from '../observed/services.ts';
 import { maskSecrets } from '../controllers/render/config-toml.ts';
 import { redactMcpServers } from '../controllers/render/mcp-json.ts';
 import { renderRole } from '../controllers/render/role.ts';
-import { EXIT, out, type Command } from './io.ts';
-import { parseFlags } from './args.ts';
+import { defineCommand } from './command.ts';
+import { EXIT, out } from './io.ts';
 import { loadStoreFor } from './store-access.ts';
 
 const FILES = ['config.toml', 'mcp.json', 'skills'] as const;
 
 /** Print the rendered files of a role. */
-export const render: Command = async (args, io, config) => {
-  const { values, positionals } = parseFlags(args, { file: { type: 'string' }, 'show-secrets': { type: 'boolean' } });
-  if (positionals.length !== 1) throw new InputError('ROLE', 'usage: hero-team render ROLE [--file config.toml|mcp.json|skills] [--show-secrets]');
-  if (values.file !== undefined && !FILES.includes(values.file as (typeof FILES)[number])) throw new InputError('file', `--file must be one of ${FILES.join(', ')}`);
-  const store = await loadStoreFor(config);
-  const role = store.roles.find((r) => r.name === positionals[0]);
-  if (!role) throw new RoleNotFoundError(positionals[0]!);
-  const catalog = effectiveCatalog(store.catalog);
-  const real = await readProviderSecrets(statePaths(config.paths.home).secrets, io.env, catalog);
-  const show = values['show-secrets'] ?? false;
-  const index = await scanRegistry(config.paths.skillsDir, new DigestCache());
-  const { services } = await readServices(statePaths(config.paths.home).services);
-  const desired = renderRole({ role, catalog, rolesDir: config.paths.rolesDir, index, services, secrets: show ? real : maskSecrets(real) });
-  const text = (path: string) => {
-    const f = desired.files.find((x) => x.path === path)!;
-    const s = f.source.kind === 'bytes' ? f.source.bytes.toString('utf8') : '';
-    return path === 'mcp.json' && !show ? redactMcpServers(s) : s;
-  };
-  const want = values.file ? [values.file] : FILES;
-  for (const name of want) {
-    if (!values.file) out(io, `# ==> ${desired.dir}/${name}${name === 'skills' ? '/' : ''}`);
-    if (name === 'skills') desired.files.filter((f) => f.path.startsWith('skills/')).forEach((f) => out(io, `${f.path}  ${f.md5}  ${f.size}`));
-    else io.stdout.write(text(name));
-  }
-  for (const m of desired.missingSecrets) io.stderr.write(`hero-team: warning: ${m} is not set (renders as "")\n`);
-  return EXIT.ok;
-};
+export const render = defineCommand({
+  name: 'render',
+  summary: 'print what would be written for a role, from the store (keys masked)',
+  usage: 'ROLE [--file config.toml|mcp.json|skills] [--show-secrets]',
+  options: {
+    file: { type: 'string', value: 'NAME', description: 'only this file: config.toml, mcp.json or skills (the list of skill files)' },
+    'show-secrets': { type: 'boolean', description: 'print the real keys instead of <redacted:VAR>' },
+  },
+  positionals: { min: 1, max: 1 },
+  examples: ['render backend', 'render backend --file config.toml'],
+  async run({ values, positionals, io, config }) {
+    if (values.file !== undefined && !FILES.includes(values.file as (typeof FILES)[number])) throw new InputError('file', `--file must be one of ${FILES.join(', ')}`);
+    const store = await loadStoreFor(config);
+    const role = store.roles.find((r) => r.name === positionals[0]);
+    if (!role) throw new RoleNotFoundError(positionals[0]!);
+    const catalog = effectiveCatalog(store.catalog);
+    const real = await readProviderSecrets(statePaths(config.paths.home).secrets, io.env, catalog);
+    const show = values['show-secrets'] ?? false;
+    const index = await scanRegistry(config.paths.skillsDir, new DigestCache());
+    const { services } = await readServices(statePaths(config.paths.home).services);
+    const desired = renderRole({ role, catalog, rolesDir: config.paths.rolesDir, index, services, secrets: show ? real : maskSecrets(real) });
+    const text = (path: string) => {
+      const f = desired.files.find((x) => x.path === path)!;
+      const s = f.source.kind === 'bytes' ? f.source.bytes.toString('utf8') : '';
+      return path === 'mcp.json' && !show ? redactMcpServers(s) : s;
+    };
+    const want = values.file ? [values.file] : FILES;
+    for (const name of want) {
+      if (!values.file) out(io, `# ==> ${desired.dir}/${name}${name === 'skills' ? '/' : ''}`);
+      if (name === 'skills') desired.files.filter((f) => f.path.startsWith('skills/')).forEach((f) => out(io, `${f.path}  ${f.md5}  ${f.size}`));
+      else io.stdout.write(text(name));
+    }
+    for (const m of desired.missingSecrets) io.stderr.write(`hero-team: warning: ${m} is not set (renders as "")\n`);
+    return EXIT.ok;
+  },
+});

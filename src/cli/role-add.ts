@@ -1,24 +1,24 @@
-/** `hero-team role add NAME --model M [...]`: declare a new role. */
-import { DEFAULT_MODEL } from '../desired/catalog-defaults.ts';
-import { upsertRole } from '../desired/store.ts';
-import { InputError } from '../errors.ts';
-import { EXIT, out, type Command } from './io.ts';
-import { parseRoleFlags, validateReferences } from './role-input.ts';
-import { launchLine, loadStoreFor, mutateStoreFor } from './store-access.ts';
+/** `hero-team role add NAME [flags]`: declare a new role. */
+import { defineCommand } from './command.ts';
+import { EXIT, out } from './io.ts';
+import { parseRoleInput, ROLE_FLAGS } from './role-input.ts';
+import { addRole } from './role-store.ts';
+import { launchLine } from './store-access.ts';
 
 /** Create a role; refuses an existing name (use `role set`). */
-export const roleAdd: Command = async (args, io, config) => {
-  const { name, fields } = parseRoleFlags(args);
-  const current = await loadStoreFor(config);
-  if (current.roles.some((r) => r.name === name)) throw new InputError('NAME', `role "${name}" already exists; use "hero-team role set ${name} ..." to change it`);
-  const spec = { model: DEFAULT_MODEL, ...fields, name };
-  await validateReferences(config, current, spec);
-  await mutateStoreFor(config, (data) => {
-    if (data.roles.some((r) => r.name === name)) throw new InputError('NAME', `role "${name}" already exists`);
-    return upsertRole(data, spec).data;
-  });
-  out(io, `role "${name}" added (model ${spec.model}, ${spec.skills?.length ?? 0} skill(s))`);
-  out(io, `launch: ${launchLine(config.paths.rolesDir, name)}`);
-  out(io, `converge now with "hero-team sync ${name}", or keep "hero-team serve" running`);
-  return EXIT.ok;
-};
+export const roleAdd = defineCommand({
+  name: 'role add',
+  summary: 'declare a role (model defaults to kimi-code/kimi-for-coding)',
+  usage: 'NAME [--model M] [--skills a,b] [--mcp x,y|*] [--[no-]thinking] [--[no-]yolo] [--context N] [--description TEXT] [--drift revert|report]',
+  description: 'Refuses a name that exists (use "role set"). Skills, services and the model must exist; nothing is written otherwise.',
+  options: ROLE_FLAGS,
+  positionals: { min: 1, max: 1 },
+  examples: ['role add backend --skills git-workflow,code-review', 'role add reviewer --model groq/kimi-k2-instruct --no-thinking --drift report'],
+  async run({ values, positionals, io, config }) {
+    const { role } = await addRole(config, parseRoleInput(values, positionals));
+    out(io, `role "${role.name}" added (model ${role.model}, ${role.skills.length} skill(s))`);
+    out(io, `launch: ${launchLine(config.paths.rolesDir, role.name)}`);
+    out(io, `converge now with "hero-team sync ${role.name}", or keep "hero-team serve" running`);
+    return EXIT.ok;
+  },
+});

@@ -1,27 +1,24 @@
 /** `hero-team role set NAME [flags]`: change only the given fields of a role. */
-import { upsertRole } from '../desired/store.ts';
-import { InputError, RoleNotFoundError } from '../errors.ts';
-import { EXIT, out, type Command } from './io.ts';
-import { parseRoleFlags, validateReferences } from './role-input.ts';
-import { loadStoreFor, mutateStoreFor } from './store-access.ts';
+import { InputError } from '../errors.ts';
+import { defineCommand } from './command.ts';
+import { EXIT, out } from './io.ts';
+import { parseRoleInput, ROLE_FLAGS } from './role-input.ts';
+import { setRole } from './role-store.ts';
 
 /** Update a role; generation is bumped only when the spec really changes. */
-export const roleSet: Command = async (args, io, config) => {
-  const { name, fields } = parseRoleFlags(args);
-  if (Object.keys(fields).length === 0) throw new InputError('flags', 'nothing to change: give at least one flag (see "hero-team help")');
-  const current = await loadStoreFor(config);
-  if (!current.roles.some((r) => r.name === name)) throw new RoleNotFoundError(name);
-  await validateReferences(config, current, fields);
-  let changed = false;
-  let generation = 0;
-  await mutateStoreFor(config, (data) => {
-    const existing = data.roles.find((r) => r.name === name);
-    if (!existing) throw new RoleNotFoundError(name);
-    const r = upsertRole(data, { ...existing, ...fields });
-    changed = r.changed;
-    generation = r.role.generation;
-    return r.data;
-  });
-  out(io, changed ? `role "${name}" updated (generation ${generation})` : `role "${name}" unchanged`);
-  return EXIT.ok;
-};
+export const roleSet = defineCommand({
+  name: 'role set',
+  summary: 'change only the given fields of a role',
+  usage: 'NAME [same flags as role add]',
+  description: 'Lists take a full replacement ("--skills a,b") or edits ("--skills +a,-b", "--add-skills a", "--remove-skills b");\nan edit starting with "-" needs "=": --skills=-b. Duplicates are collapsed.',
+  options: ROLE_FLAGS,
+  positionals: { min: 1, max: 1 },
+  examples: ['role set backend --skills +testing', 'role set backend --remove-skills git-workflow --no-yolo', 'role set backend --drift report'],
+  async run({ values, positionals, io, config }) {
+    const input = parseRoleInput(values, positionals);
+    if (!Object.keys(input.fields).length && !input.skills && !input.mcp) throw new InputError('flags', 'nothing to change: give at least one flag (see "hero-team role set --help")');
+    const { role, changed } = await setRole(config, input);
+    out(io, changed ? `role "${role.name}" updated (generation ${role.generation})` : `role "${role.name}" unchanged`);
+    return EXIT.ok;
+  },
+});

@@ -1,10 +1,16 @@
 /** `hero-team serve`: the daemon (watch, converge). */
 import { runDaemon } from '../main.ts';
-import { parseFlags } from './args.ts';
-import type { Command } from './io.ts';
+import { defineCommand } from './command.ts';
 
 /** Run the daemon in the foreground until SIGTERM/SIGINT. */
-export const serve: Command = async (args, io, config) => {
-  parseFlags(args, {}, false);
-  return runDaemon(config, io.env);
-};
+export const serve = defineCommand({
+  name: 'serve',
+  summary: 'the daemon: watch the registry, the store and the role dirs, converge',
+  usage: '',
+  description: 'Runs in the foreground until SIGTERM or SIGINT (running reconciles finish). One daemon per HERO_TEAM_HOME.',
+  options: {},
+  examples: ['serve'],
+  async run({ io, config }) {
+    return runDaemon(config, io.env);
+  },
+});

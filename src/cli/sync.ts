@@ -4,74 +4,110 @@ import { systemClock } from '../clock.ts';
 import type { Config } from '../config.ts';
 import { ROLE_NAME_RE } from '../desired/schema.ts';
 import { InputError, InvalidSpecError, errorMessage } from '../errors.ts';
-import { createLogger } from '../log.ts';
+import { createCliLogger } from '../log.ts';
 import { listManagedRoleDirs } from '../observed/role-dir.ts';
 import type { Plan } from '../controllers/plan.ts';
 import { reconcileRole, type ReconcileOutcome } from '../controllers/reconcile.ts';
 import { SyncBarrier } from '../controllers/durability.ts';
 import { Sources } from '../controllers/sources.ts';
 import { outcomeWarnings } from '../controllers/status-book.ts';
-import { EXIT, out, type CliIo, type Command } from './io.ts';
-import { parseFlags } from './args.ts';
+import { defineCommand } from './command.ts';
+import { EXIT, out, type CliIo } from './io.ts';
+import { SyncProgress } from './progress.ts';
 
 /** Converge the named roles (default: every declared role and every managed directory). */
-export const sync: Command = async (args, io, config) => {
-  const { values, positionals } = parseFlags(args, { 'dry-run': { type: 'boolean' } });
-  const sources = new Sources(config.paths);
-  await sources.loadAll();
-  if (!sources.store) {
-    io.stderr.write(`hero-team: ${sources.storeError}\n`);
-    return EXIT.usage;
-  }
-  if (sources.servicesError) io.stderr.write(`hero-team: warning: ${sources.servicesError} (no MCP services used)\n`);
-  const bad = positionals.filter((n) => !ROLE_NAME_RE.test(n));
-  if (bad.length) throw new InputError('ROLE', `invalid role name(s): ${bad.map((n) => `"${n}"`).join(', ')}`);
-  const names = positionals.length ? positionals : await allRoleNames(config, sources);
-  // Only warnings and errors on stderr: the per-role summary lines are the output.
-  const log = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel);
+export const sync = defineCommand({
+  name: 'sync',
+  summary: 'converge once and exit (0 when converged)',
+  usage: '[ROLE...] [--dry-run]',
+  description: [
+    'Without ROLE: every declared role, and every managed directory of a removed role (its files are pruned).',
+    'Exit 0 when every role converged; 1 when one failed, is stalled, or has files not written (conflicts);',
+    '2 on bad input (every ROLE is checked before anything is written). Progress is shown on a terminal.',
+  ].join('\n'),
+  options: { 'dry-run': { type: 'boolean', description: 'print what would change; write nothing' } },
+  positionals: { min: 0, max: Infinity },
+  examples: ['sync', 'sync backend frontend', 'sync --dry-run'],
+  async run({ values, positionals, io, config }) {
+    const bad = positionals.filter((n) => !ROLE_NAME_RE.test(n));
+    if (bad.length) throw new InputError('ROLE', `invalid role name(s): ${bad.map((n) => `"${n}"`).join(', ')}`);
+    const sources = new Sources(config.paths);
+    await sources.loadAll();
+    if (!sources.store) {
+      io.stderr.write(`hero-team: ${sources.storeError}\n`);
+      return EXIT.usage;
+    }
+    if (sources.servicesError) io.stderr.write(`hero-team: warning: ${sources.servicesError} (no MCP services used)\n`);
+    const names = positionals.length ? await checkNamed(config, sources, positionals) : await allRoleNames(config, sources);
+    return syncRoles(names, values['dry-run'] ?? false, sources, io, config);
+  },
+});
+
+/** Every named role must be declared or have a managed directory: refused before anything is written. */
+async function checkNamed(config: Config, sources: Sources, named: string[]): Promise<string[]> {
+  const managed = new Set(await listManagedRoleDirs(config.paths.rolesDir));
+  const unknown = named.filter((n) => !managed.has(n) && !sources.store!.roles.some((r) => r.name === n));
+  if (unknown.length) throw new InputError('ROLE', `no such role and no managed directory: ${unknown.map((n) => `"${n}"`).join(', ')}; nothing was written (see "hero-team role list")`);
+  return [...new Set(named)];
+}
+
+async function syncRoles(names: string[], dryRun: boolean, sources: Sources, io: CliIo, config: Config): Promise<number> {
+  // Warnings and errors as readable lines on stderr: the per-role summary lines are the output.
+  const log = createCliLogger(config.logLevel === 'info' ? 'warn' : config.logLevel, io.stderr);
   const barrier = new SyncBarrier();
   const deps = sources.reconcileDeps({ paths: config.paths, env: io.env, clock: systemClock, log, barrier });
   const queue = new PQueue({ concurrency: config.tuning.concurrency });
+  const progress = new SyncProgress(io.stderr, names.length);
   let failures = 0;
-  let unknown = 0;
   await Promise.all(
     names.map((name) =>
       queue.add(async () => {
+        let lines: string[];
         try {
-          const outcome = await reconcileRole(name, deps, { dryRun: values['dry-run'], sweepTemps: true });
-          if (outcome.kind === 'absent' && positionals.length) unknown++;
-          report(io, outcome, values['dry-run'] ?? false, positionals.length > 0);
+          const outcome = await reconcileRole(name, deps, { dryRun, sweepTemps: true });
+          const r = report(outcome, dryRun);
+          if (!r.converged) failures++;
+          lines = r.lines;
+          progress.roleDone(outcome.result?.written ?? 0);
         } catch (err) {
           failures++;
-          out(io, `${name}: ${err instanceof InvalidSpecError ? 'STALLED' : 'FAILED'}: ${errorMessage(err)}`);
+          lines = [`${name}: ${err instanceof InvalidSpecError ? 'STALLED' : 'FAILED'}: ${errorMessage(err)}`];
+          progress.roleDone(0);
         }
+        progress.clear();
+        for (const line of lines) out(io, line);
       }),
     ),
   );
+  progress.clear();
   barrier.close();
   await sources.saveDigests().catch((err) => io.stderr.write(`hero-team: warning: digest cache not saved: ${errorMessage(err)}\n`));
-  return failures ? EXIT.failed : unknown ? EXIT.usage : EXIT.ok;
-};
+  return failures ? EXIT.failed : EXIT.ok;
+}
 
 async function allRoleNames(config: Config, sources: Sources): Promise<string[]> {
   const declared = sources.store!.roles.map((r) => r.name);
   return [...new Set([...declared, ...(await listManagedRoleDirs(config.paths.rolesDir))])].sort();
 }
 
-function report(io: CliIo, o: ReconcileOutcome, dryRun: boolean, named: boolean): void {
-  if (o.kind === 'absent') {
-    return out(io, named ? `${o.role}: no such role and no managed directory` : `${o.role}: left alone (not declared, and its manifest belongs to another role)`);
-  }
+/** The lines of one role's outcome, and whether it converged (a file kept from being written by a conflict: not). */
+function report(o: ReconcileOutcome, dryRun: boolean): { converged: boolean; lines: string[] } {
+  if (o.kind === 'absent') return { converged: true, lines: [`${o.role}: left alone (not declared, and its manifest belongs to another role)`] };
   const r = o.result;
+  const plan = o.plan!;
   const summary = dryRun
-    ? `would write ${o.plan!.writes.length}, delete ${o.plan!.deletes.length}, back up ${countBackups(o.plan!)}`
+    ? `would write ${plan.writes.length}, delete ${plan.deletes.length}, back up ${countBackups(plan)}`
     : `written ${r!.written}, deleted ${r!.deleted}, backups ${r!.backups}${r!.backupDir ? ` (${r!.backupDir})` : ''}`;
-  out(io, `${o.role}: ${o.kind === 'deleted' ? 'deleted' : 'converged'}; ${summary}; unchanged ${o.plan!.unchanged}`);
-  if (dryRun) for (const line of planLines(o.plan!)) out(io, `  ${line}`);
-  for (const w of outcomeWarnings(o)) out(io, `  warning: ${w}`);
-  for (const m of o.desired?.missingRequiredSecrets ?? []) out(io, `  warning: ${m} is not set: the role's model cannot authenticate (the key renders as "")`);
+  const blocked = plan.drift.filter((d) => d.kind === 'conflict').map((d) => d.path);
+  const state = blocked.length ? `NOT CONVERGED: ${blocked.length} file(s) not written (a directory or link is in the way)` : o.kind === 'deleted' ? 'deleted' : 'converged';
+  const lines = [`${o.role}: ${state}; ${summary}; unchanged ${plan.unchanged}`];
+  if (dryRun) for (const line of planLines(plan)) lines.push(`  ${line}`);
+  for (const path of blocked) lines.push(`  not written: ${path}: move what is there aside, then sync again`);
+  for (const w of outcomeWarnings(o)) if (!w.startsWith('conflict:')) lines.push(`  warning: ${w}`);
+  for (const m of o.desired?.missingRequiredSecrets ?? []) lines.push(`  warning: ${m} is not set: the role's model cannot authenticate (the key renders as "")`);
   const optional = (o.desired?.missingSecrets ?? []).filter((m) => !o.desired?.missingRequiredSecrets.includes(m));
-  if (optional.length) out(io, `  note: unset keys of other providers (render as ""): ${optional.join(', ')}`);
+  if (optional.length) lines.push(`  note: unset keys of other providers (render as ""): ${optional.join(', ')}`);
+  return { converged: blocked.length === 0, lines };
 }
 
 function countBackups(plan: Plan): number {

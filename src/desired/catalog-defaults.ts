@@ -31,3 +31,13 @@ export function effectiveCatalog(stored: Catalog): Catalog {
     models: { ...base.models, ...stored.models },
   };
 }
+
+/** A catalog model by alias: own entries only, so `constructor` or `__proto__` is no model. */
+export function catalogModel(catalog: Catalog, alias: string): Catalog['models'][string] | undefined {
+  return Object.hasOwn(catalog.models, alias) ? catalog.models[alias] : undefined;
+}
+
+/** A catalog provider by name: own entries only, so `toString` is no provider. */
+export function catalogProvider(catalog: Catalog, name: string): Catalog['providers'][string] | undefined {
+  return Object.hasOwn(catalog.providers, name) ? catalog.providers[name] : undefined;
+}

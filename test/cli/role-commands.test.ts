@@ -95,11 +95,11 @@ describe('role commands', () => {
     expect(shown.stdout).toContain(MARKER);
   });
 
-  it('skill list shows digests, invalid skills with reasons and the roles using them', async () => {
+  it('skill list shows file counts, invalid skills with reasons and the roles using them', async () => {
     put(join(tree.paths.skillsDir, 'broken', 'SKILL.md'), '---\nname: [x\n---\n');
     await cli(tree.env, 'role', 'add', 'backend', '--skills', 'alpha');
     const r = await cli(tree.env, 'skill', 'list');
-    expect(r.stdout).toMatch(/alpha\s+[0-9a-f]{32}\s+1 file\(s\)\s+roles: backend/);
+    expect(r.stdout).toMatch(/alpha\s+1 file\(s\)\s+roles: backend/);
     expect(r.stdout).toMatch(/broken\s+INVALID: .*YAML/);
     const only = await cli(tree.env, 'skill', 'list', '--role', 'backend');
     expect(only.stdout).not.toContain('beta');

@@ -77,7 +77,7 @@ describe('hero-team sync', () => {
   it('exits 2 for a role that is neither declared nor managed', async () => {
     const r = await cli(tree.env, 'sync', 'ghost');
     expect(r.code).toBe(2);
-    expect(r.stdout).toContain('ghost: no such role and no managed directory');
+    expect(r.stderr).toContain('no such role and no managed directory: "ghost"');
   });
 
   it('exits 1 and names the role when its spec cannot render (stalled)', async () => {

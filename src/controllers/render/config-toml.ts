@@ -1,7 +1,7 @@
 /** Pure renderer of a role's Kimi CLI config.toml (DESIGN §5, kimi-cli-format §1). */
 import { posix } from 'node:path';
 import { stringify } from 'smol-toml';
-import { MANAGED_PROVIDERS } from '../../desired/catalog-defaults.ts';
+import { MANAGED_PROVIDERS, catalogModel, catalogProvider } from '../../desired/catalog-defaults.ts';
 import type { Catalog, Model, Provider, RoleSpec } from '../../desired/schema.ts';
 import { InvalidSpecError } from '../../errors.ts';
 
@@ -68,12 +68,12 @@ export function maskSecrets(secrets: Readonly<Record<string, string>>): Record<s
 
 /** Sorted provider names to render: the managed ones in the catalog plus the role model's provider. */
 function selectProviders(role: RoleSpec, catalog: Catalog): string[] {
-  const model = catalog.models[role.model];
+  const model = catalogModel(catalog, role.model);
   if (!model) throw new InvalidSpecError(role.name, `model "${role.model}" is not in the catalog`);
-  if (!catalog.providers[model.provider]) {
+  if (!catalogProvider(catalog, model.provider)) {
     throw new InvalidSpecError(role.name, `provider "${model.provider}" of model "${role.model}" is not in the catalog`);
   }
-  const names = new Set<string>(MANAGED_PROVIDERS.filter((name) => catalog.providers[name]));
+  const names = new Set<string>(MANAGED_PROVIDERS.filter((name) => catalogProvider(catalog, name)));
   names.add(model.provider);
   return [...names].sort();
 }

@@ -1,6 +1,7 @@
 /** Render everything a role directory should hold (pure: spec, catalog, registry, services, secrets in). */
 import { join } from 'node:path';
 import type { Catalog, RoleSpec } from '../../desired/schema.ts';
+import { catalogModel, catalogProvider } from '../../desired/catalog-defaults.ts';
 import { md5Bytes } from '../../observed/digest.ts';
 import type { RegistryIndex } from '../../observed/registry-types.ts';
 import type { McpServer } from '../../observed/services.ts';
@@ -61,6 +62,6 @@ export function renderRole(input: RenderRoleInput): DesiredRole {
 
 /** The key variable of the provider behind the role's default model. */
 function requiredKeyVar(input: RenderRoleInput): string | undefined {
-  const model = input.catalog.models[input.role.model];
-  return model ? input.catalog.providers[model.provider]?.apiKeyEnv : undefined;
+  const model = catalogModel(input.catalog, input.role.model);
+  return model ? catalogProvider(input.catalog, model.provider)?.apiKeyEnv : undefined;
 }

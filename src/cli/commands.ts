@@ -1,0 +1,24 @@
+/** Every CLI command, in the order `hero-team help` lists them. Adding a command: its file, plus one line here. */
+import type { CommandSpec } from './command.ts';
+import { render } from './render.ts';
+import { roleAdd } from './role-add.ts';
+import { roleList } from './role-list.ts';
+import { roleRm } from './role-rm.ts';
+import { roleSet } from './role-set.ts';
+import { roleShow } from './role-show.ts';
+import { serve } from './serve.ts';
+import { skillList } from './skill-list.ts';
+import { sync } from './sync.ts';
+
+/** The command table: dispatch and help both read it. */
+export const COMMANDS: readonly CommandSpec[] = [
+  serve,
+  sync,
+  render,
+  roleList,
+  roleShow,
+  roleAdd,
+  roleSet,
+  roleRm,
+  skillList,
+] as CommandSpec[];
