@@ -1,5 +1,12 @@
 /** Every CLI command, in the order `hero-team help` lists them. Adding a command: its file, plus one line here. */
 import type { CommandSpec } from './command.ts';
+import { init } from './init.ts';
+import { modelAdd } from './model-add.ts';
+import { modelList } from './model-list.ts';
+import { modelRm } from './model-rm.ts';
+import { providerAdd } from './provider-add.ts';
+import { providerList } from './provider-list.ts';
+import { providerRm } from './provider-rm.ts';
 import { render } from './render.ts';
 import { roleAdd } from './role-add.ts';
 import { roleList } from './role-list.ts';
@@ -12,6 +19,7 @@ import { sync } from './sync.ts';
 
 /** The command table: dispatch and help both read it. */
 export const COMMANDS: readonly CommandSpec[] = [
+  init,
   serve,
   sync,
   render,
@@ -21,4 +29,10 @@ export const COMMANDS: readonly CommandSpec[] = [
   roleSet,
   roleRm,
   skillList,
+  modelList,
+  modelAdd,
+  modelRm,
+  providerList,
+  providerAdd,
+  providerRm,
 ] as CommandSpec[];

@@ -19,6 +19,7 @@ import { reconcileRole, type ReconcileDeps, type ReconcileOutcome } from './reco
 import { roleMachine } from './role-machine.ts';
 import { Sources } from './sources.ts';
 import { StatusBook } from './status-book.ts';
+import { ProblemLog, outcomeProblems } from './problem-log.ts';
 import { startSourceWatchers, type SourceWatchers, type WatchedTree, type WatchState } from './source-watchers.ts';
 
 /** Everything the manager needs, injected. */
@@ -39,6 +40,8 @@ type RoleActor = ActorRefFrom<typeof roleMachine>;
 /** Controller of all roles. */
 export class Manager {
   readonly status: StatusBook;
+  /** Conflicts, strays, held drift, invalid or missing skills and keys: logged when they change. */
+  private readonly problems: ProblemLog;
   readonly sources: Sources;
   private readonly queue: PQueue;
   private readonly actors = new Map<string, RoleActor>();
@@ -60,6 +63,7 @@ export class Manager {
 
   constructor(private readonly deps: ManagerDeps) {
     this.status = new StatusBook(deps.clock);
+    this.problems = new ProblemLog(deps.log);
     this.sources = new Sources(deps.paths);
     this.queue = new PQueue({ concurrency: deps.tuning.concurrency });
   }
@@ -230,6 +234,7 @@ export class Manager {
         const outcome = done;
         this.swept.add(name);
         this.status.succeeded(outcome);
+        this.problems.report(name, outcomeProblems(outcome));
         if (outcome.result?.sourceChanged.length) {
           // A source changed under the copy: its skill's snapshot is stale whatever the watchers said.
           for (const path of outcome.result.sourceChanged) this.sources.registry.freshness.invalidate(path.split('/')[1]!);

@@ -249,9 +249,9 @@ async function prepare(name: string, deps: ReconcileDeps, opts: ReconcileOptions
   if (prior) deps.observations!.record(dir, observed, prior);
   const skills = skillStates(spec?.skills ?? [], deps.registry.index, desired);
   for (const name of desired?.invalidSkills ?? []) {
-    log.warn({ skill: name, reason: deps.registry.index.invalid.get(name)?.reason }, 'invalid registry skill: last good copy kept');
+    log.debug({ skill: name, reason: deps.registry.index.invalid.get(name)?.reason }, 'invalid registry skill: last good copy kept');
   }
-  for (const name of desired?.missingSkills ?? []) log.warn({ skill: name }, 'whitelisted skill not in the registry');
+  for (const name of desired?.missingSkills ?? []) log.debug({ skill: name }, 'whitelisted skill not in the registry');
   const base = { role: name, reconcileId, generation: spec?.generation, desired: desired ?? undefined, plan, skills };
   mark(phases, 'plan', t);
   return { base, kind: spec ? 'converged' : 'deleted', plan, manifestStamp, observed, started, phases, log };
