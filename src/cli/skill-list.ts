@@ -36,7 +36,7 @@ export const skillList = defineCommand({
   async run({ values, io, config }) {
     const [storeRead, index] = await Promise.all([readStoreOrError(config), scanRegistry(config.paths.skillsDir, new DigestCache())]);
     const store = storeRead.store;
-    if (storeRead.error) io.stderr.write(`hero-team: warning: ${storeRead.error}; listing the registry without roles\n`);
+    if (storeRead.error) io.stderr.write(`hero-team: warning: ${storeRead.error.message}; listing the registry without roles\n`);
     if (values.role !== undefined && !store) throw storeRead.error ?? new RoleNotFoundError(values.role);
     const role = values.role === undefined ? undefined : store?.roles.find((r) => r.name === values.role);
     if (values.role !== undefined && !role) throw new RoleNotFoundError(values.role);
