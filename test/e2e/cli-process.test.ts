@@ -113,3 +113,20 @@ describe('daemon logs (item 18)', () => {
     await eventually(() => daemon.child.exitCode !== null, 10_000, 'daemon to stop');
   }, 60_000);
 });
+
+// `script` (util-linux) gives the daemon a terminal; without it there is no pty to test with.
+describe.skipIf(!existsSync('/usr/bin/script'))('daemon logs on a terminal (item 18)', () => {
+  it('are one readable line per event, not JSON', async () => {
+    tree = makeTree();
+    const child = spawn('/usr/bin/script', ['-qfec', `${process.execPath} ${BIN} serve`, '/dev/null'], { env: { ...tree.env, TERM: 'dumb' }, stdio: ['pipe', 'pipe', 'pipe'], detached: true });
+    pids.push(child.pid!);
+    let out = '';
+    child.stdout.on('data', (c) => (out += c));
+    await eventually(() => out.includes('watching and converging'), 20_000, 'daemon start');
+    process.kill(-child.pid!, 'SIGTERM');
+    const plain = out.replace(/\x1b\[[0-9;]*m/g, '');
+    expect(plain).toMatch(/^\[\d\d:\d\d:\d\d\] INFO: watching and converging\r?$/m);
+    expect(plain).not.toContain('{"level"');
+    await eventually(() => child.exitCode !== null || child.signalCode !== null, 10_000, 'daemon to stop');
+  }, 40_000);
+});
