@@ -41,6 +41,8 @@ export async function setRole(config: Config, input: RoleInput): Promise<RoleCha
   const fields = resolveFields(input, before);
   // Only what the command introduces is checked: a skill already whitelisted may be missing from the registry today.
   const added = { ...fields, skills: fields.skills?.filter((s) => !before.skills.includes(s)), mcp: fields.mcp?.filter((s) => !before.mcp.includes(s)) };
+  // A new model must still hold the role's context override.
+  if (fields.model !== undefined && fields.maxContextSize === undefined && before.maxContextSize !== undefined) added.maxContextSize = before.maxContextSize;
   await validateReferences(config, current, added, before.model);
   let change: RoleChange | undefined;
   await mutateStoreFor(config, (data) => {

@@ -170,3 +170,13 @@ describe('skill list (item 20)', () => {
     expect((await cli(tree.env, 'skill', 'list', '--role', 'x')).code).toBe(2);
   });
 });
+
+describe('--context against a new model (item 16)', () => {
+  it('refuses a model change that the role\'s context override no longer fits', async () => {
+    expect((await cli(tree.env, 'role', 'add', 'dev', '--context', '200000')).code).toBe(0);
+    const r = await cli(tree.env, 'role', 'set', 'dev', '--model', 'sambanova/llama-3.3-70b');
+    expect(r.stderr).toContain("--context 200000 exceeds the model's context of 131072 tokens (sambanova/llama-3.3-70b)");
+    expect(r.code).toBe(2);
+    expect((await cli(tree.env, 'role', 'set', 'dev', '--model', 'sambanova/llama-3.3-70b', '--context', '100000')).code).toBe(0);
+  });
+});
