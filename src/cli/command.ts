@@ -53,8 +53,6 @@ export interface CommandSpec<O extends OptionSpecs = OptionSpecs> {
   positionals?: { min: number; max: number };
   /** Example invocations (without the leading `hero-team`). */
   examples?: string[];
-  /** Whether configuration is loaded before the handler runs (false for commands that need no environment). */
-  needsConfig?: boolean;
   run(input: CommandInput<O>): Promise<number>;
 }
 

@@ -37,7 +37,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   }
   try {
     const { values, positionals } = parseCommandArgs(command, args);
-    return await command.run({ values, positionals, io, config: command.needsConfig === false ? (undefined as never) : configFor(io) });
+    return await command.run({ values, positionals, io, config: configFor(io) });
   } catch (err) {
     io.stderr.write(`hero-team: ${errorMessage(err)}\n`);
     return exitCodeFor(err);

@@ -63,19 +63,18 @@ async function syncRoles(names: string[], dryRun: boolean, sources: Sources, io:
     names.map((name) =>
       queue.add(async () => {
         let lines: string[];
+        let written = 0;
         try {
           const outcome = await reconcileRole(name, deps, { dryRun, sweepTemps: true });
           const r = report(outcome, dryRun);
           if (!r.converged) failures++;
           lines = r.lines;
-          progress.roleDone(outcome.result?.written ?? 0);
+          written = outcome.result?.written ?? 0;
         } catch (err) {
           failures++;
           lines = [`${name}: ${err instanceof InvalidSpecError ? 'STALLED' : 'FAILED'}: ${errorMessage(err)}`];
-          progress.roleDone(0);
         }
-        progress.clear();
-        for (const line of lines) out(io, line);
+        progress.roleDone(written, () => lines.forEach((line) => out(io, line)));
       }),
     ),
   );

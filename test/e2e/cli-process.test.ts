@@ -35,12 +35,12 @@ describe('the daemon under npm start (item 13)', () => {
     let log = '';
     npm.stdout.on('data', (c) => (log += c));
     npm.stderr.on('data', (c) => (log += c));
-    const pid = (await eventually(() => (log.includes('watching and converging') ? daemonPid(log) : undefined), 30_000, 'daemon start'))!;
+    const pid = (await eventually(() => (log.includes('watching and converging') ? daemonPid(log) : undefined), 60_000, 'daemon start'))!;
     pids.push(pid);
     expect(pid).not.toBe(npm.pid);
     npm.kill('SIGTERM');
     await eventually(() => !isProcessAlive(pid), 10_000, `daemon ${pid} to stop after npm got SIGTERM`);
-  }, 45_000);
+  }, 90_000);
 });
 
 describe('a closed pipe (item 17)', () => {
