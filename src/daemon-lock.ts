@@ -32,10 +32,11 @@ export function acquireDaemonLock(home: string, pid = process.pid): DaemonLock {
       }
       return { path, release: () => releaseIfOurs(path, pid) };
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST' || attempt > 0) throw err;
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      const holder = readHolder(path);
+      if (holder !== undefined && holder !== pid && isDaemon(holder)) throw new DaemonRunningError(home, holder);
+      if (attempt > 0) throw err;
     }
-    const holder = readHolder(path);
-    if (holder !== undefined && holder !== pid && isDaemon(holder)) throw new DaemonRunningError(home, holder);
     // Left by a daemon that is gone (or by this very pid): take it over.
     unlinkSync(path);
   }
