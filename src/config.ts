@@ -25,6 +25,8 @@ export interface Tuning {
   backoffMaxMs: number;
   /** Trade latency for memory in the daemon (V8 flags in main.ts); off by default. */
   lowMemory: boolean;
+  /** Backup retention per role (controllers/backup-retention.ts); absent: the generous default. */
+  retention?: { keep: number; maxAgeDays: number };
 }
 
 /** Complete runtime configuration. */
@@ -50,6 +52,8 @@ const EnvSchema = z.object({
   HERO_TEAM_BACKOFF_BASE_MS: intFromEnv(1).default(1000),
   HERO_TEAM_BACKOFF_MAX_MS: intFromEnv(1).default(300_000),
   HERO_TEAM_LOW_MEMORY: z.enum(['0', '1']).default('0'),
+  HERO_TEAM_BACKUP_KEEP: intFromEnv(0).default(100),
+  HERO_TEAM_BACKUP_MAX_AGE_DAYS: intFromEnv(0).default(90),
 });
 
 /** Resolve the configuration from an environment (process.env in main, a literal in tests). */
@@ -76,6 +80,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
       backoffBaseMs: e.HERO_TEAM_BACKOFF_BASE_MS,
       backoffMaxMs: e.HERO_TEAM_BACKOFF_MAX_MS,
       lowMemory: e.HERO_TEAM_LOW_MEMORY === '1',
+      retention: { keep: e.HERO_TEAM_BACKUP_KEEP, maxAgeDays: e.HERO_TEAM_BACKUP_MAX_AGE_DAYS },
     },
     logLevel: e.LOG_LEVEL,
   };

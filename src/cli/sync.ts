@@ -55,7 +55,7 @@ async function syncRoles(names: string[], dryRun: boolean, sources: Sources, io:
   // Warnings and errors as readable lines on stderr: the per-role summary lines are the output.
   const log = createCliLogger(config.logLevel === 'info' ? 'warn' : config.logLevel, io.stderr);
   const barrier = new SyncBarrier();
-  const deps = sources.reconcileDeps({ paths: config.paths, env: io.env, clock: systemClock, log, barrier });
+  const deps = sources.reconcileDeps({ paths: config.paths, env: io.env, clock: systemClock, log, barrier, retention: config.tuning.retention, refreshStore: () => sources.refreshStore() });
   const queue = new PQueue({ concurrency: config.tuning.concurrency });
   const progress = new SyncProgress(io.stderr, names.length);
   let failures = 0;

@@ -16,6 +16,8 @@ import type { Plan } from './plan.ts';
 export interface ApplyDeps {
   backupsDir: string;
   clock: Clock;
+  /** Generation of the spec being applied, recorded with each backup (absent for a deleted role). */
+  generation?: number;
   /** Shared syncfs for large batches; without it (or where syncfs does not work) every file is fsynced. */
   barrier?: SyncBarrier;
   /** Where the manifest written last is remembered, so the next reconcile does not parse it back. */
@@ -39,7 +41,7 @@ export interface ApplyResult {
 
 /** Execute a plan against the role directory. */
 export async function applyPlan(plan: Plan, deps: ApplyDeps): Promise<ApplyResult> {
-  const session = new BackupSession(deps.backupsDir, plan.role, deps.clock);
+  const session = new BackupSession(deps.backupsDir, plan.role, deps.clock, deps.generation);
   const result: ApplyResult = { written: 0, deleted: 0, backups: 0, sourceChanged: [] };
   const touchedDirs = new Set<string>();
   // 1. Back up every byte we did not write, before anything is touched.

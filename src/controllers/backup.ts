@@ -1,5 +1,5 @@
 /** Backups of bytes we did not write, before they are overwritten or deleted. Never overwrites a backup. */
-import { copyFile, constants, mkdir, open } from 'node:fs/promises';
+import { copyFile, constants, lstat, mkdir, open } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileTimestamp, type Clock } from '../clock.ts';
 import { writeFileAtomic } from './atomic-write.ts';
@@ -13,6 +13,11 @@ export interface BackupRecord {
   /** md5 the manifest said we wrote (absent for a file that was there before us). */
   expectedMd5?: string;
   at: string;
+  /** Size and permission bits of the file when it was backed up (a restore puts the mode back). */
+  size?: number;
+  mode?: number;
+  /** Generation of the role spec whose apply replaced or deleted the file. */
+  generation?: number;
 }
 
 /** One backup directory `<backups>/<role>/<timestamp>-<seq>/`, created on first use. */
@@ -24,10 +29,12 @@ export class BackupSession {
     private readonly backupsRoot: string,
     private readonly role: string,
     private readonly clock: Clock,
+    private readonly generation?: number,
   ) {}
 
   /** Copy `abs` (role-relative `path`) into the session, durably, before the caller touches it. */
-  async save(path: string, abs: string, record: Omit<BackupRecord, 'path' | 'at'>): Promise<string> {
+  async save(path: string, abs: string, record: Omit<BackupRecord, 'path' | 'at' | 'size' | 'mode' | 'generation'>): Promise<string> {
+    const st = await lstat(abs);
     const dir = await this.ensureDir();
     const target = join(dir, path);
     await mkdir(dirname(target), { recursive: true });
@@ -38,7 +45,8 @@ export class BackupSession {
     } finally {
       await fh.close();
     }
-    this.records.push({ path, ...record, at: new Date(this.clock.now()).toISOString() });
+    const generation = this.generation === undefined ? {} : { generation: this.generation };
+    this.records.push({ path, ...record, at: new Date(this.clock.now()).toISOString(), size: st.size, mode: st.mode & 0o777, ...generation });
     await writeFileAtomic(join(dir, 'BACKUP.json'), JSON.stringify({ role: this.role, files: this.records }, null, 2) + '\n', 0o600);
     return target;
   }

@@ -144,11 +144,7 @@ export class Manager {
       this.sources.registry.freshness.invalidate(t.skill);
       rolesUsingSkill(roles, t.skill).forEach((r) => this.wake(r));
     } else if (t.kind === 'store') {
-      if (await this.sources.loadStore()) {
-        this.deps.log.info({ roles: this.sources.store!.roles.length }, 'store reloaded');
-        await this.followScope(this.sources.rescope());
-        await this.wakeAll(false);
-      } else this.reportSourceErrors();
+      await this.reloadStore();
     } else if (t.kind === 'services') {
       if (await this.sources.loadServices()) roles.filter((r) => r.mcp.length).forEach((r) => this.wake(r.name, true));
       else this.reportSourceErrors();
@@ -158,6 +154,22 @@ export class Manager {
       roles.forEach((r) => this.wake(r.name));
     }
   }
+
+  /** Re-read store.json: a valid one comes into force (scope followed, changed roles woken); an invalid one is reported. */
+  private async reloadStore(): Promise<void> {
+    if (await this.sources.loadStore()) {
+      this.deps.log.info({ roles: this.sources.store!.roles.length }, 'store reloaded');
+      await this.followScope(this.sources.rescope());
+      await this.wakeAll(false);
+    } else this.reportSourceErrors();
+  }
+
+  /** Under a role's lock: reload the store now if store.json changed and its watcher event is still on the way. */
+  private readonly refreshStore = async (): Promise<boolean> => {
+    if (!this.sources.storeFileChanged()) return false;
+    await this.reloadStore();
+    return true;
+  };
 
   /**
    * A change in a role directory wakes the role unless it is the echo of our own write (echo-filter.ts). While
@@ -251,7 +263,8 @@ export class Manager {
 
   private reconcileDeps(): ReconcileDeps {
     const { paths, env, clock, log } = this.deps;
-    return this.sources.reconcileDeps({ paths, env, clock, log, barrier: this.barrier, renders: this.renders, manifests: this.manifests, observations: this.observations });
+    const { retention } = this.deps.tuning;
+    return this.sources.reconcileDeps({ paths, env, clock, log, barrier: this.barrier, renders: this.renders, manifests: this.manifests, observations: this.observations, retention, refreshStore: this.refreshStore });
   }
 
   /**

@@ -18,6 +18,7 @@ import { findTempFiles, isSameFile, listStraySkillEntries, observeRoleFiles, par
 import { readProviderSecrets } from '../observed/secrets.ts';
 import type { McpServer } from '../observed/services.ts';
 import { applyPlan, sweepTempFiles, type ApplyResult } from './apply.ts';
+import { DEFAULT_RETENTION, pruneBackups, type RetentionRule } from './backup-retention.ts';
 import type { SyncBarrier } from './durability.ts';
 import type { DesiredRole, Manifest, ObservedFile } from './artifacts.ts';
 import { planRole, type Plan } from './plan.ts';
@@ -43,6 +44,14 @@ export interface ReconcileDeps {
   manifests?: ManifestCache;
   /** Each role's last observation, reused where no watcher event says it changed (the daemon only). */
   observations?: RoleObservations;
+  /** Backup retention applied after an apply that made backups (default: DEFAULT_RETENTION). */
+  retention?: RetentionRule;
+  /**
+   * Called under the role lock before writing: brings the store in force up to date when store.json changed since
+   * it was read, and resolves true if it did. Another process (rollback, role rm) changes the store and the role's
+   * files under this lock; a plan made from the older store must not undo that.
+   */
+  refreshStore?: () => Promise<boolean>;
 }
 
 /** Options of one reconcile. */
@@ -117,17 +126,26 @@ export async function reconcileRole(name: string, deps: ReconcileDeps, opts: Rec
     const waited = performance.now();
     return withRoleLock(name, deps, async () => {
       mark(probe.phases, 'lock', waited);
-      if (planStillHolds(probe)) return applyPrepared(probe, deps);
+      const storeMoved = (await deps.refreshStore?.()) ?? false;
+      if (!storeMoved && planStillHolds(probe)) return applyPrepared(probe, deps);
       probe.log.debug('the role changed before its lock was taken: planning again');
       const fresh = await prepare(name, deps, opts);
       return applyPrepared(fresh, deps);
     });
   }
-  return withRoleLock(name, deps, async () => applyPrepared(await prepare(name, deps, opts), deps));
+  return withRoleLock(name, deps, async () => {
+    await deps.refreshStore?.();
+    return applyPrepared(await prepare(name, deps, opts), deps);
+  });
 }
 
 function withRoleLock<T>(name: string, deps: ReconcileDeps, fn: () => Promise<T>): Promise<T> {
-  const locks = join(deps.paths.home, 'locks');
+  return withRoleDirLock(deps.paths.home, name, fn);
+}
+
+/** Run `fn` holding role `name`'s lock: the one writer of its directory at a time, across processes. */
+export function withRoleDirLock<T>(home: string, name: string, fn: () => Promise<T>): Promise<T> {
+  const locks = join(home, 'locks');
   mkdirSync(locks, { recursive: true, mode: 0o700 });
   return withFileLock(join(locks, `${name}.lock`), fn, ROLE_LOCK);
 }
@@ -166,17 +184,28 @@ async function applyPrepared(p: Prepared, deps: ReconcileDeps): Promise<Reconcil
   const applying = performance.now();
   let result: ApplyResult;
   try {
-    result = await applyPlan(plan, { backupsDir: statePaths(deps.paths.home).backups, clock: deps.clock, barrier: deps.barrier, manifests: deps.manifests });
+    result = await applyPlan(plan, { backupsDir: statePaths(deps.paths.home).backups, clock: deps.clock, generation: p.base.generation, barrier: deps.barrier, manifests: deps.manifests });
   } finally {
     // What apply touched (even partly, on a failure) is observed afresh next time; its events come later.
     deps.observations?.wrote(plan.dir, touchedPaths(plan));
   }
+  if (result.backups) applyRetention(plan.role, deps, p.log);
   mark(p.phases, 'apply', applying);
   const outcome = finish(p, result);
   if (result.written || result.deleted || result.backups) {
     p.log.info({ written: result.written, deleted: result.deleted, backups: result.backups, drift: plan.drift.length, durationMs: outcome.durationMs, phasesMs: p.phases }, 'reconciled');
   } else p.log.debug({ durationMs: outcome.durationMs }, 'no change');
   return outcome;
+}
+
+/** Drop old backups of the role per the retention rule; a failure only warns (the backups stay). */
+function applyRetention(role: string, deps: ReconcileDeps, log: Logger): void {
+  try {
+    const dropped = pruneBackups(statePaths(deps.paths.home).backups, role, deps.retention ?? DEFAULT_RETENTION, deps.clock);
+    if (dropped.length) log.info({ dropped: dropped.length }, 'old backups removed by the retention rule');
+  } catch (err) {
+    log.warn({ err: (err as Error).message }, 'backup retention not applied');
+  }
 }
 
 function finish(p: Prepared, result?: ApplyResult): ReconcileOutcome {

@@ -1,5 +1,5 @@
 /** The inputs in force: last valid store, last valid services catalog, registry index. Invalid edits are reported, never applied. */
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { statePaths, type Paths } from '../config.ts';
 import { readStore } from '../desired/store.ts';
@@ -30,6 +30,8 @@ export class Sources {
   /** What loading the on-disk digest cache gave (once, before the first scan). */
   digestLoad: DigestLoad | undefined;
   private savedAtMisses = -1;
+  /** store.json's stamp when it was last read (undefined: absent or never read). */
+  private storeStamp: string | undefined;
 
   /** `scanShareMs`: how long one rescan of a skill serves other reconciles (0: every reconcile rescans; see ScanFreshness). */
   constructor(
@@ -42,6 +44,7 @@ export class Sources {
   /** Re-read store.json; returns true when a valid store is now in force, keeping the last valid one otherwise. */
   async loadStore(): Promise<boolean> {
     const file = statePaths(this.paths.home).store;
+    this.storeStamp = stampOf(file); // taken before the read: a change after it makes the next check reload
     try {
       // No store.json but managed role dirs: the desired state is unknown (moved file, another HERO_TEAM_HOME),
       // not "no roles". Pruning everything is only ever done for an explicit store with no roles.
@@ -56,6 +59,18 @@ export class Sources {
       this.storeError = errorMessage(err);
       return false;
     }
+  }
+
+  /** True when store.json is no longer the file the store in force was read from. */
+  storeFileChanged(): boolean {
+    return stampOf(statePaths(this.paths.home).store) !== this.storeStamp;
+  }
+
+  /** Re-read store.json if it changed since it was read; true when it did (one-shot use: nothing else to wake). */
+  async refreshStore(): Promise<boolean> {
+    if (!this.storeFileChanged()) return false;
+    await this.loadStore();
+    return true;
   }
 
   /** Re-read services.json, keeping the last valid catalog when it is invalid. */
@@ -126,7 +141,7 @@ export class Sources {
   }
 
   /** Dependencies of a reconcile that reads these inputs (the store must have loaded). */
-  reconcileDeps(base: Pick<ReconcileDeps, 'paths' | 'env' | 'clock' | 'log' | 'barrier' | 'renders' | 'manifests' | 'observations'>): ReconcileDeps {
+  reconcileDeps(base: Pick<ReconcileDeps, 'paths' | 'env' | 'clock' | 'log' | 'barrier' | 'renders' | 'manifests' | 'observations' | 'retention' | 'refreshStore'>): ReconcileDeps {
     return { ...base, registry: this.registry, store: () => this.store!, services: () => this.services };
   }
 
@@ -145,6 +160,12 @@ export class Sources {
     ]);
     return scope;
   }
+}
+
+/** Identity of a file's current version (inode, size, mtime, ctime), or undefined when it is absent. */
+function stampOf(file: string): string | undefined {
+  const st = statSync(file, { throwIfNoEntry: false, bigint: true });
+  return st ? `${st.ino}:${st.size}:${st.mtimeNs}:${st.ctimeNs}` : undefined;
 }
 
 /**

@@ -1,0 +1,140 @@
+/** Reading the backups hero_team made for a role: `<backups>/<role>/<id>/` directories with their BACKUP.json record. */
+import { lstatSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { ROLE_NAME_RE } from '../desired/schema.ts';
+import { md5Bytes } from './digest.ts';
+import { isSafeRelativePath } from './manifest.ts';
+
+/** File name of a backup directory's record. */
+export const BACKUP_RECORD_FILE = 'BACKUP.json';
+
+/** Backup directory names BackupSession makes: `<UTC timestamp>-<seq>`. */
+const SESSION_RE = /^\d{8}T\d{6}(\.\d{3})?Z-\d{3,}$/;
+
+const RecordSchema = z.object({
+  role: z.string(),
+  files: z.array(
+    z.object({
+      path: z.string().refine(isSafeRelativePath),
+      reason: z.enum(['modified', 'foreign']),
+      md5: z.string(),
+      expectedMd5: z.string().optional(),
+      at: z.string(),
+      size: z.number().optional(),
+      mode: z.number().optional(),
+      generation: z.number().optional(),
+    }),
+  ),
+});
+
+/** One backed-up file. */
+export interface BackupEntry {
+  /** The backup directory's name: what `restore --from` takes. */
+  id: string;
+  role: string;
+  /** Role-relative path of the file that was backed up. */
+  path: string;
+  /** modified: a hand edit of a file we wrote; foreign: a file that was there before hero_team wrote it. */
+  reason: 'modified' | 'foreign';
+  /** md5 of the backed-up bytes as recorded when the copy was made. */
+  md5: string;
+  expectedMd5?: string;
+  /** ISO time of the backup. */
+  at: string;
+  /** Size of the copy on disk (undefined: the copy is missing). */
+  size?: number;
+  /** Mode the file had when it was backed up, when recorded. */
+  mode?: number;
+  generation?: number;
+  /** Absolute path of the copy. */
+  file: string;
+}
+
+/** What reading a role's backups found: entries oldest first, and directories that are not (valid) backups of ours. */
+export interface BackupIndex {
+  entries: BackupEntry[];
+  /** Directory names under the role's backups that carry no valid record: never read, restored or pruned. */
+  ignored: string[];
+}
+
+/** The backups directory of one role. */
+export function roleBackupsDir(backupsRoot: string, role: string): string {
+  if (!ROLE_NAME_RE.test(role)) throw new Error(`invalid role name "${role}"`);
+  return join(backupsRoot, role);
+}
+
+/**
+ * Every backup of `role`, oldest first. Only directories named like ours, holding a BACKUP.json that names this
+ * role, count; a record's path must stay inside the role directory. Anything else is listed in `ignored`.
+ */
+export function readBackupIndex(backupsRoot: string, role: string): BackupIndex {
+  const dir = roleBackupsDir(backupsRoot, role);
+  const index: BackupIndex = { entries: [], ignored: [] };
+  let names: string[];
+  try {
+    names = readdirSync(dir).sort();
+  } catch {
+    return index;
+  }
+  for (const id of names) {
+    const files = readSession(dir, id, role);
+    if (files) index.entries.push(...files);
+    else index.ignored.push(id);
+  }
+  index.entries.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  return index;
+}
+
+function readSession(dir: string, id: string, role: string): BackupEntry[] | undefined {
+  if (!SESSION_RE.test(id)) return undefined;
+  const st = lstatSync(join(dir, id), { throwIfNoEntry: false });
+  if (!st?.isDirectory()) return undefined;
+  let parsed;
+  try {
+    parsed = RecordSchema.safeParse(JSON.parse(readFileSync(join(dir, id, BACKUP_RECORD_FILE), 'utf8')));
+  } catch {
+    return undefined;
+  }
+  if (!parsed.success || parsed.data.role !== role) return undefined;
+  return parsed.data.files.map((f) => {
+    const file = join(dir, id, f.path);
+    const copy = lstatSync(file, { throwIfNoEntry: false });
+    return { id, role, ...f, size: copy?.isFile() ? copy.size : undefined, file };
+  });
+}
+
+/**
+ * The first backup of each path (the oldest): what retention never drops. When a path's first backup is a
+ * hand edit of our file, its oldest `foreign` backup (the user's file from before hero_team wrote there) is kept too.
+ */
+export function protectedBackups(entries: readonly BackupEntry[]): Set<BackupEntry> {
+  const keep = new Set<BackupEntry>();
+  const first = new Map<string, BackupEntry>();
+  for (const e of entries) if (!first.has(e.path)) first.set(e.path, e);
+  for (const e of first.values()) keep.add(e);
+  for (const e of originalBackups(entries).values()) keep.add(e);
+  return keep;
+}
+
+/**
+ * Each path's original: its oldest backup taken because the file was there before hero_team wrote over it
+ * (`foreign`). A path without one was created by hero_team.
+ */
+export function originalBackups(entries: readonly BackupEntry[]): Map<string, BackupEntry> {
+  const originals = new Map<string, BackupEntry>();
+  for (const e of entries) if (e.reason === 'foreign' && !originals.has(e.path)) originals.set(e.path, e);
+  return originals;
+}
+
+/** The copy's bytes when they still hash to what was recorded; undefined when it is missing, not a file, or altered. */
+export function readVerifiedBackup(entry: BackupEntry): Buffer | undefined {
+  try {
+    const st = lstatSync(entry.file);
+    if (!st.isFile()) return undefined;
+    const bytes = readFileSync(entry.file);
+    return md5Bytes(bytes) === entry.md5 ? bytes : undefined;
+  } catch {
+    return undefined;
+  }
+}
