@@ -80,7 +80,8 @@ async function syncRoles(names: string[], dryRun: boolean, sources: Sources, io:
   );
   progress.clear();
   barrier.close();
-  await sources.saveDigests().catch((err) => io.stderr.write(`hero-team: warning: digest cache not saved: ${errorMessage(err)}\n`));
+  // A dry run writes nothing at all, not even the (rebuildable) digest cache.
+  if (!dryRun) await sources.saveDigests().catch((err) => io.stderr.write(`hero-team: warning: digest cache not saved: ${errorMessage(err)}\n`));
   return failures ? EXIT.failed : EXIT.ok;
 }
 

@@ -52,7 +52,9 @@ export interface RollbackReport {
 export async function rollbackRole(paths: Paths, name: string, opts: RollbackOptions = {}): Promise<RollbackReport> {
   if (!ROLE_NAME_RE.test(name)) throw new InputError('ROLE', `invalid role name "${name}"`);
   const dir = join(paths.rolesDir, name);
-  if (opts.dryRun) return prepare(paths, name, dir, opts);
+  // Read first without the lock: a dry run, a role without a manifest and a refusal leave no trace (not even a lock file).
+  const first = await prepare(paths, name, dir, opts);
+  if (opts.dryRun || !first.managed) return first;
   return withRoleDirLock(paths.home, name, async () => {
     const report = await prepare(paths, name, dir, opts);
     if (!report.managed) return report;

@@ -1,0 +1,68 @@
+/** `hero-team diff [ROLE...] [--json]`: what sync would change, as unified diffs (keys redacted); exit 1 when anything differs. */
+import { systemClock } from '../clock.ts';
+import type { Config } from '../config.ts';
+import { ROLE_NAME_RE } from '../desired/schema.ts';
+import { InputError, InvalidSpecError, errorMessage } from '../errors.ts';
+import { createLogger } from '../log.ts';
+import { listManagedRoleDirs } from '../observed/role-dir.ts';
+import { diffRole } from '../controllers/diff-role.ts';
+import type { RoleDiff } from '../controllers/diff.ts';
+import { Sources } from '../controllers/sources.ts';
+import { parseFlags } from './args.ts';
+import { EXIT, out, type CliIo, type Command } from './io.ts';
+
+/** Diff the named roles (default: every declared role and every managed directory). */
+export const diff: Command = async (args, io, config) => {
+  const { values, positionals } = parseFlags(args, { json: { type: 'boolean' } });
+  const bad = positionals.filter((n) => !ROLE_NAME_RE.test(n));
+  if (bad.length) throw new InputError('ROLE', `invalid role name(s): ${bad.map((n) => `"${n}"`).join(', ')}`);
+  const sources = new Sources(config.paths);
+  await sources.loadAll();
+  if (!sources.store) {
+    io.stderr.write(`hero-team: ${sources.storeError}\n`);
+    return EXIT.usage;
+  }
+  const names = positionals.length ? positionals : await allRoleNames(config, sources);
+  const deps = sources.reconcileDeps({ paths: config.paths, env: io.env, clock: systemClock, log: createLogger('silent') });
+  const diffs: RoleDiff[] = [];
+  const errors: { role: string; error: string }[] = [];
+  for (const name of names) {
+    try {
+      const d = await diffRole(name, deps);
+      if (d) diffs.push(d);
+      else errors.push({ role: name, error: `no such role and no managed directory` });
+    } catch (err) {
+      if (!(err instanceof InvalidSpecError)) throw err;
+      errors.push({ role: name, error: errorMessage(err) });
+    }
+  }
+  if (values.json) out(io, JSON.stringify({ converged: !errors.length && diffs.every((d) => d.converged), roles: diffs, errors }, null, 2));
+  else print(io, diffs, errors);
+  if (errors.length) return EXIT.usage;
+  return diffs.every((d) => d.converged) ? EXIT.ok : EXIT.failed;
+};
+
+async function allRoleNames(config: Config, sources: Sources): Promise<string[]> {
+  const declared = sources.store!.roles.map((r) => r.name);
+  return [...new Set([...declared, ...(await listManagedRoleDirs(config.paths.rolesDir))])].sort();
+}
+
+function print(io: CliIo, diffs: RoleDiff[], errors: { role: string; error: string }[]): void {
+  for (const d of diffs) {
+    if (d.converged) {
+      out(io, `${d.role}: converged`);
+      continue;
+    }
+    out(io, `${d.role}: differs (${d.files.length} file(s)${d.strays.length ? `, ${d.strays.length} stray(s)` : ''})`);
+    const { added, removed, changed } = d.skills;
+    if (added.length) out(io, `  skills added: ${added.join(', ')}`);
+    if (removed.length) out(io, `  skills removed: ${removed.join(', ')}`);
+    if (changed.length) out(io, `  skills changed: ${changed.join(', ')}`);
+    for (const s of d.strays) out(io, `  stray: ${s} (not whitelisted and not ours: Kimi loads it as a skill; sync leaves it)`);
+    for (const f of d.files) {
+      out(io, `  ${f.change}: ${f.path}${f.note ? ` (${f.note})` : ''}`);
+      if (f.patch) io.stdout.write(f.patch.endsWith('\n') ? f.patch : `${f.patch}\n`);
+    }
+  }
+  for (const e of errors) io.stderr.write(`hero-team: ${e.role}: ${e.error}\n`);
+}
