@@ -32,6 +32,8 @@ export class Sources {
   private savedAtMisses = -1;
   /** store.json's stamp when it was last read (undefined: absent or never read). */
   private storeStamp: string | undefined;
+  private storeLoads = 0;
+  private storeApplied = 0;
 
   /** `scanShareMs`: how long one rescan of a skill serves other reconciles (0: every reconcile rescans; see ScanFreshness). */
   constructor(
@@ -44,7 +46,10 @@ export class Sources {
   /** Re-read store.json; returns true when a valid store is now in force, keeping the last valid one otherwise. */
   async loadStore(): Promise<boolean> {
     const file = statePaths(this.paths.home).store;
-    this.storeStamp = stampOf(file); // taken before the read: a change after it makes the next check reload
+    // The stamp is taken before the read (a change after it makes the next check reload) and counts only once
+    // the read is done: while a reload is in flight the store in force is still the older one.
+    const stamp = stampOf(file);
+    const seq = ++this.storeLoads;
     try {
       // No store.json but managed role dirs: the desired state is unknown (moved file, another HERO_TEAM_HOME),
       // not "no roles". Pruning everything is only ever done for an explicit store with no roles.
@@ -52,11 +57,20 @@ export class Sources {
         const managed = await listManagedRoleDirs(this.paths.rolesDir);
         if (managed.length) throw new StoreError(file, `missing while ${managed.length} managed role dir(s) exist in ${this.paths.rolesDir} (${managed.slice(0, 5).join(', ')}); nothing is pruned until it is back. To remove them all, create it with "roles": []`);
       }
-      this.store = keepIfEqual(this.store, await readStore(file));
+      const data = await readStore(file);
+      // Two reloads may overlap (a watcher event and a locked reconcile): the later one started wins.
+      if (seq < this.storeApplied) return true;
+      this.storeApplied = seq;
+      this.store = keepIfEqual(this.store, data);
       this.storeError = undefined;
+      this.storeStamp = stamp;
       return true;
     } catch (err) {
-      this.storeError = errorMessage(err);
+      if (seq >= this.storeApplied) {
+        this.storeApplied = seq;
+        this.storeError = errorMessage(err);
+        this.storeStamp = stamp;
+      }
       return false;
     }
   }
