@@ -89,6 +89,8 @@ interface Prepared {
   /** What was on disk at each path the plan covers, when observed. */
   observed?: ReadonlyMap<string, ObservedFile>;
   started: number;
+  /** The store in force when it was prepared (the store holder keeps the same object while the content is the same). */
+  store: StoreData;
   /** Milliseconds spent in each step so far (logged with the outcome: where a slow reconcile spent its time). */
   phases: Record<string, number>;
   log: Logger;
@@ -126,8 +128,10 @@ export async function reconcileRole(name: string, deps: ReconcileDeps, opts: Rec
     const waited = performance.now();
     return withRoleLock(name, deps, async () => {
       mark(probe.phases, 'lock', waited);
-      const storeMoved = (await deps.refreshStore?.()) ?? false;
-      if (!storeMoved && planStillHolds(probe)) return applyPrepared(probe, deps);
+      // The plan stands only if it was made from the store now in force (store.json may have changed meanwhile,
+      // e.g. by a rollback under this lock) and nothing it rests on moved.
+      await deps.refreshStore?.();
+      if (probe.store === deps.store() && planStillHolds(probe)) return applyPrepared(probe, deps);
       probe.log.debug('the role changed before its lock was taken: planning again');
       const fresh = await prepare(name, deps, opts);
       return applyPrepared(fresh, deps);
@@ -239,7 +243,7 @@ async function prepare(name: string, deps: ReconcileDeps, opts: ReconcileOptions
   }
   const manifestStamp = manifestRead.state === 'absent' ? undefined : manifestRead.stamp;
   t = mark(phases, 'read', t);
-  if (!spec && !manifest) return { base: { role: name, reconcileId, skills: [] }, kind: 'absent', manifestStamp, started, phases, log };
+  if (!spec && !manifest) return { base: { role: name, reconcileId, skills: [] }, kind: 'absent', manifestStamp, store, started, phases, log };
   // 2. Render the desired state (pure) from fresh inputs.
   let desired: DesiredRole | null = null;
   if (spec) {
@@ -283,7 +287,7 @@ async function prepare(name: string, deps: ReconcileDeps, opts: ReconcileOptions
   for (const name of desired?.missingSkills ?? []) log.debug({ skill: name }, 'whitelisted skill not in the registry');
   const base = { role: name, reconcileId, generation: spec?.generation, desired: desired ?? undefined, plan, skills };
   mark(phases, 'plan', t);
-  return { base, kind: spec ? 'converged' : 'deleted', plan, manifestStamp, observed, started, phases, log };
+  return { base, kind: spec ? 'converged' : 'deleted', plan, manifestStamp, observed, store, started, phases, log };
 }
 
 /** Paths a plan writes or deletes (backups are taken of those same paths). */

@@ -53,6 +53,24 @@ describe('a locked reconcile brings the store up to date first', () => {
     expect(readFileSync(join(roleDir(), 'config.toml'), 'utf8')).not.toBe('the user original, put back\n');
   });
 
+  it('a plan made from the older store is dropped even when the reload already happened before the lock was taken', async () => {
+    const deps = { ...sources.reconcileDeps({ paths: tree.paths, env: {}, clock, log: silentLogger() }), refreshStore: () => sources.refreshStore() };
+    await reconcileRole('backend', deps, { sweepTemps: true });
+    let pending: Promise<unknown> | undefined;
+    await withRoleDirLock(tree.paths.home, 'backend', async () => {
+      // The role's files are already rolled back when the waiting reconcile probes: its plan adopts and recreates.
+      writeFileSync(join(roleDir(), 'config.toml'), 'the user original, put back\n');
+      for (const f of ['.hero-team-manifest.json', 'mcp.json', 'skills']) rmSync(join(roleDir(), f), { recursive: true, force: true });
+      pending = reconcileRole('backend', deps);
+      await new Promise((r) => setTimeout(r, 200));
+      writeStore(tree, []);
+      expect(await sources.loadStore()).toBe(true); // the watcher's reload, done before the lock is released
+    });
+    await pending;
+    expect(readFileSync(join(roleDir(), 'config.toml'), 'utf8')).toBe('the user original, put back\n');
+    expect(existsSync(join(roleDir(), '.hero-team-manifest.json'))).toBe(false);
+  });
+
   it('a reload still in flight does not count: the store in force is older until its read is done', async () => {
     writeStore(tree, []);
     expect(sources.storeFileChanged()).toBe(true);
