@@ -176,7 +176,7 @@ describe('applyPlan: backups (Ruler #487, #567, #672)', () => {
     const record = JSON.parse(readFileSync(join(result.backupDir!, 'BACKUP.json'), 'utf8'));
     expect(record).toEqual({
       role: 'backend',
-      files: [{ path: 'config.toml', reason: 'modified', md5: md5('my hand edit\n'), expectedMd5: md5('default_model = "a"\n'), at: new Date(NOW).toISOString() }],
+      files: [{ path: 'config.toml', reason: 'modified', md5: md5('my hand edit\n'), expectedMd5: md5('default_model = "a"\n'), at: new Date(NOW).toISOString(), size: 13, mode: 0o600 }],
     });
     expect(read('config.toml')).toBe('default_model = "a"\n');
   });
