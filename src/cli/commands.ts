@@ -1,5 +1,8 @@
 /** Every CLI command, in the order `hero-team help` lists them. Adding a command: its file, plus one line here. */
 import type { CommandSpec } from './command.ts';
+import { backups } from './backups.ts';
+import { diff } from './diff.ts';
+import { doctor } from './doctor.ts';
 import { init } from './init.ts';
 import { modelAdd } from './model-add.ts';
 import { modelList } from './model-list.ts';
@@ -8,11 +11,13 @@ import { providerAdd } from './provider-add.ts';
 import { providerList } from './provider-list.ts';
 import { providerRm } from './provider-rm.ts';
 import { render } from './render.ts';
+import { restore } from './restore.ts';
 import { roleAdd } from './role-add.ts';
 import { roleList } from './role-list.ts';
 import { roleRm } from './role-rm.ts';
 import { roleSet } from './role-set.ts';
 import { roleShow } from './role-show.ts';
+import { rollback } from './rollback.ts';
 import { serve } from './serve.ts';
 import { skillList } from './skill-list.ts';
 import { sync } from './sync.ts';
@@ -23,6 +28,11 @@ export const COMMANDS: readonly CommandSpec[] = [
   serve,
   sync,
   render,
+  diff,
+  doctor,
+  backups,
+  restore,
+  rollback,
   roleList,
   roleShow,
   roleAdd,

@@ -1,4 +1,5 @@
 /** `hero-team diff [ROLE...] [--json]`: what sync would change, as unified diffs (keys redacted); exit 1 when anything differs. */
+import { defineCommand } from './command.ts';
 import { systemClock } from '../clock.ts';
 import type { Config } from '../config.ts';
 import { ROLE_NAME_RE } from '../desired/schema.ts';
@@ -8,39 +9,51 @@ import { listManagedRoleDirs } from '../observed/role-dir.ts';
 import { diffRole } from '../controllers/diff-role.ts';
 import type { RoleDiff } from '../controllers/diff.ts';
 import { Sources } from '../controllers/sources.ts';
-import { parseFlags } from './args.ts';
-import { EXIT, out, type CliIo, type Command } from './io.ts';
+import { EXIT, out, type CliIo } from './io.ts';
 
 /** Diff the named roles (default: every declared role and every managed directory). */
-export const diff: Command = async (args, io, config) => {
-  const { values, positionals } = parseFlags(args, { json: { type: 'boolean' } });
-  const bad = positionals.filter((n) => !ROLE_NAME_RE.test(n));
-  if (bad.length) throw new InputError('ROLE', `invalid role name(s): ${bad.map((n) => `"${n}"`).join(', ')}`);
-  const sources = new Sources(config.paths);
-  await sources.loadAll();
-  if (!sources.store) {
-    io.stderr.write(`hero-team: ${sources.storeError}\n`);
-    return EXIT.usage;
-  }
-  const names = positionals.length ? positionals : await allRoleNames(config, sources);
-  const deps = sources.reconcileDeps({ paths: config.paths, env: io.env, clock: systemClock, log: createLogger('silent') });
-  const diffs: RoleDiff[] = [];
-  const errors: { role: string; error: string }[] = [];
-  for (const name of names) {
-    try {
-      const d = await diffRole(name, deps);
-      if (d) diffs.push(d);
-      else errors.push({ role: name, error: `no such role and no managed directory` });
-    } catch (err) {
-      if (!(err instanceof InvalidSpecError)) throw err;
-      errors.push({ role: name, error: errorMessage(err) });
+export const diff = defineCommand({
+  name: 'diff',
+  summary: 'unified diff disk vs desired, keys redacted (exit 1 when they differ)',
+  usage: '[ROLE...] [--json]',
+  description: [
+    'Per role: a unified diff of each file that differs between the role directory and what hero_team would',
+    'write now (API keys redacted on both sides), skills added, removed and changed by name, and strays in',
+    'skills/. Without ROLE: every declared role and every managed directory.',
+    'Exit 0 when everything is converged, 1 when anything differs, 2 on bad input.',
+  ].join('\n'),
+  options: { json: { type: 'boolean', description: 'print the differences as JSON' } },
+  positionals: { min: 0, max: Infinity },
+  examples: ['diff', 'diff backend', 'diff backend --json'],
+  async run({ values, positionals, io, config }) {
+    const bad = positionals.filter((n) => !ROLE_NAME_RE.test(n));
+    if (bad.length) throw new InputError('ROLE', `invalid role name(s): ${bad.map((n) => `"${n}"`).join(', ')}`);
+    const sources = new Sources(config.paths);
+    await sources.loadAll();
+    if (!sources.store) {
+      io.stderr.write(`hero-team: ${sources.storeError}\n`);
+      return EXIT.usage;
     }
-  }
-  if (values.json) out(io, JSON.stringify({ converged: !errors.length && diffs.every((d) => d.converged), roles: diffs, errors }, null, 2));
-  else print(io, diffs, errors);
-  if (errors.length) return EXIT.usage;
-  return diffs.every((d) => d.converged) ? EXIT.ok : EXIT.failed;
-};
+    const names = positionals.length ? positionals : await allRoleNames(config, sources);
+    const deps = sources.reconcileDeps({ paths: config.paths, env: io.env, clock: systemClock, log: createLogger('silent') });
+    const diffs: RoleDiff[] = [];
+    const errors: { role: string; error: string }[] = [];
+    for (const name of names) {
+      try {
+        const d = await diffRole(name, deps);
+        if (d) diffs.push(d);
+        else errors.push({ role: name, error: `no such role and no managed directory` });
+      } catch (err) {
+        if (!(err instanceof InvalidSpecError)) throw err;
+        errors.push({ role: name, error: errorMessage(err) });
+      }
+    }
+    if (values.json) out(io, JSON.stringify({ converged: !errors.length && diffs.every((d) => d.converged), roles: diffs, errors }, null, 2));
+    else print(io, diffs, errors);
+    if (errors.length) return EXIT.usage;
+    return diffs.every((d) => d.converged) ? EXIT.ok : EXIT.failed;
+  },
+});
 
 async function allRoleNames(config: Config, sources: Sources): Promise<string[]> {
   const declared = sources.store!.roles.map((r) => r.name);

@@ -2,7 +2,8 @@
 import type { CommandSpec, OptionSpec } from './command.ts';
 
 const ENVIRONMENT = `environment: HERO_TEAM_HOME, HERO_SKILLS_DIR, KIMI_ROLES_DIR, HERO_SOCKET_DIR, LOG_LEVEL,
-             KIMI_API_KEY, GROQ_API_KEY, SAMBANOVA_API_KEY (also read from $HERO_TEAM_HOME/secrets.env)`;
+             KIMI_API_KEY, GROQ_API_KEY, SAMBANOVA_API_KEY (also read from $HERO_TEAM_HOME/secrets.env),
+             HERO_TEAM_BACKUP_KEEP, HERO_TEAM_BACKUP_MAX_AGE_DAYS (backup retention; see "hero-team backups --help")`;
 
 /** `hero-team help`: every command with its summary. */
 export function overviewHelp(commands: readonly CommandSpec[], version: string): string {

@@ -1,22 +1,36 @@
 /** `hero-team rollback ROLE [--dry-run] [--keep-role]`: put a role directory back to what it was before hero_team. */
-import { InputError } from '../errors.ts';
+import { defineCommand } from './command.ts';
 import { rollbackRole, type RollbackReport } from '../controllers/rollback/run.ts';
-import { parseFlags } from './args.ts';
-import { EXIT, out, type CliIo, type Command } from './io.ts';
+import { EXIT, out, type CliIo } from './io.ts';
 
 /** Roll back one role; exit 1 when a file had to be skipped or refused. */
-export const rollback: Command = async (args, io, config) => {
-  const { values, positionals } = parseFlags(args, { 'dry-run': { type: 'boolean' }, 'keep-role': { type: 'boolean' } });
-  if (positionals.length !== 1) throw new InputError('ROLE', 'usage: hero-team rollback ROLE [--dry-run] [--keep-role]');
-  const dryRun = values['dry-run'] ?? false;
-  const report = await rollbackRole(config.paths, positionals[0]!, { dryRun, keepRole: values['keep-role'] });
-  if (!report.managed) {
-    out(io, `${report.role}: nothing to roll back: ${report.dir} has no hero_team manifest`);
-    return EXIT.ok;
-  }
-  printReport(io, report, dryRun);
-  return report.done.some((d) => d.result === 'skipped' && d.action.kind !== 'none') ? EXIT.failed : EXIT.ok;
-};
+export const rollback = defineCommand({
+  name: 'rollback',
+  summary: 'put a role dir back as it was before hero_team, and remove the role',
+  usage: 'ROLE [--dry-run] [--keep-role]',
+  description: [
+    'Restores each file\'s original (its first backup from before hero_team wrote there, not the newest), deletes',
+    'the files hero_team created if they are still as written, skips and reports files changed since, removes the',
+    'directories left empty, and never touches a file the manifest does not list. Then the role leaves the store,',
+    'so neither the daemon nor a sync writes it again (unless --keep-role). Exit 1 when a file was skipped.',
+  ].join('\n'),
+  options: {
+    'dry-run': { type: 'boolean', description: 'say what would happen; change nothing' },
+    'keep-role': { type: 'boolean', description: 'keep the role in the store (the daemon converges it again)' },
+  },
+  positionals: { min: 1, max: 1 },
+  examples: ['rollback backend --dry-run', 'rollback backend'],
+  async run({ values, positionals, io, config }) {
+    const dryRun = values['dry-run'] ?? false;
+    const report = await rollbackRole(config.paths, positionals[0]!, { dryRun, keepRole: values['keep-role'] });
+    if (!report.managed) {
+      out(io, `${report.role}: nothing to roll back: ${report.dir} has no hero_team manifest`);
+      return EXIT.ok;
+    }
+    printReport(io, report, dryRun);
+    return report.done.some((d) => d.result === 'skipped' && d.action.kind !== 'none') ? EXIT.failed : EXIT.ok;
+  },
+});
 
 function printReport(io: CliIo, r: RollbackReport, dryRun: boolean): void {
   const verb = (done: string, would: string) => (dryRun ? would : done);
