@@ -164,4 +164,16 @@ describe('backup stories from prior art', () => {
     expect(readdirSync(join(backupsRoot(), 'backend'))).toContain('keep-me');
     expect(entries().map((e) => readFileSync(e.file, 'utf8'))).toEqual(['version 0\n', 'version 2\n', 'first of mcp\n']);
   });
+
+  it('sync applies the retention rule from the environment after making backups, keeping the original', async () => {
+    const env = { ...tree.env, HERO_TEAM_BACKUP_KEEP: '1', HERO_TEAM_BACKUP_MAX_AGE_DAYS: '0' };
+    expect((await cli(env, 'sync')).code).toBe(0);
+    for (const edit of ['edit 1\n', 'edit 2\n', 'edit 3\n']) {
+      writeFileSync(join(dir(), 'config.toml'), edit);
+      expect((await cli(env, 'sync')).code).toBe(0);
+    }
+    expect(entries().map((e) => readFileSync(e.file, 'utf8'))).toEqual([ORIGINAL, 'edit 3\n']);
+    const listed = JSON.parse((await cli(env, 'backups', 'backend', '--json')).stdout).backups as { original: boolean; protected: boolean }[];
+    expect(listed.map((b) => [b.original, b.protected])).toEqual([[true, true], [false, false]]);
+  });
 });
