@@ -1,10 +1,11 @@
 /** `hero-team backups [ROLE] [--json]`: every backup hero_team made, with what it holds and why. */
-import { defineCommand } from './command.ts';
+
 import { readdirSync } from 'node:fs';
 import { statePaths } from '../config.ts';
 import { ROLE_NAME_RE } from '../desired/schema.ts';
 import { InputError } from '../errors.ts';
-import { originalBackups, protectedBackups, readBackupIndex, type BackupEntry } from '../observed/backup-index.ts';
+import { type BackupEntry, originalBackups, protectedBackups, readBackupIndex } from '../observed/backup-index.ts';
+import { defineCommand } from './command.ts';
 import { EXIT, out } from './io.ts';
 import { tableLines } from './table.ts';
 
@@ -51,21 +52,41 @@ export const backups = defineCommand({
       const rows = [['ROLE', 'ID', 'TIME', 'PATH', 'REASON', 'SIZE', 'MD5', 'GEN', '']];
       for (const b of listed) {
         const note = b.original ? 'original' : b.protected ? 'first' : '';
-        rows.push([b.role, b.id, b.at, b.path, b.reason, b.size === undefined ? 'missing' : String(b.size), b.md5, b.generation === undefined ? '-' : String(b.generation), note]);
+        rows.push([
+          b.role,
+          b.id,
+          b.at,
+          b.path,
+          b.reason,
+          b.size === undefined ? 'missing' : String(b.size),
+          b.md5,
+          b.generation === undefined ? '-' : String(b.generation),
+          note,
+        ]);
       }
       for (const line of tableLines(rows)) out(io, line);
       out(io);
-      out(io, 'original: the file as it was before hero_team wrote there (what "rollback" restores); first: the first backup of the path.');
-      out(io, 'Both are never removed by the retention rule. Put one file back with: hero-team restore ROLE PATH --from ID');
+      out(
+        io,
+        'original: the file as it was before hero_team wrote there (what "rollback" restores); first: the first backup of the path.',
+      );
+      out(
+        io,
+        'Both are never removed by the retention rule. Put one file back with: hero-team restore ROLE PATH --from ID',
+      );
     }
-    for (const dir of ignored) io.stderr.write(`hero-team: note: ${dir} is not a hero_team backup (no valid BACKUP.json); ignored\n`);
+    for (const dir of ignored)
+      io.stderr.write(`hero-team: note: ${dir} is not a hero_team backup (no valid BACKUP.json); ignored\n`);
     return EXIT.ok;
   },
 });
 
 function roleDirs(root: string): string[] {
   try {
-    return readdirSync(root, { withFileTypes: true }).filter((d) => d.isDirectory() && ROLE_NAME_RE.test(d.name)).map((d) => d.name).sort();
+    return readdirSync(root, { withFileTypes: true })
+      .filter((d) => d.isDirectory() && ROLE_NAME_RE.test(d.name))
+      .map((d) => d.name)
+      .sort();
   } catch {
     return [];
   }

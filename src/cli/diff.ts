@@ -1,15 +1,16 @@
 /** `hero-team diff [ROLE...] [--json]`: what sync would change, as unified diffs (keys redacted); exit 1 when anything differs. */
-import { defineCommand } from './command.ts';
+
 import { systemClock } from '../clock.ts';
 import type { Config } from '../config.ts';
+import type { RoleDiff } from '../controllers/diff.ts';
+import { diffRole } from '../controllers/diff-role.ts';
+import { Sources } from '../controllers/sources.ts';
 import { ROLE_NAME_RE } from '../desired/schema.ts';
-import { InputError, InvalidSpecError, errorMessage } from '../errors.ts';
+import { errorMessage, InputError, InvalidSpecError } from '../errors.ts';
 import { createLogger } from '../log.ts';
 import { listManagedRoleDirs } from '../observed/role-dir.ts';
-import { diffRole } from '../controllers/diff-role.ts';
-import type { RoleDiff } from '../controllers/diff.ts';
-import { Sources } from '../controllers/sources.ts';
-import { EXIT, out, type CliIo } from './io.ts';
+import { defineCommand } from './command.ts';
+import { type CliIo, EXIT, out } from './io.ts';
 
 /** Diff the named roles (default: every declared role and every managed directory). */
 export const diff = defineCommand({
@@ -35,7 +36,12 @@ export const diff = defineCommand({
       return EXIT.usage;
     }
     const names = positionals.length ? positionals : await allRoleNames(config, sources);
-    const deps = sources.reconcileDeps({ paths: config.paths, env: io.env, clock: systemClock, log: createLogger('silent') });
+    const deps = sources.reconcileDeps({
+      paths: config.paths,
+      env: io.env,
+      clock: systemClock,
+      log: createLogger('silent'),
+    });
     const diffs: RoleDiff[] = [];
     const errors: { role: string; error: string }[] = [];
     for (const name of names) {
@@ -48,7 +54,11 @@ export const diff = defineCommand({
         errors.push({ role: name, error: errorMessage(err) });
       }
     }
-    if (values.json) out(io, JSON.stringify({ converged: !errors.length && diffs.every((d) => d.converged), roles: diffs, errors }, null, 2));
+    if (values.json)
+      out(
+        io,
+        JSON.stringify({ converged: !errors.length && diffs.every((d) => d.converged), roles: diffs, errors }, null, 2),
+      );
     else print(io, diffs, errors);
     if (errors.length) return EXIT.usage;
     return diffs.every((d) => d.converged) ? EXIT.ok : EXIT.failed;
@@ -71,7 +81,8 @@ function print(io: CliIo, diffs: RoleDiff[], errors: { role: string; error: stri
     if (added.length) out(io, `  skills added: ${added.join(', ')}`);
     if (removed.length) out(io, `  skills removed: ${removed.join(', ')}`);
     if (changed.length) out(io, `  skills changed: ${changed.join(', ')}`);
-    for (const s of d.strays) out(io, `  stray: ${s} (not whitelisted and not ours: Kimi loads it as a skill; sync leaves it)`);
+    for (const s of d.strays)
+      out(io, `  stray: ${s} (not whitelisted and not ours: Kimi loads it as a skill; sync leaves it)`);
     for (const f of d.files) {
       out(io, `  ${f.change}: ${f.path}${f.note ? ` (${f.note})` : ''}`);
       if (f.patch) io.stdout.write(f.patch.endsWith('\n') ? f.patch : `${f.patch}\n`);

@@ -1,11 +1,12 @@
 /** `hero-team doctor [ROLE...] [--json]`: diagnostics with a fix for each finding; exit 1 on any error. */
-import { defineCommand } from './command.ts';
+
 import { systemClock } from '../clock.ts';
-import { ROLE_NAME_RE } from '../desired/schema.ts';
-import { InputError } from '../errors.ts';
 import type { Finding } from '../controllers/doctor/finding.ts';
 import { runDoctor, systemProbes } from '../controllers/doctor/run.ts';
-import { EXIT, out, type CliIo } from './io.ts';
+import { ROLE_NAME_RE } from '../desired/schema.ts';
+import { InputError } from '../errors.ts';
+import { defineCommand } from './command.ts';
+import { type CliIo, EXIT, out } from './io.ts';
 
 const MARK = { error: 'ERROR', warning: 'WARN ', info: 'info ' } as const;
 
@@ -17,7 +18,7 @@ export const doctor = defineCommand({
   description: [
     'Checks the registry (reachable, invalid skills, folder and frontmatter names), the roles dir, the store,',
     'secrets.env, the daemon (running, reachable, only one), inotify headroom and the kimi binary; per role its',
-    'manifest and files, config.toml under Kimi\'s rules, mcp.json, skills/, the keys its model needs and file',
+    "manifest and files, config.toml under Kimi's rules, mcp.json, skills/, the keys its model needs and file",
     'modes. Each finding has a severity (error, warning, info), the file, and a fix. Exit 1 on any error.',
   ].join('\n'),
   options: { json: { type: 'boolean', description: 'print the findings as JSON' } },
@@ -26,7 +27,13 @@ export const doctor = defineCommand({
   async run({ values, positionals, io, config }) {
     const bad = positionals.filter((n) => !ROLE_NAME_RE.test(n));
     if (bad.length) throw new InputError('ROLE', `invalid role name(s): ${bad.map((n) => `"${n}"`).join(', ')}`);
-    const findings = await runDoctor({ paths: config.paths, env: io.env, clock: systemClock, probes: systemProbes(io.env), roles: positionals.length ? positionals : undefined });
+    const findings = await runDoctor({
+      paths: config.paths,
+      env: io.env,
+      clock: systemClock,
+      probes: systemProbes(io.env),
+      roles: positionals.length ? positionals : undefined,
+    });
     const errors = findings.filter((x) => x.severity === 'error').length;
     const warnings = findings.filter((x) => x.severity === 'warning').length;
     if (values.json) out(io, JSON.stringify({ ok: errors === 0, errors, warnings, findings }, null, 2));

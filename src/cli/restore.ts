@@ -1,9 +1,10 @@
 /** `hero-team restore ROLE PATH [--from ID] [--dry-run]`: put one backed-up file back. */
-import { defineCommand } from './command.ts';
+
 import { isAbsolute, relative, resolve } from 'node:path';
 import { systemClock } from '../clock.ts';
-import { InputError } from '../errors.ts';
 import { restoreFile } from '../controllers/restore.ts';
+import { InputError } from '../errors.ts';
+import { defineCommand } from './command.ts';
 import { EXIT, out } from './io.ts';
 import { loadStoreFor } from './store-access.ts';
 
@@ -29,9 +30,15 @@ export const restore = defineCommand({
     // PATH is role-relative; an absolute path inside the role directory is accepted too.
     const rel = isAbsolute(given) ? relative(dir, given) : given;
     if (!rel || rel.startsWith('..') || isAbsolute(rel)) throw new InputError('PATH', `${given} is not inside ${dir}`);
-    const spec = await loadStoreFor(config).then((s) => s.roles.find((r) => r.name === role)).catch(() => undefined);
+    const spec = await loadStoreFor(config)
+      .then((s) => s.roles.find((r) => r.name === role))
+      .catch(() => undefined);
     const dryRun = values['dry-run'] ?? false;
-    const r = await restoreFile(config.paths, systemClock, role, rel, { from: values.from, dryRun, generation: spec?.generation });
+    const r = await restoreFile(config.paths, systemClock, role, rel, {
+      from: values.from,
+      dryRun,
+      generation: spec?.generation,
+    });
     const source = `backup ${r.from.id} (${r.from.reason}, ${r.from.at}, md5 ${r.from.md5})`;
     if (r.action === 'unchanged') {
       out(io, `${role}: ${rel} already holds ${source}; nothing to do`);
@@ -39,10 +46,20 @@ export const restore = defineCommand({
     }
     const first = r.backupOfCurrent ? `back up the current file (${r.backupOfCurrent}), then ` : '';
     if (dryRun) out(io, `${role}: would ${first}restore ${rel} from ${source}`);
-    else out(io, `${role}: restored ${rel} from ${source}${r.backupDir ? `; the file it replaced is backed up in ${r.backupDir}` : ''}`);
+    else
+      out(
+        io,
+        `${role}: restored ${rel} from ${source}${r.backupDir ? `; the file it replaced is backed up in ${r.backupDir}` : ''}`,
+      );
     if (spec?.driftPolicy === 'revert') {
-      out(io, `  warning: role "${role}" has drift policy "revert": the daemon (or the next sync) backs this file up and reverts it to the generated one.`);
-      out(io, `  To keep it, switch the role to report ("hero-team role set ${role} --drift report") or change the role so it generates what you want.`);
+      out(
+        io,
+        `  warning: role "${role}" has drift policy "revert": the daemon (or the next sync) backs this file up and reverts it to the generated one.`,
+      );
+      out(
+        io,
+        `  To keep it, switch the role to report ("hero-team role set ${role} --drift report") or change the role so it generates what you want.`,
+      );
     }
     return EXIT.ok;
   },

@@ -2,7 +2,7 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Clock } from '../clock.ts';
-import { protectedBackups, readBackupIndex, roleBackupsDir, type BackupEntry } from '../observed/backup-index.ts';
+import { type BackupEntry, protectedBackups, readBackupIndex, roleBackupsDir } from '../observed/backup-index.ts';
 
 /** How long backups are kept: a directory goes only when it is neither among the newest `keep` nor younger than `maxAgeDays`. */
 export interface RetentionRule {

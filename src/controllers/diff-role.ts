@@ -3,12 +3,12 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { statePaths } from '../config.ts';
 import { effectiveCatalog } from '../desired/catalog-defaults.ts';
-import { readProviderSecrets } from '../observed/secrets.ts';
 import { inspectRolePath } from '../observed/role-path.ts';
+import { readProviderSecrets } from '../observed/secrets.ts';
 import type { DesiredFile } from './artifacts.ts';
-import { buildRoleDiff, secretRedactor, type FileSides, type Redact, type RoleDiff } from './diff.ts';
+import { buildRoleDiff, type FileSides, type Redact, type RoleDiff, secretRedactor } from './diff.ts';
 import type { Plan } from './plan.ts';
-import { reconcileRole, type ReconcileDeps } from './reconcile.ts';
+import { type ReconcileDeps, reconcileRole } from './reconcile.ts';
 import { redactMcpServers } from './render/mcp-json.ts';
 
 /** A role's diff, or undefined when the role is neither declared nor managed. Throws InvalidSpecError for an unrenderable spec. */
@@ -16,12 +16,21 @@ export async function diffRole(name: string, deps: ReconcileDeps): Promise<RoleD
   const outcome = await reconcileRole(name, deps, { dryRun: true });
   if (outcome.kind === 'absent' || !outcome.plan) return undefined;
   const redact = await redactorFor(deps);
-  return buildRoleDiff(name, gatherSides(outcome.plan, outcome.desired?.files ?? []), outcome.plan.drift.filter((d) => d.kind === 'stray').map((d) => d.path), redact);
+  return buildRoleDiff(
+    name,
+    gatherSides(outcome.plan, outcome.desired?.files ?? []),
+    outcome.plan.drift.filter((d) => d.kind === 'stray').map((d) => d.path),
+    redact,
+  );
 }
 
 /** Redaction with the real key values of every catalog provider (they are replaced, never shown). */
 async function redactorFor(deps: ReconcileDeps): Promise<Redact> {
-  const secrets = await readProviderSecrets(statePaths(deps.paths.home).secrets, deps.env, effectiveCatalog(deps.store().catalog));
+  const secrets = await readProviderSecrets(
+    statePaths(deps.paths.home).secrets,
+    deps.env,
+    effectiveCatalog(deps.store().catalog),
+  );
   return secretRedactor(secrets, redactMcpServers);
 }
 
@@ -36,7 +45,14 @@ function gatherSides(plan: Plan, desiredFiles: readonly DesiredFile[]): FileSide
   for (const w of plan.writes) {
     const now = disk(w.file.path);
     const change = w.reason === 'mode' ? 'mode' : now ? 'modified' : 'added';
-    sides.set(w.file.path, { path: w.file.path, change, disk: now?.bytes, diskMode: now?.mode, desired: bytesOf(w.file), desiredMode: w.file.mode });
+    sides.set(w.file.path, {
+      path: w.file.path,
+      change,
+      disk: now?.bytes,
+      diskMode: now?.mode,
+      desired: bytesOf(w.file),
+      desiredMode: w.file.mode,
+    });
   }
   for (const d of plan.deletes) sides.set(d.path, { path: d.path, change: 'removed', disk: disk(d.path)?.bytes });
   for (const item of plan.drift) {
@@ -44,7 +60,12 @@ function gatherSides(plan: Plan, desiredFiles: readonly DesiredFile[]): FileSide
     if (item.kind === 'conflict') sides.set(item.path, { path: item.path, change: 'conflict' });
     else {
       const want = desired.get(item.path);
-      sides.set(item.path, { path: item.path, change: 'held', disk: disk(item.path)?.bytes, desired: want ? bytesOf(want) : undefined });
+      sides.set(item.path, {
+        path: item.path,
+        change: 'held',
+        disk: disk(item.path)?.bytes,
+        desired: want ? bytesOf(want) : undefined,
+      });
     }
   }
   return [...sides.values()];

@@ -53,25 +53,52 @@ export type Redact = (path: string, text: string) => string;
 const MAX_DIFF_BYTES = 1 << 20;
 
 /** Build the role's diff from the differing files. */
-export function buildRoleDiff(role: string, sides: readonly FileSides[], strays: readonly string[], redact: Redact): RoleDiff {
-  const files = [...sides].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)).map((s) => diffFile(role, s, redact));
-  return { role, converged: files.length === 0 && strays.length === 0, files, skills: skillChanges(sides), strays: [...strays].sort() };
+export function buildRoleDiff(
+  role: string,
+  sides: readonly FileSides[],
+  strays: readonly string[],
+  redact: Redact,
+): RoleDiff {
+  const files = [...sides]
+    .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
+    .map((s) => diffFile(role, s, redact));
+  return {
+    role,
+    converged: files.length === 0 && strays.length === 0,
+    files,
+    skills: skillChanges(sides),
+    strays: [...strays].sort(),
+  };
 }
 
 function diffFile(role: string, s: FileSides, redact: Redact): FileDiff {
-  if (s.change === 'conflict') return { path: s.path, change: s.change, note: 'a directory or link is in the way; sync leaves it' };
-  if (s.change === 'mode') return { path: s.path, change: s.change, note: `mode ${octal(s.diskMode)} -> ${octal(s.desiredMode)}` };
-  const note = s.change === 'held' ? 'drift policy "report": your edit is kept and desired changes do not reach this file' : undefined;
+  if (s.change === 'conflict')
+    return { path: s.path, change: s.change, note: 'a directory or link is in the way; sync leaves it' };
+  if (s.change === 'mode')
+    return { path: s.path, change: s.change, note: `mode ${octal(s.diskMode)} -> ${octal(s.desiredMode)}` };
+  const note =
+    s.change === 'held'
+      ? 'drift policy "report": your edit is kept and desired changes do not reach this file'
+      : undefined;
   const disk = s.disk ?? Buffer.alloc(0);
   const desired = s.desired ?? Buffer.alloc(0);
   if (!isText(disk) || !isText(desired) || disk.length > MAX_DIFF_BYTES || desired.length > MAX_DIFF_BYTES) {
-    return { path: s.path, change: s.change, note: [note, `binary or large file: ${disk.length} -> ${desired.length} bytes`].filter(Boolean).join('; ') };
+    return {
+      path: s.path,
+      change: s.change,
+      note: [note, `binary or large file: ${disk.length} -> ${desired.length} bytes`].filter(Boolean).join('; '),
+    };
   }
   const before = redact(s.path, disk.toString('utf8'));
   const after = redact(s.path, desired.toString('utf8'));
   const from = s.disk ? `disk/${role}/${s.path}` : '/dev/null';
   const to = s.desired ? `desired/${role}/${s.path}` : '/dev/null';
-  if (before === after) return { path: s.path, change: s.change, note: [note, 'differs only in redacted values'].filter(Boolean).join('; ') };
+  if (before === after)
+    return {
+      path: s.path,
+      change: s.change,
+      note: [note, 'differs only in redacted values'].filter(Boolean).join('; '),
+    };
   const patch = createTwoFilesPatch(from, to, before, after, undefined, undefined, { context: 3 });
   return { path: s.path, change: s.change, patch: patch.replace(/^=+\n/, ''), ...(note ? { note } : {}) };
 }
@@ -111,7 +138,9 @@ function octal(mode: number | undefined): string {
  * appears, and every TOML `api_key` string and mcp.json `env`/`headers` value is masked, known or not.
  */
 export function secretRedactor(secrets: Readonly<Record<string, string>>, redactMcp: (text: string) => string): Redact {
-  const known = Object.entries(secrets).filter(([, v]) => v.length >= 4).sort(([, a], [, b]) => b.length - a.length);
+  const known = Object.entries(secrets)
+    .filter(([, v]) => v.length >= 4)
+    .sort(([, a], [, b]) => b.length - a.length);
   return (path, text) => {
     let t = text;
     for (const [name, value] of known) t = t.split(value).join(`<redacted:${name}>`);

@@ -1,19 +1,23 @@
 /** Restore one backed-up file into a role directory, backing up first whatever there is not ours. */
 import { join } from 'node:path';
 import type { Clock } from '../clock.ts';
-import { statePaths, type Paths } from '../config.ts';
+import { type Paths, statePaths } from '../config.ts';
 import { ROLE_NAME_RE } from '../desired/schema.ts';
 import { HeroTeamError, InputError } from '../errors.ts';
-import { readBackupIndex, readVerifiedBackup, type BackupEntry } from '../observed/backup-index.ts';
+import { type BackupEntry, readBackupIndex, readVerifiedBackup } from '../observed/backup-index.ts';
 import { readManifest } from '../observed/manifest.ts';
-import { inspectRolePath, roleDirIsReal, type PathState } from '../observed/role-path.ts';
+import { inspectRolePath, type PathState, roleDirIsReal } from '../observed/role-path.ts';
 import { writeFileAtomic } from './atomic-write.ts';
 import { BackupSession } from './backup.ts';
 import { withRoleDirLock } from './reconcile.ts';
 
 /** A restore that cannot be done; nothing was changed. */
 export class RestoreError extends HeroTeamError {
-  constructor(readonly role: string, readonly path: string, detail: string) {
+  constructor(
+    readonly role: string,
+    readonly path: string,
+    detail: string,
+  ) {
     super('RESTORE_REFUSED', `role "${role}": cannot restore ${path}: ${detail}`);
   }
 }
@@ -37,12 +41,23 @@ export function pickBackup(entries: readonly BackupEntry[], role: string, path: 
   if (!ofPath.length) throw new RestoreError(role, path, `no backup of this path (see "hero-team backups ${role}")`);
   if (from === undefined) return ofPath[ofPath.length - 1]!;
   const hit = ofPath.find((e) => e.id === from);
-  if (!hit) throw new RestoreError(role, path, `backup "${from}" holds no copy of it (its backups: ${ofPath.map((e) => e.id).join(', ')})`);
+  if (!hit)
+    throw new RestoreError(
+      role,
+      path,
+      `backup "${from}" holds no copy of it (its backups: ${ofPath.map((e) => e.id).join(', ')})`,
+    );
   return hit;
 }
 
 /** Put `path` of role `name` back from a backup; the role's lock keeps the daemon out meanwhile. */
-export async function restoreFile(paths: Paths, clock: Clock, name: string, rel: string, opts: { from?: string; dryRun?: boolean; generation?: number }): Promise<RestoreReport> {
+export async function restoreFile(
+  paths: Paths,
+  clock: Clock,
+  name: string,
+  rel: string,
+  opts: { from?: string; dryRun?: boolean; generation?: number },
+): Promise<RestoreReport> {
   if (!ROLE_NAME_RE.test(name)) throw new InputError('ROLE', `invalid role name "${name}"`);
   const dir = join(paths.rolesDir, name);
   const run = async (): Promise<RestoreReport> => {
@@ -50,10 +65,22 @@ export async function restoreFile(paths: Paths, clock: Clock, name: string, rel:
     const backupsRoot = statePaths(paths.home).backups;
     const from = pickBackup(readBackupIndex(backupsRoot, name).entries, name, rel, opts.from);
     const bytes = readVerifiedBackup(from);
-    if (!bytes) throw new RestoreError(name, rel, `the backup copy ${from.file} is missing or no longer matches its recorded md5`);
+    if (!bytes)
+      throw new RestoreError(
+        name,
+        rel,
+        `the backup copy ${from.file} is missing or no longer matches its recorded md5`,
+      );
     const now = inspectRolePath(dir, rel);
-    const report: RestoreReport = { role: name, path: rel, from, action: 'write', backupOfCurrent: await currentBackupReason(dir, rel, now) };
-    if (now.kind === 'file' && now.md5 === from.md5) return { ...report, action: 'unchanged', backupOfCurrent: undefined };
+    const report: RestoreReport = {
+      role: name,
+      path: rel,
+      from,
+      action: 'write',
+      backupOfCurrent: await currentBackupReason(dir, rel, now),
+    };
+    if (now.kind === 'file' && now.md5 === from.md5)
+      return { ...report, action: 'unchanged', backupOfCurrent: undefined };
     if (opts.dryRun) return report;
     if (report.backupOfCurrent) {
       const session = new BackupSession(backupsRoot, name, clock, opts.generation);
@@ -67,7 +94,11 @@ export async function restoreFile(paths: Paths, clock: Clock, name: string, rel:
 }
 
 /** Whether the bytes now at the path must be backed up before they are replaced: anything but our own bytes. */
-async function currentBackupReason(dir: string, rel: string, now: PathState): Promise<'modified' | 'foreign' | undefined> {
+async function currentBackupReason(
+  dir: string,
+  rel: string,
+  now: PathState,
+): Promise<'modified' | 'foreign' | undefined> {
   if (now.kind === 'unsafe') throw new RestoreError(dir.split('/').pop()!, rel, now.reason);
   if (now.kind === 'other') throw new RestoreError(dir.split('/').pop()!, rel, 'a directory or device is in the way');
   if (now.kind === 'missing') return undefined;

@@ -30,7 +30,12 @@ function isServe(args: string[]): boolean {
 
 /** The HERO_TEAM_HOME a process environment resolves to (config.ts's default rule). */
 function stateDirOf(environ: string): string {
-  const env = Object.fromEntries(environ.split('\0').filter(Boolean).map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]));
+  const env = Object.fromEntries(
+    environ
+      .split('\0')
+      .filter(Boolean)
+      .map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]),
+  );
   if (env.HERO_TEAM_HOME) return resolve(env.HERO_TEAM_HOME);
   return resolve(env.XDG_DATA_HOME ?? join(env.HOME ?? homedir(), '.local', 'share'), 'hero_team');
 }
@@ -69,7 +74,9 @@ export function inotifyUsage(procRoot = '/proc'): { max: number | undefined; use
       if (uid !== undefined && statSync(join(procRoot, pid)).uid !== uid) continue;
       for (const fd of safeList(join(procRoot, pid, 'fd'))) {
         if (readlinkSync(join(procRoot, pid, 'fd', fd)) !== 'anon_inode:inotify') continue;
-        used += readFileSync(join(procRoot, pid, 'fdinfo', fd), 'utf8').split('\n').filter((l) => l.startsWith('inotify wd:')).length;
+        used += readFileSync(join(procRoot, pid, 'fdinfo', fd), 'utf8')
+          .split('\n')
+          .filter((l) => l.startsWith('inotify wd:')).length;
       }
     } catch {
       // gone meanwhile

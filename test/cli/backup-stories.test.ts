@@ -2,7 +2,7 @@
  * The backup and revert failures of peer tools (reference prior-art: ruler #487, #567, #530, #672, #540; omk's
  * rollback; home-manager's colliding backups), each replayed against hero_team's backups, restore and rollback.
  */
-import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { BackupSession } from '../../src/controllers/backup.ts';
@@ -10,7 +10,7 @@ import { pruneBackups } from '../../src/controllers/backup-retention.ts';
 import { readBackupIndex } from '../../src/observed/backup-index.ts';
 import { md5Bytes } from '../../src/observed/digest.ts';
 import { cli } from '../helpers/cli.ts';
-import { addSkill, makeTree, put, writeStore, type TestTree } from '../helpers/tree.ts';
+import { addSkill, makeTree, put, type TestTree, writeStore } from '../helpers/tree.ts';
 
 const ORIGINAL = '# my own kimi config, from before hero_team\ndefault_model = "mine"\n';
 const MODEL = 'kimi-code/kimi-for-coding';
@@ -21,7 +21,8 @@ describe('backup stories from prior art', () => {
   const backupsRoot = () => join(tree.paths.home, 'backups');
   const entries = () => readBackupIndex(backupsRoot(), 'backend').entries;
   const sync = async () => expect((await cli(tree.env, 'sync')).code).toBe(0);
-  const setRole = (extra: Record<string, unknown> = {}) => writeStore(tree, [{ name: 'backend', model: MODEL, skills: ['alpha'], ...extra }]);
+  const setRole = (extra: Record<string, unknown> = {}) =>
+    writeStore(tree, [{ name: 'backend', model: MODEL, skills: ['alpha'], ...extra }]);
 
   beforeEach(() => {
     tree = makeTree({ KIMI_API_KEY: 'sk-MARKER-backup-1' });
@@ -54,7 +55,11 @@ describe('backup stories from prior art', () => {
       await sync();
     }
     const userBytes = new Set([md5Bytes(ORIGINAL)]);
-    expect(entries().map((e) => e.md5).every((m) => userBytes.has(m))).toBe(true);
+    expect(
+      entries()
+        .map((e) => e.md5)
+        .every((m) => userBytes.has(m)),
+    ).toBe(true);
     expect(entries()).toHaveLength(1);
     // The record says which generation replaced the file, its size and mode.
     expect(entries()[0]).toMatchObject({ reason: 'foreign', generation: 1, size: ORIGINAL.length, mode: 0o644 });
@@ -66,7 +71,20 @@ describe('backup stories from prior art', () => {
     // A directory named like ours without a record, one whose record names another role, and a tampered copy.
     put(join(backupsRoot(), 'backend', '20000101T000000.000Z-000', 'config.toml'), 'planted, no record\n');
     put(join(backupsRoot(), 'backend', '20000101T000000.000Z-001', 'config.toml'), 'planted for another role\n');
-    put(join(backupsRoot(), 'backend', '20000101T000000.000Z-001', 'BACKUP.json'), JSON.stringify({ role: 'other', files: [{ path: 'config.toml', reason: 'foreign', md5: md5Bytes('planted for another role\n'), at: '2000-01-01T00:00:00.000Z' }] }));
+    put(
+      join(backupsRoot(), 'backend', '20000101T000000.000Z-001', 'BACKUP.json'),
+      JSON.stringify({
+        role: 'other',
+        files: [
+          {
+            path: 'config.toml',
+            reason: 'foreign',
+            md5: md5Bytes('planted for another role\n'),
+            at: '2000-01-01T00:00:00.000Z',
+          },
+        ],
+      }),
+    );
     const list = await cli(tree.env, 'backups', 'backend', '--json');
     const listed = JSON.parse(list.stdout) as { backups: { id: string }[]; ignored: string[] };
     expect(listed.backups.map((b) => b.id)).toHaveLength(1);
@@ -120,7 +138,11 @@ describe('backup stories from prior art', () => {
     put(join(dir(), 'mcp.json'), '{"mcpServers": {"mine": {"command": "x"}}}\n');
     put(join(dir(), 'skills', 'alpha', 'SKILL.md'), 'my own alpha\n');
     await sync();
-    expect(entries().map((e) => e.path).sort()).toEqual(['config.toml', 'mcp.json', 'skills/alpha/SKILL.md']);
+    expect(
+      entries()
+        .map((e) => e.path)
+        .sort(),
+    ).toEqual(['config.toml', 'mcp.json', 'skills/alpha/SKILL.md']);
     expect((await cli(tree.env, 'rollback', 'backend')).code).toBe(0);
     expect(readFileSync(join(dir(), 'mcp.json'), 'utf8')).toContain('"mine"');
     expect(readFileSync(join(dir(), 'skills', 'alpha', 'SKILL.md'), 'utf8')).toBe('my own alpha\n');
@@ -144,7 +166,10 @@ describe('backup stories from prior art', () => {
     for (let i = 0; i < 6; i++) {
       put(join(dir(), 'config.toml'), `version ${i}\n`);
       const s = new BackupSession(backupsRoot(), 'backend', clock);
-      await s.save('config.toml', join(dir(), 'config.toml'), { reason: i === 0 ? 'foreign' : 'modified', md5: md5Bytes(`version ${i}\n`) });
+      await s.save('config.toml', join(dir(), 'config.toml'), {
+        reason: i === 0 ? 'foreign' : 'modified',
+        md5: md5Bytes(`version ${i}\n`),
+      });
       if (i === 2) {
         put(join(dir(), 'mcp.json'), 'first of mcp\n');
         await s.save('mcp.json', join(dir(), 'mcp.json'), { reason: 'modified', md5: md5Bytes('first of mcp\n') });
@@ -162,7 +187,11 @@ describe('backup stories from prior art', () => {
     mkdirSync(join(backupsRoot(), 'backend', 'keep-me'));
     pruneBackups(backupsRoot(), 'backend', { keep: 0, maxAgeDays: 0 }, clock);
     expect(readdirSync(join(backupsRoot(), 'backend'))).toContain('keep-me');
-    expect(entries().map((e) => readFileSync(e.file, 'utf8'))).toEqual(['version 0\n', 'version 2\n', 'first of mcp\n']);
+    expect(entries().map((e) => readFileSync(e.file, 'utf8'))).toEqual([
+      'version 0\n',
+      'version 2\n',
+      'first of mcp\n',
+    ]);
   });
 
   it('sync applies the retention rule from the environment after making backups, keeping the original', async () => {
@@ -173,7 +202,13 @@ describe('backup stories from prior art', () => {
       expect((await cli(env, 'sync')).code).toBe(0);
     }
     expect(entries().map((e) => readFileSync(e.file, 'utf8'))).toEqual([ORIGINAL, 'edit 3\n']);
-    const listed = JSON.parse((await cli(env, 'backups', 'backend', '--json')).stdout).backups as { original: boolean; protected: boolean }[];
-    expect(listed.map((b) => [b.original, b.protected])).toEqual([[true, true], [false, false]]);
+    const listed = JSON.parse((await cli(env, 'backups', 'backend', '--json')).stdout).backups as {
+      original: boolean;
+      protected: boolean;
+    }[];
+    expect(listed.map((b) => [b.original, b.protected])).toEqual([
+      [true, true],
+      [false, false],
+    ]);
   });
 });

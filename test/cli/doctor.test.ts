@@ -1,14 +1,22 @@
 /** doctor on real trees: a dozen and more seeded faults found with the right severity and file; a healthy setup is clean. */
-import { chmodSync, mkdirSync, rmSync, symlinkSync, writeFileSync, appendFileSync } from 'node:fs';
-import { join } from 'node:path';
+
 import type { ChildProcess } from 'node:child_process';
+import { appendFileSync, chmodSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Findings } from '../../src/controllers/doctor/finding.ts';
 import { checkDaemon, checkInotify } from '../../src/controllers/doctor/global-checks.ts';
 import { cli, eventually, startServe } from '../helpers/cli.ts';
-import { addSkill, makeTree, put, writeStore, type TestTree } from '../helpers/tree.ts';
+import { addSkill, makeTree, put, type TestTree, writeStore } from '../helpers/tree.ts';
 
-interface F { severity: string; check: string; file?: string; role?: string; message: string; fix: string }
+interface F {
+  severity: string;
+  check: string;
+  file?: string;
+  role?: string;
+  message: string;
+  fix: string;
+}
 
 const MODEL = 'kimi-code/kimi-for-coding';
 
@@ -54,7 +62,9 @@ describe('hero-team doctor', () => {
     const doc = JSON.parse(r.stdout) as { ok: boolean; findings: F[] };
     expect(doc.ok).toBe(false);
     const has = (severity: string, check: string, file?: string, role?: string) =>
-      expect(doc.findings, `${severity} ${check} ${file ?? ''}`).toContainEqual(expect.objectContaining({ severity, check, ...(file ? { file } : {}), ...(role ? { role } : {}) }));
+      expect(doc.findings, `${severity} ${check} ${file ?? ''}`).toContainEqual(
+        expect.objectContaining({ severity, check, ...(file ? { file } : {}), ...(role ? { role } : {}) }),
+      );
     const home = tree.paths.home;
     const seeded: [string, string, string | undefined, string | undefined][] = [
       ['warning', 'registry.invalid-skill', join(tree.paths.skillsDir, 'broken'), undefined],
@@ -92,14 +102,23 @@ describe('hero-team doctor', () => {
     rmSync(tree.paths.skillsDir, { recursive: true });
     put(join(tree.paths.home, 'store.json'), '{"version": 1, "roles": [}');
     const doc = JSON.parse((await cli(tree.env, 'doctor', '--json')).stdout) as { findings: F[] };
-    expect(doc.findings).toContainEqual(expect.objectContaining({ severity: 'error', check: 'store.invalid', file: join(tree.paths.home, 'store.json') }));
+    expect(doc.findings).toContainEqual(
+      expect.objectContaining({ severity: 'error', check: 'store.invalid', file: join(tree.paths.home, 'store.json') }),
+    );
     expect(doc.findings.find((x) => x.check === 'store.invalid')!.message).toMatch(/store\.json:1:\d+/);
-    expect(doc.findings).toContainEqual(expect.objectContaining({ severity: 'error', check: 'registry.missing', file: tree.paths.skillsDir }));
+    expect(doc.findings).toContainEqual(
+      expect.objectContaining({ severity: 'error', check: 'registry.missing', file: tree.paths.skillsDir }),
+    );
   });
 
   it('two daemons on one state dir are an error; little inotify headroom a warning, none an error', async () => {
     tree = makeTree();
-    const probes = (pids: number[], max: number, used: number) => ({ daemons: () => pids, socket: async () => 'ok' as const, inotify: () => ({ max, used }), which: () => '/usr/bin/kimi' });
+    const probes = (pids: number[], max: number, used: number) => ({
+      daemons: () => pids,
+      socket: async () => 'ok' as const,
+      inotify: () => ({ max, used }),
+      which: () => '/usr/bin/kimi',
+    });
     const f = new Findings();
     await checkDaemon(tree.paths, probes([11, 12], 0, 0), f);
     expect(f.list).toEqual([expect.objectContaining({ severity: 'error', check: 'daemon.several' })]);
@@ -107,20 +126,31 @@ describe('hero-team doctor', () => {
     checkInotify(probes([], 8192, 8150), 100, g);
     checkInotify(probes([], 8192, 7500), 100, g);
     checkInotify(probes([], 524288, 1000), 100, g);
-    expect(g.list.map((x) => [x.severity, x.check])).toEqual([['error', 'inotify.exhausted'], ['warning', 'inotify.low']]);
+    expect(g.list.map((x) => [x.severity, x.check])).toEqual([
+      ['error', 'inotify.exhausted'],
+      ['warning', 'inotify.low'],
+    ]);
   });
 
   it('a healthy setup (daemon running, kimi on PATH) is clean: exit 0, no error or warning', async () => {
     const bin = join(process.cwd(), 'node_modules', '.cache', `doctor-bin-${process.pid}`);
     mkdirSync(bin, { recursive: true });
     put(join(bin, 'kimi'), '#!/bin/sh\nexit 0\n', 0o755);
-    tree = makeTree({ KIMI_API_KEY: 'sk-MARKER-healthy', HERO_TEAM_DEBOUNCE_MS: '20', PATH: `${bin}:${process.env.PATH}` });
+    tree = makeTree({
+      KIMI_API_KEY: 'sk-MARKER-healthy',
+      HERO_TEAM_DEBOUNCE_MS: '20',
+      PATH: `${bin}:${process.env.PATH}`,
+    });
     addSkill(tree, 'alpha');
     writeStore(tree, [{ name: 'backend', model: MODEL, skills: ['alpha'] }]);
     daemon = startServe(tree.env);
     const manifest = join(tree.paths.rolesDir, 'backend', '.hero-team-manifest.json');
     const { existsSync, readFileSync } = await import('node:fs');
-    await eventually(() => existsSync(manifest) && !readFileSync(manifest, 'utf8').includes('pendingMd5'), 15_000, 'convergence');
+    await eventually(
+      () => existsSync(manifest) && !readFileSync(manifest, 'utf8').includes('pendingMd5'),
+      15_000,
+      'convergence',
+    );
     const r = await cli(tree.env, 'doctor', '--json');
     const doc = JSON.parse(r.stdout) as { findings: F[] };
     expect(doc.findings.filter((x) => x.severity !== 'info')).toEqual([]);

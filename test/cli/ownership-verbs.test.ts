@@ -1,11 +1,11 @@
 /** diff, restore and rollback through the CLI on real trees: exit codes, refusals, and dry-runs that change nothing. */
-import { existsSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { readBackupIndex } from '../../src/observed/backup-index.ts';
 import { cli } from '../helpers/cli.ts';
+import { addSkill, makeTree, put, type TestTree, writeStore } from '../helpers/tree.ts';
 import { treeFingerprint } from '../helpers/tree-hash.ts';
-import { addSkill, makeTree, put, writeStore, type TestTree } from '../helpers/tree.ts';
 
 const KEY = 'sk-MARKER-verbs-9090';
 const MODEL = 'kimi-code/kimi-for-coding';
@@ -34,7 +34,10 @@ describe('ownership verbs', () => {
       expect((await cli(tree.env, 'sync')).code).toBe(0);
       expect(await cli(tree.env, 'diff')).toMatchObject({ code: 0, stdout: 'backend: converged\n' });
       writeStore(tree, [{ name: 'backend', model: MODEL, skills: ['beta'], thinking: false }]);
-      writeFileSync(join(dir(), 'config.toml'), readFileSync(join(dir(), 'config.toml'), 'utf8').replace('default_yolo = false', 'default_yolo = true'));
+      writeFileSync(
+        join(dir(), 'config.toml'),
+        readFileSync(join(dir(), 'config.toml'), 'utf8').replace('default_yolo = false', 'default_yolo = true'),
+      );
       const json = await cli(tree.env, 'diff', 'backend', '--json');
       expect(json.code).toBe(1);
       const doc = JSON.parse(json.stdout);

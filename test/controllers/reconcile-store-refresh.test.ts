@@ -5,10 +5,10 @@
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { reconcileRole, withRoleDirLock, type ReconcileDeps } from '../../src/controllers/reconcile.ts';
+import { type ReconcileDeps, reconcileRole, withRoleDirLock } from '../../src/controllers/reconcile.ts';
 import { Sources } from '../../src/controllers/sources.ts';
 import { silentLogger } from '../../src/log.ts';
-import { addSkill, makeTree, writeStore, type TestTree } from '../helpers/tree.ts';
+import { addSkill, makeTree, type TestTree, writeStore } from '../helpers/tree.ts';
 
 const clock = { now: () => Date.now() };
 
@@ -35,13 +35,17 @@ describe('a locked reconcile brings the store up to date first', () => {
       pending = reconcileRole('backend', deps); // probes, finds work, waits for the lock
       await new Promise((r) => setTimeout(r, 200));
       writeStore(tree, []); // the role is removed from the store...
-      for (const f of ['.hero-team-manifest.json', 'mcp.json', 'skills']) rmSync(join(roleDir(), f), { recursive: true, force: true });
+      for (const f of ['.hero-team-manifest.json', 'mcp.json', 'skills'])
+        rmSync(join(roleDir(), f), { recursive: true, force: true });
     });
     await pending;
   }
 
   it('with refreshStore, the waiting reconcile sees the role gone and writes nothing', async () => {
-    await race({ ...sources.reconcileDeps({ paths: tree.paths, env: {}, clock, log: silentLogger() }), refreshStore: () => sources.refreshStore() });
+    await race({
+      ...sources.reconcileDeps({ paths: tree.paths, env: {}, clock, log: silentLogger() }),
+      refreshStore: () => sources.refreshStore(),
+    });
     expect(readFileSync(join(roleDir(), 'config.toml'), 'utf8')).toBe('the user original, put back\n');
     expect(existsSync(join(roleDir(), '.hero-team-manifest.json'))).toBe(false);
     expect(sources.store!.roles).toEqual([]);
@@ -54,13 +58,17 @@ describe('a locked reconcile brings the store up to date first', () => {
   });
 
   it('a plan made from the older store is dropped even when the reload already happened before the lock was taken', async () => {
-    const deps = { ...sources.reconcileDeps({ paths: tree.paths, env: {}, clock, log: silentLogger() }), refreshStore: () => sources.refreshStore() };
+    const deps = {
+      ...sources.reconcileDeps({ paths: tree.paths, env: {}, clock, log: silentLogger() }),
+      refreshStore: () => sources.refreshStore(),
+    };
     await reconcileRole('backend', deps, { sweepTemps: true });
     let pending: Promise<unknown> | undefined;
     await withRoleDirLock(tree.paths.home, 'backend', async () => {
       // The role's files are already rolled back when the waiting reconcile probes: its plan adopts and recreates.
       writeFileSync(join(roleDir(), 'config.toml'), 'the user original, put back\n');
-      for (const f of ['.hero-team-manifest.json', 'mcp.json', 'skills']) rmSync(join(roleDir(), f), { recursive: true, force: true });
+      for (const f of ['.hero-team-manifest.json', 'mcp.json', 'skills'])
+        rmSync(join(roleDir(), f), { recursive: true, force: true });
       pending = reconcileRole('backend', deps);
       await new Promise((r) => setTimeout(r, 200));
       writeStore(tree, []);

@@ -1,15 +1,25 @@
 /** planRollback (pure): originals back, our unchanged files deleted, user changes and unsafe paths left alone. */
 import { describe, expect, it } from 'vitest';
 import type { Manifest } from '../../src/controllers/artifacts.ts';
-import { planRollback, summarizeRollback, type OriginalCopy } from '../../src/controllers/rollback/plan.ts';
+import { type OriginalCopy, planRollback, summarizeRollback } from '../../src/controllers/rollback/plan.ts';
 import type { BackupEntry } from '../../src/observed/backup-index.ts';
 import type { PathState } from '../../src/observed/role-path.ts';
 
 const manifest = (paths: Record<string, string>): Manifest => ({
-  version: 1, role: 'r', revision: 'x',
+  version: 1,
+  role: 'r',
+  revision: 'x',
   entries: Object.entries(paths).map(([path, md5]) => ({ path, md5, size: 1, mode: 0o600, mtimeMs: 1 })),
 });
-const backup = (path: string, md5: string, id = '20260101T000000.000Z-000'): BackupEntry => ({ id, role: 'r', path, reason: 'foreign', md5, at: '2026-01-01T00:00:00.000Z', file: `/b/${id}/${path}` });
+const backup = (path: string, md5: string, id = '20260101T000000.000Z-000'): BackupEntry => ({
+  id,
+  role: 'r',
+  path,
+  reason: 'foreign',
+  md5,
+  at: '2026-01-01T00:00:00.000Z',
+  file: `/b/${id}/${path}`,
+});
 const file = (md5: string): PathState => ({ kind: 'file', md5, size: 1, mode: 0o600 });
 
 describe('planRollback', () => {
@@ -22,7 +32,18 @@ describe('planRollback', () => {
       ['gone.txt', { entry: backup('gone.txt', 'orig5'), verified: true }],
       ['pruned.txt', { entry: backup('pruned.txt', 'orig6'), verified: true }],
     ]);
-    const m = manifest({ 'config.toml': 'ours', 'mcp.json': 'ours', 'edited.toml': 'ours', 'bad.txt': 'ours', 'gone.txt': 'ours', 'skills/a/SKILL.md': 'ours', 'skills/b/SKILL.md': 'ours', 'skills/c/SKILL.md': 'ours', 'link/x': 'ours', 'dir': 'ours' });
+    const m = manifest({
+      'config.toml': 'ours',
+      'mcp.json': 'ours',
+      'edited.toml': 'ours',
+      'bad.txt': 'ours',
+      'gone.txt': 'ours',
+      'skills/a/SKILL.md': 'ours',
+      'skills/b/SKILL.md': 'ours',
+      'skills/c/SKILL.md': 'ours',
+      'link/x': 'ours',
+      dir: 'ours',
+    });
     const observed = new Map<string, PathState>([
       ['config.toml', file('ours')],
       ['mcp.json', file('orig2')],
@@ -38,8 +59,16 @@ describe('planRollback', () => {
     const plan = planRollback({ manifest: m, observed, originals });
     const kinds = Object.fromEntries(plan.actions.map((a) => [a.path, a.kind]));
     expect(kinds).toEqual({
-      'config.toml': 'restore', 'mcp.json': 'none', 'edited.toml': 'skip', 'bad.txt': 'skip', 'gone.txt': 'restore',
-      'skills/a/SKILL.md': 'delete', 'skills/b/SKILL.md': 'skip', 'skills/c/SKILL.md': 'none', 'link/x': 'refuse', dir: 'skip',
+      'config.toml': 'restore',
+      'mcp.json': 'none',
+      'edited.toml': 'skip',
+      'bad.txt': 'skip',
+      'gone.txt': 'restore',
+      'skills/a/SKILL.md': 'delete',
+      'skills/b/SKILL.md': 'skip',
+      'skills/c/SKILL.md': 'none',
+      'link/x': 'refuse',
+      dir: 'skip',
     });
     expect(plan.unlisted.map((u) => u.path)).toEqual(['pruned.txt']);
     expect(summarizeRollback(plan)).toEqual({ restore: 2, delete: 1, none: 2, skip: 4, refuse: 1 });

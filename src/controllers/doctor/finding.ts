@@ -22,7 +22,20 @@ export class Findings {
   readonly list: Finding[] = [];
 
   /** Record a finding. */
-  add(severity: Severity, check: string, message: string, fix: string, where: { file?: string; role?: string } = {}): void {
-    this.list.push({ severity, check, message, fix, ...(where.file ? { file: where.file } : {}), ...(where.role ? { role: where.role } : {}) });
+  add(
+    severity: Severity,
+    check: string,
+    message: string,
+    fix: string,
+    where: { file?: string; role?: string } = {},
+  ): void {
+    this.list.push({
+      severity,
+      check,
+      message,
+      fix,
+      ...(where.file ? { file: where.file } : {}),
+      ...(where.role ? { role: where.role } : {}),
+    });
   }
 }

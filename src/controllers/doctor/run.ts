@@ -1,19 +1,33 @@
 /** Doctor: every check, global then per role, as a list of findings. */
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Clock } from '../../clock.ts';
 import type { Paths } from '../../config.ts';
 import { createLogger } from '../../log.ts';
 import { listManagedRoleDirs } from '../../observed/role-dir.ts';
 import { findDaemons, findOnPath, inotifyUsage, probeSocket } from '../../observed/system-probes.ts';
 import { Sources } from '../sources.ts';
-import type { Clock } from '../../clock.ts';
-import { Findings, type Finding } from './finding.ts';
-import { checkDaemon, checkInotify, checkKimiBinary, checkRegistry, checkRolesDir, checkSecretsFile, checkStore, type SystemProbes } from './global-checks.ts';
+import { type Finding, Findings } from './finding.ts';
+import {
+  checkDaemon,
+  checkInotify,
+  checkKimiBinary,
+  checkRegistry,
+  checkRolesDir,
+  checkSecretsFile,
+  checkStore,
+  type SystemProbes,
+} from './global-checks.ts';
 import { checkRole } from './role-checks.ts';
 
 /** The real system. */
 export function systemProbes(env: NodeJS.ProcessEnv): SystemProbes {
-  return { daemons: (home) => findDaemons(home), socket: (p) => probeSocket(p), inotify: () => inotifyUsage(), which: (n) => findOnPath(n, env.PATH) };
+  return {
+    daemons: (home) => findDaemons(home),
+    socket: (p) => probeSocket(p),
+    inotify: () => inotifyUsage(),
+    which: (n) => findOnPath(n, env.PATH),
+  };
 }
 
 /** Inputs of a doctor run. */
@@ -42,12 +56,22 @@ export async function runDoctor(input: DoctorInput): Promise<Finding[]> {
   await checkDaemon(paths, input.probes, f);
   checkKimiBinary(input.probes, f);
   const managed = await listManagedRoleDirs(paths.rolesDir);
-  checkInotify(input.probes, watchEstimate(paths, managed.length, store?.roles.flatMap((r) => r.skills).length ?? 0), f);
+  checkInotify(
+    input.probes,
+    watchEstimate(paths, managed.length, store?.roles.flatMap((r) => r.skills).length ?? 0),
+    f,
+  );
   if (!store) return f.list; // roles cannot be judged against an unreadable desired state
   await sources.loadServices();
   const deps = sources.reconcileDeps({ paths, env: input.env, clock: input.clock, log: createLogger('silent') });
   const names = input.roles ?? [...new Set([...store.roles.map((r) => r.name), ...managed])].sort();
-  for (const name of names) await checkRole(name, store.roles.find((r) => r.name === name), deps, f);
+  for (const name of names)
+    await checkRole(
+      name,
+      store.roles.find((r) => r.name === name),
+      deps,
+      f,
+    );
   return f.list;
 }
 

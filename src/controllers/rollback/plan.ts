@@ -1,7 +1,8 @@
 /** The rollback plan (pure): how each file the manifest lists goes back to what it was before hero_team. */
-import type { Manifest, ManifestEntry } from '../artifacts.ts';
+
 import type { BackupEntry } from '../../observed/backup-index.ts';
 import type { PathState } from '../../observed/role-path.ts';
+import type { Manifest, ManifestEntry } from '../artifacts.ts';
 
 /** A path's original as rollback may use it: the backup, and whether its bytes still match the record. */
 export interface OriginalCopy {
@@ -40,7 +41,9 @@ export interface RollbackPlan {
 
 /** Decide every path; never touches the disk. */
 export function planRollback(input: RollbackInput): RollbackPlan {
-  const actions = input.manifest.entries.map((e) => planEntry(e, input.observed.get(e.path) ?? { kind: 'missing' }, input.originals.get(e.path)));
+  const actions = input.manifest.entries.map((e) =>
+    planEntry(e, input.observed.get(e.path) ?? { kind: 'missing' }, input.originals.get(e.path)),
+  );
   const listed = new Set(input.manifest.entries.map((e) => e.path));
   const unlisted = [...input.originals.values()].filter((o) => !listed.has(o.entry.path)).map((o) => o.entry);
   return { actions, unlisted };
@@ -49,14 +52,21 @@ export function planRollback(input: RollbackInput): RollbackPlan {
 function planEntry(entry: ManifestEntry, now: PathState, original: OriginalCopy | undefined): RollbackAction {
   const path = entry.path;
   if (now.kind === 'unsafe') return { kind: 'refuse', path, reason: now.reason };
-  if (now.kind === 'other') return { kind: 'skip', path, reason: 'not a regular file (a directory or device is in the way)' };
+  if (now.kind === 'other')
+    return { kind: 'skip', path, reason: 'not a regular file (a directory or device is in the way)' };
   const ours = now.kind === 'file' && (now.md5 === entry.md5 || now.md5 === entry.pendingMd5);
   if (original) {
-    if (now.kind === 'file' && now.md5 === original.entry.md5) return { kind: 'none', path, reason: 'already the original' };
-    if (!original.verified) return { kind: 'skip', path, reason: `its original backup ${original.entry.file} is missing or altered` };
+    if (now.kind === 'file' && now.md5 === original.entry.md5)
+      return { kind: 'none', path, reason: 'already the original' };
+    if (!original.verified)
+      return { kind: 'skip', path, reason: `its original backup ${original.entry.file} is missing or altered` };
     if (now.kind === 'missing') return { kind: 'restore', path, from: original.entry };
     if (ours) return { kind: 'restore', path, from: original.entry, replacing: now.md5 };
-    return { kind: 'skip', path, reason: `changed since hero_team wrote it; kept (the original is at ${original.entry.file})` };
+    return {
+      kind: 'skip',
+      path,
+      reason: `changed since hero_team wrote it; kept (the original is at ${original.entry.file})`,
+    };
   }
   if (now.kind === 'missing') return { kind: 'none', path, reason: 'already gone' };
   if (ours) return { kind: 'delete', path, md5: now.md5 };

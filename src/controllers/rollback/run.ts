@@ -5,21 +5,25 @@
  */
 import { lstatSync, readdirSync, rmdirSync, unlinkSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { statePaths, type Paths } from '../../config.ts';
+import { type Paths, statePaths } from '../../config.ts';
 import { ROLE_NAME_RE, type StoreData } from '../../desired/schema.ts';
 import { readStore, updateStore } from '../../desired/store.ts';
 import { HeroTeamError, InputError } from '../../errors.ts';
 import { originalBackups, readBackupIndex, readVerifiedBackup } from '../../observed/backup-index.ts';
 import { md5Bytes } from '../../observed/digest.ts';
 import { manifestPath, readManifest } from '../../observed/manifest.ts';
-import { inspectRolePath, roleDirIsReal, type PathState } from '../../observed/role-path.ts';
+import { inspectRolePath, type PathState, roleDirIsReal } from '../../observed/role-path.ts';
 import { writeFileAtomic } from '../atomic-write.ts';
 import { withRoleDirLock } from '../reconcile.ts';
-import { planRollback, type OriginalCopy, type RollbackAction, type RollbackPlan } from './plan.ts';
+import { type OriginalCopy, planRollback, type RollbackAction, type RollbackPlan } from './plan.ts';
 
 /** A rollback that cannot start: the manifest is unreadable or belongs elsewhere, or the role dir is a link. Nothing was changed. */
 export class RollbackRefusedError extends HeroTeamError {
-  constructor(readonly role: string, readonly path: string, detail: string) {
+  constructor(
+    readonly role: string,
+    readonly path: string,
+    detail: string,
+  ) {
     super('ROLLBACK_REFUSED', `role "${role}": rollback refused, nothing changed: ${path}: ${detail}`);
   }
 }
@@ -66,14 +70,28 @@ export async function rollbackRole(paths: Paths, name: string, opts: RollbackOpt
 
 /** Read the manifest, the backups and each listed path, and plan. */
 async function prepare(paths: Paths, name: string, dir: string, opts: RollbackOptions): Promise<RollbackReport> {
-  const report: RollbackReport = { role: name, dir, managed: false, done: [], removedDirs: [], declared: false, roleRemoved: false };
+  const report: RollbackReport = {
+    role: name,
+    dir,
+    managed: false,
+    done: [],
+    removedDirs: [],
+    declared: false,
+    roleRemoved: false,
+  };
   const real = roleDirIsReal(dir);
   if (real === undefined) return report;
   if (!real) throw new RollbackRefusedError(name, dir, 'the role directory is a symlink or not a directory');
   const read = await readManifest(dir);
   if (read.state === 'absent') return report;
-  if (read.state === 'corrupt') throw new RollbackRefusedError(name, manifestPath(dir), `manifest invalid: ${read.error.split('\n').slice(0, 3).join('; ')}`);
-  if (read.manifest.role !== name) throw new RollbackRefusedError(name, manifestPath(dir), `manifest belongs to role "${read.manifest.role}"`);
+  if (read.state === 'corrupt')
+    throw new RollbackRefusedError(
+      name,
+      manifestPath(dir),
+      `manifest invalid: ${read.error.split('\n').slice(0, 3).join('; ')}`,
+    );
+  if (read.manifest.role !== name)
+    throw new RollbackRefusedError(name, manifestPath(dir), `manifest belongs to role "${read.manifest.role}"`);
   const observed = new Map<string, PathState>(read.manifest.entries.map((e) => [e.path, inspectRolePath(dir, e.path)]));
   const originals = new Map<string, OriginalCopy>();
   for (const [path, entry] of originalBackups(readBackupIndex(statePaths(paths.home).backups, name).entries)) {
@@ -81,9 +99,14 @@ async function prepare(paths: Paths, name: string, dir: string, opts: RollbackOp
   }
   report.managed = true;
   report.plan = planRollback({ manifest: read.manifest, observed, originals });
-  report.declared = opts.keepRole ? storeHasRole(await readStore(statePaths(paths.home).store).catch(() => undefined), name) : storeHasRole(await readStoreOrRefuse(paths, name), name);
+  report.declared = opts.keepRole
+    ? storeHasRole(await readStore(statePaths(paths.home).store).catch(() => undefined), name)
+    : storeHasRole(await readStoreOrRefuse(paths, name), name);
   report.roleRemoved = !opts.keepRole && report.declared;
-  report.done = report.plan.actions.map((action) => ({ action, result: action.kind === 'restore' || action.kind === 'delete' ? 'done' : 'skipped' }));
+  report.done = report.plan.actions.map((action) => ({
+    action,
+    result: action.kind === 'restore' || action.kind === 'delete' ? 'done' : 'skipped',
+  }));
   return report;
 }
 
@@ -94,7 +117,8 @@ async function execute(report: RollbackReport, dir: string): Promise<void> {
     if (a.kind !== 'restore' && a.kind !== 'delete') continue;
     const now = inspectRolePath(dir, a.path);
     const expected = a.kind === 'delete' ? a.md5 : a.replacing;
-    const stillAsPlanned = expected === undefined ? now.kind === 'missing' : now.kind === 'file' && now.md5 === expected;
+    const stillAsPlanned =
+      expected === undefined ? now.kind === 'missing' : now.kind === 'file' && now.md5 === expected;
     if (!stillAsPlanned) {
       item.result = 'skipped';
       item.detail = 'changed while the rollback ran; kept';
@@ -112,7 +136,10 @@ async function execute(report: RollbackReport, dir: string): Promise<void> {
     }
   }
   unlinkSync(manifestPath(dir));
-  report.removedDirs = removeEmptyDirs(dir, report.plan!.actions.map((a) => a.path));
+  report.removedDirs = removeEmptyDirs(
+    dir,
+    report.plan!.actions.map((a) => a.path),
+  );
 }
 
 /**
@@ -146,7 +173,11 @@ async function readStoreOrRefuse(paths: Paths, name: string): Promise<StoreData>
   try {
     return await readStore(file);
   } catch (err) {
-    throw new RollbackRefusedError(name, file, `${(err as Error).message}; fix it, or keep the role declared with --keep-role`);
+    throw new RollbackRefusedError(
+      name,
+      file,
+      `${(err as Error).message}; fix it, or keep the role declared with --keep-role`,
+    );
   }
 }
 
@@ -156,5 +187,8 @@ function storeHasRole(store: StoreData | undefined, name: string): boolean {
 
 async function removeFromStore(paths: Paths, name: string): Promise<void> {
   const files = statePaths(paths.home);
-  await updateStore(files.store, files.storeLock, (data) => ({ ...data, roles: data.roles.filter((r) => r.name !== name) }));
+  await updateStore(files.store, files.storeLock, (data) => ({
+    ...data,
+    roles: data.roles.filter((r) => r.name !== name),
+  }));
 }
