@@ -1,14 +1,12 @@
 /** `hero-team diff [ROLE...] [--json]`: what sync would change, as unified diffs (keys redacted); exit 1 when anything differs. */
 
 import { systemClock } from '../clock.ts';
-import type { Config } from '../config.ts';
 import type { RoleDiff } from '../controllers/diff.ts';
-import { diffRole } from '../controllers/diff-role.ts';
+import { diffRoles } from '../controllers/diff-role.ts';
 import { Sources } from '../controllers/sources.ts';
 import { ROLE_NAME_RE } from '../desired/schema.ts';
-import { errorMessage, InputError, InvalidSpecError } from '../errors.ts';
+import { InputError } from '../errors.ts';
 import { createLogger } from '../log.ts';
-import { listManagedRoleDirs } from '../observed/role-dir.ts';
 import { defineCommand } from './command.ts';
 import { type CliIo, EXIT, out } from './io.ts';
 
@@ -35,40 +33,14 @@ export const diff = defineCommand({
       io.stderr.write(`hero-team: ${sources.storeError}\n`);
       return EXIT.usage;
     }
-    const names = positionals.length ? positionals : await allRoleNames(config, sources);
-    const deps = sources.reconcileDeps({
-      paths: config.paths,
-      env: io.env,
-      clock: systemClock,
-      log: createLogger('silent'),
-    });
-    const diffs: RoleDiff[] = [];
-    const errors: { role: string; error: string }[] = [];
-    for (const name of names) {
-      try {
-        const d = await diffRole(name, deps);
-        if (d) diffs.push(d);
-        else errors.push({ role: name, error: `no such role and no managed directory` });
-      } catch (err) {
-        if (!(err instanceof InvalidSpecError)) throw err;
-        errors.push({ role: name, error: errorMessage(err) });
-      }
-    }
-    if (values.json)
-      out(
-        io,
-        JSON.stringify({ converged: !errors.length && diffs.every((d) => d.converged), roles: diffs, errors }, null, 2),
-      );
-    else print(io, diffs, errors);
-    if (errors.length) return EXIT.usage;
-    return diffs.every((d) => d.converged) ? EXIT.ok : EXIT.failed;
+    const deps = sources.reconcileDeps({ paths: config.paths, env: io.env, clock: systemClock, log: createLogger('silent') });
+    const result = await diffRoles(positionals.length ? positionals : undefined, deps);
+    if (values.json) out(io, JSON.stringify(result, null, 2));
+    else print(io, result.roles, result.errors);
+    if (result.errors.length) return EXIT.usage;
+    return result.converged ? EXIT.ok : EXIT.failed;
   },
 });
-
-async function allRoleNames(config: Config, sources: Sources): Promise<string[]> {
-  const declared = sources.store!.roles.map((r) => r.name);
-  return [...new Set([...declared, ...(await listManagedRoleDirs(config.paths.rolesDir))])].sort();
-}
 
 function print(io: CliIo, diffs: RoleDiff[], errors: { role: string; error: string }[]): void {
   for (const d of diffs) {

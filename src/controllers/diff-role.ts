@@ -2,6 +2,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { statePaths } from '../config.ts';
+import { InvalidSpecError, errorMessage } from '../errors.ts';
+import { listManagedRoleDirs } from '../observed/role-dir.ts';
 import { effectiveCatalog } from '../desired/catalog-defaults.ts';
 import { inspectRolePath } from '../observed/role-path.ts';
 import { readProviderSecrets } from '../observed/secrets.ts';
@@ -22,6 +24,32 @@ export async function diffRole(name: string, deps: ReconcileDeps): Promise<RoleD
     outcome.plan.drift.filter((d) => d.kind === 'stray').map((d) => d.path),
     redact,
   );
+}
+
+/** Diffs of several roles: every declared role and managed directory when `names` is undefined. */
+export interface RoleDiffs {
+  converged: boolean;
+  roles: RoleDiff[];
+  /** Roles that could not be compared: unknown, or a spec that cannot be rendered. */
+  errors: { role: string; error: string }[];
+}
+
+/** Diff the named roles (default: every declared role and every managed directory). */
+export async function diffRoles(names: readonly string[] | undefined, deps: ReconcileDeps): Promise<RoleDiffs> {
+  const all = names ?? [...new Set([...deps.store().roles.map((r) => r.name), ...(await listManagedRoleDirs(deps.paths.rolesDir))])].sort();
+  const out: RoleDiffs = { converged: true, roles: [], errors: [] };
+  for (const name of all) {
+    try {
+      const d = await diffRole(name, deps);
+      if (d) out.roles.push(d);
+      else out.errors.push({ role: name, error: 'no such role and no managed directory' });
+    } catch (err) {
+      if (!(err instanceof InvalidSpecError)) throw err;
+      out.errors.push({ role: name, error: errorMessage(err) });
+    }
+  }
+  out.converged = !out.errors.length && out.roles.every((d) => d.converged);
+  return out;
 }
 
 /** Redaction with the real key values of every catalog provider (they are replaced, never shown). */
