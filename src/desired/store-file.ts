@@ -1,0 +1,122 @@
+/**
+ * lowdb's adapter for store.json. lowdb's own JSONFile (through steno) neither fsyncs the file nor its
+ * directory, uses one fixed temp name per file, and rejects a corrupt file with a bare SyntaxError that
+ * has lost the text; this adapter keeps those guarantees (docs/decisions/006-lowdb-adapter.md).
+ */
+import { mkdir, readFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import type { Adapter } from 'lowdb';
+import { syncDir, writeFileAtomic } from '../controllers/atomic-write.ts';
+import { StoreError } from '../errors.ts';
+import { migrateStore } from './migrations.ts';
+import { StoreDataSchema, type StoreData } from './schema.ts';
+import { describeIssues } from './store-issues.ts';
+
+/** Reads (parse with positions → migrate → validate) and writes (temp, fsync, rename, fsync dir) store.json. */
+export class StoreFile implements Adapter<StoreData> {
+  /** The exact text last read or written; undefined while there is no file. */
+  private text: string | undefined;
+
+  constructor(readonly file: string) {}
+
+  /** The validated store, or null when there is no file; a corrupt or invalid one throws StoreError. */
+  async read(): Promise<StoreData | null> {
+    try {
+      this.text = await readFile(this.file, 'utf8');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+      this.text = undefined;
+      return null;
+    }
+    const { data } = migrateStore(parseStoreJson(this.file, this.text), { file: this.file });
+    const parsed = StoreDataSchema.safeParse(data);
+    if (!parsed.success) throw new StoreError(this.file, describeIssues(parsed.error));
+    return parsed.data;
+  }
+
+  /** Write the canonical bytes durably (mode 0600); the same bytes as on disk are not written again. */
+  async write(data: StoreData): Promise<void> {
+    const text = serializeStore(data);
+    // A migrated or reformatted file differs from its canonical bytes, so it is rewritten.
+    if (text === this.text) return;
+    await mkdir(dirname(this.file), { recursive: true, mode: 0o700 });
+    await writeFileAtomic(this.file, text, 0o600);
+    await syncDir(dirname(this.file));
+    this.text = text;
+  }
+}
+
+/** The canonical bytes of the store: 2-space JSON with a trailing newline. */
+export function serializeStore(data: StoreData): string {
+  return JSON.stringify(data, null, 2) + '\n';
+}
+
+/** JSON.parse with a StoreError that names the line and column of the problem. */
+export function parseStoreJson(file: string, text: string): unknown {
+  const body = text.startsWith('\uFEFF') ? text.slice(1) : text;
+  if (body.trim() === '') throw new StoreError(file, 'file is empty (expected a JSON object)', { line: 1, column: 1 });
+  try {
+    return JSON.parse(body);
+  } catch (err) {
+    const message = (err as Error).message;
+    throw new StoreError(file, `invalid JSON: ${cleanJsonMessage(message)}`, jsonErrorPosition(message, body));
+  }
+}
+
+/** The parser's message without the position (reported separately) or the echoed source (it may hold a secret). */
+export function cleanJsonMessage(message: string): string {
+  return message
+    .replace(/ in JSON at position \d+.*$/s, '')
+    .replace(/, (?:\.\.\.)?".*"(?:\.\.\.)? is not valid JSON$/s, '');
+}
+
+/**
+ * Line and column (1-based) of a JSON.parse error. Node 20 says "at position N", Node 22+
+ * adds "(line L column C)"; "Unexpected end of JSON input" points after the last token, and
+ * V8's position-less "Unexpected token" messages are located by parsing prefixes.
+ */
+export function jsonErrorPosition(message: string, text: string): { line: number; column: number } | undefined {
+  const pos = /at position (\d+)/.exec(message);
+  if (pos) return offsetToLineColumn(text, Number(pos[1]));
+  const lc = /\(line (\d+) column (\d+)\)/.exec(message);
+  if (lc) return { line: Number(lc[1]), column: Number(lc[2]) };
+  if (/Unexpected end of JSON input/.test(message)) return offsetToLineColumn(text, text.trimEnd().length);
+  const offset = findErrorOffset(text);
+  return offset === undefined ? undefined : offsetToLineColumn(text, offset);
+}
+
+/**
+ * Offset of the first character JSON.parse rejects: the shortest failing prefix ends with it.
+ * A prefix of well-formed text only ever fails with "end of input" or at its own end, so
+ * "fails before its end" is monotonic in the prefix length and can be bisected.
+ */
+function findErrorOffset(text: string): number | undefined {
+  const failsWithin = (n: number): boolean => {
+    try {
+      JSON.parse(text.slice(0, n));
+      return false;
+    } catch (err) {
+      const message = (err as Error).message;
+      if (/Unexpected end of JSON input/.test(message)) return false;
+      const pos = /at position (\d+)/.exec(message);
+      return pos ? Number(pos[1]) < n : true;
+    }
+  };
+  if (!failsWithin(text.length)) return undefined;
+  let lo = 1;
+  let hi = text.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (failsWithin(mid)) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo - 1;
+}
+
+/** 1-based line and column (in UTF-16 units, like the parser's offsets) of an offset in text. */
+export function offsetToLineColumn(text: string, offset: number): { line: number; column: number } {
+  const before = text.slice(0, Math.min(offset, text.length));
+  const lines = before.split('\n');
+  return { line: lines.length, column: lines[lines.length - 1]!.length + 1 };
+}
+
