@@ -1,12 +1,44 @@
-/** Injected time source, so tests can pin timestamps. */
+/** Injected time and randomness, so tests can pin timestamps and nothing else reads the system clock. */
 
 /** A clock: wall time in ms. */
 export interface Clock {
   now(): number;
 }
 
+/** Cancels a timer set by a Scheduler (a no-op once it fired). */
+export type CancelTimer = () => void;
+
+/** A clock that also runs timers and draws random numbers (jitter). */
+export interface Scheduler extends Clock {
+  /** Run fn once after ms milliseconds. */
+  setTimer(fn: () => void, ms: number): CancelTimer;
+  /** Run fn every ms milliseconds until cancelled. */
+  setRepeating(fn: () => void, ms: number): CancelTimer;
+  /** Resolve after ms milliseconds. */
+  sleep(ms: number): Promise<void>;
+  /** A number in [0, 1). */
+  random(): number;
+}
+
 /** The real clock. */
-export const systemClock: Clock = { now: () => Date.now() };
+export const systemClock: Scheduler = {
+  now: () => Date.now(),
+  setTimer: (fn, ms) => {
+    const timer = setTimeout(fn, ms);
+    return () => clearTimeout(timer);
+  },
+  setRepeating: (fn, ms) => {
+    const timer = setInterval(fn, ms);
+    return () => clearInterval(timer);
+  },
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+  random: () => Math.random(),
+};
+
+/** Let the event loop run pending I/O callbacks before a long loop goes on. */
+export function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
 
 /** Compact sortable UTC timestamp for file names, e.g. 20261121T231649.123Z. */
 export function fileTimestamp(ms: number): string {

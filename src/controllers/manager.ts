@@ -1,33 +1,35 @@
-/** The manager: maps every change to role names, owns one actor per role, bounds concurrent reconciles, resyncs periodically. */
+/** The manager: owns one actor per role, runs their reconciles through one bounded queue, wires events to them. */
 import { mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
 import PQueue from 'p-queue';
 import { createActor, fromPromise, waitFor, type ActorRefFrom } from 'xstate';
-import type { Clock } from '../clock.ts';
+import type { Scheduler } from '../clock.ts';
 import type { Paths, Tuning } from '../config.ts';
-import { rolesUsingSkill, specKey } from '../desired/skill-index.ts';
+import { specKey } from '../desired/skill-index.ts';
 import { InvalidSpecError, errorMessage } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import { manifestCache } from '../observed/manifest.ts';
 import { RoleObservations } from '../observed/role-observations.ts';
 import { listManagedRoleDirs } from '../observed/role-dir.ts';
-import { isOwnWrite } from './echo-filter.ts';
-import type { EventTarget } from './event-map.ts';
 import { SyncBarrier } from './durability.ts';
+import { EchoGate } from './echo-gate.ts';
+import type { EventTarget } from './event-map.ts';
+import { reloadStore, routeEvent, trustWatches, type EventRouterDeps } from './event-router.ts';
+import { RegistryScope } from './registry-scope.ts';
 import { RenderMemo } from './render/memo.ts';
 import { reconcileRole, type ReconcileDeps, type ReconcileOutcome } from './reconcile.ts';
+import { Resync } from './resync.ts';
 import { roleMachine } from './role-machine.ts';
-import { Sources } from './sources.ts';
+import { Sources, reportSourceErrors, saveDigests } from './sources.ts';
+import { startSourceWatchers, type SourceWatchers } from './source-watchers.ts';
 import { StatusBook } from './status-book.ts';
 import { ProblemLog, outcomeProblems } from './problem-log.ts';
-import { startSourceWatchers, type SourceWatchers, type WatchedTree, type WatchState } from './source-watchers.ts';
 
 /** Everything the manager needs, injected. */
 export interface ManagerDeps {
   paths: Paths;
   tuning: Tuning;
   env: NodeJS.ProcessEnv;
-  clock: Clock;
+  clock: Scheduler;
   log: Logger;
   /** Start file watchers (the daemon); false for one-shot use in tests. */
   watch: boolean;
@@ -51,45 +53,42 @@ export class Manager {
   private readonly renders = new RenderMemo();
   private readonly manifests = manifestCache();
   private readonly observations = new RoleObservations();
-  /** Role-dir events that arrived while the role reconciled, judged by the echo filter once it is done. */
-  private readonly heldEvents = new Map<string, Set<string>>();
-  /** Paths each role's last apply deleted (their events are echoes too). */
-  private readonly lastDeleted = new Map<string, readonly string[]>();
+  private readonly events: EventRouterDeps;
+  private readonly resync: Resync;
   private watchers: SourceWatchers | undefined;
-  /** Registry scope changes made while the watchers start (set only then). */
-  private scopeChangedWhileStarting: Set<string> | undefined;
-  private resyncTimer: NodeJS.Timeout | undefined;
   private stopping = false;
 
   constructor(private readonly deps: ManagerDeps) {
-    this.status = new StatusBook(deps.clock);
-    this.problems = new ProblemLog(deps.log);
-    this.sources = new Sources(deps.paths);
-    this.queue = new PQueue({ concurrency: deps.tuning.concurrency });
+    const { paths, log, clock, tuning } = deps;
+    this.status = new StatusBook(clock);
+    this.problems = new ProblemLog(log);
+    this.sources = new Sources(paths);
+    this.queue = new PQueue({ concurrency: tuning.concurrency });
+    const wake = (role: string, spec?: boolean) => this.wake(role, spec);
+    const wakeAll = (force: boolean) => this.wakeAll(force);
+    const scope = new RegistryScope(this.sources, log, wake);
+    const echoes = new EchoGate(paths.rolesDir, this.manifests, wake);
+    this.events = { sources: this.sources, scope, echoes, observations: this.observations, rolesDir: paths.rolesDir, log, wake, wakeAll };
+    this.resync = new Resync({ sources: this.sources, scope, observations: this.observations, clock, log, intervalMs: tuning.resyncMs, wakeAll });
   }
 
   /** Load inputs, start watchers, and queue every role. */
   async start(): Promise<void> {
-    await mkdir(this.deps.paths.rolesDir, { recursive: true });
+    const { paths, log } = this.deps;
+    await mkdir(paths.rolesDir, { recursive: true });
     await this.sources.loadAll();
-    this.reportSourceErrors();
+    reportSourceErrors(this.sources, log);
     const load = this.sources.digestLoad;
-    if (load?.state === 'ignored') this.deps.log.warn({ reason: load.reason }, 'digest cache ignored; files are hashed again');
-    void this.saveDigests();
+    if (load?.state === 'ignored') log.warn({ reason: load.reason }, 'digest cache ignored; files are hashed again');
+    void saveDigests(this.sources, log);
     if (this.deps.watch) {
-      const scope = (name: string) => this.sources.scope.has(name);
-      this.scopeChangedWhileStarting = new Set();
-      this.watchers = await startSourceWatchers(this.deps.paths, this.deps.log, (t) => void this.onTarget(t), (tree, state) => this.onWatchState(tree, state), scope);
-      if (this.stopping) {
-        await this.watchers.close(); // stop() ran while the watches were being set: it could not close them
-        return;
-      }
-      // A store reload while the watches were being set (its followScope found no watchers yet).
-      const changed = [...this.scopeChangedWhileStarting];
-      this.scopeChangedWhileStarting = undefined;
-      await this.followScope({ added: changed.filter(scope), removed: changed.filter((name) => !scope(name)) });
+      const { scope } = this.events;
+      scope.starting();
+      this.watchers = await startSourceWatchers(paths, log, (t) => void this.onTarget(t), (tree, state) => trustWatches(tree, state, this.events), scope.has, this.deps.clock);
+      if (this.stopping) return this.watchers.close(); // stop() ran while the watches were being set
+      await scope.watching(this.watchers);
     }
-    this.scheduleResync();
+    if (this.deps.resync ?? this.deps.watch) this.resync.schedule();
     await this.wakeAll(true);
   }
 
@@ -106,28 +105,25 @@ export class Manager {
 
   /** Resolve when every role actor is at rest (idle, stalled or in backoff) and nothing runs. */
   async settled(timeoutMs = 60_000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const busy = [...this.actors.values()].some((a) => {
-        const state = a.getSnapshot().value;
-        return state === 'debouncing' || state === 'reconciling';
-      });
-      if (!busy && this.queue.size === 0 && this.queue.pending === 0) return;
-      if (Date.now() > deadline) throw new Error('manager did not settle in time');
-      await new Promise((r) => setTimeout(r, 10));
+    const { clock } = this.deps;
+    const deadline = clock.now() + timeoutMs;
+    const busy = (a: RoleActor) => ['debouncing', 'reconciling'].includes(a.getSnapshot().value as string);
+    while ([...this.actors.values()].some(busy) || this.queue.size > 0 || this.queue.pending > 0) {
+      if (clock.now() > deadline) throw new Error('manager did not settle in time');
+      await clock.sleep(10);
     }
   }
 
   /** Stop: no new work, watchers closed, in-flight reconciles finish. */
   async stop(): Promise<void> {
     this.stopping = true;
-    clearTimeout(this.resyncTimer);
+    this.resync.stop();
     await this.watchers?.close();
     for (const actor of this.actors.values()) actor.send({ type: 'STOP' });
     await Promise.all([...this.actors.values()].map((a) => waitFor(a, (s) => s.status === 'done', { timeout: 120_000 }).catch(() => {})));
     await this.queue.onIdle();
     this.barrier.close();
-    await this.saveDigests();
+    await saveDigests(this.sources, this.deps.log);
   }
 
   /** Names of roles with an actor. */
@@ -135,72 +131,16 @@ export class Manager {
     return [...this.actors.keys()].sort();
   }
 
-  private async onTarget(t: EventTarget): Promise<void> {
-    const roles = this.sources.store?.roles ?? [];
-    if (t.kind === 'role') await this.onRoleEvent(t.role, t.path);
-    else if (t.kind === 'skill') {
-      // A skill no role whitelists is out of scope: not indexed, nothing to do (only the root's watch sees it).
-      if (!this.sources.scope.has(t.skill)) return;
-      this.sources.registry.freshness.invalidate(t.skill);
-      rolesUsingSkill(roles, t.skill).forEach((r) => this.wake(r));
-    } else if (t.kind === 'store') {
-      await this.reloadStore();
-    } else if (t.kind === 'services') {
-      if (await this.sources.loadServices()) roles.filter((r) => r.mcp.length).forEach((r) => this.wake(r.name, true));
-      else this.reportSourceErrors();
-    } else if (t.kind === 'secrets') roles.forEach((r) => this.wake(r.name));
-    else if (t.kind === 'registry-root') {
-      await this.sources.scanRegistry();
-      roles.forEach((r) => this.wake(r.name));
-    }
-  }
-
-  /** Re-read store.json: a valid one comes into force (scope followed, changed roles woken); an invalid one is reported. */
-  private async reloadStore(): Promise<void> {
-    if (await this.sources.loadStore()) {
-      this.deps.log.info({ roles: this.sources.store!.roles.length }, 'store reloaded');
-      await this.followScope(this.sources.rescope());
-      await this.wakeAll(false);
-    } else this.reportSourceErrors();
+  private onTarget(t: EventTarget): Promise<void> {
+    return routeEvent(t, this.events);
   }
 
   /** Under a role's lock: reload the store now if store.json changed and its watcher event is still on the way. */
   private readonly refreshStore = async (): Promise<boolean> => {
     if (!this.sources.storeFileChanged()) return false;
-    await this.reloadStore();
+    await reloadStore(this.events);
     return true;
   };
-
-  /**
-   * A change in a role directory wakes the role unless it is the echo of our own write (echo-filter.ts). While
-   * the role reconciles, its manifest on disk is in flux: the event is held and judged when the reconcile ends.
-   */
-  private async onRoleEvent(role: string, path: string): Promise<void> {
-    this.observations.changed(join(this.deps.paths.rolesDir, role), path);
-    const held = this.heldEvents.get(role);
-    if (held) {
-      held.add(path);
-      return;
-    }
-    if (!(await this.isEcho(role, path))) this.wake(role);
-  }
-
-  /** Events held during a reconcile: one that is not an echo of its writes wakes the role again. */
-  private async wakeUnlessEchoes(role: string, paths: Iterable<string>): Promise<void> {
-    for (const path of paths) {
-      if (await this.isEcho(role, path)) continue;
-      this.wake(role);
-      return;
-    }
-  }
-
-  private async isEcho(role: string, path: string): Promise<boolean> {
-    try {
-      return await isOwnWrite(join(this.deps.paths.rolesDir, role), path, this.manifests, this.lastDeleted.get(role));
-    } catch {
-      return false; // when in doubt, reconcile
-    }
-  }
 
   /** Wake every role in the store and every managed directory; SPEC for roles whose spec changed. */
   private async wakeAll(force: boolean): Promise<void> {
@@ -230,27 +170,16 @@ export class Manager {
   private runReconcile(name: string): Promise<void> {
     return this.queue.add(async () => {
       if (this.stopping) return; // queued but not started: nothing half-done to finish
-      const spec = this.sources.store?.roles.find((r) => r.name === name);
-      this.status.started(name, !spec);
-      const held = new Set<string>();
-      this.heldEvents.set(name, held);
+      this.status.started(name, !this.sources.store?.roles.some((r) => r.name === name));
       try {
-        let done: ReconcileOutcome | undefined;
-        try {
-          done = await reconcileRole(name, this.reconcileDeps(), { sweepTemps: !this.swept.has(name) });
-        } finally {
-          this.heldEvents.delete(name);
-          this.lastDeleted.set(name, done?.result ? (done.plan?.deletes.map((d) => d.path) ?? []) : []);
-          await this.wakeUnlessEchoes(name, held);
-        }
-        const outcome = done;
+        const outcome = await this.reconcileHoldingEchoes(name);
         this.swept.add(name);
         this.status.succeeded(outcome);
         this.problems.report(name, outcomeProblems(outcome));
         if (outcome.result?.sourceChanged.length) {
           // A source changed under the copy: its skill's snapshot is stale whatever the watchers said.
           for (const path of outcome.result.sourceChanged) this.sources.registry.freshness.invalidate(path.split('/')[1]!);
-          setImmediate(() => this.wake(name));
+          this.deps.clock.setTimer(() => this.wake(name), 0);
         }
       } catch (err) {
         const stalled = err instanceof InvalidSpecError;
@@ -261,74 +190,22 @@ export class Manager {
     }) as Promise<void>;
   }
 
+  /** One reconcile, with the role's events held meanwhile and judged against what it wrote. */
+  private async reconcileHoldingEchoes(name: string): Promise<ReconcileOutcome> {
+    const { echoes } = this.events;
+    echoes.hold(name);
+    let done: ReconcileOutcome | undefined;
+    try {
+      done = await reconcileRole(name, this.reconcileDeps(), { sweepTemps: !this.swept.has(name) });
+      return done;
+    } finally {
+      await echoes.release(name, done?.result ? (done.plan?.deletes.map((d) => d.path) ?? []) : []);
+    }
+  }
+
   private reconcileDeps(): ReconcileDeps {
     const { paths, env, clock, log } = this.deps;
     const { retention } = this.deps.tuning;
     return this.sources.reconcileDeps({ paths, env, clock, log, barrier: this.barrier, renders: this.renders, manifests: this.manifests, observations: this.observations, retention, refreshStore: this.refreshStore });
-  }
-
-  /**
-   * While a tree is watched in full its events are trusted: registry scans are shared (ScanFreshness), role
-   * observations reused (RoleObservations). A failed watch turns that off for the tree, for good.
-   */
-  private onWatchState(tree: WatchedTree, state: WatchState): void {
-    const trust = tree === 'registry' ? this.sources.registry.freshness : this.observations;
-    if (state === 'full') return trust.watchedInFull();
-    // Also before trust was given (a watch failing during the first walk): it must never be given then.
-    if (!trust.watchesIncomplete()) return; // said already
-    const what = tree === 'registry' ? 'rescans the skills it uses' : 'observes every file of its role';
-    this.deps.log.warn({ tree }, `a directory is not watched: every reconcile ${what} from now on`);
-  }
-
-  /** Persist the registry digest cache; it is rebuildable, so a failure is only a warning. */
-  private async saveDigests(): Promise<void> {
-    try {
-      const saved = await this.sources.saveDigests();
-      if (saved) this.deps.log.debug({ entries: saved }, 'digest cache saved');
-    } catch (err) {
-      this.deps.log.warn({ err: errorMessage(err) }, 'digest cache not saved');
-    }
-  }
-
-  private reportSourceErrors(): void {
-    if (this.sources.storeError) this.deps.log.error({ error: this.sources.storeError }, 'store.json invalid: the last valid state stays in force');
-    if (this.sources.servicesError) this.deps.log.error({ error: this.sources.servicesError }, 'services.json invalid: the last valid catalog stays in force');
-  }
-
-  private scheduleResync(): void {
-    if (this.stopping || !(this.deps.resync ?? this.deps.watch)) return;
-    const jitter = 0.9 + Math.random() * 0.2;
-    this.resyncTimer = setTimeout(() => void this.resync(), this.deps.tuning.resyncMs * jitter);
-  }
-
-  /**
-   * Registry skills entered or left the scope: watch or unwatch their trees, then make the ones that entered
-   * be rescanned and wake their roles (a change made before their watch existed was seen by nobody, and a
-   * role may have read them already: a concurrent store reload wakes roles before this watch is set).
-   */
-  private async followScope(change: { added: string[]; removed: string[] }): Promise<void> {
-    if (!change.added.length && !change.removed.length) return;
-    if (this.scopeChangedWhileStarting) {
-      for (const name of [...change.added, ...change.removed]) this.scopeChangedWhileStarting.add(name);
-      return;
-    }
-    await this.watchers?.rescopeRegistry([...change.added, ...change.removed]);
-    const roles = this.sources.store?.roles ?? [];
-    for (const name of change.added) {
-      this.sources.registry.freshness.invalidate(name);
-      rolesUsingSkill(roles, name).forEach((r) => this.wake(r));
-    }
-    this.deps.log.debug({ added: change.added.length, removed: change.removed.length, scope: this.sources.scope.size }, 'registry scope changed');
-  }
-
-  /** Periodic safety net: re-read every input and wake every role. */
-  private async resync(): Promise<void> {
-    if (this.stopping) return;
-    await this.followScope(await this.sources.loadAll());
-    this.observations.forgetAll(); // every role observed in full: the net for an event inotify lost
-    this.reportSourceErrors();
-    void this.saveDigests();
-    await this.wakeAll(true);
-    this.scheduleResync();
   }
 }

@@ -1,6 +1,7 @@
 /** Wires directory watchers on every input and output root to event targets; a missing registry is polled until it appears. */
 import { mkdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { systemClock, type CancelTimer, type Scheduler } from '../clock.ts';
 import { statePaths, type Paths } from '../config.ts';
 import type { Logger } from '../log.ts';
 import { MANIFEST_FILE } from '../observed/manifest.ts';
@@ -29,7 +30,7 @@ export type WatchedTree = 'registry' | 'roles';
  */
 export async function startSourceWatchers(
   paths: Paths, log: Logger, onTarget: (t: EventTarget) => void, onWatchState: (tree: WatchedTree, state: WatchState) => void = () => {},
-  registryScope?: (name: string) => boolean,
+  registryScope?: (name: string) => boolean, clock: Scheduler = systemClock,
 ): Promise<SourceWatchers> {
   const files = statePaths(paths.home);
   const roots: EventRoots = { skillsDir: paths.skillsDir, rolesDir: paths.rolesDir, storeFile: files.store, servicesFile: files.services, secretsFile: files.secrets };
@@ -51,7 +52,7 @@ export async function startSourceWatchers(
   };
   watched.push(await watchTree(paths.rolesDir, { ignore: (p) => p.endsWith('/' + MANIFEST_FILE) }, emit, treeError('roles')));
   onWatchState('roles', 'full');
-  let poll: NodeJS.Timeout | undefined;
+  let stopPolling: CancelTimer | undefined;
   let closed = false;
   let registryStarting = false;
   const startRegistry = async () => {
@@ -71,9 +72,9 @@ export async function startSourceWatchers(
   };
   if (!(await startRegistry())) {
     log.warn({ path: paths.skillsDir }, 'skills registry missing; waiting for it to appear');
-    poll = setInterval(async () => {
+    stopPolling = clock.setRepeating(async () => {
       if (registry || !(await startRegistry())) return;
-      clearInterval(poll);
+      stopPolling?.();
       log.info({ path: paths.skillsDir }, 'skills registry appeared');
       onTarget({ kind: 'registry-root' });
     }, REGISTRY_POLL_MS);
@@ -85,7 +86,7 @@ export async function startSourceWatchers(
     },
     close: async () => {
       closed = true;
-      clearInterval(poll);
+      stopPolling?.();
       await Promise.all(watched.map((w) => w.close()));
     },
   };

@@ -5,6 +5,7 @@ import { statePaths, type Paths } from '../config.ts';
 import { readStore } from '../desired/store.ts';
 import type { StoreData } from '../desired/schema.ts';
 import { StoreError, errorMessage } from '../errors.ts';
+import type { Logger } from '../log.ts';
 import { DigestCache } from '../observed/digest.ts';
 import { loadDigestCache, saveDigestCache, type DigestLoad } from '../observed/digest-store.ts';
 import { dropSkills, retainIndexed, scanRegistry } from '../observed/registry.ts';
@@ -173,6 +174,22 @@ export class Sources {
       this.loadServices(),
     ]);
     return scope;
+  }
+}
+
+/** Log the store or services file that is invalid (the last valid one stays in force). */
+export function reportSourceErrors(sources: Sources, log: Logger): void {
+  if (sources.storeError) log.error({ error: sources.storeError }, 'store.json invalid: the last valid state stays in force');
+  if (sources.servicesError) log.error({ error: sources.servicesError }, 'services.json invalid: the last valid catalog stays in force');
+}
+
+/** Persist the registry digest cache; it is rebuildable, so a failure is only a warning. */
+export async function saveDigests(sources: Sources, log: Logger): Promise<void> {
+  try {
+    const saved = await sources.saveDigests();
+    if (saved) log.debug({ entries: saved }, 'digest cache saved');
+  } catch (err) {
+    log.warn({ err: errorMessage(err) }, 'digest cache not saved');
   }
 }
 

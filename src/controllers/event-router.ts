@@ -1,0 +1,78 @@
+/** Maps each watcher event to the inputs it re-reads and the roles it wakes. */
+import { join } from 'node:path';
+import { rolesUsingSkill } from '../desired/skill-index.ts';
+import type { Logger } from '../log.ts';
+import type { RoleObservations } from '../observed/role-observations.ts';
+import type { EchoGate } from './echo-gate.ts';
+import type { EventTarget } from './event-map.ts';
+import type { RegistryScope } from './registry-scope.ts';
+import type { WatchedTree, WatchState } from './source-watchers.ts';
+import { reportSourceErrors, type Sources } from './sources.ts';
+
+/** What routing an event needs: the inputs, the gate for role events, and how to wake roles. */
+export interface EventRouterDeps {
+  sources: Sources;
+  scope: RegistryScope;
+  echoes: EchoGate;
+  observations: RoleObservations;
+  rolesDir: string;
+  log: Logger;
+  /** Queue one role (`spec`: its inputs changed, which also un-stalls it). */
+  wake(role: string, spec?: boolean): void;
+  /** Queue every role (`force`: also those whose spec is unchanged). */
+  wakeAll(force: boolean): Promise<void>;
+}
+
+/** Route one event: re-read what it names, then wake the roles it concerns. */
+export async function routeEvent(t: EventTarget, deps: EventRouterDeps): Promise<void> {
+  const { sources, log, wake } = deps;
+  const roles = sources.store?.roles ?? [];
+  switch (t.kind) {
+    case 'role':
+      deps.observations.changed(join(deps.rolesDir, t.role), t.path);
+      return deps.echoes.changed(t.role, t.path);
+    case 'skill':
+      // A skill no role whitelists is out of scope: not indexed, nothing to do (only the root's watch sees it).
+      if (!deps.scope.has(t.skill)) return;
+      sources.registry.freshness.invalidate(t.skill);
+      for (const role of rolesUsingSkill(roles, t.skill)) wake(role);
+      return;
+    case 'store':
+      return reloadStore(deps);
+    case 'services':
+      if (!(await sources.loadServices())) return reportSourceErrors(sources, log);
+      for (const role of roles) if (role.mcp.length) wake(role.name, true);
+      return;
+    case 'secrets':
+      for (const role of roles) wake(role.name);
+      return;
+    case 'registry-root':
+      await sources.scanRegistry();
+      for (const role of roles) wake(role.name);
+      return;
+    case 'none':
+      return;
+  }
+}
+
+/** Re-read store.json: a valid one comes into force (scope followed, changed roles woken); an invalid one is reported. */
+export async function reloadStore(deps: EventRouterDeps): Promise<void> {
+  const { sources, log } = deps;
+  if (!(await sources.loadStore())) return reportSourceErrors(sources, log);
+  log.info({ roles: sources.store!.roles.length }, 'store reloaded');
+  await deps.scope.follow(sources.rescope());
+  await deps.wakeAll(false);
+}
+
+/**
+ * While a tree is watched in full its events are trusted: registry scans are shared (ScanFreshness), role
+ * observations reused (RoleObservations). A failed watch turns that off for the tree, for good.
+ */
+export function trustWatches(tree: WatchedTree, state: WatchState, deps: Pick<EventRouterDeps, 'sources' | 'observations' | 'log'>): void {
+  const trust = tree === 'registry' ? deps.sources.registry.freshness : deps.observations;
+  if (state === 'full') return trust.watchedInFull();
+  // Also before trust was given (a watch failing during the first walk): it must never be given then.
+  if (!trust.watchesIncomplete()) return; // said already
+  const what = tree === 'registry' ? 'rescans the skills it uses' : 'observes every file of its role';
+  deps.log.warn({ tree }, `a directory is not watched: every reconcile ${what} from now on`);
+}

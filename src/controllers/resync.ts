@@ -1,0 +1,53 @@
+/**
+ * The periodic safety net: every resync interval (±10 % jitter, so daemons started together spread out),
+ * re-read every input, observe every role in full and wake every role. Watchers lose events (editor renames,
+ * inotify overflow); this catches what they missed.
+ */
+import type { CancelTimer, Scheduler } from '../clock.ts';
+import type { Logger } from '../log.ts';
+import type { RoleObservations } from '../observed/role-observations.ts';
+import type { RegistryScope } from './registry-scope.ts';
+import { reportSourceErrors, saveDigests, type Sources } from './sources.ts';
+
+/** What a resync re-reads and wakes. */
+export interface ResyncDeps {
+  sources: Sources;
+  scope: RegistryScope;
+  observations: RoleObservations;
+  clock: Scheduler;
+  log: Logger;
+  intervalMs: number;
+  wakeAll(force: boolean): Promise<void>;
+}
+
+/** Runs resyncs until stopped. */
+export class Resync {
+  private cancel: CancelTimer | undefined;
+  private stopped = false;
+
+  constructor(private readonly deps: ResyncDeps) {}
+
+  /** Schedule the next resync. */
+  schedule(): void {
+    if (this.stopped) return;
+    const jitter = 0.9 + this.deps.clock.random() * 0.2;
+    this.cancel = this.deps.clock.setTimer(() => void this.run(), this.deps.intervalMs * jitter);
+  }
+
+  /** No more resyncs. */
+  stop(): void {
+    this.stopped = true;
+    this.cancel?.();
+  }
+
+  private async run(): Promise<void> {
+    if (this.stopped) return;
+    const { sources, log } = this.deps;
+    await this.deps.scope.follow(await sources.loadAll());
+    this.deps.observations.forgetAll(); // every role observed in full: the net for an event inotify lost
+    reportSourceErrors(sources, log);
+    void saveDigests(sources, log);
+    await this.deps.wakeAll(true);
+    this.schedule();
+  }
+}
