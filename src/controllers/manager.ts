@@ -4,8 +4,6 @@ import PQueue from 'p-queue';
 import { createActor, fromPromise, waitFor, type ActorRefFrom } from 'xstate';
 import type { Scheduler } from '../clock.ts';
 import type { Paths, Tuning } from '../config.ts';
-import { specKey } from '../desired/skill-index.ts';
-import { InvalidSpecError, errorMessage } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import { manifestCache } from '../observed/manifest.ts';
 import { RoleObservations } from '../observed/role-observations.ts';
@@ -16,13 +14,14 @@ import type { EventTarget } from './event-map.ts';
 import { reloadStore, routeEvent, trustWatches, type EventRouterDeps } from './event-router.ts';
 import { RegistryScope } from './registry-scope.ts';
 import { RenderMemo } from './render/memo.ts';
-import { reconcileRole, type ReconcileDeps, type ReconcileOutcome } from './reconcile.ts';
 import { Resync } from './resync.ts';
+import { RoleRunner } from './role-runner.ts';
 import { roleMachine } from './role-machine.ts';
+import { SpecChanges } from './spec-changes.ts';
 import { Sources, reportSourceErrors, saveDigests } from './sources.ts';
 import { startSourceWatchers, type SourceWatchers } from './source-watchers.ts';
 import { StatusBook } from './status-book.ts';
-import { ProblemLog, outcomeProblems } from './problem-log.ts';
+import { ProblemLog } from './problem-log.ts';
 
 /** Everything the manager needs, injected. */
 export interface ManagerDeps {
@@ -42,34 +41,34 @@ type RoleActor = ActorRefFrom<typeof roleMachine>;
 /** Controller of all roles. */
 export class Manager {
   readonly status: StatusBook;
-  /** Conflicts, strays, held drift, invalid or missing skills and keys: logged when they change. */
-  private readonly problems: ProblemLog;
   readonly sources: Sources;
   private readonly queue: PQueue;
   private readonly actors = new Map<string, RoleActor>();
-  private readonly specKeys = new Map<string, string>();
-  private readonly swept = new Set<string>();
+  private readonly specs = new SpecChanges();
   private readonly barrier = new SyncBarrier();
-  private readonly renders = new RenderMemo();
-  private readonly manifests = manifestCache();
-  private readonly observations = new RoleObservations();
   private readonly events: EventRouterDeps;
   private readonly resync: Resync;
+  private readonly runner: RoleRunner;
   private watchers: SourceWatchers | undefined;
   private stopping = false;
 
   constructor(private readonly deps: ManagerDeps) {
-    const { paths, log, clock, tuning } = deps;
-    this.status = new StatusBook(clock);
-    this.problems = new ProblemLog(log);
-    this.sources = new Sources(paths);
+    const { paths, env, log, clock, tuning } = deps;
+    const sources = (this.sources = new Sources(paths));
+    const status = (this.status = new StatusBook(clock));
     this.queue = new PQueue({ concurrency: tuning.concurrency });
+    const [manifests, observations, renders, barrier] = [manifestCache(), new RoleObservations(), new RenderMemo(), this.barrier];
     const wake = (role: string, spec?: boolean) => this.wake(role, spec);
     const wakeAll = (force: boolean) => this.wakeAll(force);
-    const scope = new RegistryScope(this.sources, log, wake);
-    const echoes = new EchoGate(paths.rolesDir, this.manifests, wake);
-    this.events = { sources: this.sources, scope, echoes, observations: this.observations, rolesDir: paths.rolesDir, log, wake, wakeAll };
-    this.resync = new Resync({ sources: this.sources, scope, observations: this.observations, clock, log, intervalMs: tuning.resyncMs, wakeAll });
+    const scope = new RegistryScope(sources, log, wake);
+    const echoes = new EchoGate(paths.rolesDir, manifests, wake);
+    this.events = { sources, scope, echoes, observations, rolesDir: paths.rolesDir, log, wake, wakeAll };
+    this.resync = new Resync({ sources, scope, observations, clock, log, intervalMs: tuning.resyncMs, wakeAll });
+    const { retention } = tuning;
+    const refreshStore = this.refreshStore;
+    const reconcileDeps = () => sources.reconcileDeps({ paths, env, clock, log, barrier, renders, manifests, observations, retention, refreshStore });
+    const problems = new ProblemLog(log);
+    this.runner = new RoleRunner({ sources, status, problems, echoes, clock, log, reconcileDeps, wake });
   }
 
   /** Load inputs, start watchers, and queue every role. */
@@ -146,14 +145,13 @@ export class Manager {
   private async wakeAll(force: boolean): Promise<void> {
     const store = this.sources.store;
     if (!store) return; // no valid desired state yet: touch nothing
-    const catalogKey = JSON.stringify(store.catalog);
-    const names = new Set([...store.roles.map((r) => r.name), ...(await listManagedRoleDirs(this.deps.paths.rolesDir)), ...this.specKeys.keys()]);
-    for (const name of names) {
-      const key = specKey(store.roles.find((r) => r.name === name), catalogKey);
-      const changed = this.specKeys.get(name) !== key;
-      this.specKeys.set(name, key);
-      if (changed || force) this.wake(name, changed);
-    }
+    const managed = await listManagedRoleDirs(this.deps.paths.rolesDir);
+    for (const [name, changed] of this.specs.update(store, managed)) if (changed || force) this.wake(name, changed);
+  }
+
+  private runReconcile(name: string): Promise<void> {
+    // Queued but not started when stop() came: nothing half-done to finish.
+    return this.queue.add(async () => (this.stopping ? undefined : this.runner.run(name))) as Promise<void>;
   }
 
   private ensureActor(name: string): RoleActor {
@@ -165,47 +163,5 @@ export class Manager {
     this.actors.set(name, actor);
     actor.start();
     return actor;
-  }
-
-  private runReconcile(name: string): Promise<void> {
-    return this.queue.add(async () => {
-      if (this.stopping) return; // queued but not started: nothing half-done to finish
-      this.status.started(name, !this.sources.store?.roles.some((r) => r.name === name));
-      try {
-        const outcome = await this.reconcileHoldingEchoes(name);
-        this.swept.add(name);
-        this.status.succeeded(outcome);
-        this.problems.report(name, outcomeProblems(outcome));
-        if (outcome.result?.sourceChanged.length) {
-          // A source changed under the copy: its skill's snapshot is stale whatever the watchers said.
-          for (const path of outcome.result.sourceChanged) this.sources.registry.freshness.invalidate(path.split('/')[1]!);
-          this.deps.clock.setTimer(() => this.wake(name), 0);
-        }
-      } catch (err) {
-        const stalled = err instanceof InvalidSpecError;
-        this.status.failed(name, errorMessage(err), stalled);
-        this.deps.log.error({ role: name, err: errorMessage(err) }, stalled ? 'role stalled: invalid spec' : 'reconcile failed; will retry');
-        throw err;
-      }
-    }) as Promise<void>;
-  }
-
-  /** One reconcile, with the role's events held meanwhile and judged against what it wrote. */
-  private async reconcileHoldingEchoes(name: string): Promise<ReconcileOutcome> {
-    const { echoes } = this.events;
-    echoes.hold(name);
-    let done: ReconcileOutcome | undefined;
-    try {
-      done = await reconcileRole(name, this.reconcileDeps(), { sweepTemps: !this.swept.has(name) });
-      return done;
-    } finally {
-      await echoes.release(name, done?.result ? (done.plan?.deletes.map((d) => d.path) ?? []) : []);
-    }
-  }
-
-  private reconcileDeps(): ReconcileDeps {
-    const { paths, env, clock, log } = this.deps;
-    const { retention } = this.deps.tuning;
-    return this.sources.reconcileDeps({ paths, env, clock, log, barrier: this.barrier, renders: this.renders, manifests: this.manifests, observations: this.observations, retention, refreshStore: this.refreshStore });
   }
 }
