@@ -2,15 +2,13 @@
 // Entry point of the `hero-team` command. Runs dist/hero-team.js, the bundle of src/ that
 // `npm run build` writes (`npm start` and `npm test` build first), but only while it was built from
 // exactly the current sources (scripts/fingerprint.js); otherwise, or with HERO_TEAM_FROM_SOURCES=1,
-// it runs the TypeScript sources through tsx as before. The bundle saves tsx's loader (~34 MB of RSS
-// on Node 20, where its hooks get their own thread) and ~0.4 s of start-up.
+// it runs the TypeScript sources through tsx. The bundle spares tsx's loader thread and start-up.
 //
 // CommonJS (bin/package.json), unlike the rest of the package: an ES module entry is itself read through
 // libuv's thread pool, which fixes the pool's size before any line of it runs. Here the pool size can still
 // be chosen: 16 threads unless UV_THREADPOOL_SIZE is a positive integer (libuv would read an empty or bad
-// value as 1 thread). The daemon's fsyncs, copies and renames run there; with the default 4, ten roles woken
-// by one edit queue their fsyncs four at a time (propagation at debounce 0, p50 37.5 vs 44 ms, p95 55 vs
-// 72 ms; docs/performance.md item 25). Threads are created once; a cold sync is unaffected.
+// value as 1 thread), so the fsyncs of the roles one edit wakes overlap
+// (docs/decisions/007-bundle-and-thread-pool.md).
 'use strict';
 if (!/^[1-9][0-9]*$/.test(process.env.UV_THREADPOOL_SIZE ?? '')) process.env.UV_THREADPOOL_SIZE = '16';
 

@@ -18,34 +18,23 @@ export interface Daemon {
 }
 
 /**
- * V8 flags every daemon sets on itself (`hero-team serve`), measured at 10,000 registry skills and 100 roles × 50
- * (docs/performance.md, memory, items 28 and 30):
- * - `--heap-growing-percent=20`: the old generation may grow 20 % past what the last full GC left live before
- *   the next one, where V8 lets it grow up to 4× when allocation is fast: the live data is steady (~55 MB), and
- *   a cold convergence reached ~100 MB of heap before its first full GC. Peak RSS 204-210 -> 169-171 MB.
- * - `--semi-space-growth-factor=1`: the young generation stays at its initial semi-spaces instead of growing
- *   to 16 MB (Node 20) or 32 MB (Node 24) each; with the cap above, what it promotes is collected soon. Peak
- *   RSS 169-178 -> 140-146 MB.
- * Propagation at 100 roles, ABBA of 100 samples each, p50/p95/p99: growth cap alone 139/176/196 and 135/174/201
- * vs none 148/183/191 and 136/181/187 ms; both flags 141/163/188 and 143/171/197 vs the cap alone 138/174/190
- * and 137/181/197 ms. Where V8's memory reducer runs (node launched without DAEMON_NODE_FLAGS, src/node-flags.ts),
- * it compacts sooner after a burst with these flags (~15-20 s after the last activity instead of about a minute).
+ * V8 flags every daemon sets on itself (`hero-team serve`), so the heap stays near the live data
+ * (docs/decisions/002-v8-flags.md):
+ * - `--heap-growing-percent=20`: the old generation grows at most 20 % past what the last full GC left live;
+ *   the live data is steady, and V8's default growth lets a burst of allocation double the heap first.
+ * - `--semi-space-growth-factor=1`: the young generation keeps its initial size; with the cap above, what it
+ *   promotes is collected soon.
  */
 export const DAEMON_V8_FLAGS: readonly string[] = ['--heap-growing-percent=20', '--semi-space-growth-factor=1'];
 
 /**
  * V8 flags of the daemon's low-memory mode (`HERO_TEAM_LOW_MEMORY=1`), instead of DAEMON_V8_FLAGS (a growing
- * percent would override optimize-for-size's own growth factor); measured a peak of 135-138 MB and ~120 MB at
- * rest against ~142 MB for both by default (sixth pass), for propagation p99 ~250 ms (docs/performance.md):
- * - `--semi-space-growth-factor=1`: the young generation stays at its initial 1 MB semi-spaces
- *   instead of growing to 16 MB (Node 20) or 32 MB (Node 24) each;
+ * percent would override optimize-for-size's own growth factor). Opt-in: it trades propagation latency for a
+ * lower RSS (docs/decisions/002-v8-flags.md).
+ * - `--semi-space-growth-factor=1`: the young generation keeps its initial semi-spaces;
  * - `--optimize-for-size`: smaller old-generation growth steps, memory-reducing (compacting) GCs;
- * - `--memory-reducer-single-gc`: one compacting GC once the daemon goes quiet instead of up to three
- *   (~0.2 s of CPU each with optimize-for-size). That GC is what brings the RSS at rest down, so this mode
- *   wants the reducer: launch it without DAEMON_NODE_FLAGS' `--no-memory-reducer` (the daemon warns).
- * Measured before the registry scope (docs/performance.md): peak RSS ~170 -> ~150 MB, for more GCs: ~20-35 %
- * more CPU in a cold convergence, propagation p50/p99 ~172/223 -> ~206/334 ms at 100 roles, and ~0.2 s of CPU
- * after a burst. Opt-in: latency is the product.
+ * - `--memory-reducer-single-gc`: one compacting GC once the daemon goes quiet. That GC is what brings the RSS
+ *   at rest down, so this mode wants the reducer: launch it without DAEMON_NODE_FLAGS (the daemon warns).
  */
 export const LOW_MEMORY_V8_FLAGS: readonly string[] = ['--semi-space-growth-factor=1', '--optimize-for-size', '--memory-reducer-single-gc'];
 

@@ -25,7 +25,7 @@ export class Sources {
   readonly registry: RegistryState;
   /**
    * The registry skills indexed and watched in depth: those some role of the store in force whitelists. The
-   * others are never read, so a large registry costs what the roles use of it (docs/performance.md).
+   * others are never read, so a large registry costs what the roles use of it (docs/decisions/004-registry-scope.md).
    */
   scope: ReadonlySet<string> = new Set();
   /** What loading the on-disk digest cache gave (once, before the first scan). */

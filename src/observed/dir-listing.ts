@@ -5,8 +5,8 @@
  * A listing is re-used while the directory's inode, mtime and ctime are the ones stat gave just before it
  * was read (adding, removing or renaming an entry changes both times). It is kept only if the directory had
  * not changed for RACY_MS before the read, so a later change cannot fall in the same timestamp tick (or
- * second, on coarse filesystems) and leave the times equal. Most of a registry rescan was re-reading
- * unchanged directories (docs/performance.md).
+ * second, on coarse filesystems) and leave the times equal. Without it, most of a registry rescan would
+ * re-read unchanged directories.
  */
 import { readdirSync, type Stats } from 'node:fs';
 import { isRacy, type DigestCache } from './digest.ts';

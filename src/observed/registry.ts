@@ -2,9 +2,9 @@
  * Skills registry scanner: the observed state of registry skills, with stat-keyed digests (DESIGN §5).
  *
  * Filesystem calls are synchronous, one skill at a time, and a scan yields to the event loop every
- * SLICE_MS: a scan is a long run of stat/readdir calls on small, local files, where each promise-based
- * call cost 10-25× the syscall itself (thread-pool round trip, promise, queue) and the cost was paid on
- * every reconcile (docs/performance.md). Reads are only of files whose (size, mtime) changed.
+ * SLICE_MS: a scan is a long run of stat/readdir calls on small, local files, where a promise-based call
+ * costs many times the syscall itself (thread-pool round trip, promise, queue), paid on every reconcile.
+ * Reads are only of files whose (size, mtime) changed.
  */
 import { lstatSync, readFileSync, realpathSync, statSync, type Stats } from 'node:fs';
 import { basename, resolve, sep } from 'node:path';

@@ -16,7 +16,7 @@ const SLICE_MS = 10;
  * Stat (and when needed hash) each path; a manifest entry with equal size and mtime skips the read. With
  * `prior`, a path seen before and unchanged since is not looked at again (it is added to `reused`).
  * Synchronous calls with a yield every SLICE_MS: one lstat per file is the whole cost of a no-op, and a
- * promise-based lstat cost several times the syscall (docs/performance.md).
+ * promise-based lstat costs several times the syscall.
  */
 export async function observeRoleFiles(
   roleDir: string, paths: Iterable<string>, manifest: Manifest | null, skillsListing?: SkillsListing,

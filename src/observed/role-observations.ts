@@ -1,8 +1,8 @@
 /**
  * What the last reconcile of each role saw in its directory, reused while no watcher event says otherwise.
  *
- * A reconcile observes every file of its role (an lstat each, ~150 per role): on a one-skill edit that wakes
- * ten roles, that was the largest step of each. While the roles tree is watched in full (the daemon; every
+ * A reconcile observes every file of its role (an lstat each, ~150 per role), the largest step of each role
+ * woken by a one-skill edit. While the roles tree is watched in full (the daemon; every
  * directory has its inotify watch), a path with no event on it or on a directory above it since it was
  * observed is as it was, the same way the store and the registry are kept by their watchers:
  * - the reconcile takes fresh observations for paths with an event since, and for every path it will

@@ -2,9 +2,8 @@
  * Thin file watchers (no logic): report changed paths under a tree, resolve once ready.
  *
  * One inotify watch per directory and none per file: a directory watch already reports every change to
- * its entries (create, delete, rename, write, chmod) with the entry's name. chokidar also watched every
- * file, which at 10,000 registry skills meant ~74,000 watches, ~500 MB of RSS and a 13 s start
- * (docs/performance.md).
+ * its entries (create, delete, rename, write, chmod) with the entry's name, and a watch per file would
+ * multiply the watches and the memory they hold (docs/decisions/001-per-directory-watcher.md).
  */
 import { readdirSync, realpathSync, statSync, watch as fsWatch, type FSWatcher, type Stats } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
@@ -230,7 +229,7 @@ class DirTreeWatcher implements ScopedTreeWatcher {
     if (!ignored) this.onPath(path);
     if (event !== 'rename') return;
     // An ignored name is never watched (addTree skips it), so there is nothing to bring in line: our own temp
-    // files come and go twice per written file, and a stat each was a measurable share of an edit's work.
+    // files come and go twice per written file, and a stat for each would add to every edit's work.
     if (path !== dir && !ignored) this.recheck(path);
     // A watched directory that is deleted or moved away reports a rename of its own name.
     if (name && name.toString() === basename(dir)) this.recheck(dir);
