@@ -113,7 +113,9 @@ async function amplification(fx: Fixture, d: DaemonProc, files: readonly string[
   const before = snapshotTree(fx.rolesDir);
   const contents = files.map((rel) => Buffer.from(skillFileContent(fx.hot.skill, rel, 4096, version)));
   const copies = fx.hot.roles.map((r) => join(fx.rolesDir, r, 'skills', fx.hot.skill, files.at(-1)!));
-  await timeUntil(copies.map((c) => join(c, '..')), () => files.forEach((rel, i) => writeFileSync(join(fx.skillsDir, fx.hot.skill, rel), contents[i]!)),
+  await timeUntil(copies.map((c) => join(c, '..')), () => {
+    for (const [i, rel] of files.entries()) writeFileSync(join(fx.skillsDir, fx.hot.skill, rel), contents[i]!);
+  },
     () => copies.every((c) => readFileSync(c).equals(contents.at(-1)!)));
   await sleep(300);
   await waitQuiet(d.pid);

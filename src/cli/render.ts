@@ -45,8 +45,8 @@ export const render = defineCommand({
     const want = values.file ? [values.file] : FILES;
     for (const name of want) {
       if (!values.file) out(io, `# ==> ${desired.dir}/${name}${name === 'skills' ? '/' : ''}`);
-      if (name === 'skills') desired.files.filter((f) => f.path.startsWith('skills/')).forEach((f) => out(io, `${f.path}  ${f.md5}  ${f.size}`));
-      else io.stdout.write(text(name));
+      if (name !== 'skills') io.stdout.write(text(name));
+      else for (const f of desired.files) if (f.path.startsWith('skills/')) out(io, `${f.path}  ${f.md5}  ${f.size}`);
     }
     for (const m of desired.missingSecrets) io.stderr.write(`hero-team: warning: ${m} is not set (renders as "")\n`);
     return EXIT.ok;

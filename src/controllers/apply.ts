@@ -225,7 +225,7 @@ async function writeFiles(plan: Plan, barrier: SyncBarrier | undefined, devices:
       // A path on each file's filesystem that stays there through the apply: the role directory for a file
       // staged in it (or in a staged skill directory), otherwise the file's own directory.
       for (const { f, dir } of chunk) if (!devices.has(f.dev)) devices.set(f.dev, dir ? plan.dir : dirname(f.path));
-      if (barrier && (await flushDevices(barrier, devices))) chunk.forEach(({ f }) => closeStaged(f));
+      if (barrier && (await flushDevices(barrier, devices))) for (const { f } of chunk) closeStaged(f);
       else {
         // fsync each file, and the write intent (in place, not yet flushed) with its directory; before the
         // first rename, the staged directories too (their entries are what their rename publishes).

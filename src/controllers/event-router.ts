@@ -70,7 +70,10 @@ export async function reloadStore(deps: EventRouterDeps): Promise<void> {
  */
 export function trustWatches(tree: WatchedTree, state: WatchState, deps: Pick<EventRouterDeps, 'sources' | 'observations' | 'log'>): void {
   const trust = tree === 'registry' ? deps.sources.registry.freshness : deps.observations;
-  if (state === 'full') return trust.watchedInFull();
+  if (state === 'full') {
+    trust.watchedInFull();
+    return;
+  }
   // Also before trust was given (a watch failing during the first walk): it must never be given then.
   if (!trust.watchesIncomplete()) return; // said already
   const what = tree === 'registry' ? 'rescans the skills it uses' : 'observes every file of its role';

@@ -15,7 +15,7 @@ export { cleanJsonMessage, jsonErrorPosition, offsetToLineColumn, parseStoreJson
 export { describeIssues, formatPath } from './store-issues.ts';
 
 /** A change to the store: edit the draft in place or return a replacement (sync or async). */
-export type StoreMutation = (data: StoreData) => StoreData | void | Promise<StoreData | void>;
+export type StoreMutation = (data: StoreData) => StoreData | undefined | Promise<StoreData | undefined>;
 
 /** Read and validate store.json; a missing file is an empty store, an invalid one throws StoreError. */
 export async function readStore(file: string): Promise<StoreData> {

@@ -7,6 +7,7 @@ export type FrontmatterResult =
   | { ok: false; reason: string };
 
 /** Python `str.splitlines()` boundaries. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: YAML's line breaks include these control characters.
 const LINE_BREAK = /\r\n|[\n\r\v\f\x1c-\x1e\x85\u2028\u2029]/g;
 /** Python `str.strip()` whitespace (unlike JS `trim`, a BOM is not whitespace, so a BOM defeats detection as in Kimi). */
 const PY_WS = '[\\t\\n\\v\\f\\r \\x1c-\\x1f\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]';

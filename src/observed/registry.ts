@@ -309,7 +309,7 @@ export async function scanRegistry(root: string, cache: DigestCache, previous?: 
   index.exists = true;
   const names = listCandidates(ctx, only);
   const scans = await scanNames(ctx, names);
-  names.forEach((name, i) => storeScan(index, name, scans[i]));
+  for (const [i, name] of names.entries()) storeScan(index, name, scans[i]);
   return index;
 }
 

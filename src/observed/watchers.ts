@@ -244,7 +244,10 @@ class DirTreeWatcher implements ScopedTreeWatcher {
       st = undefined;
     }
     const node = this.dirs.get(path);
-    if (path === this.root) return this.recheckRoot(st);
+    if (path === this.root) {
+      this.recheckRoot(st);
+      return;
+    }
     // A rename event at a watched directory means it was moved, deleted or replaced: its watch may be dead
     // even when the new directory has the same inode (ext4 reuses them), so always watch it afresh.
     if (node) this.removeTree(path);

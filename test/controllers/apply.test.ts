@@ -328,7 +328,9 @@ describe('applyPlan: source changed between render and apply', () => {
 
 describe('applyPlan: large batches made durable by a shared syncfs', () => {
   const shells: SyncfsCoprocess[] = [];
-  afterEach(() => shells.splice(0).forEach((s) => s.close()));
+  afterEach(() => {
+    for (const s of shells.splice(0)) s.close();
+  });
   const many = (n: number, version = 'v1'): DesiredFile[] => [
     bytesFile('config.toml', `default_model = "${version}"\n`),
     ...Array.from({ length: n }, (_, i) => copyFile(`skills/s${i}/SKILL.md`, `---\nname: s${i}\n---\n${version}\n`)),
@@ -592,7 +594,9 @@ const canMount = (() => {
 
 describe.skipIf(!canMount)('applyPlan: skills/ on another mount (root only)', () => {
   const shells: SyncfsCoprocess[] = [];
-  afterEach(() => shells.splice(0).forEach((s) => s.close()));
+  afterEach(() => {
+    for (const s of shells.splice(0)) s.close();
+  });
   const mounted = (args: string[], at: string) => {
     mkdirSync(at, { recursive: true });
     const r = spawnSync('mount', [...args, at], { encoding: 'utf8' });

@@ -357,15 +357,6 @@ describe('kill -9 between the first write and the manifest', () => {
       for (const [rel, mode] of Object.entries(SKILL_FILES)) put(join(tree.paths.skillsDir, skill, rel), skillFile(skill, rel, v), mode);
     }
   };
-  const countVersion = (role: string, v: Version) =>
-    extra.filter((s) => {
-      try {
-        return readFileSync(join(roleDir(role), 'skills', s, 'reference.md')).equals(skillFile(s, 'reference.md', v));
-      } catch {
-        return false;
-      }
-    }).length;
-
   /** Start the daemon and SIGKILL it (polling every 2 ms) as soon as `ready()` holds. */
   async function killWhen(ready: () => boolean): Promise<void> {
     child = spawn(process.execPath, [BIN, 'serve'], { env: tree.env, stdio: 'ignore' });
