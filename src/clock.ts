@@ -12,7 +12,7 @@ export type CancelTimer = () => void;
 export interface Scheduler extends Clock {
   /** Run fn once after ms milliseconds. */
   setTimer(fn: () => void, ms: number): CancelTimer;
-  /** Run fn every ms milliseconds until cancelled. */
+  /** Run fn every ms milliseconds until cancelled; this timer alone does not keep the process alive. */
   setRepeating(fn: () => void, ms: number): CancelTimer;
   /** Resolve after ms milliseconds. */
   sleep(ms: number): Promise<void>;
@@ -28,16 +28,32 @@ export const systemClock: Scheduler = {
     return () => clearTimeout(timer);
   },
   setRepeating: (fn, ms) => {
-    const timer = setInterval(fn, ms);
+    const timer = setInterval(fn, ms).unref();
     return () => clearInterval(timer);
   },
   sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
   random: () => Math.random(),
 };
 
-/** Let the event loop run pending I/O callbacks before a long loop goes on. */
-export function yieldToEventLoop(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
+/**
+ * Splits a long run of synchronous work into slices: `due()` says the current slice has run `sliceMs`, and
+ * `pause()` lets the event loop run pending I/O callbacks before the next slice starts.
+ */
+export class TimeSlicer {
+  private start = performance.now();
+
+  constructor(private readonly sliceMs: number) {}
+
+  /** Whether the current slice has run its time. */
+  due(): boolean {
+    return performance.now() - this.start > this.sliceMs;
+  }
+
+  /** Yield to the event loop, then start a new slice. */
+  async pause(): Promise<void> {
+    await new Promise((resolve) => setImmediate(resolve));
+    this.start = performance.now();
+  }
 }
 
 /** Compact sortable UTC timestamp for file names, e.g. 20261121T231649.123Z. */

@@ -6,7 +6,8 @@ import type { Clock } from '../clock.ts';
 import { ApplyError } from '../errors.ts';
 import { isRacy, md5Bytes, sameStamp } from '../observed/digest.ts';
 import { MANIFEST_FILE, manifestPath, rememberWrittenManifest, serializeManifest, type ManifestCache } from '../observed/manifest.ts';
-import type { DesiredFile, Manifest, ManifestEntry } from './artifacts.ts';
+import type { DesiredFile } from './artifacts.ts';
+import { SKILLS_PREFIX, skillOfFile, type Manifest, type ManifestEntry } from '../observed/role-files.ts';
 import { closeStaged, discardStaged, discardStagedDir, fsyncPath, fsyncStaged, publishStaged, publishStagedDir, stageCopy, stageDir, stageFile, syncDir, type StagedFile } from './atomic-write.ts';
 import { BackupSession } from './backup.ts';
 import { SyncfsUnavailable, type SyncBarrier } from './durability.ts';
@@ -161,7 +162,7 @@ function freshSkillDirs(plan: Plan): Map<string, FreshDir> {
     if (top && writes.has(top)) owned.set(top, (owned.get(top) ?? 0) + 1);
   }
   const present = skillsEntries(plan.dir);
-  if (present) for (const [top, n] of writes) if (owned.get(top) === n && !present.has(top.slice(7))) fresh.set(top, { rel: top });
+  if (present) for (const [top, n] of writes) if (owned.get(top) === n && !present.has(top.slice(SKILLS_PREFIX.length))) fresh.set(top, { rel: top });
   return fresh;
 }
 
@@ -191,9 +192,8 @@ function wasMissing(w: Plan['writes'][number]): boolean {
 
 /** `skills/<name>` for a path below a skill directory; undefined otherwise. */
 function skillDirOf(path: string): string | undefined {
-  if (!path.startsWith('skills/')) return undefined;
-  const slash = path.indexOf('/', 7);
-  return slash > 7 ? path.slice(0, slash) : undefined;
+  const name = skillOfFile(path);
+  return name === undefined ? undefined : SKILLS_PREFIX + name;
 }
 
 /**
@@ -282,7 +282,7 @@ async function makeParentDirs(plan: Plan, fresh: Map<string, FreshDir>, made: st
   await settleAll(
     [...fresh.values()].map((d) =>
       guard(plan, d.rel, async () => {
-        d.tmp = await stageDir(plan.dir, `skill-${d.rel.slice(7)}`);
+        d.tmp = await stageDir(plan.dir, `skill-${d.rel.slice(SKILLS_PREFIX.length)}`);
         made.push(d.tmp);
       }),
     ),

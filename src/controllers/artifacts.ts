@@ -1,4 +1,4 @@
-/** Types shared by render, plan and apply: what a role directory should hold. */
+/** Types shared by render, plan and apply: what a role directory should hold (the desired side). */
 
 import type { FileStamp } from '../observed/digest.ts';
 
@@ -41,45 +41,4 @@ export interface DesiredRole {
   invalidSkills: string[];
   /** Whitelisted MCP services absent from the services catalog. */
   missingServices: string[];
-}
-
-/** One record of the manifest: a file hero_team wrote. */
-export interface ManifestEntry {
-  path: string;
-  md5: string;
-  size: number;
-  mode: number;
-  /** mtime after our write: with size, the fast path that skips re-hashing. */
-  mtimeMs: number;
-  /** Write intent: md5 of bytes an apply was about to write; a crash may have left them on disk, and they are ours too. */
-  pendingMd5?: string;
-}
-
-/** The per-role manifest, written last. */
-export interface Manifest {
-  version: 1;
-  role: string;
-  revision: string;
-  entries: ManifestEntry[];
-}
-
-/** What is on disk at one path of interest. */
-export interface ObservedFile {
-  path: string;
-  /** 'missing', a regular 'file', or 'other' (a directory or symlink in the way). */
-  kind: 'missing' | 'file' | 'other';
-  md5?: string;
-  size?: number;
-  mode?: number;
-  mtimeMs?: number;
-}
-
-/** Entries by path of each manifest, built once per manifest object (cached manifests are frozen and shared). */
-const entryMaps = new WeakMap<Manifest, ReadonlyMap<string, ManifestEntry>>();
-
-/** The manifest's entries keyed by path (callers must not mutate the manifest afterwards). */
-export function entriesByPath(manifest: Manifest): ReadonlyMap<string, ManifestEntry> {
-  let map = entryMaps.get(manifest);
-  if (!map) entryMaps.set(manifest, (map = new Map(manifest.entries.map((e) => [e.path, e]))));
-  return map;
 }

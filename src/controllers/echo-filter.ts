@@ -17,7 +17,7 @@
 import { lstatSync } from 'node:fs';
 import { readManifest, type ManifestCache } from '../observed/manifest.ts';
 import { isSameFile } from '../observed/role-dir.ts';
-import { entriesByPath } from './artifacts.ts';
+import { entriesByPath } from '../observed/role-files.ts';
 
 /**
  * True when the event at role-relative `path` is explained by the role's manifest as it is on disk now, or by

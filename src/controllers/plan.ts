@@ -1,5 +1,6 @@
 /** The plan (pure): the difference between desired artifacts and what the manifest and the disk say. */
-import { entriesByPath, type DesiredFile, type DesiredRole, type Manifest, type ManifestEntry, type ObservedFile } from './artifacts.ts';
+import type { DesiredFile, DesiredRole } from './artifacts.ts';
+import { entriesByPath, type Manifest, type ManifestEntry, type ObservedFile } from '../observed/role-files.ts';
 
 /** Why a file is written. */
 export type WriteReason = 'create' | 'update' | 'restore' | 'revert' | 'adopt' | 'mode';

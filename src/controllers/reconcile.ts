@@ -20,7 +20,8 @@ import type { McpServer } from '../observed/services.ts';
 import { applyPlan, sweepTempFiles, type ApplyResult } from './apply.ts';
 import { DEFAULT_RETENTION, pruneBackups, type RetentionRule } from './backup-retention.ts';
 import type { SyncBarrier } from './durability.ts';
-import type { DesiredRole, Manifest, ObservedFile } from './artifacts.ts';
+import type { DesiredRole } from './artifacts.ts';
+import { skillsEntryOf, type Manifest, type ObservedFile } from '../observed/role-files.ts';
 import { planRole, type Plan } from './plan.ts';
 import type { RenderMemo } from './render/memo.ts';
 import { renderRole } from './render/role.ts';
@@ -312,10 +313,8 @@ function pathsOf(desired: DesiredRole | null, manifest: Manifest | null): { path
 /** Add a role-relative path, and its top-level skills/ entry to `ownedTop`. */
 function addPath(path: string, paths: Set<string>, ownedTop: Set<string>): void {
   paths.add(path);
-  if (path.startsWith('skills/')) {
-    const cut = path.indexOf('/', 7);
-    ownedTop.add(cut < 0 ? path.slice(7) : path.slice(7, cut));
-  }
+  const entry = skillsEntryOf(path);
+  if (entry !== undefined) ownedTop.add(entry);
 }
 
 function skillStates(names: readonly string[], index: RegistryIndex, desired: DesiredRole | null): ReconcileOutcome['skills'] {

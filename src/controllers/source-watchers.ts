@@ -50,7 +50,7 @@ export async function startSourceWatchers(
     onError(err);
     onWatchState(tree, 'incomplete');
   };
-  watched.push(await watchTree(paths.rolesDir, { ignore: (p) => p.endsWith('/' + MANIFEST_FILE) }, emit, treeError('roles')));
+  watched.push(await watchTree(paths.rolesDir, { clock, ignore: (p) => p.endsWith('/' + MANIFEST_FILE) }, emit, treeError('roles')));
   onWatchState('roles', 'full');
   let stopPolling: CancelTimer | undefined;
   let closed = false;
@@ -58,7 +58,7 @@ export async function startSourceWatchers(
   const startRegistry = async () => {
     if (closed || registryStarting || !(await exists(paths.skillsDir))) return false;
     registryStarting = true; // a walk longer than the poll interval must not start a second watcher
-    const tree = await watchTree(paths.skillsDir, { within: registryScope }, emit, treeError('registry'));
+    const tree = await watchTree(paths.skillsDir, { clock, within: registryScope }, emit, treeError('registry'));
     if (closed) {
       await tree.close(); // closed while the walk ran
       return false;

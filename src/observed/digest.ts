@@ -2,6 +2,8 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { systemClock } from '../clock.ts';
+import type { Listing } from './dir-listing.ts';
 
 /** md5 hex of a buffer or string. */
 export function md5Bytes(data: Buffer | string): string {
@@ -31,7 +33,7 @@ export const RACY_MS = 2000;
  * True when a file or directory changed so recently that a later change could still land in the same
  * timestamp tick (or second, on coarse filesystems) and leave the stamp equal.
  */
-export function isRacy(st: Pick<FileStamp, 'mtimeMs' | 'ctimeMs'>, now = Date.now()): boolean {
+export function isRacy(st: Pick<FileStamp, 'mtimeMs' | 'ctimeMs'>, now = systemClock.now()): boolean {
   return Math.max(st.mtimeMs, st.ctimeMs) >= now - RACY_MS;
 }
 
@@ -53,7 +55,7 @@ export interface StampedValue<V> extends FileStamp {
 export class StampedMap<V> {
   private readonly entries = new Map<string, StampedValue<V>>();
 
-  constructor(private readonly now: () => number = Date.now) {}
+  constructor(private readonly now: () => number = systemClock.now) {}
 
   get(path: string, stamp: FileStamp): V | undefined {
     const hit = this.entries.get(path);
@@ -108,11 +110,13 @@ export type SkillMdRecord = { md5: string } & ({ ok: true; description?: string 
 export class DigestCache {
   readonly md5s: StampedMap<string>;
   readonly skillMds: StampedMap<SkillMdRecord>;
+  /** Directory listings by absolute path, re-used while the directory is unchanged (dir-listing.ts). */
+  readonly listings = new Map<string, Listing>();
   hits = 0;
   misses = 0;
 
   /** `now`: wall clock in ms, which decides whether an entry is past the racy window (injected in tests). */
-  constructor(now: () => number = Date.now) {
+  constructor(now: () => number = systemClock.now) {
     this.md5s = new StampedMap(now);
     this.skillMds = new StampedMap(now);
   }

@@ -14,13 +14,9 @@ import { isRacy, type DigestCache } from './digest.ts';
 /** A directory's entries as read: names, one kind letter each (d, f, l, o), and the stat they belong to. */
 export interface Listing { ino: number; mtimeMs: number; ctimeMs: number; names: string[]; kinds: string; set?: Set<string> }
 
-/** Listings per DigestCache, by absolute directory path. */
-const listings = new WeakMap<DigestCache, Map<string, Listing>>();
-
 /** The entries of `dir`, given its stat taken just before (from the cache when that stat still matches). */
 export function listDir(cache: DigestCache, dir: string, st: Stats): Listing {
-  let memo = listings.get(cache);
-  if (!memo) listings.set(cache, (memo = new Map()));
+  const memo = cache.listings;
   const hit = memo.get(dir);
   if (hit && hit.ino === st.ino && hit.mtimeMs === st.mtimeMs && hit.ctimeMs === st.ctimeMs) return hit;
   const racy = isRacy(st);
@@ -34,6 +30,5 @@ export function listDir(cache: DigestCache, dir: string, st: Stats): Listing {
 
 /** Drop the listings of the directories `drop` says (skills that went away), in one pass. */
 export function forgetListings(cache: DigestCache, drop: (dir: string) => boolean): void {
-  const memo = listings.get(cache);
-  if (memo) for (const key of memo.keys()) if (drop(key)) memo.delete(key);
+  for (const key of cache.listings.keys()) if (drop(key)) cache.listings.delete(key);
 }

@@ -1,8 +1,9 @@
 /** Reading the per-role manifest: the record of every file hero_team wrote for a role. */
+import { systemClock } from '../clock.ts';
 import { fstatSync, openSync, closeSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import type { Manifest } from '../controllers/artifacts.ts';
+import type { Manifest } from './role-files.ts';
 import { StampedMap, type FileStamp } from './digest.ts';
 
 /** File name of the manifest inside a role directory. */
@@ -40,7 +41,7 @@ export type ManifestRead = { state: 'absent' } | { state: 'ok'; manifest: Manife
 export type ManifestCache = StampedMap<Manifest>;
 
 /** A cache for readManifest (one per process). */
-export function manifestCache(now: () => number = Date.now): ManifestCache {
+export function manifestCache(now: () => number = systemClock.now): ManifestCache {
   return new StampedMap<Manifest>(now);
 }
 

@@ -6,6 +6,7 @@
  * costs many times the syscall itself (thread-pool round trip, promise, queue), paid on every reconcile.
  * Reads are only of files whose (size, mtime) changed.
  */
+import { TimeSlicer } from '../clock.ts';
 import { lstatSync, readFileSync, realpathSync, statSync, type Stats } from 'node:fs';
 import { basename, resolve, sep } from 'node:path';
 import { SKILL_NAME_RE } from '../desired/schema.ts';
@@ -92,12 +93,9 @@ function openScan(root: string, cache: DigestCache): ScanCtx | null {
 /** Scan each name in turn, yielding to the event loop between skills every SLICE_MS. */
 async function scanNames(ctx: ScanCtx, names: readonly string[]): Promise<SkillScan[]> {
   const out: SkillScan[] = [];
-  let slice = performance.now();
+  const slicer = new TimeSlicer(SLICE_MS);
   for (const name of names) {
-    if (performance.now() - slice > SLICE_MS) {
-      await new Promise((r) => setImmediate(r));
-      slice = performance.now();
-    }
+    if (slicer.due()) await slicer.pause();
     out.push(scanOne(ctx, name));
   }
   return out;

@@ -1,8 +1,9 @@
 /** Observing a role directory: what is on disk at the paths we care about, strays, leftovers. */
+import { TimeSlicer } from '../clock.ts';
 import { lstatSync, readFileSync, readdirSync, type Dirent, type Stats } from 'node:fs';
 import { readdir, lstat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { entriesByPath, type Manifest, type ObservedFile } from '../controllers/artifacts.ts';
+import { entriesByPath, skillOfFile, type Manifest, type ObservedFile } from './role-files.ts';
 import { TEMP_FILE_RE } from '../controllers/atomic-write.ts';
 import { md5Bytes } from './digest.ts';
 import { ROLE_NAME_RE } from '../desired/schema.ts';
@@ -27,13 +28,10 @@ export async function observeRoleFiles(
   // The listing of skills/ already says which of its entries are real directories (d_type, not following links).
   const parents = new Map<string, boolean>(skillsListing?.entries.map((e) => [`skills/${e.name}`, e.isDirectory()]));
   const listed = skillsListing ? new Set(skillsListing.entries.map((e) => e.name)) : undefined;
-  let slice = performance.now();
+  const slicer = new TimeSlicer(SLICE_MS);
   let n = 0;
   for (const p of paths) {
-    if ((++n & 31) === 0 && performance.now() - slice > SLICE_MS) {
-      await new Promise((r) => setImmediate(r));
-      slice = performance.now();
-    }
+    if ((++n & 31) === 0 && slicer.due()) await slicer.pause();
     // Seen before with no event on it or above it since (role-observations.ts): as it was.
     const before = prior?.get(p);
     if (before) {
@@ -51,9 +49,8 @@ export async function observeRoleFiles(
 
 /** `skills/<name>/...` where `<name>` is not in the listing of skills/. */
 function isUnlistedSkillFile(path: string, listed: ReadonlySet<string>): boolean {
-  if (!path.startsWith('skills/')) return false;
-  const cut = path.indexOf('/', 7);
-  return cut > 7 && !listed.has(path.slice(7, cut));
+  const name = skillOfFile(path);
+  return name !== undefined && !listed.has(name);
 }
 
 /** True when every directory between the role dir and `path` is a real directory or absent (memoised in `memo`). */

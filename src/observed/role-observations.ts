@@ -12,7 +12,7 @@
  *   watch that could not be set or failed turns reuse off for good.
  * The CLI and the tests do not trust events (no watchers): every reconcile observes everything.
  */
-import type { ObservedFile } from '../controllers/artifacts.ts';
+import type { ObservedFile } from './role-files.ts';
 import { WatchTrust } from './watch-trust.ts';
 
 /** One role directory's last observation and the changes signalled since. */

@@ -5,6 +5,7 @@
  * its entries (create, delete, rename, write, chmod) with the entry's name, and a watch per file would
  * multiply the watches and the memory they hold (docs/decisions/001-per-directory-watcher.md).
  */
+import { systemClock, TimeSlicer, type CancelTimer, type Scheduler } from '../clock.ts';
 import { readdirSync, realpathSync, statSync, watch as fsWatch, type FSWatcher, type Stats } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { TEMP_FILE_RE } from '../controllers/atomic-write.ts';
@@ -25,6 +26,8 @@ export interface ScopedTreeWatcher extends TreeWatcher {
 
 /** Options of watchTree. */
 export interface WatchOptions {
+  /** Runs the poll that waits for a vanished root to come back (default: the system clock). */
+  clock?: Scheduler;
   /** Levels of subdirectories below the root to watch (default: all). */
   depth?: number;
   /** Extra path predicate: true means ignore (stats are given for directories being added). */
@@ -74,7 +77,7 @@ class DirTreeWatcher implements ScopedTreeWatcher {
   private readonly incomplete = new Set<string>();
   private closed = false;
   private rootGone = false;
-  private rootPoll: NodeJS.Timeout | undefined;
+  private stopRootPoll: CancelTimer | undefined;
   /** Shared listeners (`this` is the FSWatcher), instead of two closures per directory. */
   private readonly listeners = (() => {
     const tree = this;
@@ -134,7 +137,7 @@ class DirTreeWatcher implements ScopedTreeWatcher {
 
   async close(): Promise<void> {
     this.closed = true;
-    clearInterval(this.rootPoll);
+    this.stopRootPoll?.();
     for (const d of this.dirs.values()) d.watcher.close();
     this.dirs.clear();
   }
@@ -150,12 +153,11 @@ class DirTreeWatcher implements ScopedTreeWatcher {
    */
   private async addTree(first: PendingDir, announce: boolean): Promise<void> {
     const stack = [first];
-    let slice = performance.now();
+    const slicer = new TimeSlicer(SLICE_MS);
     while (stack.length && !this.closed) {
-      if (performance.now() - slice > SLICE_MS) {
-        await new Promise((r) => setImmediate(r));
-        slice = performance.now();
-        continue;
+      if (slicer.due()) {
+        await slicer.pause();
+        continue; // the walk may have been closed meanwhile
       }
       const { dir, depth, ancestors, real: knownReal, epoch } = stack.pop()!;
       if (depth > 0) {
@@ -263,15 +265,14 @@ class DirTreeWatcher implements ScopedTreeWatcher {
     if (st?.isDirectory() && this.dirs.get(this.root)?.ino === st.ino && !this.rootGone) return;
     this.removeTree(this.root);
     this.rootGone = true;
-    if (this.rootPoll) return;
-    this.rootPoll = setInterval(() => {
+    if (this.stopRootPoll) return;
+    this.stopRootPoll = (this.opts.clock ?? systemClock).setRepeating(() => {
       if (this.closed || !statSync(this.root, { throwIfNoEntry: false })?.isDirectory()) return;
-      clearInterval(this.rootPoll);
-      this.rootPoll = undefined;
+      this.stopRootPoll?.();
+      this.stopRootPoll = undefined;
       this.rootGone = false;
       void this.addTree({ dir: this.root, depth: 0, ancestors: [] }, true).catch(this.onError);
     }, ROOT_POLL_MS);
-    this.rootPoll.unref();
   }
 
   /** Real paths of the watched directories above `path` (looked up: directories added after start are rare). */

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import type { DesiredFile, DesiredRole, Manifest, ManifestEntry, ObservedFile } from '../../src/controllers/artifacts.ts';
+import type { DesiredFile, DesiredRole } from '../../src/controllers/artifacts.ts';
+import type { Manifest, ManifestEntry, ObservedFile } from '../../src/observed/role-files.ts';
 import { planRole, type PlanInput } from '../../src/controllers/plan.ts';
 
 const DIR = '/roles/backend';
