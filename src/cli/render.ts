@@ -1,14 +1,13 @@
 /** `hero-team render ROLE [--file NAME] [--show-secrets]`: what hero_team would write, from the store, secrets masked. */
 import { statePaths } from '../config.ts';
-import { effectiveCatalog } from '../desired/catalog-defaults.ts';
 import { InputError, RoleNotFoundError } from '../errors.ts';
 import { DigestCache } from '../observed/digest.ts';
 import { scanRegistry } from '../observed/registry.ts';
-import { readProviderSecrets } from '../observed/secrets.ts';
 import { readServices } from '../observed/services.ts';
 import { maskSecrets } from '../controllers/render/config-toml.ts';
 import { redactMcpServers } from '../controllers/render/mcp-json.ts';
 import { renderRole } from '../controllers/render/role.ts';
+import { readRenderInput } from '../controllers/render-input.ts';
 import { defineCommand } from './command.ts';
 import { EXIT, out } from './io.ts';
 import { loadStoreFor } from './store-access.ts';
@@ -31,12 +30,12 @@ export const render = defineCommand({
     const store = await loadStoreFor(config);
     const role = store.roles.find((r) => r.name === positionals[0]);
     if (!role) throw new RoleNotFoundError(positionals[0]!);
-    const catalog = effectiveCatalog(store.catalog);
-    const real = await readProviderSecrets(statePaths(config.paths.home).secrets, io.env, catalog);
     const show = values['show-secrets'] ?? false;
     const index = await scanRegistry(config.paths.skillsDir, new DigestCache());
     const { services } = await readServices(statePaths(config.paths.home).services);
-    const desired = renderRole({ role, catalog, rolesDir: config.paths.rolesDir, index, services, secrets: show ? real : maskSecrets(real) });
+    const { home, rolesDir } = config.paths;
+    const input = await readRenderInput(role, { store, index, services, home, rolesDir, env: io.env });
+    const desired = renderRole(show ? input : { ...input, secrets: maskSecrets(input.secrets) });
     const text = (path: string) => {
       const f = desired.files.find((x) => x.path === path)!;
       const s = f.source.kind === 'bytes' ? f.source.bytes.toString('utf8') : '';

@@ -4,7 +4,6 @@ import { lstatSync, mkdirSync, type Stats } from 'node:fs';
 import { join } from 'node:path';
 import type { Clock } from '../clock.ts';
 import { statePaths, type Paths } from '../config.ts';
-import { effectiveCatalog } from '../desired/catalog-defaults.ts';
 import { ROLE_NAME_RE, type StoreData } from '../desired/schema.ts';
 import { withFileLock } from '../desired/store-lock.ts';
 import { InputError } from '../errors.ts';
@@ -15,7 +14,6 @@ import { refreshSkills } from '../observed/registry.ts';
 import type { RegistryIndex, RegistryState } from '../observed/registry-types.ts';
 import type { RoleObservations } from '../observed/role-observations.ts';
 import { findTempFiles, isSameFile, listStraySkillEntries, observeRoleFiles, parentsAreDirs, readSkillsListing } from '../observed/role-dir.ts';
-import { readProviderSecrets } from '../observed/secrets.ts';
 import type { McpServer } from '../observed/services.ts';
 import { applyPlan, sweepTempFiles, type ApplyResult } from './apply.ts';
 import { DEFAULT_RETENTION, pruneBackups, type RetentionRule } from './backup-retention.ts';
@@ -25,6 +23,7 @@ import { skillsEntryOf, type Manifest, type ObservedFile } from '../observed/rol
 import { planRole, type Plan } from './plan.ts';
 import type { RenderMemo } from './render/memo.ts';
 import { renderRole } from './render/role.ts';
+import { readRenderInput } from './render-input.ts';
 
 /** Side effects and shared observed state a reconcile reads. */
 export interface ReconcileDeps {
@@ -249,9 +248,8 @@ async function prepare(name: string, deps: ReconcileDeps, opts: ReconcileOptions
   let desired: DesiredRole | null = null;
   if (spec) {
     await refreshSkills(deps.registry, spec.skills, deps.registry.cache, deps.registry.freshness);
-    const catalog = effectiveCatalog(store.catalog);
-    const secrets = await readProviderSecrets(statePaths(deps.paths.home).secrets, deps.env, catalog);
-    const input = { role: spec, catalog, rolesDir: deps.paths.rolesDir, index: deps.registry.index, services: deps.services(), secrets };
+    const { home, rolesDir } = deps.paths;
+    const input = await readRenderInput(spec, { store, index: deps.registry.index, services: deps.services(), home, rolesDir, env: deps.env });
     desired = deps.renders ? deps.renders.render(input, store.catalog) : renderRole(input);
   } else {
     deps.renders?.forget(name);
