@@ -1,6 +1,7 @@
 /** Pure mapping of watcher events to what must be re-read and which roles to wake. */
 import { relative, sep } from 'node:path';
 import { ROLE_NAME_RE } from '../desired/schema.ts';
+import { registryEntryOf } from '../observed/registry-path.ts';
 
 /** What a file event means. */
 export type EventTarget =
@@ -33,12 +34,9 @@ export function mapEventPath(roots: EventRoots, path: string): EventTarget {
   if (path === roots.storeFile) return { kind: 'store' };
   if (path === roots.servicesFile) return { kind: 'services' };
   if (path === roots.secretsFile) return { kind: 'secrets' };
-  const skillSeg = firstSegment(roots.skillsDir, path);
-  if (skillSeg !== undefined) {
-    const rel = relative(roots.skillsDir, path);
-    // A flat skill is `<name>.md` directly in the registry; anything deeper belongs to the directory skill.
-    const name = rel === skillSeg && /\.md$/i.test(skillSeg) ? skillSeg.replace(/\.md$/i, '') : skillSeg;
-    return name.startsWith('.') ? { kind: 'none' } : { kind: 'skill', skill: name };
+  if (firstSegment(roots.skillsDir, path) !== undefined) {
+    const skill = registryEntryOf(roots.skillsDir, path);
+    return skill === undefined ? { kind: 'none' } : { kind: 'skill', skill };
   }
   const roleSeg = firstSegment(roots.rolesDir, path);
   if (roleSeg !== undefined && ROLE_NAME_RE.test(roleSeg)) {

@@ -2,7 +2,7 @@
 import { join } from 'node:path';
 import { rolesUsingSkill } from '../desired/skill-index.ts';
 import type { Logger } from '../log.ts';
-import type { RoleObservations } from '../observed/role-observations.ts';
+import type { ObservedSnapshot } from '../observed/snapshot.ts';
 import type { EchoGate } from './echo-gate.ts';
 import type { EventTarget } from './event-map.ts';
 import type { RegistryScope } from './registry-scope.ts';
@@ -14,7 +14,7 @@ export interface EventRouterDeps {
   sources: Sources;
   scope: RegistryScope;
   echoes: EchoGate;
-  observations: RoleObservations;
+  snapshot: ObservedSnapshot;
   rolesDir: string;
   log: Logger;
   /** Queue one role (`spec`: its inputs changed, which also un-stalls it). */
@@ -29,12 +29,12 @@ export async function routeEvent(t: EventTarget, deps: EventRouterDeps): Promise
   const roles = sources.store?.roles ?? [];
   switch (t.kind) {
     case 'role':
-      deps.observations.changed(join(deps.rolesDir, t.role), t.path);
+      deps.snapshot.invalidate(join(deps.rolesDir, t.role, t.path));
       return deps.echoes.changed(t.role, t.path);
     case 'skill':
       // A skill no role whitelists is out of scope: not indexed, nothing to do (only the root's watch sees it).
       if (!deps.scope.has(t.skill)) return;
-      sources.registry.freshness.invalidate(t.skill);
+      deps.snapshot.invalidate(deps.snapshot.skillPath(t.skill));
       for (const role of rolesUsingSkill(roles, t.skill)) wake(role);
       return;
     case 'store':
@@ -68,8 +68,8 @@ export async function reloadStore(deps: EventRouterDeps): Promise<void> {
  * While a tree is watched in full its events are trusted: registry scans are shared (ScanFreshness), role
  * observations reused (RoleObservations). A failed watch turns that off for the tree, for good.
  */
-export function trustWatches(tree: WatchedTree, state: WatchState, deps: Pick<EventRouterDeps, 'sources' | 'observations' | 'log'>): void {
-  const trust = tree === 'registry' ? deps.sources.registry.freshness : deps.observations;
+export function trustWatches(tree: WatchedTree, state: WatchState, deps: Pick<EventRouterDeps, 'snapshot' | 'log'>): void {
+  const trust = tree === 'registry' ? deps.snapshot.registry.freshness : deps.snapshot.roles;
   if (state === 'full') {
     trust.watchedInFull();
     return;

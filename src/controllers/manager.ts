@@ -8,6 +8,7 @@ import type { Logger } from '../log.ts';
 import { manifestCache } from '../observed/manifest.ts';
 import { RoleObservations } from '../observed/role-observations.ts';
 import { listManagedRoleDirs } from '../observed/role-dir.ts';
+import { ObservedSnapshot } from '../observed/snapshot.ts';
 import { SyncBarrier } from './durability.ts';
 import { EchoGate } from './echo-gate.ts';
 import type { EventTarget } from './event-map.ts';
@@ -60,15 +61,16 @@ export class Manager {
     const [manifests, observations, renders, barrier] = [manifestCache(), new RoleObservations(), new RenderMemo(), this.barrier];
     const wake = (role: string, spec?: boolean) => this.wake(role, spec);
     const wakeAll = (force: boolean) => this.wakeAll(force);
-    const scope = new RegistryScope(sources, log, wake);
+    const snapshot = new ObservedSnapshot(paths, sources.registry, observations);
+    const scope = new RegistryScope(sources, snapshot, log, wake);
     const echoes = new EchoGate(paths.rolesDir, manifests, wake);
-    this.events = { sources, scope, echoes, observations, rolesDir: paths.rolesDir, log, wake, wakeAll };
-    this.resync = new Resync({ sources, scope, observations, clock, log, intervalMs: tuning.resyncMs, wakeAll });
+    this.events = { sources, scope, echoes, snapshot, rolesDir: paths.rolesDir, log, wake, wakeAll };
+    this.resync = new Resync({ sources, scope, snapshot, clock, log, intervalMs: tuning.resyncMs, wakeAll });
     const { retention } = tuning;
     const refreshStore = this.refreshStore;
     const reconcileDeps = () => sources.reconcileDeps({ paths, env, clock, log, barrier, renders, manifests, observations, retention, refreshStore });
     const problems = new ProblemLog(log);
-    this.runner = new RoleRunner({ sources, status, problems, echoes, clock, log, reconcileDeps, wake });
+    this.runner = new RoleRunner({ sources, snapshot, status, problems, echoes, clock, log, reconcileDeps, wake });
   }
 
   /** Load inputs, start watchers, and queue every role. */

@@ -5,6 +5,7 @@
  */
 import { rolesUsingSkill } from '../desired/skill-index.ts';
 import type { Logger } from '../log.ts';
+import type { ObservedSnapshot } from '../observed/snapshot.ts';
 import type { Sources } from './sources.ts';
 import type { SourceWatchers } from './source-watchers.ts';
 
@@ -22,6 +23,7 @@ export class RegistryScope {
 
   constructor(
     private readonly sources: Sources,
+    private readonly snapshot: ObservedSnapshot,
     private readonly log: Logger,
     private readonly wake: (role: string) => void,
   ) {}
@@ -56,7 +58,7 @@ export class RegistryScope {
     await this.watchers?.rescopeRegistry([...change.added, ...change.removed]);
     const roles = this.sources.store?.roles ?? [];
     for (const name of change.added) {
-      this.sources.registry.freshness.invalidate(name);
+      this.snapshot.invalidate(this.snapshot.skillPath(name));
       for (const role of rolesUsingSkill(roles, name)) this.wake(role);
     }
     this.log.debug({ added: change.added.length, removed: change.removed.length, scope: this.sources.scope.size }, 'registry scope changed');

@@ -5,7 +5,7 @@
  */
 import type { CancelTimer, Scheduler } from '../clock.ts';
 import type { Logger } from '../log.ts';
-import type { RoleObservations } from '../observed/role-observations.ts';
+import type { ObservedSnapshot } from '../observed/snapshot.ts';
 import type { RegistryScope } from './registry-scope.ts';
 import { reportSourceErrors, saveDigests, type Sources } from './sources.ts';
 
@@ -13,7 +13,7 @@ import { reportSourceErrors, saveDigests, type Sources } from './sources.ts';
 export interface ResyncDeps {
   sources: Sources;
   scope: RegistryScope;
-  observations: RoleObservations;
+  snapshot: ObservedSnapshot;
   clock: Scheduler;
   log: Logger;
   intervalMs: number;
@@ -43,8 +43,9 @@ export class Resync {
   private async run(): Promise<void> {
     if (this.stopped) return;
     const { sources, log } = this.deps;
+    // Every role observed in full and every skill rescanned: the net for an event inotify lost.
+    this.deps.snapshot.invalidateAll();
     await this.deps.scope.follow(await sources.loadAll());
-    this.deps.observations.forgetAll(); // every role observed in full: the net for an event inotify lost
     reportSourceErrors(sources, log);
     void saveDigests(sources, log);
     await this.deps.wakeAll(true);

@@ -2,6 +2,8 @@
 import type { Scheduler } from '../clock.ts';
 import { InvalidSpecError, errorMessage } from '../errors.ts';
 import type { Logger } from '../log.ts';
+import { skillsEntryOf } from '../observed/role-files.ts';
+import type { ObservedSnapshot } from '../observed/snapshot.ts';
 import type { EchoGate } from './echo-gate.ts';
 import { outcomeProblems, type ProblemLog } from './problem-log.ts';
 import { reconcileRole, type ReconcileDeps, type ReconcileOutcome } from './reconcile.ts';
@@ -11,6 +13,7 @@ import type { StatusBook } from './status-book.ts';
 /** What running a reconcile needs. */
 export interface RoleRunnerDeps {
   sources: Sources;
+  snapshot: ObservedSnapshot;
   status: StatusBook;
   /** Conflicts, strays, held drift, invalid or missing skills and keys: logged when they change. */
   problems: ProblemLog;
@@ -40,7 +43,10 @@ export class RoleRunner {
       this.deps.problems.report(name, outcomeProblems(outcome));
       if (outcome.result?.sourceChanged.length) {
         // A source changed under the copy: its skill's snapshot is stale whatever the watchers said.
-        for (const path of outcome.result.sourceChanged) sources.registry.freshness.invalidate(path.split('/')[1]!);
+        for (const path of outcome.result.sourceChanged) {
+          const skill = skillsEntryOf(path);
+          if (skill !== undefined) this.deps.snapshot.invalidate(this.deps.snapshot.skillPath(skill));
+        }
         this.deps.clock.setTimer(() => this.deps.wake(name), 0);
       }
     } catch (err) {

@@ -87,6 +87,20 @@ describe('Manager', () => {
     await eventually(() => manager!.status.get('one')!.counts.driftReverted === 1, 5000, 'status counts the revert');
   });
 
+  it('with the roles tree watched in full, the resync observes every file again: a hand edit whose event was lost is reverted', async () => {
+    await start(3000, true, true);
+    await manager!.settled();
+    const file = join(tree.paths.rolesDir, 'one', 'config.toml');
+    const original = readFileSync(file, 'utf8');
+    // Watches that stop reporting without failing: the edit below is an event inotify lost.
+    await (manager as unknown as { watchers: { close(): Promise<void> } }).watchers.close();
+    writeFileSync(file, 'hand edit\n');
+    manager!.wake('one'); // a reconcile for another reason reuses its last observation: the edit is not seen
+    await manager!.settled();
+    expect(readFileSync(file, 'utf8')).toBe('hand edit\n');
+    await eventually(() => readFileSync(file, 'utf8') === original, 5000, 'resync revert');
+  });
+
   it('with the registry watched in full, trusts its events past the 1 s bound: every kind of change still propagates', async () => {
     await start(600_000, false, true);
     await manager!.settled();

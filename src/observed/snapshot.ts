@@ -1,0 +1,46 @@
+/**
+ * What was observed and is reused while unchanged, and the one place where that reuse is invalidated.
+ *
+ * Two kinds of reuse rest on watcher events, so they need telling when something changed: registry scans
+ * shared between roles (ScanFreshness) and each role's last observation (RoleObservations). The other caches
+ * validate themselves on every use by a file stamp (digests, directory listings, parsed manifests) or by
+ * object identity (the render memo), and need no invalidation. Watchers, the resync and the reconcile's own
+ * findings all come through `invalidate(path)` and `invalidateAll()`.
+ */
+import { join, relative, sep } from 'node:path';
+import type { RegistryState } from './registry-types.ts';
+import { registryEntryOf } from './registry-path.ts';
+import type { RoleObservations } from './role-observations.ts';
+
+/** The observed state shared by every reconcile of a process. */
+export class ObservedSnapshot {
+  constructor(
+    private readonly roots: { skillsDir: string; rolesDir: string },
+    readonly registry: RegistryState,
+    readonly roles: RoleObservations,
+  ) {}
+
+  /** Something changed at this absolute path (a watcher event, or a source found changed under a copy). */
+  invalidate(path: string): void {
+    const { skillsDir, rolesDir } = this.roots;
+    const skill = registryEntryOf(skillsDir, path);
+    const rel = relative(rolesDir, path);
+    if (path === skillsDir) this.registry.freshness.invalidateAll();
+    else if (skill !== undefined) this.registry.freshness.invalidate(skill);
+    else if (rel && !rel.startsWith('..')) {
+      const [role, ...rest] = rel.split(sep);
+      this.roles.changed(join(rolesDir, role!), rest.join('/'));
+    }
+  }
+
+  /** The absolute path of a registry entry (what `invalidate` takes for a whole skill). */
+  skillPath(name: string): string {
+    return join(this.roots.skillsDir, name);
+  }
+
+  /** Reuse nothing: every role is observed in full and every skill rescanned by its next reader. */
+  invalidateAll(): void {
+    this.registry.freshness.invalidateAll();
+    this.roles.forgetAll();
+  }
+}
