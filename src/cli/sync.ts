@@ -74,7 +74,9 @@ async function syncRoles(names: string[], dryRun: boolean, sources: Sources, io:
           failures++;
           lines = [`${name}: ${err instanceof InvalidSpecError ? 'STALLED' : 'FAILED'}: ${errorMessage(err)}`];
         }
-        progress.roleDone(written, () => lines.forEach((line) => out(io, line)));
+        progress.roleDone(written, () => {
+          for (const line of lines) out(io, line);
+        });
       }),
     ),
   );
