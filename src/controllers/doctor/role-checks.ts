@@ -7,7 +7,7 @@ import { errorMessage, InvalidSpecError } from '../../errors.ts';
 import { checkKimiConfig, checkMcpJson } from '../../observed/kimi-config-rules.ts';
 import { manifestPath, readManifest } from '../../observed/manifest.ts';
 import { inspectRolePath, roleDirIsReal } from '../../observed/role-path.ts';
-import type { Manifest } from '../artifacts.ts';
+import type { Manifest } from '../../observed/role-files.ts';
 import { type ReconcileDeps, type ReconcileOutcome, reconcileRole } from '../reconcile.ts';
 import type { Findings } from './finding.ts';
 

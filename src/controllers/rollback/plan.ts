@@ -2,7 +2,7 @@
 
 import type { BackupEntry } from '../../observed/backup-index.ts';
 import type { PathState } from '../../observed/role-path.ts';
-import type { Manifest, ManifestEntry } from '../artifacts.ts';
+import type { Manifest, ManifestEntry } from '../../observed/role-files.ts';
 
 /** A path's original as rollback may use it: the backup, and whether its bytes still match the record. */
 export interface OriginalCopy {
