@@ -93,6 +93,8 @@ export function statePaths(home: string) {
     storeLock: join(home, 'store.json.lock'),
     secrets: join(home, 'secrets.env'),
     services: join(home, 'services.json'),
+    /** User agent presets, one directory each (desired/presets.ts). */
+    presets: join(home, 'presets'),
     backups: join(home, 'backups'),
     /** The registry digest cache (rebuildable; see observed/digest-store.ts). */
     digestCache: join(home, 'cache', 'registry-digests.json'),

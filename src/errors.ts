@@ -63,3 +63,10 @@ export class SourceError extends HeroTeamError {
 export function errorMessage(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
+
+/** An agent preset (built-in or under HERO_TEAM_HOME/presets) is missing a file or breaks Kimi's loader rules. */
+export class PresetError extends HeroTeamError {
+  constructor(readonly preset: string, readonly path: string, detail: string) {
+    super('PRESET_INVALID', `preset "${preset}": ${path}: ${detail}`);
+  }
+}

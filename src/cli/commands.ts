@@ -3,10 +3,12 @@ import type { CommandSpec } from './command.ts';
 import { backups } from './backups.ts';
 import { diff } from './diff.ts';
 import { doctor } from './doctor.ts';
+import { completeNames, completion } from './completion.ts';
 import { init } from './init.ts';
 import { modelAdd } from './model-add.ts';
 import { modelList } from './model-list.ts';
 import { modelRm } from './model-rm.ts';
+import { presetList, presetShow } from './preset.ts';
 import { providerAdd } from './provider-add.ts';
 import { providerList } from './provider-list.ts';
 import { providerRm } from './provider-rm.ts';
@@ -18,6 +20,7 @@ import { roleRm } from './role-rm.ts';
 import { roleSet } from './role-set.ts';
 import { roleShow } from './role-show.ts';
 import { rollback } from './rollback.ts';
+import { run } from './run.ts';
 import { serve } from './serve.ts';
 import { skillList } from './skill-list.ts';
 import { sync } from './sync.ts';
@@ -45,4 +48,9 @@ export const COMMANDS: readonly CommandSpec[] = [
   providerList,
   providerAdd,
   providerRm,
+  presetList,
+  presetShow,
+  run,
+  completion,
+  completeNames,
 ] as CommandSpec[];

@@ -1,8 +1,10 @@
 /** Flags of `role add` / `role set` and their validation against the catalog, the registry and services.json. */
 import { statePaths, type Config } from '../config.ts';
 import { catalogModel, effectiveCatalog } from '../desired/catalog-defaults.ts';
-import { ROLE_NAME_RE, SKILL_NAME_RE, type RoleSpec, type StoreData } from '../desired/schema.ts';
-import { InputError } from '../errors.ts';
+import { HOOK_NAMES, isHookName, type HookName } from '../desired/hook-catalog.ts';
+import { loadPreset, type Preset } from '../desired/presets.ts';
+import { PRESET_NAME_RE, ROLE_NAME_RE, SKILL_NAME_RE, type RoleSpec, type StoreData } from '../desired/schema.ts';
+import { InputError, errorMessage } from '../errors.ts';
 import { DigestCache } from '../observed/digest.ts';
 import { scanSkill } from '../observed/registry.ts';
 import { readServices } from '../observed/services.ts';
@@ -21,6 +23,8 @@ export const ROLE_FLAGS = {
   context: { type: 'string', value: 'N', description: "max context size in tokens, 1 up to the model's own (default: the model's)" },
   description: { type: 'string', value: 'TEXT', description: 'free text shown by role show' },
   drift: { type: 'string', value: 'revert|report', description: 'hand edits: revert (back up and restore, default) or report (leave and flag)' },
+  preset: { type: 'string', value: 'P', description: 'agent preset ("hero-team preset list"): its agent spec, prompt and, on role add, its defaults; "none" removes it' },
+  hooks: { type: 'string', value: 'LIST', description: `built-in hooks, comma-separated: ${HOOK_NAMES.join(', ')}; "none" removes them` },
 } as const satisfies OptionSpecs;
 
 /** A list flag as given: a full replacement, or additions and removals to an existing list. */
@@ -50,12 +54,42 @@ export function parseRoleInput(values: FlagValues<typeof ROLE_FLAGS>, positional
   if (values.context !== undefined) fields.maxContextSize = parsePositiveInt('context', values.context);
   if (values.description !== undefined) fields.description = values.description;
   if (values.drift !== undefined) fields.driftPolicy = values.drift as 'revert' | 'report';
+  if (values.preset !== undefined) fields.preset = parsePresetFlag(values.preset);
+  if (values.hooks !== undefined) fields.hooks = parseHooksFlag(values.hooks);
   const skills = listEdit('skills', values.skills, values['add-skills'], values['remove-skills']);
   const mcp = listEdit('mcp', values.mcp, undefined, undefined);
   for (const s of [...(skills?.replace ?? []), ...(skills?.add ?? []), ...(skills?.remove ?? [])]) {
     if (!SKILL_NAME_RE.test(s)) throw new InputError('skills', `invalid skill name "${s}": use lowercase letters, digits, "-" and "_"`);
   }
   return { name, fields, ...(skills ? { skills } : {}), ...(mcp ? { mcp } : {}) };
+}
+
+/** `--preset NAME`; `none` (or empty) removes the preset. */
+function parsePresetFlag(value: string): string | undefined {
+  if (value === '' || value === 'none') return undefined;
+  if (!PRESET_NAME_RE.test(value)) throw new InputError('preset', `invalid preset name "${value}": kebab-case (^[a-z0-9]+(-[a-z0-9]+)*$); see "hero-team preset list"`);
+  return value;
+}
+
+/** `--hooks a,b`; `none` (or empty) removes every hook. */
+function parseHooksFlag(value: string): HookName[] {
+  const names = value === 'none' ? [] : splitList(value)!;
+  const bad = names.filter((n) => !isHookName(n));
+  if (bad.length) throw new InputError('hooks', `unknown hook(s) ${bad.map((n) => `"${n}"`).join(', ')}; built-in hooks: ${HOOK_NAMES.join(', ')}`);
+  return [...new Set(names)] as HookName[];
+}
+
+/** The preset a role is created from or switched to, checked (InputError naming the problem); undefined when none is named. */
+export async function presetFor(config: Config, name: string | undefined): Promise<Preset | undefined> {
+  if (name === undefined) return undefined;
+  let preset: Preset | undefined;
+  try {
+    preset = await loadPreset(name, { user: statePaths(config.paths.home).presets });
+  } catch (err) {
+    throw new InputError('preset', errorMessage(err));
+  }
+  if (!preset) throw new InputError('preset', `unknown preset "${name}"; see "hero-team preset list"`);
+  return preset;
 }
 
 /** Parse `a,b` (replace) or `+a,-b` (edit), plus the --add-/--remove- forms; mixing both styles is refused. */

@@ -22,7 +22,7 @@ export const roleShow = defineCommand({
     const dir = join(config.paths.rolesDir, name);
     const manifest = await readManifest(dir);
     const files = manifest.state === 'ok' ? manifest.manifest.entries.length : 0;
-    const launch = launchLine(config.paths.rolesDir, name);
+    const launch = launchLine(config.paths.rolesDir, name, role.preset);
     if (values.json) {
       out(io, JSON.stringify({ role, dir, launch, manifest: manifest.state, files }, null, 2));
       return EXIT.ok;
@@ -33,6 +33,7 @@ export const roleShow = defineCommand({
     out(io, `thinking:    ${role.thinking}    yolo: ${role.yolo}    drift: ${role.driftPolicy}    generation: ${role.generation}`);
     out(io, `skills:      ${role.skills.join(', ') || '-'}`);
     out(io, `mcp:         ${role.mcp.join(', ') || '-'}`);
+    out(io, `preset:      ${role.preset ?? '-'}    hooks: ${role.hooks?.join(', ') || '-'}`);
     out(io, `dir:         ${dir}`);
     out(io, `written:     ${manifest.state === 'ok' ? `${files} file(s) (manifest)` : manifest.state === 'absent' ? 'nothing yet (run "hero-team sync")' : 'manifest unreadable'}`);
     out(io, `launch:      ${launch}`);

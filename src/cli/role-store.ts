@@ -7,7 +7,7 @@ import type { Config } from '../config.ts';
 import { removeRole, upsertRole } from '../desired/store.ts';
 import type { RoleSpec } from '../desired/schema.ts';
 import { InputError, RoleNotFoundError } from '../errors.ts';
-import { resolveFields, validateReferences, type RoleInput } from './role-input.ts';
+import { presetFor, resolveFields, validateReferences, type RoleInput } from './role-input.ts';
 import { loadStoreFor, mutateStoreFor } from './store-access.ts';
 import { DEFAULT_MODEL } from '../desired/catalog-defaults.ts';
 
@@ -21,7 +21,10 @@ export interface RoleChange {
 export async function addRole(config: Config, input: RoleInput): Promise<RoleChange> {
   const current = await loadStoreFor(config);
   if (current.roles.some((r) => r.name === input.name)) throw new InputError('NAME', `role "${input.name}" already exists; use "hero-team role set ${input.name} ..." to change it`);
-  const spec = { model: DEFAULT_MODEL, ...resolveFields(input), name: input.name };
+  // A preset brings defaults; the flags given win over them.
+  const preset = await presetFor(config, input.fields.preset);
+  const { hooks, ...presetDefaults } = preset?.defaults ?? {};
+  const spec = { model: DEFAULT_MODEL, ...presetDefaults, ...(hooks?.length ? { hooks } : {}), ...resolveFields(input), name: input.name };
   await validateReferences(config, current, spec);
   let change: RoleChange | undefined;
   await mutateStoreFor(config, (data) => {
@@ -44,6 +47,7 @@ export async function setRole(config: Config, input: RoleInput): Promise<RoleCha
   // A new model must still hold the role's context override.
   if (fields.model !== undefined && fields.maxContextSize === undefined && before.maxContextSize !== undefined) added.maxContextSize = before.maxContextSize;
   await validateReferences(config, current, added, before.model);
+  await presetFor(config, fields.preset);
   let change: RoleChange | undefined;
   await mutateStoreFor(config, (data) => {
     const existing = data.roles.find((r) => r.name === input.name);

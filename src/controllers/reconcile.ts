@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { Clock } from '../clock.ts';
 import { statePaths, type Paths } from '../config.ts';
 import { ROLE_NAME_RE, type StoreData } from '../desired/schema.ts';
+import { PresetResolver } from '../desired/preset-resolver.ts';
 import { withFileLock } from '../desired/store-lock.ts';
 import { InputError } from '../errors.ts';
 import type { Logger } from '../log.ts';
@@ -52,6 +53,8 @@ export interface ReconcileDeps {
    * files under this lock; a plan made from the older store must not undo that.
    */
   refreshStore?: () => Promise<boolean>;
+  /** Preset lookups (one per process); without it, presets are read from HERO_TEAM_HOME/presets and the built-ins. */
+  presets?: PresetResolver;
 }
 
 /** Options of one reconcile. */
@@ -249,7 +252,7 @@ async function prepare(name: string, deps: ReconcileDeps, opts: ReconcileOptions
   if (spec) {
     await refreshSkills(deps.registry, spec.skills, deps.registry.cache, deps.registry.freshness);
     const { home, rolesDir } = deps.paths;
-    const input = await readRenderInput(spec, { store, index: deps.registry.index, services: deps.services(), home, rolesDir, env: deps.env });
+    const input = await readRenderInput(spec, { store, index: deps.registry.index, services: deps.services(), home, rolesDir, env: deps.env, presets: deps.presets });
     desired = deps.renders ? deps.renders.render(input, store.catalog) : renderRole(input);
   } else {
     deps.renders?.forget(name);

@@ -1,6 +1,7 @@
-/** The inputs of one role's render, read from the state in force: the effective catalog and the provider keys. */
+/** The inputs of one role's render, read from the state in force: the effective catalog, the provider keys and the role's preset. */
 import { statePaths } from '../config.ts';
 import { effectiveCatalog } from '../desired/catalog-defaults.ts';
+import { PresetResolver } from '../desired/preset-resolver.ts';
 import type { RoleSpec, StoreData } from '../desired/schema.ts';
 import type { RegistryIndex } from '../observed/registry-types.ts';
 import { readProviderSecrets } from '../observed/secrets.ts';
@@ -16,11 +17,16 @@ export interface RenderSources {
   home: string;
   rolesDir: string;
   env: NodeJS.ProcessEnv;
+  /** Preset lookups (one per process); without it, presets are read from HERO_TEAM_HOME/presets and the built-ins. */
+  presets?: PresetResolver;
 }
 
 /** Assemble the render input of `role`: the store's catalog with the built-ins, and the keys it references. */
 export async function readRenderInput(role: RoleSpec, from: RenderSources): Promise<RenderRoleInput> {
   const catalog = effectiveCatalog(from.store.catalog);
   const secrets = await readProviderSecrets(statePaths(from.home).secrets, from.env, catalog);
-  return { role, catalog, rolesDir: from.rolesDir, index: from.index, services: from.services, secrets };
+  // A missing or invalid preset is an InvalidSpecError: the role stalls and nothing is written.
+  const presets = from.presets ?? new PresetResolver({ user: statePaths(from.home).presets });
+  const preset = role.preset ? await presets.resolve(role.name, role.preset) : undefined;
+  return { role, catalog, rolesDir: from.rolesDir, index: from.index, services: from.services, secrets, preset };
 }

@@ -2,6 +2,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { statePaths, type Paths } from '../config.ts';
+import { PresetResolver } from '../desired/preset-resolver.ts';
 import { readStore } from '../desired/store.ts';
 import type { StoreData } from '../desired/schema.ts';
 import { StoreError, errorMessage } from '../errors.ts';
@@ -35,12 +36,15 @@ export class Sources {
   private storeStamp: string | undefined;
   private storeLoads = 0;
   private storeApplied = 0;
+  /** Agent presets (built-ins and HERO_TEAM_HOME/presets), one resolver shared by every reconcile. */
+  readonly presets: PresetResolver;
 
   /** `scanShareMs`: how long one rescan of a skill serves other reconciles (0: every reconcile rescans; see ScanFreshness). */
   constructor(
     private readonly paths: Paths,
     opts: { scanShareMs?: number } = {},
   ) {
+    this.presets = new PresetResolver({ user: statePaths(paths.home).presets });
     this.registry = { index: { root: paths.skillsDir, exists: false, skills: new Map(), invalid: new Map() }, cache: new DigestCache(), freshness: new ScanFreshness(opts.scanShareMs) };
   }
 
@@ -157,7 +161,7 @@ export class Sources {
 
   /** Dependencies of a reconcile that reads these inputs (the store must have loaded). */
   reconcileDeps(base: Pick<ReconcileDeps, 'paths' | 'env' | 'clock' | 'log' | 'barrier' | 'renders' | 'manifests' | 'observations' | 'retention' | 'refreshStore'>): ReconcileDeps {
-    return { ...base, registry: this.registry, store: () => this.store!, services: () => this.services };
+    return { ...base, registry: this.registry, store: () => this.store!, services: () => this.services, presets: this.presets };
   }
 
   /**

@@ -1,10 +1,13 @@
 /** zod schemas of the desired state (DESIGN §4): roles, catalog, the store file. */
 import { z } from 'zod';
+import { HOOK_NAMES } from './hook-catalog.ts';
 
 /** Role names are also directory names: nothing else is accepted. */
 export const ROLE_NAME_RE = /^[a-z0-9][a-z0-9_-]{0,62}$/;
 /** Registry skill names (directory name or flat-file stem). */
 export const SKILL_NAME_RE = /^[a-z0-9][a-z0-9_-]{0,63}$/;
+/** Preset names: also Kimi Code agent names (kebab-case) and directory names. */
+export const PRESET_NAME_RE = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 /** Environment variable names that may hold a provider key. */
 export const ENV_NAME_RE = /^[A-Z_][A-Z0-9_]*$/;
 
@@ -24,6 +27,10 @@ export const RoleSpecSchema = z.strictObject({
   skills: z.array(z.string().regex(SKILL_NAME_RE, { error: 'skill name must match ^[a-z0-9][a-z0-9_-]{0,63}$' })).default([]),
   mcp: z.array(z.string().min(1)).default([]),
   driftPolicy: z.enum(['revert', 'report']).default('revert'),
+  /** Agent preset (built-in or HERO_TEAM_HOME/presets/<name>): the role's agent spec and prompt. */
+  preset: z.string().max(63).regex(PRESET_NAME_RE, { error: 'preset name must be kebab-case (^[a-z0-9]+(-[a-z0-9]+)*$)' }).optional(),
+  /** Built-in hooks wired into the role's config (hook-catalog.ts). */
+  hooks: z.array(z.enum(HOOK_NAMES)).optional(),
   generation: z.number().int().min(1).default(1),
 });
 export type RoleSpec = z.output<typeof RoleSpecSchema>;

@@ -4,6 +4,7 @@ import { stringify } from 'smol-toml';
 import { MANAGED_PROVIDERS, catalogModel, catalogProvider } from '../../desired/catalog-defaults.ts';
 import type { Catalog, Model, Provider, RoleSpec } from '../../desired/schema.ts';
 import { InvalidSpecError } from '../../errors.ts';
+import type { HookEntry } from './hooks.ts';
 
 /** Kimi Code web search service endpoint. */
 export const MOONSHOT_SEARCH_URL = 'https://api.kimi.com/coding/v1/search';
@@ -21,6 +22,8 @@ export interface RenderConfigInput {
   roleDir: string;
   /** Secret values by variable name. */
   secrets: Readonly<Record<string, string>>;
+  /** `[[hooks]]` entries (none: no hooks key at all). */
+  hooks?: readonly HookEntry[];
 }
 
 /** The rendered file and the key variables it needed but did not get. */
@@ -52,6 +55,7 @@ export function renderConfigToml(input: RenderConfigInput): RenderedConfig {
       moonshot_search: { base_url: MOONSHOT_SEARCH_URL, api_key: kimiKey },
       moonshot_fetch: { base_url: MOONSHOT_FETCH_URL, api_key: kimiKey },
     },
+    ...(input.hooks?.length ? { hooks: input.hooks.map((h) => ({ ...h })) } : {}),
   };
   const body = stringify(doc).replace(/\n+$/, '');
   return { text: `${headerLine(role)}\n${body}\n`, missingSecrets: [...missing].sort() };

@@ -6,8 +6,11 @@ import { md5Bytes } from '../../observed/digest.ts';
 import type { RegistryIndex } from '../../observed/registry-types.ts';
 import type { McpServer } from '../../observed/services.ts';
 import type { DesiredFile, DesiredRole } from '../artifacts.ts';
+import type { Preset } from '../../desired/presets.ts';
+import { InvalidSpecError } from '../../errors.ts';
 import { renderConfigToml } from './config-toml.ts';
 import { renderMcpJson } from './mcp-json.ts';
+import { renderNative, type KimiTarget } from './native.ts';
 import { renderSkillFiles } from './skills.ts';
 
 /** Inputs of a role render. */
@@ -19,6 +22,10 @@ export interface RenderRoleInput {
   index: RegistryIndex;
   services: Readonly<Record<string, McpServer>>;
   secrets: Readonly<Record<string, string>>;
+  /** The role's preset, resolved by the caller (required when the role names one). */
+  preset?: Preset;
+  /** The client rendered for; kimi-cli unless given. */
+  target?: KimiTarget;
 }
 
 /** Mode of generated files that may hold keys. */
@@ -32,10 +39,12 @@ function bytesFile(path: string, text: string): DesiredFile {
 /** The desired state of one role directory; throws InvalidSpecError for a spec that cannot render. */
 export function renderRole(input: RenderRoleInput): DesiredRole {
   const dir = join(input.rolesDir, input.role.name);
-  const config = renderConfigToml({ role: input.role, catalog: input.catalog, roleDir: dir, secrets: input.secrets });
+  if (input.role.preset && input.preset?.name !== input.role.preset) throw new InvalidSpecError(input.role.name, `preset "${input.role.preset}" was not resolved`);
+  const native = renderNative({ role: input.role.name, roleDir: dir, target: input.target ?? 'kimi-cli', preset: input.preset, hooks: input.role.hooks });
+  const config = renderConfigToml({ role: input.role, catalog: input.catalog, roleDir: dir, secrets: input.secrets, hooks: native.hooks });
   const mcp = renderMcpJson(input.role, input.services);
   const skills = renderSkillFiles({ skills: input.role.skills, index: input.index });
-  const files = [bytesFile('config.toml', config.text), bytesFile('mcp.json', mcp.text), ...skills.files].sort((a, b) =>
+  const files = [bytesFile('config.toml', config.text), bytesFile('mcp.json', mcp.text), ...native.files, ...skills.files].sort((a, b) =>
     a.path < b.path ? -1 : a.path > b.path ? 1 : 0,
   );
   // The revision covers every output byte (spec, catalog, skills, secrets) plus what is kept or missing.
