@@ -29,11 +29,20 @@ export interface Tuning {
   retention?: { keep: number; maxAgeDays: number };
 }
 
+/** Live service discovery (observed/discovery): where the list is polled, and how often. */
+export interface DiscoveryConfig {
+  /** `off`, an http(s) URL, or `unix:<socket>[:<path>]`. */
+  target: string;
+  intervalMs: number;
+}
+
 /** Complete runtime configuration. */
 export interface Config {
   paths: Paths;
   tuning: Tuning;
   logLevel: string;
+  /** Live service discovery; hero_router's socket under HERO_SOCKET_DIR unless HERO_TEAM_DISCOVERY says otherwise. */
+  discovery?: DiscoveryConfig;
 }
 
 const intFromEnv = (min: number) => z.coerce.number().int().min(min);
@@ -54,6 +63,8 @@ const EnvSchema = z.object({
   HERO_TEAM_LOW_MEMORY: z.enum(['0', '1']).default('0'),
   HERO_TEAM_BACKUP_KEEP: intFromEnv(0).default(100),
   HERO_TEAM_BACKUP_MAX_AGE_DAYS: intFromEnv(0).default(90),
+  HERO_TEAM_DISCOVERY: z.string().min(1).optional(),
+  HERO_TEAM_DISCOVERY_INTERVAL_MS: intFromEnv(100).default(30_000),
 });
 
 /** Resolve the configuration from an environment (process.env in main, a literal in tests). */
@@ -83,6 +94,10 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
       retention: { keep: e.HERO_TEAM_BACKUP_KEEP, maxAgeDays: e.HERO_TEAM_BACKUP_MAX_AGE_DAYS },
     },
     logLevel: e.LOG_LEVEL,
+    discovery: {
+      target: e.HERO_TEAM_DISCOVERY ?? `unix:${join(resolve(e.HERO_SOCKET_DIR ?? join(home, 'hero', 'var', 'sockets')), 'hero_router', 'rpc.sock')}:/mcp/services`,
+      intervalMs: e.HERO_TEAM_DISCOVERY_INTERVAL_MS,
+    },
   };
 }
 
@@ -95,6 +110,8 @@ export function statePaths(home: string) {
     services: join(home, 'services.json'),
     /** User agent presets, one directory each (desired/presets.ts). */
     presets: join(home, 'presets'),
+    /** The last good list of live service discovery (holds secrets: 0600). */
+    discoveryCache: join(home, 'cache', 'discovered-services.json'),
     backups: join(home, 'backups'),
     /** The registry digest cache (rebuildable; see observed/digest-store.ts). */
     digestCache: join(home, 'cache', 'registry-digests.json'),

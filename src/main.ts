@@ -6,6 +6,9 @@ import type { Config } from './config.ts';
 import { Manager } from './controllers/manager.ts';
 import { acquireDaemonLock } from './daemon-lock.ts';
 import { createLogger, stderrIsTty, type Logger } from './log.ts';
+import { InputError } from './errors.ts';
+import { httpDiscoverySource, parseDiscoveryTarget, type HttpTarget } from './observed/discovery/http-source.ts';
+import type { DiscoverySource } from './observed/discovery/source.ts';
 import { memoryReducerOn, v8FlagName } from './node-flags.ts';
 
 /** A running daemon. */
@@ -64,7 +67,7 @@ export function libuvThreadpoolSize(value: string | undefined): number {
 export async function startDaemon(config: Config, env: NodeJS.ProcessEnv, v8Flags: readonly string[] = []): Promise<Daemon> {
   // On a terminal, one readable line per event; otherwise JSON lines for the supervisor's log collector.
   const log = createLogger(config.logLevel, undefined, { pretty: stderrIsTty() });
-  const manager = new Manager({ paths: config.paths, tuning: config.tuning, env, clock: systemClock, log, watch: true });
+  const manager = new Manager({ paths: config.paths, tuning: config.tuning, env, clock: systemClock, log, watch: true, discovery: discoveryFor(config) });
   // `code`: dist/hero-team.js (the bundle) or src/main.ts (the sources through tsx; bin/hero-team.js).
   // `threadpool`: libuv's pool size, fixed before this module loaded (bin/hero-team.js sets 16 unless given).
   const threadpool = libuvThreadpoolSize(process.env.UV_THREADPOOL_SIZE);
@@ -87,6 +90,18 @@ export async function startDaemon(config: Config, env: NodeJS.ProcessEnv, v8Flag
       resolveDone();
     })());
   return { manager, log, done, stop };
+}
+
+/** The discovery source the configuration names (none when `off`); InputError naming the variable when invalid. */
+export function discoveryFor(config: Config): { source: DiscoverySource; intervalMs: number } | undefined {
+  if (!config.discovery) return undefined;
+  let target: HttpTarget | null;
+  try {
+    target = parseDiscoveryTarget(config.discovery.target);
+  } catch (err) {
+    throw new InputError('HERO_TEAM_DISCOVERY', `environment variable HERO_TEAM_DISCOVERY: ${(err as Error).message}`);
+  }
+  return target ? { source: httpDiscoverySource(target), intervalMs: config.discovery.intervalMs } : undefined;
 }
 
 /** Run the daemon until SIGTERM or SIGINT; resolves with the exit code. */

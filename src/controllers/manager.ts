@@ -5,10 +5,12 @@ import { createActor, fromPromise, waitFor, type ActorRefFrom } from 'xstate';
 import type { Scheduler } from '../clock.ts';
 import type { Paths, Tuning } from '../config.ts';
 import type { Logger } from '../log.ts';
+import type { ServiceDiscovery } from '../observed/discovery/poller.ts';
 import { manifestCache } from '../observed/manifest.ts';
 import { RoleObservations } from '../observed/role-observations.ts';
 import { listManagedRoleDirs } from '../observed/role-dir.ts';
 import { ObservedSnapshot } from '../observed/snapshot.ts';
+import { startDiscovery, type DiscoverySettings } from './discovery-link.ts';
 import { SyncBarrier } from './durability.ts';
 import { EchoGate } from './echo-gate.ts';
 import type { EventTarget } from './event-map.ts';
@@ -35,6 +37,8 @@ export interface ManagerDeps {
   watch: boolean;
   /** Run the periodic resync; defaults to `watch`. */
   resync?: boolean;
+  /** Live service discovery (the daemon, with `watch`); none: services.json and the kept list only. */
+  discovery?: DiscoverySettings;
 }
 
 type RoleActor = ActorRefFrom<typeof roleMachine>;
@@ -52,6 +56,8 @@ export class Manager {
   private readonly runner: RoleRunner;
   private watchers: SourceWatchers | undefined;
   private stopping = false;
+  /** The discovery poller, while the daemon runs one. */
+  discovery: ServiceDiscovery | undefined;
 
   constructor(private readonly deps: ManagerDeps) {
     const { paths, env, log, clock, tuning } = deps;
@@ -79,6 +85,10 @@ export class Manager {
     await mkdir(paths.rolesDir, { recursive: true });
     await this.sources.loadAll();
     reportSourceErrors(this.sources, log);
+    if (this.deps.discovery && this.deps.watch) {
+      const { sources, status } = this;
+      this.discovery = await startDiscovery(this.deps.discovery, { sources, status, clock: this.deps.clock, log, home: paths.home, wake: (r, spec) => this.wake(r, spec) });
+    }
     const load = this.sources.digestLoad;
     if (load?.state === 'ignored') log.warn({ reason: load.reason }, 'digest cache ignored; files are hashed again');
     void saveDigests(this.sources, log);
@@ -119,6 +129,7 @@ export class Manager {
   async stop(): Promise<void> {
     this.stopping = true;
     this.resync.stop();
+    this.discovery?.stop();
     await this.watchers?.close();
     for (const actor of this.actors.values()) actor.send({ type: 'STOP' });
     await Promise.all([...this.actors.values()].map((a) => waitFor(a, (s) => s.status === 'done', { timeout: 120_000 }).catch(() => {})));

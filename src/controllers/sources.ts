@@ -13,6 +13,7 @@ import { dropSkills, retainIndexed, scanRegistry } from '../observed/registry.ts
 import type { RegistryState } from '../observed/registry-types.ts';
 import { ScanFreshness } from '../observed/scan-freshness.ts';
 import { listManagedRoleDirs } from '../observed/role-dir.ts';
+import { readDiscoveryCache } from '../observed/discovery/poller.ts';
 import { readServices, type McpServer } from '../observed/services.ts';
 import type { ReconcileDeps } from './reconcile.ts';
 
@@ -21,8 +22,14 @@ export class Sources {
   /** Last valid store; null until one was read. */
   store: StoreData | null = null;
   storeError: string | undefined;
+  /** Services in force: services.json over the discovered list (a local entry wins over one of the same name). */
   services: Record<string, McpServer> = {};
   servicesError: string | undefined;
+  /** services.json's entries (last valid). */
+  fileServices: Record<string, McpServer> = {};
+  /** Live discovery's last good list: the poller's while the daemon runs it, else the one it kept on disk. */
+  private discovered: Readonly<Record<string, McpServer>> = {};
+  private discoveryLive = false;
   readonly registry: RegistryState;
   /**
    * The registry skills indexed and watched in depth: those some role of the store in force whitelists. The
@@ -94,14 +101,28 @@ export class Sources {
 
   /** Re-read services.json, keeping the last valid catalog when it is invalid. */
   async loadServices(): Promise<boolean> {
+    if (!this.discoveryLive) this.discovered = (await readDiscoveryCache(statePaths(this.paths.home).discoveryCache))?.services ?? this.discovered;
     try {
-      this.services = keepIfEqual(this.services, (await readServices(statePaths(this.paths.home).services)).services);
+      this.fileServices = (await readServices(statePaths(this.paths.home).services)).services;
       this.servicesError = undefined;
       return true;
     } catch (err) {
       this.servicesError = errorMessage(err);
       return false;
+    } finally {
+      this.mergeServices();
     }
+  }
+
+  /** Live discovery's list changed (the daemon's poller owns it from now on). */
+  setDiscovered(services: Readonly<Record<string, McpServer>>): void {
+    this.discoveryLive = true;
+    this.discovered = services;
+    this.mergeServices();
+  }
+
+  private mergeServices(): void {
+    this.services = keepIfEqual(this.services, { ...this.discovered, ...this.fileServices });
   }
 
   /**

@@ -40,6 +40,9 @@ export function outcomeWarnings(o: ReconcileOutcome): string[] {
 /** Keeps every role's status; the manager feeds it, the API and CLI read it. */
 export class StatusBook {
   private readonly roles = new Map<string, RoleStatus>();
+  /** Live discovery's state, and which roles take services from it (set by the manager). */
+  private discovery: { available: boolean; error?: string; source: string } | undefined;
+  dependsOnDiscovery: (role: string) => boolean = () => false;
 
   constructor(private readonly clock: Clock) {}
 
@@ -98,6 +101,22 @@ export class StatusBook {
       ? { type: 'SecretsMissing', status: 'True', reason: 'Unset', message: `unset: ${missing.join(', ')}` }
       : { type: 'SecretsMissing', status: 'False', reason: 'AllSet', message: '' }, now);
     s.conditions = c;
+    this.applyDiscovery(s);
+  }
+
+  /** Discovery became (un)available: roles that take services from it show it as DiscoveryUnavailable. */
+  setDiscovery(state: { available: boolean; error?: string; source: string }): void {
+    this.discovery = state;
+    for (const s of this.roles.values()) this.applyDiscovery(s);
+  }
+
+  private applyDiscovery(s: RoleStatus): void {
+    const d = this.discovery;
+    if (!d) return;
+    const down = !d.available && this.dependsOnDiscovery(s.name);
+    s.conditions = setCondition(s.conditions, down
+      ? { type: 'DiscoveryUnavailable', status: 'True', reason: 'SourceUnreachable', message: `${d.source}: ${d.error ?? 'unavailable'}; the last good service list stays in force` }
+      : { type: 'DiscoveryUnavailable', status: 'False', reason: 'Available', message: '' }, this.now());
   }
 
   /** A reconcile failed; `stalled` when the spec itself is invalid (no retry until it changes). */
