@@ -74,7 +74,7 @@ async function namesOf(kind: string, config: Config): Promise<string[]> {
   if (kind === 'hooks') return [...HOOK_NAMES];
   if (kind === 'services') return Object.keys((await readServices(home.services)).services).sort();
   if (kind === 'drift') return ['revert', 'report'];
-  if (kind === 'files') return ['config.toml', 'mcp.json', 'skills'];
+  if (kind === 'files') return ['config.toml', 'mcp.json', 'skills', 'agents', 'hooks'];
   if (kind === 'skills') {
     // Names only (a directory or a flat .md per skill): completion must not hash the registry.
     const entries = await readdir(config.paths.skillsDir, { withFileTypes: true });
