@@ -34,6 +34,8 @@ export interface DiscoveryConfig {
   /** `off`, an http(s) URL, or `unix:<socket>[:<path>]`. */
   target: string;
   intervalMs: number;
+  /** Set by the user (HERO_TEAM_DISCOVERY); the default socket may simply not exist where there is no hero_router. */
+  explicit: boolean;
 }
 
 /** Complete runtime configuration. */
@@ -97,6 +99,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     discovery: {
       target: e.HERO_TEAM_DISCOVERY ?? `unix:${join(resolve(e.HERO_SOCKET_DIR ?? join(home, 'hero', 'var', 'sockets')), 'hero_router', 'rpc.sock')}:/mcp/services`,
       intervalMs: e.HERO_TEAM_DISCOVERY_INTERVAL_MS,
+      explicit: e.HERO_TEAM_DISCOVERY !== undefined,
     },
   };
 }

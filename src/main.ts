@@ -93,7 +93,7 @@ export async function startDaemon(config: Config, env: NodeJS.ProcessEnv, v8Flag
 }
 
 /** The discovery source the configuration names (none when `off`); InputError naming the variable when invalid. */
-export function discoveryFor(config: Config): { source: DiscoverySource; intervalMs: number } | undefined {
+export function discoveryFor(config: Config): { source: DiscoverySource; intervalMs: number; quietUntilReached: boolean } | undefined {
   if (!config.discovery) return undefined;
   let target: HttpTarget | null;
   try {
@@ -101,7 +101,7 @@ export function discoveryFor(config: Config): { source: DiscoverySource; interva
   } catch (err) {
     throw new InputError('HERO_TEAM_DISCOVERY', `environment variable HERO_TEAM_DISCOVERY: ${(err as Error).message}`);
   }
-  return target ? { source: httpDiscoverySource(target), intervalMs: config.discovery.intervalMs } : undefined;
+  return target ? { source: httpDiscoverySource(target), intervalMs: config.discovery.intervalMs, quietUntilReached: !config.discovery.explicit } : undefined;
 }
 
 /** Run the daemon until SIGTERM or SIGINT; resolves with the exit code. */

@@ -16,6 +16,8 @@ import type { StatusBook } from './status-book.ts';
 export interface DiscoverySettings {
   source: DiscoverySource;
   intervalMs: number;
+  /** Log the source's absence at info until it has answered once (the default socket, hero_router not installed). */
+  quietUntilReached?: boolean;
 }
 
 /** Start polling (once now, then every interval); resolves with the running poller. */
@@ -34,6 +36,7 @@ export async function startDiscovery(
     clock,
     log,
     cacheFile: statePaths(home).discoveryCache,
+    quietUntilReached: settings.quietUntilReached,
     onChange: (services, changed) => {
       sources.setDiscovered(services);
       const roles = sources.store?.roles ?? [];

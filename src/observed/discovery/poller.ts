@@ -30,6 +30,11 @@ export interface DiscoveryOptions {
   log: Logger;
   /** Where the last good list is kept across restarts. */
   cacheFile: string;
+  /**
+   * Log the source being unavailable at info, not warn, until it has answered once: the default source is
+   * hero_router's socket, which simply does not exist on a machine without hero_router.
+   */
+  quietUntilReached?: boolean;
   /** The list in force changed: the names added, removed or changed. */
   onChange(services: Readonly<Record<string, McpServer>>, changed: string[]): void;
   /** Availability changed (up → down or down → up). */
@@ -46,6 +51,7 @@ export class ServiceDiscovery {
   private timer: NodeJS.Timeout | undefined;
   private readonly abort = new AbortController();
   private stopped = false;
+  private reached = false;
 
   constructor(private readonly source: DiscoverySource, private readonly opts: DiscoveryOptions) {
     this.state = { source: source.describe, available: true, services: 0 };
@@ -87,13 +93,19 @@ export class ServiceDiscovery {
   }
 
   private setAvailable(available: boolean, error: string | undefined): void {
-    if (available) this.state.lastSuccessAt = new Date(this.opts.clock.now()).toISOString();
+    if (available) {
+      this.state.lastSuccessAt = new Date(this.opts.clock.now()).toISOString();
+      this.reached = true;
+    }
     const flipped = this.state.available !== available || this.state.error !== error;
     this.state.available = available;
     this.state.error = error;
     if (!flipped) return;
     if (available) this.opts.log.info({ source: this.state.source }, 'service discovery reachable again');
-    else this.opts.log.warn({ source: this.state.source, error }, 'service discovery unavailable: the last good list stays in force');
+    else {
+      const level = this.opts.quietUntilReached && !this.reached ? 'info' : 'warn';
+      this.opts.log[level]({ source: this.state.source, error }, 'service discovery unavailable: the last good list stays in force');
+    }
     this.opts.onAvailability({ ...this.state });
   }
 
