@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { Clock } from '../clock.ts';
 import { statePaths, type Paths } from '../config.ts';
 import { ROLE_NAME_RE, type StoreData } from '../desired/schema.ts';
-import { PresetResolver } from '../desired/preset-resolver.ts';
+import type { PresetResolver } from '../desired/preset-resolver.ts';
 import { withFileLock } from '../desired/store-lock.ts';
 import { InputError } from '../errors.ts';
 import type { Logger } from '../log.ts';

@@ -110,6 +110,7 @@ describe('run', () => {
     put(join(tree.paths.home, 'presets', 'mine', 'system.md'), 'Mine.\n');
     const env = standIn();
     await cli(env, 'role', 'add', 'own', '--preset', 'mine');
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: literal template syntax is the input under test
     put(join(tree.paths.home, 'presets', 'mine', 'system.md'), 'Now with ${KIMI_NOW}.\n');
     const bad = await cli(env, 'run', 'own');
     expect(bad.code).toBe(1);

@@ -39,6 +39,7 @@ describe('user presets', () => {
     ['an unknown tool path', AGENT('kimi_cli.tools.shell:Bash'), 'Hi.', /unknown tool "kimi_cli.tools.shell:Bash"/],
     ['a typo in a key', AGENT('kimi_cli.tools.file:ReadFile').replace('tools:', 'tool:'), 'Hi.', /unknown key\(s\) under agent: tool/],
     ['broken YAML', 'version: 1\nagent: [\n', 'Hi.', /not valid YAML at line/],
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: literal template syntax is the input under test
     ['a Jinja variable in system.md', AGENT('kimi_cli.tools.file:ReadFile'), 'Line one.\nUse ${KIMI_WORK_DIR}.', /template syntax "\$\{" at line 2/],
     ['an empty system.md', AGENT('kimi_cli.tools.file:ReadFile'), '  \n', /system.md: missing or empty/],
     ['every tool excluded', AGENT('kimi_cli.tools.file:ReadFile') + '  exclude_tools: [kimi_cli.tools.file:ReadFile]\n', 'Hi.', /no tools left/],

@@ -91,13 +91,19 @@ export function checkKimiHooks(toml: string, target: 'kimi-cli' | 'kimi-code'): 
   const out: string[] = [];
   hooks.forEach((h, i) => {
     const at = `hooks[${i}]`;
-    if (!isTable(h)) return void out.push(`${at} must be a table`);
+    if (!isTable(h)) {
+      out.push(`${at} must be a table`);
+      return;
+    }
     // Kimi Code is strict (an extra field drops every hook); kimi-cli ignores extras, we emit none either way.
     for (const key of Object.keys(h)) if (!['event', 'command', 'matcher', 'timeout'].includes(key)) out.push(`${at}: unknown field ${key}`);
     if (!events.includes(h.event as string)) out.push(`${at}.event ${String(h.event)} is not a ${target} event`);
     if (typeof h.command !== 'string' || !h.command) out.push(`${at}.command must be a non-empty string`);
     const matcher = h.matcher ?? '';
-    if (typeof matcher !== 'string') return void out.push(`${at}.matcher must be a string`);
+    if (typeof matcher !== 'string') {
+      out.push(`${at}.matcher must be a string`);
+      return;
+    }
     let re: RegExp | undefined;
     try {
       re = new RegExp(matcher);

@@ -49,6 +49,7 @@ const DANGEROUS: [string, RegExp][] = [
   ['rm -fr /*', /root file system/],
   ['rm -r -f $HOME', /home directory/],
   ['cd /tmp && rm -Rf ~/', /home directory/],
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: literal template syntax is the input under test
   ['rm --recursive --force "${HOME}"', /home directory/],
   ['echo start; rm -rf / ; echo done', /root file system/],
   ['git push --force origin main', /force-pushes \(--force\)/],

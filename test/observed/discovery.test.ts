@@ -72,7 +72,7 @@ afterEach(async () => {
 });
 
 async function startManager(port: number): Promise<void> {
-  const log = createLogger('debug', new Writable({ write: (c, _e, cb) => ((logText += c), cb()) }) as never);
+  const log = createLogger('debug', new Writable({ write: (c, _e, cb) => { logText += c; cb(); } }) as never);
   manager = new Manager({
     paths: tree.paths,
     tuning: { ...tree.config.tuning, debounceMs: 10 },

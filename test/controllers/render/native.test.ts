@@ -73,9 +73,11 @@ describe('built-in presets', () => {
 
 describe('the rules catch what Kimi would reject', () => {
   it('flags a bad spec, an undefined prompt variable, an unanchored matcher and an out-of-range timeout', () => {
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: literal template syntax is the input under test
     expect(checkKimiCliAgent('version: 1.0\nagent: {extend: default, name: x, system_prompt_path: ./system.md, tools: [kimi_cli.tools.shell:Bash]}\n', 'hi ${NOPE}')).toEqual([
       'version: str(version) must be "1"',
       'unknown tool kimi_cli.tools.shell:Bash (InvalidToolError)',
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: the checker's message quotes the variable
       'system.md: undefined variable ${NOPE} (StrictUndefined)',
     ]);
     expect(checkKimiCodeAgent('---\nname: x\ndescription: d\ntools: [Shell]\n---\nbody\n', 'x')).toEqual([
