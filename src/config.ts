@@ -2,6 +2,7 @@
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
+import { KIMI_TARGETS } from './desired/schema.ts';
 import { InputError } from './errors.ts';
 
 /** Every root the program touches; tests inject temporary ones. */
@@ -67,6 +68,8 @@ const EnvSchema = z.object({
   HERO_TEAM_BACKUP_MAX_AGE_DAYS: intFromEnv(0).default(90),
   HERO_TEAM_DISCOVERY: z.string().min(1).optional(),
   HERO_TEAM_DISCOVERY_INTERVAL_MS: intFromEnv(100).default(30_000),
+  // Read where it applies (desired/kimi-target.ts); checked here so a bad value stops the start with a clear error.
+  HERO_TEAM_KIMI_TARGET: z.union([z.literal(''), z.enum(KIMI_TARGETS)]).optional(),
 });
 
 /** Resolve the configuration from an environment (process.env in main, a literal in tests). */

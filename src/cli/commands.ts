@@ -24,6 +24,7 @@ import { run } from './run.ts';
 import { serve } from './serve.ts';
 import { skillList } from './skill-list.ts';
 import { sync } from './sync.ts';
+import { target } from './target.ts';
 
 /** The command table: dispatch and help both read it. */
 export const COMMANDS: readonly CommandSpec[] = [
@@ -53,4 +54,5 @@ export const COMMANDS: readonly CommandSpec[] = [
   run,
   completion,
   completeNames,
+  target,
 ] as CommandSpec[];

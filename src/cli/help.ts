@@ -1,7 +1,7 @@
 /** Help text generated from the command declarations: the overview, a group (`role`), one command. */
 import type { CommandSpec, OptionSpec } from './command.ts';
 
-const ENVIRONMENT = `environment: HERO_TEAM_HOME, HERO_SKILLS_DIR, KIMI_ROLES_DIR, HERO_SOCKET_DIR, LOG_LEVEL,
+const ENVIRONMENT = `environment: HERO_TEAM_HOME, HERO_SKILLS_DIR, KIMI_ROLES_DIR, HERO_SOCKET_DIR, LOG_LEVEL, HERO_TEAM_KIMI_TARGET,
              KIMI_API_KEY, GROQ_API_KEY, SAMBANOVA_API_KEY (also read from $HERO_TEAM_HOME/secrets.env),
              HERO_TEAM_BACKUP_KEEP, HERO_TEAM_BACKUP_MAX_AGE_DAYS (backup retention; see "hero-team backups --help")`;
 

@@ -8,6 +8,9 @@ import { builtinCatalog } from '../desired/catalog-defaults.ts';
 import { defineCommand } from './command.ts';
 import { EXIT, out } from './io.ts';
 import { packageRoot } from './version.ts';
+import { detectKimiTarget } from '../observed/kimi-install.ts';
+import { loadStoreFor, mutateStoreFor } from './store-access.ts';
+import type { Config } from '../config.ts';
 
 /** The secrets.env template: the variable of every built-in provider, commented out. */
 export function secretsTemplate(): string {
@@ -40,6 +43,7 @@ export const init = defineCommand({
       await writeFileAtomic(secrets, secretsTemplate(), 0o600);
       out(io, `secrets.env: ${secrets} created (0600): put your keys there, e.g. KIMI_API_KEY=sk-...`);
     }
+    await chooseTarget(config, (line) => out(io, line), io.env);
     if (values['example-skills']) await copyExamples(config.paths.skillsDir, (line) => out(io, line));
     else if (!existsSync(config.paths.skillsDir)) out(io, `registry:    ${config.paths.skillsDir} does not exist; "hero-team init --example-skills" creates it with examples, or set HERO_SKILLS_DIR`);
     out(io, 'next: hero-team skill list, then hero-team role add NAME --skills a,b, then hero-team sync');
@@ -68,4 +72,20 @@ async function copyExamples(registry: string, say: (line: string) => void): Prom
     added.push(name);
   }
   say(`registry:    ${registry}: ${added.length ? `added ${added.join(', ')}` : 'no example added'}`);
+}
+
+/**
+ * Store the target of a store that has none (a new install): the kimi on PATH decides, Kimi Code when there is
+ * none. A store that has one (set by hand, or a store from before targets: kimi-cli) keeps it.
+ */
+async function chooseTarget(config: Config, say: (line: string) => void, env: NodeJS.ProcessEnv): Promise<void> {
+  const current = await loadStoreFor(config);
+  if (current.settings.kimiTarget) {
+    say(`target:      ${current.settings.kimiTarget} (stored), kept; "hero-team target" shows it`);
+    return;
+  }
+  const { target, install } = await detectKimiTarget(env);
+  await mutateStoreFor(config, (data) => (data.settings.kimiTarget ? undefined : { ...data, settings: { ...data.settings, kimiTarget: target } }));
+  const found = install ? `kimi at ${install.path}${install.version ? ` (${install.version})` : ''}` : 'no kimi on PATH';
+  say(`target:      ${target} (${found}); change it with "hero-team target set kimi-code|kimi-cli"`);
 }

@@ -52,7 +52,8 @@ export const render = defineCommand({
       if (LISTED.has(name)) for (const f of desired.files.filter((f) => f.path.startsWith(`${name}/`))) out(io, `${f.path}  ${f.md5}  ${f.size}`);
       else io.stdout.write(text(name));
     }
-    for (const m of desired.missingSecrets) io.stderr.write(`hero-team: warning: ${m} is not set (renders as "")\n`);
+    const unset = input.keys === 'env' ? 'kimi needs it in its environment at launch' : 'renders as ""';
+    for (const m of desired.missingSecrets) io.stderr.write(`hero-team: warning: ${m} is not set (${unset})\n`);
     return EXIT.ok;
   },
 });

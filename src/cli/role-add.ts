@@ -3,7 +3,7 @@ import { defineCommand } from './command.ts';
 import { EXIT, out } from './io.ts';
 import { parseRoleInput, ROLE_FLAGS } from './role-input.ts';
 import { addRole } from './role-store.ts';
-import { launchLine } from './store-access.ts';
+import { launchLine, loadStoreFor } from './store-access.ts';
 
 /** Create a role; refuses an existing name (use `role set`). */
 export const roleAdd = defineCommand({
@@ -18,7 +18,7 @@ export const roleAdd = defineCommand({
     const { role } = await addRole(config, parseRoleInput(values, positionals));
     const extras = [role.preset && `preset ${role.preset}`, role.hooks?.length && `hooks ${role.hooks.join(',')}`].filter(Boolean);
     out(io, `role "${role.name}" added (model ${role.model}, ${role.skills.length} skill(s)${extras.map((e) => `, ${e}`).join('')})`);
-    out(io, `launch: ${launchLine(config.paths.rolesDir, role.name, role.preset)}`);
+    out(io, `launch: ${launchLine(config.paths.rolesDir, role.name, role.preset, await loadStoreFor(config), io.env)}`);
     out(io, `converge now with "hero-team sync ${role.name}", or keep "hero-team serve" running`);
     return EXIT.ok;
   },

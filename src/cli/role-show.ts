@@ -22,7 +22,7 @@ export const roleShow = defineCommand({
     const dir = join(config.paths.rolesDir, name);
     const manifest = await readManifest(dir);
     const files = manifest.state === 'ok' ? manifest.manifest.entries.length : 0;
-    const launch = launchLine(config.paths.rolesDir, name, role.preset);
+    const launch = launchLine(config.paths.rolesDir, name, role.preset, store, io.env);
     if (values.json) {
       out(io, JSON.stringify({ role, dir, launch, manifest: manifest.state, files }, null, 2));
       return EXIT.ok;

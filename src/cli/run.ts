@@ -11,7 +11,12 @@ import { InputError, RoleNotFoundError, errorMessage } from '../errors.ts';
 import { createLogger } from '../log.ts';
 import { defineCommand } from './command.ts';
 import { EXIT, out, type CliIo } from './io.ts';
-import { launchArgs } from './store-access.ts';
+import { statePaths } from '../config.ts';
+import { launchKeyEnv } from '../controllers/render/targets/launch.ts';
+import { effectiveCatalog } from '../desired/catalog-defaults.ts';
+import { resolveTarget } from '../desired/kimi-target.ts';
+import { readProviderSecrets } from '../observed/secrets.ts';
+import { launchFor } from './store-access.ts';
 
 /** Launch Kimi as the role; resolves to kimi's exit code. */
 export const run = defineCommand({
@@ -30,14 +35,22 @@ export const run = defineCommand({
   if (!sources.store) throw new InputError('store', sources.storeError ?? 'no valid store');
   const role = sources.store.roles.find((r) => r.name === name);
   if (!role) throw new RoleNotFoundError(name);
-  const argv = [...launchArgs(config.paths.rolesDir, name, role.preset), ...passThrough];
+  // Kimi Code: the role directory is its home (KIMI_CODE_HOME) and named keys come from here (environment, secrets.env).
+  const launch = launchFor(config.paths.rolesDir, name, role.preset, sources.store, io.env);
+  const argv = [...launch.argv.slice(1), ...passThrough];
+  const catalog = effectiveCatalog(sources.store.catalog);
+  const secrets = await readProviderSecrets(statePaths(config.paths.home).secrets, io.env, catalog);
+  const kimiEnv: NodeJS.ProcessEnv = { ...io.env, ...launchKeyEnv(resolveTarget(sources.store.settings, io.env).keys, role, catalog, secrets), ...launch.env };
+  for (const variable of launch.unset) delete kimiEnv[variable];
+  const shown = [...launch.unset.flatMap((v) => ['-u', v]), ...Object.entries(launch.env).map(([k, v]) => `${k}=${v}`)];
+  const line = [...(shown.length ? ['env', ...shown] : []), 'kimi', ...argv].map(shellQuote).join(' ');
   const kimi = findOnPath('kimi', io.env.PATH);
   if (values.print) {
-    out(io, ['kimi', ...argv].map(shellQuote).join(' '));
+    out(io, line);
     return EXIT.ok;
   }
   if (!kimi) {
-    io.stderr.write(`hero-team: "kimi" is not on PATH; install Kimi Code CLI (https://github.com/MoonshotAI/kimi-cli) or add it to PATH. The launch line is:\n  ${['kimi', ...argv].map(shellQuote).join(' ')}\n`);
+    io.stderr.write(`hero-team: "kimi" is not on PATH; install Kimi Code CLI (https://github.com/MoonshotAI/kimi-cli) or add it to PATH. The launch line is:\n  ${line}\n`);
     return EXIT.failed;
   }
   // Converge first: Kimi must start from the role's current files, never half-written or stale ones.
@@ -51,7 +64,7 @@ export const run = defineCommand({
   }
   if (outcome.result?.written || outcome.result?.deleted) io.stderr.write(`hero-team: role "${name}" converged (${outcome.result.written} written, ${outcome.result.deleted} deleted)\n`);
   for (const m of outcome.desired?.missingRequiredSecrets ?? []) io.stderr.write(`hero-team: warning: ${m} is not set: the role's model cannot authenticate\n`);
-  return execKimi(kimi, argv, io);
+  return execKimi(kimi, argv, io, kimiEnv);
   },
 });
 
@@ -72,9 +85,9 @@ export function findOnPath(name: string, path: string | undefined): string | und
 }
 
 /** Run kimi in the foreground with the terminal (or the caller's streams); Ctrl-C reaches kimi, not us. */
-function execKimi(kimi: string, argv: string[], io: CliIo): Promise<number> {
+function execKimi(kimi: string, argv: string[], io: CliIo, env: NodeJS.ProcessEnv): Promise<number> {
   const inherit = io.stdout === process.stdout;
-  const child = spawn(kimi, argv, { env: io.env, stdio: inherit ? 'inherit' : ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(kimi, argv, { env, stdio: inherit ? 'inherit' : ['ignore', 'pipe', 'pipe'] });
   if (!inherit) {
     child.stdout!.pipe(io.stdout, { end: false });
     child.stderr!.pipe(io.stderr, { end: false });

@@ -106,9 +106,11 @@ function report(o: ReconcileOutcome, dryRun: boolean): { converged: boolean; lin
   if (dryRun) for (const line of planLines(plan)) lines.push(`  ${line}`);
   for (const path of blocked) lines.push(`  not written: ${path}: move what is there aside, then sync again`);
   for (const w of outcomeWarnings(o)) if (!w.startsWith('conflict:')) lines.push(`  warning: ${w}`);
-  for (const m of o.desired?.missingRequiredSecrets ?? []) lines.push(`  warning: ${m} is not set: the role's model cannot authenticate (the key renders as "")`);
+  const keysNamed = o.desired?.keyMode === 'env';
+  const effect = keysNamed ? 'kimi needs it in its environment at launch (hero-team run passes it from the environment or secrets.env)' : 'the key renders as ""';
+  for (const m of o.desired?.missingRequiredSecrets ?? []) lines.push(`  warning: ${m} is not set: the role's model cannot authenticate (${effect})`);
   const optional = (o.desired?.missingSecrets ?? []).filter((m) => !o.desired?.missingRequiredSecrets.includes(m));
-  if (optional.length) lines.push(`  note: unset keys of other providers (render as ""): ${optional.join(', ')}`);
+  if (optional.length) lines.push(`  note: unset keys of other providers (${keysNamed ? 'named in config.toml, not known here' : 'render as ""'}): ${optional.join(', ')}`);
   return { converged: blocked.length === 0, lines };
 }
 

@@ -31,6 +31,8 @@ export interface DesiredRole {
   keepPrefixes: string[];
   /** Digest of spec + skill digests + catalog + secret presence. */
   revision: string;
+  /** Where keys go: `env` when config.toml names them (`api_key_env`) and kimi gets them at launch. */
+  keyMode?: 'env' | 'config';
   /** Provider key variables that are referenced but unset. */
   missingSecrets: string[];
   /** The subset the role's own model needs: without it the role cannot authenticate. */
@@ -41,4 +43,6 @@ export interface DesiredRole {
   invalidSkills: string[];
   /** Whitelisted MCP services absent from the services catalog. */
   missingServices: string[];
+  /** Whitelisted MCP services the target cannot express (left out of mcp.json). */
+  rejectedServices?: string[];
 }

@@ -2,6 +2,7 @@
 import { relative, sep } from 'node:path';
 import { ROLE_NAME_RE } from '../desired/schema.ts';
 import { registryEntryOf } from '../observed/registry-path.ts';
+import { OWNED_TOP_LEVEL } from './render/targets/target.ts';
 
 /** What a file event means. */
 export type EventTarget =
@@ -40,7 +41,24 @@ export function mapEventPath(roots: EventRoots, path: string): EventTarget {
   }
   const roleSeg = firstSegment(roots.rolesDir, path);
   if (roleSeg !== undefined && ROLE_NAME_RE.test(roleSeg)) {
-    return { kind: 'role', role: roleSeg, path: relative(roots.rolesDir, path).slice(roleSeg.length + 1).split(sep).join('/') };
+    const rolePath = relative(roots.rolesDir, path).slice(roleSeg.length + 1).split(sep).join('/');
+    // Kimi Code keeps its own state in the role directory (its home): only what hero_team writes wakes the role.
+    return isOwnedRolePath(rolePath) ? { kind: 'role', role: roleSeg, path: rolePath } : { kind: 'none' };
   }
   return { kind: 'none' };
+}
+
+/** True for '' (the role directory itself) and paths under a top-level entry hero_team may write. */
+export function isOwnedRolePath(rolePath: string): boolean {
+  if (rolePath === '') return true;
+  const cut = rolePath.indexOf('/');
+  return OWNED_TOP_LEVEL.has(cut < 0 ? rolePath : rolePath.slice(0, cut));
+}
+
+/** For the roles tree watcher: true for a path inside a role directory that hero_team never writes (kimi's state). */
+export function isForeignRolePath(rolesDir: string, path: string): boolean {
+  const rel = relative(rolesDir, path);
+  if (!rel || rel.startsWith('..')) return false;
+  const parts = rel.split(sep);
+  return parts.length > 1 && ROLE_NAME_RE.test(parts[0]!) && !isOwnedRolePath(parts.slice(1).join('/'));
 }

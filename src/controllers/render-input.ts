@@ -2,6 +2,7 @@
 import { statePaths } from '../config.ts';
 import { effectiveCatalog } from '../desired/catalog-defaults.ts';
 import { PresetResolver } from '../desired/preset-resolver.ts';
+import { resolveTarget } from '../desired/kimi-target.ts';
 import type { RoleSpec, StoreData } from '../desired/schema.ts';
 import type { RegistryIndex } from '../observed/registry-types.ts';
 import { readProviderSecrets } from '../observed/secrets.ts';
@@ -21,12 +22,13 @@ export interface RenderSources {
   presets?: PresetResolver;
 }
 
-/** Assemble the render input of `role`: the store's catalog with the built-ins, and the keys it references. */
+/** Assemble the render input of `role`: the store's catalog with the built-ins, the keys it references, the target in force. */
 export async function readRenderInput(role: RoleSpec, from: RenderSources): Promise<RenderRoleInput> {
   const catalog = effectiveCatalog(from.store.catalog);
   const secrets = await readProviderSecrets(statePaths(from.home).secrets, from.env, catalog);
   // A missing or invalid preset is an InvalidSpecError: the role stalls and nothing is written.
   const presets = from.presets ?? new PresetResolver({ user: statePaths(from.home).presets });
   const preset = role.preset ? await presets.resolve(role.name, role.preset) : undefined;
-  return { role, catalog, rolesDir: from.rolesDir, index: from.index, services: from.services, secrets, preset };
+  const { target, keys } = resolveTarget(from.store.settings, from.env);
+  return { role, catalog, rolesDir: from.rolesDir, index: from.index, services: from.services, secrets, preset, target, keys };
 }

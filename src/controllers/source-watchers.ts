@@ -6,7 +6,7 @@ import { statePaths, type Paths } from '../config.ts';
 import type { Logger } from '../log.ts';
 import { MANIFEST_FILE } from '../observed/manifest.ts';
 import { watchDirEntries, watchTree, type ScopedTreeWatcher, type TreeWatcher } from '../observed/watchers.ts';
-import { mapEventPath, type EventRoots, type EventTarget } from './event-map.ts';
+import { isForeignRolePath, mapEventPath, type EventRoots, type EventTarget } from './event-map.ts';
 
 /** Running watchers of the daemon. */
 export interface SourceWatchers {
@@ -50,7 +50,10 @@ export async function startSourceWatchers(
     onError(err);
     onWatchState(tree, 'incomplete');
   };
-  watched.push(await watchTree(paths.rolesDir, { clock, ignore: (p) => p.endsWith('/' + MANIFEST_FILE) }, emit, treeError('roles')));
+  // Kimi Code's own state in a role directory (sessions/, logs/, cache/…) gets no watch: its churn while an
+  // agent works must not wake reconciles, nor spend inotify watches.
+  const ignoreRolePath = (p: string) => p.endsWith('/' + MANIFEST_FILE) || isForeignRolePath(paths.rolesDir, p);
+  watched.push(await watchTree(paths.rolesDir, { clock, ignore: ignoreRolePath }, emit, treeError('roles')));
   onWatchState('roles', 'full');
   let stopPolling: CancelTimer | undefined;
   let closed = false;

@@ -11,7 +11,8 @@ export class SpecChanges {
    * the last call; records the new keys.
    */
   update(store: StoreData, managed: readonly string[]): Array<[name: string, changed: boolean]> {
-    const catalogKey = JSON.stringify(store.catalog);
+    // The settings (target, key mode) change every role's files, like the catalog.
+    const catalogKey = JSON.stringify([store.catalog, store.settings]);
     const names = new Set([...store.roles.map((r) => r.name), ...managed, ...this.keys.keys()]);
     return [...names].map((name) => {
       const key = specKey(store.roles.find((r) => r.name === name), catalogKey);

@@ -33,6 +33,7 @@ export function outcomeWarnings(o: ReconcileOutcome): string[] {
   if (d?.missingSkills.length) w.push(`skills not in the registry: ${d.missingSkills.join(', ')}`);
   if (d?.invalidSkills.length) w.push(`invalid registry skills (last good copy kept): ${d.invalidSkills.join(', ')}`);
   if (d?.missingServices.length) w.push(`MCP services not in services.json: ${d.missingServices.join(', ')}`);
+  if (d?.rejectedServices?.length) w.push(`MCP services left out of mcp.json (Kimi Code cannot load them; fix their entry in services.json): ${d.rejectedServices.join(', ')}`);
   for (const item of o.plan?.drift ?? []) if (item.action === 'reported') w.push(`${item.kind}: ${item.path}`);
   return w;
 }

@@ -17,8 +17,8 @@ export function builtinCatalog(): Catalog {
     },
     models: {
       'kimi-code/kimi-for-coding': { provider: 'managed:kimi-code', model: 'kimi-for-coding', maxContextSize: 262144 },
-      'groq/kimi-k2-instruct': { provider: 'managed:groq', model: 'moonshotai/kimi-k2-instruct-0905', maxContextSize: 262144 },
-      'sambanova/llama-3.3-70b': { provider: 'managed:sambanova', model: 'Meta-Llama-3.3-70B-Instruct', maxContextSize: 131072 },
+      'groq/kimi-k2-instruct': { provider: 'managed:groq', model: 'moonshotai/kimi-k2-instruct-0905', maxContextSize: 262144, maxOutputSize: 16384 },
+      'sambanova/llama-3.3-70b': { provider: 'managed:sambanova', model: 'Meta-Llama-3.3-70B-Instruct', maxContextSize: 131072, maxOutputSize: 8192 },
     },
   };
 }

@@ -15,6 +15,12 @@ export const MIGRATIONS: Readonly<Record<number, MigrationStep>> = {
     const { version: _ignored, ...rest } = data;
     return { version: 1, ...rest };
   },
+  // 1 → 2: settings. A store from before targets existed was rendering for the Python kimi-cli: it keeps that
+  // target (its users' `kimi` is that CLI) until they change it; a new store has no target and gets kimi-code.
+  1: (data) => {
+    const settings = typeof data.settings === 'object' && data.settings !== null ? data.settings : {};
+    return { ...data, version: 2, settings: { kimiTarget: 'kimi-cli', ...settings } };
+  },
 };
 
 /** Options of migrateStore; tests inject their own steps and target. */

@@ -11,8 +11,12 @@ export const PRESET_NAME_RE = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 /** Environment variable names that may hold a provider key. */
 export const ENV_NAME_RE = /^[A-Z_][A-Z0-9_]*$/;
 
-/** Provider types Kimi CLI accepts (test-only types excluded). */
-export const PROVIDER_TYPES = ['kimi', 'openai_legacy', 'openai_responses', 'anthropic', 'gemini', 'google_genai', 'vertexai'] as const;
+/**
+ * Provider types of the catalog: kimi-cli's names (test-only types excluded) plus Kimi Code's `openai` and
+ * `google-genai`; each target maps them to its own vocabulary (controllers/render/targets).
+ */
+export const PROVIDER_TYPES = ['kimi', 'openai_legacy', 'openai', 'openai_responses', 'anthropic', 'gemini', 'google_genai', 'google-genai', 'vertexai'] as const;
+export type ProviderType = (typeof PROVIDER_TYPES)[number];
 /** Model capabilities Kimi CLI accepts. */
 export const CAPABILITIES = ['image_in', 'video_in', 'thinking', 'always_thinking'] as const;
 
@@ -50,6 +54,8 @@ export const ModelSchema = z.strictObject({
   provider: z.string().min(1),
   model: z.string().min(1),
   maxContextSize: z.number().int().positive(),
+  /** Largest completion the model may return; Kimi Code sends it as `max_tokens` (else the context size, which OpenAI-type APIs reject). */
+  maxOutputSize: z.number().int().positive().optional(),
   capabilities: z.array(z.enum(CAPABILITIES)).optional(),
   displayName: z.string().optional(),
 });
@@ -62,8 +68,22 @@ export const CatalogSchema = z.strictObject({
 });
 export type Catalog = z.output<typeof CatalogSchema>;
 
+/** Which Kimi client the generated files are for: Kimi Code 2.x (Node) or the legacy Python kimi-cli. */
+export const KIMI_TARGETS = ['kimi-code', 'kimi-cli'] as const;
+export type KimiTargetId = (typeof KIMI_TARGETS)[number];
+/** Where a provider key goes: `env` names the variable (`api_key_env`, key supplied at launch), `config` writes it into config.toml. */
+export const KEY_MODES = ['env', 'config'] as const;
+export type KeyMode = (typeof KEY_MODES)[number];
+
+/** Per-installation settings; an absent field takes its default (kimi-target.ts). */
+export const SettingsSchema = z.strictObject({
+  kimiTarget: z.enum(KIMI_TARGETS).optional(),
+  kimiKeys: z.enum(KEY_MODES).optional(),
+});
+export type Settings = z.output<typeof SettingsSchema>;
+
 /** The current store format version. */
-export const STORE_VERSION = 1;
+export const STORE_VERSION = 2;
 
 /** The whole store.json file. */
 export const StoreDataSchema = z
@@ -71,6 +91,7 @@ export const StoreDataSchema = z
     version: z.literal(STORE_VERSION),
     roles: z.array(RoleSpecSchema).default([]),
     catalog: CatalogSchema.default({ providers: {}, models: {} }),
+    settings: SettingsSchema.default({}),
   })
   .superRefine((data, ctx) => {
     const seen = new Set<string>();
@@ -83,5 +104,5 @@ export type StoreData = z.output<typeof StoreDataSchema>;
 
 /** A fresh, empty store. */
 export function emptyStoreData(): StoreData {
-  return { version: STORE_VERSION, roles: [], catalog: { providers: {}, models: {} } };
+  return { version: STORE_VERSION, roles: [], catalog: { providers: {}, models: {} }, settings: {} };
 }

@@ -1,6 +1,9 @@
 /** The Kimi CLI config.toml / mcp.json rules (kimi-cli-format §1, §3.2): what doctor checks and the tests hold generated files to. */
 import { parse } from 'smol-toml';
-import { CAPABILITIES, PROVIDER_TYPES } from '../desired/schema.ts';
+import { CAPABILITIES } from '../desired/schema.ts';
+
+/** Provider types the legacy kimi-cli accepts (kimi-cli-format §1.3; test-only types excluded). */
+const PROVIDER_TYPES = ['kimi', 'openai_legacy', 'openai_responses', 'anthropic', 'gemini', 'google_genai', 'vertexai'] as const;
 
 type Table = Record<string, unknown>;
 

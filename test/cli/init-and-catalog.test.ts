@@ -62,7 +62,7 @@ describe('model and provider commands (item 15)', () => {
 
   it.each([
     [['provider', 'add', 'x', '--type', 'openai_legacy', '--base-url', 'https://x.test/v1', '--key-env', 'sk-live-abc'], /--key-env takes the NAME of a variable/],
-    [['provider', 'add', 'x', '--type', 'openai', '--base-url', 'https://x.test/v1', '--key-env', 'X_KEY'], /unknown provider type "openai"/],
+    [['provider', 'add', 'x', '--type', 'openai_chat', '--base-url', 'https://x.test/v1', '--key-env', 'X_KEY'], /unknown provider type "openai_chat"/],
     [['provider', 'add', 'x', '--type', 'kimi', '--base-url', 'ftp://x', '--key-env', 'X_KEY'], /--base-url must be an http\(s\) URL/],
     [['provider', 'add', 'managed:mine', '--type', 'kimi', '--base-url', 'https://x.test', '--key-env', 'X_KEY'], /invalid provider name "managed:mine"/],
     [['provider', 'add', 'managed:groq', '--type', 'kimi', '--base-url', 'https://x.test', '--key-env', 'X_KEY'], /invalid provider name/],

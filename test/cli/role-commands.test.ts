@@ -25,8 +25,13 @@ describe('role commands', () => {
     expect(add.code).toBe(0);
     const store = JSON.parse(storeText());
     expect(store.roles[0]).toMatchObject({ name: 'backend', thinking: false, yolo: false, skills: ['alpha'], mcp: ['github'], maxContextSize: 100000, generation: 1, driftPolicy: 'revert' });
+    // A new store renders for Kimi Code: the role directory is kimi's home.
+    const dir = `${tree.paths.rolesDir}/backend`;
+    expect(add.stdout).toContain(`launch: env -u KIMI_MODEL_NAME -u KIMI_MODEL_API_KEY KIMI_CODE_HOME=${dir} KIMI_CODE_NO_AUTO_UPDATE=1 kimi --skills-dir ${dir}/skills`);
     const show = await cli(tree.env, 'role', 'show', 'backend');
-    expect(show.stdout).toContain(`kimi --config-file ${tree.paths.rolesDir}/backend/config.toml --mcp-config-file ${tree.paths.rolesDir}/backend/mcp.json --skills-dir ${tree.paths.rolesDir}/backend/skills`);
+    expect(show.stdout).toContain(`launch:      env -u KIMI_MODEL_NAME -u KIMI_MODEL_API_KEY KIMI_CODE_HOME=${dir} KIMI_CODE_NO_AUTO_UPDATE=1 kimi --skills-dir ${dir}/skills`);
+    const legacy = await cli({ ...tree.env, HERO_TEAM_KIMI_TARGET: 'kimi-cli' }, 'role', 'show', 'backend');
+    expect(legacy.stdout).toContain(`kimi --config-file ${dir}/config.toml --mcp-config-file ${dir}/mcp.json --skills-dir ${dir}/skills`);
     const list = await cli(tree.env, 'role', 'list');
     expect(list.stdout).toMatch(/backend\s+kimi-code\/kimi-for-coding\s+false\s+1\s+github/);
   });
@@ -88,8 +93,18 @@ describe('role commands', () => {
       expect(o.stdout + o.stderr).not.toContain(MARKER);
       expect(o.stdout + o.stderr).not.toContain('ghp-secret-value');
     }
-    expect(outputs[0]!.stdout).toContain('<redacted:KIMI_API_KEY>');
+    // Kimi Code with named keys (the default): the key is in no file at all.
     const config = join(tree.paths.rolesDir, 'backend', 'config.toml');
+    expect(readFileSync(config, 'utf8')).toContain('api_key_env = "KIMI_API_KEY"');
+    expect(readFileSync(config, 'utf8')).not.toContain(MARKER);
+    // Keys written into config.toml: masked on display, present in the file.
+    expect((await cli(tree.env, 'target', 'set', '--keys', 'config')).code).toBe(0);
+    const again = [await cli(tree.env, 'render', 'backend'), await cli(tree.env, 'sync'), await cli(tree.env, 'role', 'show', 'backend')];
+    for (const o of again) {
+      expect(o.code).toBe(0);
+      expect(o.stdout + o.stderr).not.toContain(MARKER);
+    }
+    expect(again[0]!.stdout).toContain('<redacted:KIMI_API_KEY>');
     expect(readFileSync(config, 'utf8')).toContain(MARKER);
     const shown = await cli(tree.env, 'render', 'backend', '--file', 'config.toml', '--show-secrets');
     expect(shown.stdout).toContain(MARKER);

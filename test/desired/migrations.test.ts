@@ -12,16 +12,27 @@ describe('migrateStore', () => {
   it('migrates a version-less file to version 1 without touching its input', () => {
     const raw = { roles: [{ name: 'dev', model: 'm' }] };
     const before = structuredClone(raw);
-    const result = migrateStore(raw);
+    const result = migrateStore(raw, { target: 1 });
     expect(result.from).toBe(0);
     expect(result.migrated).toBe(true);
     expect(result.data).toEqual({ version: 1, roles: [{ name: 'dev', model: 'm' }] });
+    expect(raw).toEqual(before);
+    expect(StoreDataSchema.safeParse(migrateStore(raw).data).success).toBe(true);
+  });
+
+  it('1 → 2: a store from before targets keeps rendering for kimi-cli; settings already there are kept', () => {
+    const raw = { version: 1, roles: [{ name: 'dev', model: 'm' }] };
+    const before = structuredClone(raw);
+    const result = migrateStore(raw);
+    expect(result.data).toEqual({ version: 2, roles: [{ name: 'dev', model: 'm' }], settings: { kimiTarget: 'kimi-cli' } });
+    expect(migrateStore({ version: 1, settings: { kimiKeys: 'config' } }).data).toMatchObject({ settings: { kimiTarget: 'kimi-cli', kimiKeys: 'config' } });
+    expect(migrateStore({ version: 1, settings: { kimiTarget: 'kimi-code' } }).data).toMatchObject({ settings: { kimiTarget: 'kimi-code' } });
     expect(raw).toEqual(before);
     expect(StoreDataSchema.safeParse(result.data).success).toBe(true);
   });
 
   it('treats an explicit version 0 like a missing one', () => {
-    expect(migrateStore({ version: 0, roles: [] }).data).toEqual({ version: 1, roles: [] });
+    expect(migrateStore({ version: 0, roles: [] }, { target: 1 }).data).toEqual({ version: 1, roles: [] });
   });
 
   it('refuses a store written by a newer hero_team', () => {

@@ -2,7 +2,7 @@
 import { accessSync, constants, existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { type Paths, statePaths } from '../../config.ts';
-import type { StoreData } from '../../desired/schema.ts';
+import { emptyStoreData, type StoreData } from '../../desired/schema.ts';
 import { readStore } from '../../desired/store.ts';
 import { errorMessage } from '../../errors.ts';
 import { parseFrontmatter } from '../../observed/frontmatter.ts';
@@ -107,7 +107,7 @@ export async function checkStore(paths: Paths, f: Findings): Promise<StoreData |
       'add a role with "hero-team role add NAME --model MODEL"',
       { file },
     );
-    return { version: 1, roles: [], catalog: { providers: {}, models: {} } };
+    return emptyStoreData();
   }
   try {
     return await readStore(file);

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { statePaths } from '../../config.ts';
 import type { RoleSpec } from '../../desired/schema.ts';
 import { errorMessage, InvalidSpecError } from '../../errors.ts';
+import { resolveTarget } from '../../desired/kimi-target.ts';
 import { checkKimiConfig, checkMcpJson } from '../../observed/kimi-config-rules.ts';
 import { manifestPath, readManifest } from '../../observed/manifest.ts';
 import { inspectRolePath, roleDirIsReal } from '../../observed/role-path.ts';
@@ -42,7 +43,9 @@ export async function checkRole(
       { ...at, file: dir },
     );
   if (manifest) checkManifestFiles(name, dir, manifest, spec, f);
-  for (const file of ['config.toml', 'mcp.json']) checkFileRules(name, dir, file, f);
+  // kimi-cli's rules fit only its own files; a Kimi Code config.toml is judged by `kimi doctor config` (run.ts).
+  const legacy = resolveTarget(deps.store().settings, deps.env).target === 'kimi-cli';
+  for (const file of legacy ? ['config.toml', 'mcp.json'] : ['mcp.json']) checkFileRules(name, dir, file, f);
   if (spec) await checkDesired(name, dir, deps, f);
 }
 

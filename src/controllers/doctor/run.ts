@@ -3,7 +3,10 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Clock } from '../../clock.ts';
 import type { Paths } from '../../config.ts';
+import { resolveTarget } from '../../desired/kimi-target.ts';
+import type { StoreData } from '../../desired/schema.ts';
 import { createLogger } from '../../log.ts';
+import { findKimiOnPath, kimiDoctorChecks } from '../../observed/kimi-install.ts';
 import { listManagedRoleDirs } from '../../observed/role-dir.ts';
 import { findDaemons, findOnPath, inotifyUsage, probeSocket } from '../../observed/system-probes.ts';
 import { Sources } from '../sources.ts';
@@ -56,6 +59,7 @@ export async function runDoctor(input: DoctorInput): Promise<Finding[]> {
   await checkDaemon(paths, input.probes, f);
   checkKimiBinary(input.probes, f);
   const managed = await listManagedRoleDirs(paths.rolesDir);
+  if (store) await checkKimiTarget(store, paths, managed, input.env, f);
   checkInotify(
     input.probes,
     watchEstimate(paths, managed.length, store?.roles.flatMap((r) => r.skills).length ?? 0),
@@ -73,6 +77,21 @@ export async function runDoctor(input: DoctorInput): Promise<Finding[]> {
       f,
     );
   return f.list;
+}
+
+/**
+ * The installed kimi against the target (a warning when they differ), and with Kimi Code installed and targeted,
+ * `kimi doctor config` on each managed role (an error when it reports anything). Nothing when kimi is not on PATH
+ * (checkKimiBinary says so) or the target cannot be resolved (a bad HERO_TEAM_KIMI_TARGET stops earlier).
+ */
+async function checkKimiTarget(store: StoreData, paths: Paths, managed: readonly string[], env: NodeJS.ProcessEnv, f: Findings): Promise<void> {
+  const { target } = resolveTarget(store.settings, env);
+  if (!findKimiOnPath(env)) return;
+  const [install, ...roles] = await kimiDoctorChecks({ target, env, roleDirs: managed.map((name) => join(paths.rolesDir, name)) });
+  if (!install!.ok) f.add('warning', 'kimi.target', install!.message, install!.fix ?? '');
+  roles.forEach((c, i) => {
+    if (!c.ok) f.add('error', 'role.kimi-doctor', `${c.name}: ${c.message}`, c.fix ?? '', { role: managed[i], file: join(paths.rolesDir, managed[i]!, 'config.toml') });
+  });
 }
 
 /** Roughly how many directories the daemon watches: state dir, registry root and skills in use, each role's tree. */

@@ -7,19 +7,26 @@ export interface RenderedMcp {
   text: string;
   /** Sorted, deduplicated whitelisted names absent from the services catalog. */
   missingServices: string[];
+  /** Sorted whitelisted services the target cannot express (left out: one bad entry would disable the file). */
+  rejectedServices: string[];
 }
+
+/** A target's form of one entry; undefined leaves the service out. */
+export type McpEntryTranslator = (server: McpServer) => Record<string, unknown> | undefined;
 
 const WILDCARD = '*';
 const REDACTED = '<redacted>';
 
 /** Render `{"mcpServers": {...}}` for the role's whitelisted services (`["*"]` = every service), keys sorted. */
-export function renderMcpJson(role: RoleSpec, services: Readonly<Record<string, McpServer>>): RenderedMcp {
+export function renderMcpJson(role: RoleSpec, services: Readonly<Record<string, McpServer>>, translate?: McpEntryTranslator): RenderedMcp {
   const has = (name: string) => Object.hasOwn(services, name);
   const named = role.mcp.filter((name) => name !== WILDCARD);
   const wanted = role.mcp.includes(WILDCARD) ? Object.keys(services) : named;
-  const servers = Object.fromEntries(wanted.filter(has).map((name) => [name, services[name]]));
+  const entries = wanted.filter(has).map((name) => [name, translate ? translate(services[name]) : services[name]] as const);
+  const servers = Object.fromEntries(entries.filter(([, entry]) => entry !== undefined));
+  const rejected = entries.filter(([, entry]) => entry === undefined).map(([name]) => name);
   const missing = new Set(named.filter((name) => !has(name)));
-  return { text: formatJson({ mcpServers: servers }), missingServices: [...missing].sort() };
+  return { text: formatJson({ mcpServers: servers }), missingServices: [...missing].sort(), rejectedServices: [...new Set(rejected)].sort() };
 }
 
 /** Display copy of an mcp.json text: every env and headers value, and any auth but "oauth", becomes "<redacted>". */

@@ -1,6 +1,6 @@
 /** Render everything a role directory should hold (pure: spec, catalog, registry, services, secrets in). */
 import { join } from 'node:path';
-import type { Catalog, RoleSpec } from '../../desired/schema.ts';
+import type { Catalog, KeyMode, KimiTargetId, RoleSpec } from '../../desired/schema.ts';
 import { catalogModel, catalogProvider } from '../../desired/catalog-defaults.ts';
 import { md5Bytes } from '../../observed/digest.ts';
 import type { RegistryIndex } from '../../observed/registry-types.ts';
@@ -8,10 +8,10 @@ import type { McpServer } from '../../observed/services.ts';
 import type { DesiredFile, DesiredRole } from '../artifacts.ts';
 import type { Preset } from '../../desired/presets.ts';
 import { InvalidSpecError } from '../../errors.ts';
-import { renderConfigToml } from './config-toml.ts';
 import { renderMcpJson } from './mcp-json.ts';
-import { renderNative, type KimiTarget } from './native.ts';
+import { renderNative } from './native.ts';
 import { renderSkillFiles } from './skills.ts';
+import { kimiTarget } from './targets/target.ts';
 
 /** Inputs of a role render. */
 export interface RenderRoleInput {
@@ -24,8 +24,9 @@ export interface RenderRoleInput {
   secrets: Readonly<Record<string, string>>;
   /** The role's preset, resolved by the caller (required when the role names one). */
   preset?: Preset;
-  /** The client rendered for; kimi-cli unless given. */
-  target?: KimiTarget;
+  /** The client to render for (default kimi-cli, the format of the seed) and where keys go (default: in the file). */
+  target?: KimiTargetId;
+  keys?: KeyMode;
 }
 
 /** Mode of generated files that may hold keys. */
@@ -40,9 +41,10 @@ function bytesFile(path: string, text: string): DesiredFile {
 export function renderRole(input: RenderRoleInput): DesiredRole {
   const dir = join(input.rolesDir, input.role.name);
   if (input.role.preset && input.preset?.name !== input.role.preset) throw new InvalidSpecError(input.role.name, `preset "${input.role.preset}" was not resolved`);
-  const native = renderNative({ role: input.role.name, roleDir: dir, target: input.target ?? 'kimi-cli', preset: input.preset, hooks: input.role.hooks });
-  const config = renderConfigToml({ role: input.role, catalog: input.catalog, roleDir: dir, secrets: input.secrets, hooks: native.hooks });
-  const mcp = renderMcpJson(input.role, input.services);
+  const target = kimiTarget(input.target ?? 'kimi-cli');
+  const native = renderNative({ role: input.role.name, roleDir: dir, target: target.id, preset: input.preset, hooks: input.role.hooks });
+  const config = target.renderConfig({ role: input.role, catalog: input.catalog, roleDir: dir, secrets: input.secrets, hooks: native.hooks }, input.keys ?? 'config');
+  const mcp = renderMcpJson(input.role, input.services, target.id === 'kimi-cli' ? undefined : target.mcpServer);
   const skills = renderSkillFiles({ skills: input.role.skills, index: input.index });
   const files = [bytesFile('config.toml', config.text), bytesFile('mcp.json', mcp.text), ...native.files, ...skills.files].sort((a, b) =>
     a.path < b.path ? -1 : a.path > b.path ? 1 : 0,
@@ -52,7 +54,7 @@ export function renderRole(input: RenderRoleInput): DesiredRole {
     JSON.stringify({
       files: files.map((f) => [f.path, f.md5, f.mode]),
       keep: skills.keepPrefixes,
-      missing: [config.missingSecrets, skills.missingSkills, mcp.missingServices],
+      missing: [config.missingSecrets, skills.missingSkills, mcp.missingServices, mcp.rejectedServices],
     }),
   );
   return {
@@ -61,11 +63,13 @@ export function renderRole(input: RenderRoleInput): DesiredRole {
     files,
     keepPrefixes: skills.keepPrefixes,
     revision,
+    keyMode: target.id === 'kimi-cli' ? 'config' : (input.keys ?? 'config'),
     missingSecrets: config.missingSecrets,
     missingRequiredSecrets: config.missingSecrets.filter((v) => v === requiredKeyVar(input)),
     missingSkills: skills.missingSkills,
     invalidSkills: skills.invalidSkills,
     missingServices: mcp.missingServices,
+    rejectedServices: mcp.rejectedServices,
   };
 }
 

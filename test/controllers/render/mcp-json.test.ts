@@ -64,7 +64,7 @@ describe('renderMcpJson', () => {
 
   it('renders an empty map the same way', () => {
     const expected = '{\n  "mcpServers": {}\n}\n';
-    expect(renderMcpJson(role({ mcp: [] }), services())).toEqual({ text: expected, missingServices: [] });
+    expect(renderMcpJson(role({ mcp: [] }), services())).toEqual({ text: expected, missingServices: [], rejectedServices: [] });
     expect(renderMcpJson(role({ mcp: ['*'] }), {}).text).toBe(expected);
     expect(checkMcpJson(expected)).toEqual([]);
   });

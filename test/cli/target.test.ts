@@ -1,0 +1,60 @@
+/** `hero-team target` and the target `init` picks: the kimi on PATH, kimi-code without one, an existing choice kept. */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { cli } from '../helpers/cli.ts';
+import { makeTree, put, writeStore, type TestTree } from '../helpers/tree.ts';
+
+let tree: TestTree;
+beforeEach(() => (tree = makeTree()));
+afterEach(() => tree.cleanup());
+
+const settings = () => JSON.parse(readFileSync(join(tree.paths.home, 'store.json'), 'utf8')).settings;
+/** A PATH holding only a fake `kimi` printing this version. */
+function pathWithKimi(version: string): string {
+  put(join(tree.root, 'bin', 'kimi'), `#!/bin/sh\necho "${version}"\n`, 0o755);
+  return `${join(tree.root, 'bin')}:/usr/bin:/bin`;
+}
+
+describe('init picks the target of a new install', () => {
+  it('the Python kimi-cli on PATH: kimi-cli', async () => {
+    const r = await cli({ ...tree.env, PATH: pathWithKimi('kimi, version 1.49.0') }, 'init');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/target:\s+kimi-cli \(kimi at .*\/bin\/kimi \(1\.49\.0\)\)/);
+    expect(settings()).toEqual({ kimiTarget: 'kimi-cli' });
+  });
+
+  it('no kimi on PATH: kimi-code', async () => {
+    const r = await cli({ ...tree.env, PATH: join(tree.root, 'empty') }, 'init');
+    expect(r.stdout).toMatch(/target:\s+kimi-code \(no kimi on PATH\)/);
+    expect(settings()).toEqual({ kimiTarget: 'kimi-code' });
+  });
+
+  it('a store from before targets keeps kimi-cli, whatever is on PATH', async () => {
+    writeStore(tree, [{ name: 'dev', model: 'kimi-code/kimi-for-coding' }]);
+    const r = await cli({ ...tree.env, PATH: pathWithKimi('2.1.0') }, 'init');
+    expect(r.stdout).toMatch(/target:\s+kimi-cli \(stored\), kept/);
+  });
+});
+
+describe('hero-team target', () => {
+  it('shows the target, its source, the key mode and whether the installed kimi matches', async () => {
+    const env = { ...tree.env, PATH: pathWithKimi('kimi, version 1.49.0') };
+    const r = await cli(env, 'target');
+    expect(r.stdout).toContain('target: kimi-code (default)');
+    expect(r.stdout).toContain('keys:   env (api_key_env');
+    expect(r.stdout).toMatch(/kimi:\s+kimi at .* is kimi-cli, but roles are rendered for kimi-code\n\s+fix: .*hero-team target set kimi-cli/);
+    expect((await cli(env, 'target', 'set', 'detect')).stdout).toContain('target: kimi-cli');
+    const shown = await cli({ ...env, HERO_TEAM_KIMI_TARGET: 'kimi-code' }, 'target');
+    expect(shown.stdout).toContain('target: kimi-code (from HERO_TEAM_KIMI_TARGET)');
+    expect((await cli(env, 'target')).stdout).toMatch(/target: kimi-cli \(from the store\)[\s\S]*keys:   config[\s\S]*matches the target kimi-cli/);
+  });
+
+  it('refuses a bad target or key mode and changes nothing', async () => {
+    for (const args of [['set', 'kimi-3'], ['set', 'kimi-code', '--keys', 'file'], ['kimi-code']]) {
+      const r = await cli(tree.env, 'target', ...args);
+      expect(r.code, args.join(' ')).toBe(2);
+    }
+    expect(() => readFileSync(join(tree.paths.home, 'store.json'))).toThrow();
+  });
+});
