@@ -8,7 +8,8 @@ import { addSkill, makeTree, put, type TestTree } from '../helpers/tree.ts';
 
 let tree: TestTree;
 beforeEach(() => {
-  tree = makeTree();
+  // These check kimi-cli's launch line and files; Kimi Code's are covered by test/controllers/render/launch.test.ts and the conformance tests.
+  tree = makeTree({ HERO_TEAM_KIMI_TARGET: 'kimi-cli' });
   addSkill(tree, 'alpha');
 });
 afterEach(() => tree.cleanup());

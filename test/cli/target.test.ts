@@ -47,7 +47,7 @@ describe('hero-team target', () => {
     expect((await cli(env, 'target', 'set', 'detect')).stdout).toContain('target: kimi-cli');
     const shown = await cli({ ...env, HERO_TEAM_KIMI_TARGET: 'kimi-code' }, 'target');
     expect(shown.stdout).toContain('target: kimi-code (from HERO_TEAM_KIMI_TARGET)');
-    expect((await cli(env, 'target')).stdout).toMatch(/target: kimi-cli \(from the store\)[\s\S]*keys:   config[\s\S]*matches the target kimi-cli/);
+    expect((await cli(env, 'target')).stdout).toMatch(/target: kimi-cli \(from the store\)[\s\S]*keys: {3}config[\s\S]*matches the target kimi-cli/);
   });
 
   it('refuses a bad target or key mode and changes nothing', async () => {
@@ -70,5 +70,22 @@ describe('hero-team doctor and the target', () => {
     expect(findings).toContainEqual(expect.objectContaining({ check: 'kimi.target', severity: 'warning', message: expect.stringContaining('is kimi-cli, but roles are rendered for kimi-code') }));
     // default_permission_mode, [thinking]… are unknown to kimi-cli's rules and must not be reported for Kimi Code.
     expect(findings.filter((x) => x.check.startsWith('role.config'))).toEqual([]);
+  });
+});
+
+describe('hero-team run for Kimi Code', () => {
+  it('runs kimi with the role directory as its home, the model overrides removed and the named keys supplied', async () => {
+    put(join(tree.root, 'registry', 'alpha', 'SKILL.md'), '---\nname: alpha\ndescription: the alpha skill\n---\nbody\n');
+    const bin = join(tree.root, 'bin');
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a shell script: ${VAR-default} is sh syntax
+    put(join(bin, 'kimi'), '#!/bin/sh\nprintf "%s\\n" "$KIMI_CODE_HOME" "${KIMI_MODEL_NAME-unset}" "$GROQ_API_KEY" "$KIMI_WEB_SEARCH_API_KEY" "$@" > "$KIMI_CODE_HOME/../kimi-args"\n', 0o755);
+    const env = { ...tree.env, PATH: `${bin}:/usr/bin:/bin`, KIMI_MODEL_NAME: 'other', GROQ_API_KEY: 'gsk-1', KIMI_API_KEY: 'sk-1' };
+    expect((await cli(env, 'role', 'add', 'dev', '--model', 'groq/kimi-k2-instruct', '--skills', 'alpha')).code).toBe(0);
+    const dir = join(tree.paths.rolesDir, 'dev');
+    const printed = await cli(env, 'run', 'dev', '--print', '--', '-p', 'hi');
+    expect(printed.stdout.trim()).toBe(`env -u KIMI_MODEL_NAME -u KIMI_MODEL_API_KEY KIMI_CODE_HOME=${dir} KIMI_CODE_NO_AUTO_UPDATE=1 kimi --skills-dir ${dir}/skills -p hi`);
+    const r = await cli(env, 'run', 'dev', '--', '-p', 'hi');
+    expect(r.code, r.stderr).toBe(0);
+    expect(readFileSync(join(tree.paths.rolesDir, 'kimi-args'), 'utf8').split('\n').filter(Boolean)).toEqual([dir, 'unset', 'gsk-1', 'sk-1', '--skills-dir', join(dir, 'skills'), '-p', 'hi']);
   });
 });

@@ -130,7 +130,7 @@ describe.each<KeyMode>(['env', 'config'])(`Kimi Code ${KIMI_CODE_VERSION} loads 
   it('kimi doctor config: zero errors and zero warnings for every role', async (ctx) => {
     const command = requireKimi(ctx);
     const results = await Promise.all(SHAPES.map((s) => kimiDoctorConfig(command, join(tree.paths.rolesDir, s.role), { PATH: process.env.PATH, HOME: tree.env.HOME })));
-    results.forEach((r, i) => expect({ role: SHAPES[i]!.role, errors: r.errors, warnings: r.warnings }).toEqual({ role: SHAPES[i]!.role, errors: [], warnings: [] }));
+    for (const [i, r] of results.entries()) expect({ role: SHAPES[i]!.role, errors: r.errors, warnings: r.warnings }).toEqual({ role: SHAPES[i]!.role, errors: [], warnings: [] });
   }, 120_000);
 
 

@@ -25,6 +25,9 @@ const catalog = () =>
   });
 const render = (keys: KeyMode, o: Partial<RoleSpecInput> = {}) => renderKimiCodeConfig({ role: role(o), catalog: catalog(), roleDir: ROLE_DIR, secrets: SECRETS, keys });
 
+// biome-ignore lint/suspicious/noExplicitAny: parsed TOML; its shape is what each test asserts
+const tomlDoc = (text: string) => parse(text) as any;
+
 const SERVICES = {
   github: { command: 'gh-mcp', args: ['serve'], env: { GH_TOKEN: 'ghp-x' }, description: 'ignored by Kimi' },
   search: { url: 'https://mcp.example.test/mcp', transport: 'streamable-http' as const, auth: 'tok-123' },
@@ -37,14 +40,14 @@ describe('Kimi Code config.toml', () => {
   });
 
   it('writes Kimi Code keys, never the legacy ones', () => {
-    const doc = parse(render('env', { thinking: false, yolo: true }).text) as Record<string, any>;
+    const doc = tomlDoc(render('env', { thinking: false, yolo: true }).text);
     expect(doc).toMatchObject({ default_permission_mode: 'yolo', builtin_product_skills: false, thinking: { enabled: false } });
     for (const legacy of ['default_thinking', 'default_yolo', 'merge_all_available_skills', 'extra_skill_dirs']) expect(doc).not.toHaveProperty(legacy);
     expect(parse(render('env').text)).toMatchObject({ default_permission_mode: 'manual', thinking: { enabled: true } });
   });
 
   it('types Groq and SambaNova "openai" with max_output_size, and every provider static', () => {
-    const doc = parse(render('env').text) as Record<string, any>;
+    const doc = tomlDoc(render('env').text);
     expect(doc.providers['managed:groq']).toMatchObject({ type: 'openai', model_source: 'static' });
     expect(doc.providers['managed:sambanova']).toMatchObject({ type: 'openai', model_source: 'static' });
     expect(doc.providers['managed:kimi-code']).toMatchObject({ type: 'kimi', model_source: 'static' });
@@ -58,11 +61,11 @@ describe('Kimi Code config.toml', () => {
     const named = render('env');
     expect(named.text).not.toContain('sk-test-kimi');
     expect(named.text).not.toMatch(/^api_key =/m);
-    const doc = parse(named.text) as Record<string, any>;
+    const doc = tomlDoc(named.text);
     expect(doc.providers['managed:groq'].api_key_env).toBe('GROQ_API_KEY');
     expect(doc.services.moonshot_search).toEqual({ base_url: 'https://api.kimi.com/coding/v1/search' });
     expect(named.missingSecrets).toEqual(['SAMBANOVA_API_KEY']);
-    const written = parse(render('config').text) as Record<string, any>;
+    const written = tomlDoc(render('config').text);
     expect(written.providers['managed:kimi-code'].api_key).toBe('sk-test-kimi');
     expect(written.providers['managed:kimi-code']).not.toHaveProperty('api_key_env');
     expect(written.services.moonshot_fetch.api_key).toBe('sk-test-kimi');
