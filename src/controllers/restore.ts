@@ -7,7 +7,7 @@ import { HeroTeamError, InputError } from '../errors.ts';
 import { type BackupEntry, readBackupIndex, readVerifiedBackup } from '../observed/backup-index.ts';
 import { readManifest } from '../observed/manifest.ts';
 import { inspectRolePath, type PathState, roleDirIsReal } from '../observed/role-path.ts';
-import { writeFileAtomic } from './atomic-write.ts';
+import { writeFileAtomic } from '../fs/atomic-write.ts';
 import { BackupSession } from './backup.ts';
 import { withRoleDirLock } from './reconcile.ts';
 
