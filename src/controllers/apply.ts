@@ -67,7 +67,7 @@ export async function applyPlan(plan: Plan, deps: ApplyDeps): Promise<ApplyResul
   // Bytes found where other bytes were planned for (a hand edit landing mid-apply): a backup of their own.
   const asides = new Map<string, string>();
   const replacer = new Replacer(dirs, expected, async (rel, abs, md5) => {
-    await new BackupSession(deps.backupsDir, plan.role, deps.clock).save(rel, abs, { reason: 'modified', md5 }, isSecretPath(rel));
+    await new BackupSession(deps.backupsDir, plan.role, deps.clock).save(rel, abs, { reason: 'modified', md5 }, isSecretPath(rel), { link: true });
     extraBackups++;
   }, asides);
   const run: ApplyRun = { dirs, expected, temps: new Map(), fresh: new Map(), replacer, real: new RealRoot(plan.dir) };
@@ -80,7 +80,7 @@ export async function applyPlan(plan: Plan, deps: ApplyDeps): Promise<ApplyResul
       const secret = 'file' in action ? !!action.file.secret || isSecretPath(path) : isSecretPath(path);
       kept = await guard(plan, path, () => {
         run.dirs.of(parentRel(path));
-        return session.save(path, join(plan.dir, path), action.backup!, secret);
+        return session.save(path, join(plan.dir, path), action.backup!, secret, { link: true, dedupe: true });
       });
     }
     run.expected.set(path, kept ?? expectedOf(action));

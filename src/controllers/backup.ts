@@ -47,15 +47,17 @@ export class BackupSession {
    * Back up `abs` (role-relative `path`), durably, before the caller touches it. Returns what the path must
    * still hold when the caller replaces it: the same inode (hard link), the same version (copy), or null when
    * the same bytes are already kept for this path by an earlier backup (a retried apply) and nothing was made.
-   * `secret`: the file may hold keys, so its backup is 0600 whatever the source mode.
+   * `secret`: the file may hold keys, so its backup is 0600 whatever the source mode. `opts.link`: back up by
+   * hard link where possible (apply, which replaces the file at once: until then the live file and the backup
+   * share their bytes); `opts.dedupe`: make nothing when the latest backup of the path holds these bytes.
    */
-  async save(path: string, abs: string, record: Omit<BackupRecord, 'path' | 'at' | 'size' | 'mode' | 'generation' | 'linked'>, secret = false): Promise<Expected | null> {
-    if (this.alreadyKept(path, record.md5)) return null;
+  async save(path: string, abs: string, record: Omit<BackupRecord, 'path' | 'at' | 'size' | 'mode' | 'generation' | 'linked'>, secret = false, opts: { link?: boolean; dedupe?: boolean } = {}): Promise<Expected | null> {
+    if (opts.dedupe && this.alreadyKept(path, record.md5)) return null;
     const st = lstatSync(abs);
     const dir = await this.ensureDir();
     const target = join(dir, path);
     await mkdir(dirname(target), { recursive: true, mode: 0o700 });
-    let expected = linkInto(abs, target);
+    let expected = opts.link ? linkInto(abs, target) : undefined;
     const linked = expected !== undefined;
     expected ??= copyInto(abs, target);
     if (secret) chmodSync(target, 0o600);

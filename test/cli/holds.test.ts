@@ -97,7 +97,7 @@ describe('drift under the report policy (item 12)', () => {
     writeStore(tree, [{ name: 'dev', model: MODEL, skills: ['alpha'], driftPolicy: 'report', thinking: false }]);
     const r = await cli(tree.env, 'sync');
     expect(r.code).toBe(1);
-    expect(r.stdout).toContain('NOT converged');
+    expect(r.stdout).toMatch(/NOT CONVERGED \(held\)/);
     expect(r.stdout).toMatch(/DriftHeld.*config\.toml.*hero-team restore dev.*--drift revert/);
     expect(readFileSync(config, 'utf8')).toContain('# my note');
   });

@@ -26,7 +26,7 @@ describe('secrets and backups', () => {
     const file = join(tree.root, 'config.toml');
     put(file, 'api_key = "sk-hand"\n', 0o644);
     const session = new BackupSession(join(tree.paths.home, 'backups'), 'dev', clock);
-    await session.save('config.toml', file, { reason: 'modified', md5: 'x' }, true);
+    await session.save('config.toml', file, { reason: 'modified', md5: 'x' }, true, { link: true });
     expect(statSync(join(session.path!, 'config.toml')).mode & 0o777).toBe(0o600);
   });
 
@@ -36,14 +36,14 @@ describe('secrets and backups', () => {
     const backups = join(tree.paths.home, 'backups');
     const md5 = 'd41d8cd98f00b204e9800998ecf8427e';
     const first = new BackupSession(backups, 'dev', clock);
-    expect(await first.save('mcp.json', file, { reason: 'modified', md5: '' }, true)).not.toBeNull();
+    expect(await first.save('mcp.json', file, { reason: 'modified', md5: '' }, true, { dedupe: true })).not.toBeNull();
     // The record holds the md5 of what was kept; a retry plans the same bytes.
     const kept = JSON.parse((await import('node:fs')).readFileSync(join(first.path!, 'BACKUP.json'), 'utf8')).files[0].md5 as string;
     expect(kept).not.toBe(md5);
-    for (let i = 0; i < 3; i++) expect(await new BackupSession(backups, 'dev', clock).save('mcp.json', file, { reason: 'modified', md5: kept }, true)).toBeNull();
+    for (let i = 0; i < 3; i++) expect(await new BackupSession(backups, 'dev', clock).save('mcp.json', file, { reason: 'modified', md5: kept }, true, { dedupe: true })).toBeNull();
     expect(readdirSync(join(backups, 'dev'))).toHaveLength(1);
     put(file, '{"mine": 2}\n');
-    expect(await new BackupSession(backups, 'dev', clock).save('mcp.json', file, { reason: 'modified', md5: 'other' }, true)).not.toBeNull();
+    expect(await new BackupSession(backups, 'dev', clock).save('mcp.json', file, { reason: 'modified', md5: 'other' }, true, { dedupe: true })).not.toBeNull();
     expect(readdirSync(join(backups, 'dev'))).toHaveLength(2);
   });
 
