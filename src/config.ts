@@ -118,6 +118,8 @@ export function statePaths(home: string) {
     presets: join(home, 'presets'),
     /** The last good list of live service discovery (holds secrets: 0600). */
     discoveryCache: join(home, 'cache', 'discovered-services.json'),
+    /** The last valid services catalog (0600), in force while services.json is invalid. */
+    servicesLastGood: join(home, 'services.last-good.json'),
     backups: join(home, 'backups'),
     /** The registry digest cache (rebuildable; see observed/digest-store.ts). */
     digestCache: join(home, 'cache', 'registry-digests.json'),

@@ -1,7 +1,7 @@
 /** One daemon per HERO_TEAM_HOME: `serve` holds `HERO_TEAM_HOME/serve.pid` while it runs; a second one is refused. */
 import { mkdirSync, openSync, readFileSync, unlinkSync, writeSync, closeSync, fsyncSync } from 'node:fs';
 import { join } from 'node:path';
-import { isProcessAlive } from './desired/store-lock.ts';
+import { isProcessAlive } from './fs/file-lock.ts';
 import { HeroTeamError } from './errors.ts';
 
 /** Another `hero-team serve` runs on the same HERO_TEAM_HOME. */

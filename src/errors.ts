@@ -52,6 +52,13 @@ export class ApplyError extends HeroTeamError {
   }
 }
 
+/** A role directory that is a symlink (or not a directory): refused as a conflict, nothing read or written through it. */
+export class RoleDirConflictError extends HeroTeamError {
+  constructor(readonly role: string, readonly path: string, detail: string) {
+    super('ROLE_DIR_CONFLICT', `role "${role}": ${path} ${detail}: refused as a conflict, nothing is written or pruned through it; replace it with a real directory`);
+  }
+}
+
 /** A source file (services.json, secrets.env) is invalid; the last valid content stays in force. */
 export class SourceError extends HeroTeamError {
   constructor(readonly path: string, detail: string) {

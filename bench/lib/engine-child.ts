@@ -11,7 +11,7 @@
 import PQueue from 'p-queue';
 import { systemClock } from '../../src/clock.ts';
 import { loadConfig } from '../../src/config.ts';
-import { SyncBarrier } from '../../src/controllers/durability.ts';
+import { SyncBarrier } from '../../src/fs/syncfs.ts';
 import { RenderMemo } from '../../src/controllers/render/memo.ts';
 import { manifestCache } from '../../src/observed/manifest.ts';
 import { reconcileRole, type ReconcileDeps } from '../../src/controllers/reconcile.ts';

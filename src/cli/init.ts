@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { chmod, cp, mkdir, readdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { statePaths } from '../config.ts';
-import { writeFileAtomic } from '../controllers/atomic-write.ts';
+import { writeFileAtomic } from '../fs/atomic-write.ts';
 import { builtinCatalog } from '../desired/catalog-defaults.ts';
 import { defineCommand } from './command.ts';
 import { EXIT, out } from './io.ts';

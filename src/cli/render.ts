@@ -44,7 +44,7 @@ export const render = defineCommand({
     const text = (path: string) => {
       const f = desired.files.find((x) => x.path === path)!;
       const s = f.source.kind === 'bytes' ? f.source.bytes.toString('utf8') : '';
-      return path === 'mcp.json' && !show ? redactMcpServers(s) : s;
+      return path === 'mcp.json' && !show ? redactMcpServers(s, Object.values(input.secrets)) : s;
     };
     const want = values.file ? [values.file] : FILES.filter((name) => !LISTED.has(name) || name === 'skills' || desired.files.some((f) => f.path.startsWith(`${name}/`)));
     for (const name of want) {

@@ -6,9 +6,11 @@ import { ROLE_NAME_RE } from '../desired/schema.ts';
 import { InputError, InvalidSpecError, errorMessage } from '../errors.ts';
 import { createCliLogger } from '../log.ts';
 import { listManagedRoleDirs } from '../observed/role-dir.ts';
+import { secretsFileWarning } from '../observed/secrets.ts';
+import { statePaths } from '../config.ts';
 import type { Plan } from '../controllers/plan.ts';
 import { reconcileRole, type ReconcileOutcome } from '../controllers/reconcile.ts';
-import { SyncBarrier } from '../controllers/durability.ts';
+import { SyncBarrier } from '../fs/syncfs.ts';
 import { Sources } from '../controllers/sources.ts';
 import { outcomeWarnings } from '../controllers/status-book.ts';
 import { defineCommand } from './command.ts';
@@ -25,7 +27,10 @@ export const sync = defineCommand({
     'Exit 0 when every role converged; 1 when one failed, is stalled, or has files not written (conflicts);',
     '2 on bad input (every ROLE is checked before anything is written). Progress is shown on a terminal.',
   ].join('\n'),
-  options: { 'dry-run': { type: 'boolean', description: 'print what would change; write nothing' } },
+  options: {
+    'dry-run': { type: 'boolean', description: 'print what would change; write nothing' },
+    'prune-vanished': { type: 'boolean', description: 'prune skills that vanished from the registry even when most of a role\'s skills vanished at once' },
+  },
   positionals: { min: 0, max: Infinity },
   examples: ['sync', 'sync backend frontend', 'sync --dry-run'],
   async run({ values, positionals, io, config }) {
@@ -37,9 +42,12 @@ export const sync = defineCommand({
       io.stderr.write(`hero-team: ${sources.storeError}\n`);
       return EXIT.usage;
     }
-    if (sources.servicesError) io.stderr.write(`hero-team: warning: ${sources.servicesError} (no MCP services used)\n`);
+    if (sources.servicesError) io.stderr.write(`hero-team: warning: ${sources.servicesError}\n`);
+    const exposed = secretsFileWarning(statePaths(config.paths.home).secrets);
+    if (exposed) io.stderr.write(`hero-team: warning: ${exposed}\n`);
     const names = positionals.length ? await checkNamed(config, sources, positionals) : await allRoleNames(config, sources);
-    return syncRoles(names, values['dry-run'] ?? false, sources, io, config);
+    const code = await syncRoles(names, values['dry-run'] ?? false, sources, io, config, values['prune-vanished'] ?? false);
+    return sources.servicesError ? EXIT.failed : code; // an invalid services.json: not converged (held)
   },
 });
 
@@ -51,7 +59,7 @@ async function checkNamed(config: Config, sources: Sources, named: string[]): Pr
   return [...new Set(named)];
 }
 
-async function syncRoles(names: string[], dryRun: boolean, sources: Sources, io: CliIo, config: Config): Promise<number> {
+async function syncRoles(names: string[], dryRun: boolean, sources: Sources, io: CliIo, config: Config, pruneVanished: boolean): Promise<number> {
   // Warnings and errors as readable lines on stderr: the per-role summary lines are the output.
   const log = createCliLogger(config.logLevel === 'info' ? 'warn' : config.logLevel, io.stderr);
   const barrier = new SyncBarrier();
@@ -65,7 +73,7 @@ async function syncRoles(names: string[], dryRun: boolean, sources: Sources, io:
         let lines: string[];
         let written = 0;
         try {
-          const outcome = await reconcileRole(name, deps, { dryRun, sweepTemps: true });
+          const outcome = await reconcileRole(name, deps, { dryRun, sweepTemps: true, pruneVanished });
           const r = report(outcome, dryRun);
           if (!r.converged) failures++;
           lines = r.lines;
@@ -101,7 +109,10 @@ function report(o: ReconcileOutcome, dryRun: boolean): { converged: boolean; lin
     ? `would write ${plan.writes.length}, delete ${plan.deletes.length}, back up ${countBackups(plan)}`
     : `written ${r!.written}, deleted ${r!.deleted}, backups ${r!.backups}${r!.backupDir ? ` (${r!.backupDir})` : ''}`;
   const blocked = plan.drift.filter((d) => d.kind === 'conflict').map((d) => d.path);
-  const state = blocked.length ? `NOT CONVERGED: ${blocked.length} file(s) not written (a directory or link is in the way)` : o.kind === 'deleted' ? 'deleted' : 'converged';
+  const held = o.holds?.length ?? 0;
+  const state = blocked.length
+    ? `NOT CONVERGED: ${blocked.length} file(s) not written (a directory or link is in the way)`
+    : held ? `NOT CONVERGED (held): ${o.holds!.map((h) => h.reason).join(', ')}` : o.kind === 'deleted' ? 'deleted' : 'converged';
   const lines = [`${o.role}: ${state}; ${summary}; unchanged ${plan.unchanged}`];
   if (dryRun) for (const line of planLines(plan)) lines.push(`  ${line}`);
   for (const path of blocked) lines.push(`  not written: ${path}: move what is there aside, then sync again`);
@@ -111,7 +122,7 @@ function report(o: ReconcileOutcome, dryRun: boolean): { converged: boolean; lin
   for (const m of o.desired?.missingRequiredSecrets ?? []) lines.push(`  warning: ${m} is not set: the role's model cannot authenticate (${effect})`);
   const optional = (o.desired?.missingSecrets ?? []).filter((m) => !o.desired?.missingRequiredSecrets.includes(m));
   if (optional.length) lines.push(`  note: unset keys of other providers (${keysNamed ? 'named in config.toml, not known here' : 'render as ""'}): ${optional.join(', ')}`);
-  return { converged: blocked.length === 0, lines };
+  return { converged: blocked.length === 0 && held === 0, lines };
 }
 
 function countBackups(plan: Plan): number {

@@ -4,13 +4,17 @@ import { mkdir as mkdirAsync } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Clock } from '../clock.ts';
 import { ApplyError } from '../errors.ts';
-import { isRacy, md5Bytes, sameStamp } from '../observed/digest.ts';
+import { isRacy, md5FileSync, sameStamp } from '../observed/digest.ts';
 import { MANIFEST_FILE, manifestPath, rememberWrittenManifest, serializeManifest, type ManifestCache } from '../observed/manifest.ts';
 import type { DesiredFile } from './artifacts.ts';
-import { SKILLS_PREFIX, skillOfFile, type Manifest, type ManifestEntry } from '../observed/role-files.ts';
-import { closeStaged, discardStaged, discardStagedDir, fsyncPath, fsyncStaged, publishStaged, publishStagedDir, stageCopy, stageDir, stageFile, syncDir, type StagedFile } from './atomic-write.ts';
+import { entriesByPath, SKILLS_PREFIX, skillOfFile, type Manifest, type ManifestEntry } from '../observed/role-files.ts';
+import { expectedOf, isSecretPath, parentRel, RealRoot, Replacer } from './apply-checks.ts';
+import { DirIdentities, type Expected } from '../fs/place-check.ts';
+import { tempPathFor } from '../fs/temp-names.ts';
+import { closeStaged, discardStaged, discardStagedDir, fsyncPath, fsyncStaged, publishStaged, publishStagedDir, stageCopy, stageDir, stageFile, syncDir, type StagedFile } from '../fs/atomic-write.ts';
 import { BackupSession } from './backup.ts';
-import { SyncfsUnavailable, type SyncBarrier } from './durability.ts';
+import { DurableBatch, settleAll } from '../fs/durable-batch.ts';
+import type { SyncBarrier } from '../fs/syncfs.ts';
 import type { Plan } from './plan.ts';
 
 /** Side effects apply needs. */
@@ -25,8 +29,6 @@ export interface ApplyDeps {
   manifests?: ManifestCache;
 }
 
-/** A batch at least this large is made durable by one shared syncfs rather than an fsync per file. */
-const SYNCFS_MIN_FILES = 16;
 /** Staged files a role holds open at once (file descriptors) in a batch. */
 const STAGE_CHUNK = 64;
 
@@ -38,6 +40,20 @@ export interface ApplyResult {
   backupDir?: string;
   /** Source files that changed between render and copy: the role needs another reconcile. */
   sourceChanged: string[];
+  /** Paths left alone because they changed while being replaced (a hand edit landing): the role needs another reconcile. */
+  raced?: string[];
+}
+
+/** What one apply checks and records as it goes. */
+interface ApplyRun {
+  dirs: DirIdentities;
+  /** Role-relative path → what it must still hold right before it is replaced or removed. */
+  expected: Map<string, Expected | undefined>;
+  /** Role-relative path → its temp file (absolute), named before the write intent records them. */
+  temps: Map<string, string>;
+  fresh: Map<string, FreshDir>;
+  replacer: Replacer;
+  real: RealRoot;
 }
 
 /** Execute a plan against the role directory. */
@@ -45,18 +61,38 @@ export async function applyPlan(plan: Plan, deps: ApplyDeps): Promise<ApplyResul
   const session = new BackupSession(deps.backupsDir, plan.role, deps.clock, deps.generation);
   const result: ApplyResult = { written: 0, deleted: 0, backups: 0, sourceChanged: [] };
   const touchedDirs = new Set<string>();
-  // 1. Back up every byte we did not write, before anything is touched.
+  const dirs = new DirIdentities(plan.dir);
+  const expected = new Map<string, Expected | undefined>();
+  let extraBackups = 0;
+  // Bytes found where other bytes were planned for (a hand edit landing mid-apply): a backup of their own.
+  const asides = new Map<string, string>();
+  const replacer = new Replacer(dirs, expected, async (rel, abs, md5) => {
+    await new BackupSession(deps.backupsDir, plan.role, deps.clock).save(rel, abs, { reason: 'modified', md5 }, isSecretPath(rel), { link: true });
+    extraBackups++;
+  }, asides);
+  const run: ApplyRun = { dirs, expected, temps: new Map(), fresh: new Map(), replacer, real: new RealRoot(plan.dir) };
+  // 1. Back up every byte we did not write, before anything is touched (by hard link where it can: an edit
+  //    landing on that inode until it is replaced is then in the backup too), and note what each path holds.
   for (const action of [...plan.writes, ...plan.deletes]) {
     const path = 'file' in action ? action.file.path : action.path;
-    if (action.backup) await guard(plan, path, () => session.save(path, join(plan.dir, path), action.backup!));
+    let kept: Expected | null = null;
+    if (action.backup) {
+      const secret = 'file' in action ? !!action.file.secret || isSecretPath(path) : isSecretPath(path);
+      kept = await guard(plan, path, () => {
+        run.dirs.of(parentRel(path));
+        return session.save(path, join(plan.dir, path), action.backup!, secret, { link: true, dedupe: true });
+      });
+    }
+    run.expected.set(path, kept ?? expectedOf(action));
   }
   // 2. Record the write intent, so bytes a crash leaves behind are still recognised as ours. It is put in
   //    place unflushed; step 3 makes it durable together with the staged files, before any rename.
-  const barrier = deps.barrier?.available() && plan.writes.length >= SYNCFS_MIN_FILES ? deps.barrier : undefined;
   // The filesystems a shared syncfs must cover: the role directory's, skills/ if it is another (a mount point),
   // and any other a staged file turns out to be on (writeFiles adds them).
-  const devices = barrier ? roleDevices(plan.dir) : new Map<number, string>();
-  if (plan.writes.length && plan.manifest) await guard(plan, MANIFEST_FILE, () => writeIntent(plan));
+  const batch = new DurableBatch(deps.barrier, plan.writes.length, plan.dir, [join(plan.dir, 'skills')]);
+  if (plan.writes.length) nameTemps(plan, run, asides);
+  const manifestTmp = tempPathFor(manifestPath(plan.dir));
+  if (plan.writes.length && plan.manifest) await guard(plan, MANIFEST_FILE, () => writeIntent(plan, run, manifestTmp, asides));
   // 3. Write desired files atomically (staged, made durable, renamed), recording what actually landed.
   const landed = new Map<string, ManifestEntry>();
   const record = (w: Plan['writes'][number], abs: string, entry: Omit<ManifestEntry, 'path'>, inStagedDir: boolean) => {
@@ -67,11 +103,11 @@ export async function applyPlan(plan: Plan, deps: ApplyDeps): Promise<ApplyResul
     result.written++;
   };
   // A skill directory renamed into place moved from the role directory into skills/: both need their flush.
-  if (plan.writes.length && (await writeFiles(plan, barrier, devices, deps.clock.now(), record))) touchedDirs.add(plan.dir).add(join(plan.dir, 'skills'));
+  if (plan.writes.length && (await writeFiles(plan, run, batch, deps.clock.now(), record))) touchedDirs.add(plan.dir).add(join(plan.dir, 'skills'));
   // 4. Delete what the manifest says we wrote and is no longer desired, then empty parents.
   for (const d of plan.deletes) {
     const abs = join(plan.dir, d.path);
-    await guard(plan, d.path, async () => ignoreCode('ENOENT', () => unlinkSync(abs)));
+    if (!(await guard(plan, d.path, () => replacer.remove(d.path)))) continue;
     touchedDirs.add(await removeEmptyParents(dirname(abs), plan.dir));
     result.deleted++;
   }
@@ -86,10 +122,10 @@ export async function applyPlan(plan: Plan, deps: ApplyDeps): Promise<ApplyResul
   //    first, so one flush (a shared syncfs for a batch; its fsync beside the directory fsyncs otherwise)
   //    covers the renames and the manifest's bytes.
   if (plan.manifest && plan.manifestChanged) {
-    const manifest = finalManifest(plan, landed);
-    const staged = await guard(plan, MANIFEST_FILE, () => stageFile(manifestPath(plan.dir), serializeManifest(manifest), 0o600));
+    const manifest = finalManifest(plan, landed, replacer.raced);
+    const staged = await guard(plan, MANIFEST_FILE, () => stageFile(manifestPath(plan.dir), serializeManifest(manifest), 0o600, manifestTmp));
     try {
-      if (barrier && (await flushDevices(barrier, devices))) closeStaged(staged);
+      if (await batch.syncfs()) closeStaged(staged);
       else await settleAll([fsyncStaged(staged), ...[...touchedDirs].map((d) => syncDir(d))]);
       await guard(plan, MANIFEST_FILE, () => publishStaged(staged));
       if (deps.manifests) rememberWrittenManifest(deps.manifests, plan.dir, manifest, lstatSync(manifestPath(plan.dir)));
@@ -98,12 +134,30 @@ export async function applyPlan(plan: Plan, deps: ApplyDeps): Promise<ApplyResul
       throw err;
     }
   } else {
-    if (!barrier || !(await flushDevices(barrier, devices))) await settleAll([...touchedDirs].map((d) => syncDir(d)));
+    if (!(await batch.syncfs())) await settleAll([...touchedDirs].map((d) => syncDir(d)));
     if (!plan.manifest) await guard(plan, MANIFEST_FILE, async () => removeManifest(plan));
   }
-  result.backups = session.count;
+  result.backups = session.count + extraBackups;
   result.backupDir = session.path;
+  if (replacer.raced.size) result.raced = [...replacer.raced].sort();
   return result;
+}
+
+/**
+ * Name every temp file and staged directory of the plan before the write intent is written, so the intent
+ * records them: a sweep after a crash removes those names and nothing else.
+ */
+function nameTemps(plan: Plan, run: ApplyRun, asides: Map<string, string>): void {
+  for (const a of [...plan.writes, ...plan.deletes]) {
+    const path = 'file' in a ? a.file.path : a.path;
+    const e = run.expected.get(path);
+    if (e && e.kind !== 'missing') asides.set(path, tempPathFor(join(plan.dir, path)));
+  }
+  run.fresh = freshSkillDirs(plan);
+  for (const d of run.fresh.values()) d.at = tempPathFor(join(plan.dir, `skill-${d.rel.slice(7)}`));
+  for (const w of plan.writes) {
+    if (!run.fresh.has(skillDirOf(w.file.path) ?? '')) run.temps.set(w.file.path, tempPathFor(join(plan.dir, w.file.path)));
+  }
 }
 
 /**
@@ -112,13 +166,13 @@ export async function applyPlan(plan: Plan, deps: ApplyDeps): Promise<ApplyResul
  * that md5 was taken at and is past the racy window; otherwise the staged copy is read back and hashed, so the
  * manifest records what landed (and a source changed mid-flight shows as sourceChanged).
  */
-async function stageDesired(abs: string, file: DesiredFile, now: number, at?: string): Promise<{ f: StagedFile; md5: string }> {
-  if (file.source.kind === 'bytes') return { f: await stageFile(abs, file.source.bytes, file.mode, at), md5: file.md5 };
-  const f = await stageCopy(abs, file.source.from, file.mode, at);
+async function stageDesired(abs: string, file: DesiredFile, now: number, at?: string, hold = false): Promise<{ f: StagedFile; md5: string }> {
+  if (file.source.kind === 'bytes') return { f: await stageFile(abs, file.source.bytes, file.mode, at, hold), md5: file.md5 };
+  const f = await stageCopy(abs, file.source.from, file.mode, at, hold);
   try {
     const st = statSync(file.source.from);
     const trusted = file.source.stamp && sameStamp(file.source.stamp, st) && f.size === st.size && !isRacy(st, now);
-    return { f, md5: trusted ? file.md5 : md5Bytes(readFileSync(f.tmp)) };
+    return { f, md5: trusted ? file.md5 : md5FileSync(f.tmp, f.size) };
   } catch (err) {
     discardStaged([f]);
     throw err;
@@ -134,6 +188,8 @@ interface FreshDir {
   rel: string;
   /** Its staged (temp) directory, once made. */
   tmp?: string;
+  /** The name it is made under (recorded by the write intent first). */
+  at?: string;
   published?: boolean;
 }
 
@@ -198,34 +254,38 @@ function skillDirOf(path: string): string | undefined {
 
 /**
  * Write the plan's files: stage every temp file, make them durable together, then rename them all into
- * place. Durable means one shared syncfs round with `barrier` (a large batch), otherwise an fsync of each
+ * place. Durable means one shared syncfs round (a large batch, DurableBatch), otherwise an fsync of each
  * staged file in parallel; either way the write intent manifest, already in place, is made durable in the
  * same step. Nothing is renamed before all of it is durable; on any error the staged temp files are removed.
  * New skill directories are staged whole (freshSkillDirs) and renamed once each; returns how many.
  */
-async function writeFiles(plan: Plan, barrier: SyncBarrier | undefined, devices: Map<number, string>, now: number, record: (w: Plan['writes'][number], abs: string, e: Omit<ManifestEntry, 'path'>, inStagedDir: boolean) => void): Promise<number> {
-  const staged: { w: Plan['writes'][number]; f: StagedFile; md5: string; dir?: FreshDir }[] = [];
-  const fresh = freshSkillDirs(plan);
+async function writeFiles(plan: Plan, run: ApplyRun, batch: DurableBatch, now: number, record: (w: Plan['writes'][number], abs: string, e: Omit<ManifestEntry, 'path'>, inStagedDir: boolean) => void): Promise<number> {
+  const staged: { w: Plan['writes'][number]; f: StagedFile; md5: string; dir?: FreshDir; published?: boolean }[] = [];
+  const fresh = run.fresh;
   const stagedDirs: string[] = [];
   try {
+    mkdirSync(plan.dir, { recursive: true });
     await makeParentDirs(plan, fresh, stagedDirs);
     for (let i = 0; i < plan.writes.length; i += STAGE_CHUNK) {
       const chunk = await settleAll(
         plan.writes.slice(i, i + STAGE_CHUNK).map((w) =>
           guard(plan, w.file.path, async () => {
             const dir = fresh.get(skillDirOf(w.file.path) ?? '');
-            const at = dir ? dir.tmp + w.file.path.slice(dir.rel.length) : undefined;
-            const item = await stageDesired(join(plan.dir, w.file.path), w.file, now, at);
+            if (!dir) run.dirs.ensure(parentRel(w.file.path)); // no symlink on the way, and the directory noted
+            const at = dir ? dir.tmp + w.file.path.slice(dir.rel.length) : run.temps.get(w.file.path);
+            const item = await stageDesired(join(plan.dir, w.file.path), w.file, now, at, !dir);
             const entry = { w, ...item, dir };
             staged.push(entry);
+            // Beside its target: the temp must live in the directory noted, not wherever a swapped-in symlink leads.
+            if (!dir) run.real.verify(item.f);
             return entry;
           }),
         ),
       );
       // A path on each file's filesystem that stays there through the apply: the role directory for a file
       // staged in it (or in a staged skill directory), otherwise the file's own directory.
-      for (const { f, dir } of chunk) if (!devices.has(f.dev)) devices.set(f.dev, dir ? plan.dir : dirname(f.path));
-      if (barrier && (await flushDevices(barrier, devices))) for (const { f } of chunk) closeStaged(f);
+      for (const { f, dir } of chunk) batch.add(f.dev, dir ? plan.dir : dirname(f.path));
+      if (await batch.syncfs()) for (const { f } of chunk) closeStaged(f);
       else {
         // fsync each file, and the write intent (in place, not yet flushed) with its directory; before the
         // first rename, the staged directories too (their entries are what their rename publishes).
@@ -235,11 +295,15 @@ async function writeFiles(plan: Plan, barrier: SyncBarrier | undefined, devices:
       }
     }
     await settleAll([
-      ...staged.filter((s) => !s.dir).map(({ w, f }) => guard(plan, w.file.path, () => publishStaged(f))),
+      ...staged.filter((s) => !s.dir).map((s) =>
+        guard(plan, s.w.file.path, async () => {
+          s.published = await run.replacer.replace(s.f, s.w.file.path);
+        }),
+      ),
       ...[...fresh.values()].map((d) =>
         guard(plan, d.rel, async () => {
           try {
-            await publishStagedDir(d.tmp!, join(plan.dir, d.rel));
+            await publishStagedDir(d.tmp!, join(plan.dir, d.rel), () => run.dirs.check('skills'));
           } catch (err) {
             if ((err as NodeJS.ErrnoException).code === 'EXDEV') unstageable.add(plan.dir);
             throw err;
@@ -248,10 +312,10 @@ async function writeFiles(plan: Plan, barrier: SyncBarrier | undefined, devices:
         }),
       ),
     ]);
-    for (const { w, f, md5, dir } of staged) record(w, f.path, { md5, size: f.size, mode: w.file.mode, mtimeMs: f.mtimeMs }, dir !== undefined);
+    for (const { w, f, md5, dir, published } of staged) if (dir || published) record(w, f.path, { md5, size: f.size, mode: w.file.mode, mtimeMs: f.mtimeMs }, dir !== undefined);
     return fresh.size;
   } catch (err) {
-    discardStaged(staged.filter((s) => !s.dir?.published).map((s) => s.f));
+    discardStaged(staged.filter((s) => (s.dir ? !s.dir.published : !s.published)).map((s) => s.f));
     for (const d of fresh.values()) if (d.tmp && !d.published) discardStagedDir(d.tmp);
     throw err;
   }
@@ -282,7 +346,7 @@ async function makeParentDirs(plan: Plan, fresh: Map<string, FreshDir>, made: st
   await settleAll(
     [...fresh.values()].map((d) =>
       guard(plan, d.rel, async () => {
-        d.tmp = await stageDir(plan.dir, `skill-${d.rel.slice(SKILLS_PREFIX.length)}`);
+        d.tmp = await stageDir(plan.dir, `skill-${d.rel.slice(SKILLS_PREFIX.length)}`, d.at);
         made.push(d.tmp);
       }),
     ),
@@ -314,45 +378,11 @@ async function makeDirsByDepth(plan: Plan, base: string, dirs: Set<string>): Pro
   for (const depth of [...byDepth.keys()].sort((a, b) => a - b)) await settleAll(byDepth.get(depth)!.map(make));
 }
 
-/** Promise.all that waits for every promise before rejecting with the first error (nothing left running behind a cleanup). */
-async function settleAll<T>(promises: Promise<T>[]): Promise<T[]> {
-  const results = await Promise.allSettled(promises);
-  const failed = results.find((r) => r.status === 'rejected');
-  if (failed) throw failed.reason;
-  return results.map((r) => (r as PromiseFulfilledResult<T>).value);
-}
-
-/**
- * syncfs through the barrier of every filesystem in `devices` (device → a path on it; usually one); false when
- * syncfs is not usable here (the caller then fsyncs one by one, which covers every filesystem).
- */
-async function flushDevices(barrier: SyncBarrier, devices: ReadonlyMap<number, string>): Promise<boolean> {
-  if (!devices.size) return false;
-  try {
-    await Promise.all([...devices].map(([dev, path]) => barrier.flush(dev, path)));
-    return true;
-  } catch (err) {
-    if (err instanceof SyncfsUnavailable) return false;
-    throw err;
-  }
-}
-
-/** The role directory's filesystem, and skills/'s when it is another one (device → a path on it). */
-function roleDevices(roleDir: string): Map<number, string> {
-  const devices = new Map<number, string>();
-  const role = statSync(roleDir, { throwIfNoEntry: false });
-  if (!role) return devices; // a new role: created on the filesystem of its parent, found by writeFiles
-  devices.set(role.dev, roleDir);
-  const skills = statSync(`${roleDir}/skills`, { throwIfNoEntry: false });
-  if (skills && !devices.has(skills.dev)) devices.set(skills.dev, `${roleDir}/skills`);
-  return devices;
-}
-
 /**
  * The previous manifest plus, for every path about to be written, the md5 of the bytes being written. Put in
  * place but not flushed: writeFiles makes it durable with the staged files, before any of them is renamed.
  */
-async function writeIntent(plan: Plan): Promise<void> {
+async function writeIntent(plan: Plan, run: ApplyRun, manifestTmp: string, asides: ReadonlyMap<string, string>): Promise<void> {
   const entries = new Map(plan.previous?.entries.map((e) => [e.path, { ...e }]) ?? []);
   for (const w of plan.writes) {
     const entry = entries.get(w.file.path) ?? { path: w.file.path, md5: '', size: -1, mode: w.file.mode, mtimeMs: 0 };
@@ -360,13 +390,40 @@ async function writeIntent(plan: Plan): Promise<void> {
     entries.set(w.file.path, { ...entry, md5: w.ours ?? entry.md5, pendingMd5: w.file.md5 });
   }
   const base = plan.previous ?? { version: 1 as const, role: plan.role, revision: '' };
-  const text = serializeManifest({ ...base, entries: [...entries.values()] });
+  const rel = (abs: string) => abs.slice(plan.dir.length + 1);
+  const temps = [...run.temps.values(), ...[...run.fresh.values()].map((d) => d.at!), manifestTmp].map(rel).concat(leftoverTemps(plan)).sort();
+  const text = serializeManifest({ ...base, entries: [...entries.values()], temps, asides: [...asides.values()].map(rel).sort() });
   await publishStaged(await stageFile(manifestPath(plan.dir), text, 0o600));
 }
 
-/** The manifest after apply: the plan's, with what actually landed for each written file. */
-function finalManifest(plan: Plan, landed: Map<string, ManifestEntry>): Manifest {
-  return { ...plan.manifest!, entries: plan.manifest!.entries.map((e) => landed.get(e.path) ?? e) };
+/**
+ * The manifest after apply: the plan's, with what actually landed for each written file. A path left alone
+ * (raced) keeps its previous record, if it had one: what is there now is judged by the next reconcile.
+ */
+function finalManifest(plan: Plan, landed: Map<string, ManifestEntry>, raced: ReadonlySet<string>): Manifest {
+  const previous = plan.previous ? entriesByPath(plan.previous) : new Map<string, ManifestEntry>();
+  const entries: ManifestEntry[] = [];
+  for (const e of plan.manifest!.entries) {
+    const kept = raced.has(e.path) ? previous.get(e.path) : (landed.get(e.path) ?? e);
+    if (kept) entries.push(kept);
+  }
+  for (const d of plan.deletes) if (raced.has(d.path) && previous.has(d.path)) entries.push(previous.get(d.path)!);
+  const temps = leftoverTemps(plan);
+  return { ...plan.manifest!, entries, ...(temps.length ? { temps } : {}) };
+}
+
+/**
+ * Temps an earlier apply recorded that are still there (the sweep could not reach them: their directory was
+ * swapped at the time): recorded again, so a later sweep removes them.
+ */
+function leftoverTemps(plan: Plan): string[] {
+  return (plan.previous?.temps ?? []).filter((rel) => {
+    try {
+      return !!lstatSync(join(plan.dir, rel), { throwIfNoEntry: false });
+    } catch {
+      return false;
+    }
+  });
 }
 
 /** A deleted role: the manifest goes, then the skills/ we created and the role dir if they are empty. */
@@ -416,21 +473,4 @@ function ignoreCode(code: string, fn: () => void): void {
   } catch (err) {
     if (code !== '*' && (err as NodeJS.ErrnoException).code !== code) throw err;
   }
-}
-
-/**
- * Remove leftover temp files and staged directories of an interrupted write (names only our atomic-write helper
- * produces: a staged directory was made exclusively under such a name and holds only what apply copied in).
- */
-export async function sweepTempFiles(dir: string, rels: readonly string[]): Promise<number> {
-  let removed = 0;
-  for (const rel of rels) {
-    const abs = join(dir, rel);
-    ignoreCode('ENOENT', () => {
-      if (lstatSync(abs).isDirectory()) rmSync(abs, { recursive: true });
-      else unlinkSync(abs);
-      removed++;
-    });
-  }
-  return removed;
 }

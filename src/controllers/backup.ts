@@ -1,14 +1,17 @@
 /** Backups of bytes we did not write, before they are overwritten or deleted. Never overwrites a backup. */
-import { copyFile, constants, lstat, mkdir, open } from 'node:fs/promises';
+import { chmodSync, constants, copyFileSync, existsSync, linkSync, lstatSync, readdirSync, readFileSync, unlinkSync } from 'node:fs';
+import { mkdir, open } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileTimestamp, type Clock } from '../clock.ts';
-import { writeFileAtomic } from './atomic-write.ts';
+import { syncDir, writeFileAtomic } from '../fs/atomic-write.ts';
+import { stampOf, type Expected } from '../fs/place-check.ts';
+import { md5Bytes, sameStamp } from '../observed/digest.ts';
 
 /** Why a file was backed up. */
 export interface BackupRecord {
   path: string;
   reason: 'modified' | 'foreign';
-  /** md5 of the backed-up bytes. */
+  /** md5 of the backed-up bytes, as they were when the backup was taken. */
   md5: string;
   /** md5 the manifest said we wrote (absent for a file that was there before us). */
   expectedMd5?: string;
@@ -18,7 +21,15 @@ export interface BackupRecord {
   mode?: number;
   /** Generation of the role spec whose apply replaced or deleted the file. */
   generation?: number;
+  /**
+   * True when the backup is a hard link to the file's inode (the backup directory is on the same filesystem):
+   * an edit that landed on that inode after the backup, through a descriptor opened before, is in it too.
+   */
+  linked?: boolean;
 }
+
+/** Name of the record inside each backup directory. */
+export const BACKUP_RECORD = 'BACKUP.json';
 
 /** One backup directory `<backups>/<role>/<timestamp>-<seq>/`, created on first use. */
 export class BackupSession {
@@ -32,23 +43,36 @@ export class BackupSession {
     private readonly generation?: number,
   ) {}
 
-  /** Copy `abs` (role-relative `path`) into the session, durably, before the caller touches it. */
-  async save(path: string, abs: string, record: Omit<BackupRecord, 'path' | 'at' | 'size' | 'mode' | 'generation'>): Promise<string> {
-    const st = await lstat(abs);
+  /**
+   * Back up `abs` (role-relative `path`), durably, before the caller touches it. Returns what the path must
+   * still hold when the caller replaces it: the same inode (hard link), the same version (copy), or null when
+   * the same bytes are already kept for this path by an earlier backup (a retried apply) and nothing was made.
+   * `secret`: the file may hold keys, so its backup is 0600 whatever the source mode. `opts.link`: back up by
+   * hard link where possible (apply, which replaces the file at once: until then the live file and the backup
+   * share their bytes); `opts.dedupe`: make nothing when the latest backup of the path holds these bytes.
+   */
+  async save(path: string, abs: string, record: Omit<BackupRecord, 'path' | 'at' | 'size' | 'mode' | 'generation' | 'linked'>, secret = false, opts: { link?: boolean; dedupe?: boolean } = {}): Promise<Expected | null> {
+    if (opts.dedupe && this.alreadyKept(path, record.md5)) return null;
+    const st = lstatSync(abs);
     const dir = await this.ensureDir();
     const target = join(dir, path);
-    await mkdir(dirname(target), { recursive: true });
-    await copyFile(abs, target, constants.COPYFILE_EXCL);
+    await mkdir(dirname(target), { recursive: true, mode: 0o700 });
+    let expected = opts.link ? linkInto(abs, target) : undefined;
+    const linked = expected !== undefined;
+    expected ??= copyInto(abs, target);
+    if (secret) chmodSync(target, 0o600);
     const fh = await open(target, 'r');
     try {
       await fh.sync();
     } finally {
       await fh.close();
     }
+    const md5 = md5Bytes(readFileSync(target));
     const generation = this.generation === undefined ? {} : { generation: this.generation };
-    this.records.push({ path, ...record, at: new Date(this.clock.now()).toISOString(), size: st.size, mode: st.mode & 0o777, ...generation });
-    await writeFileAtomic(join(dir, 'BACKUP.json'), JSON.stringify({ role: this.role, files: this.records }, null, 2) + '\n', 0o600);
-    return target;
+    this.records.push({ path, ...record, md5, at: new Date(this.clock.now()).toISOString(), size: st.size, mode: st.mode & 0o777, ...generation, ...(linked ? { linked } : {}) });
+    await writeFileAtomic(join(dir, BACKUP_RECORD), JSON.stringify({ role: this.role, files: this.records }, null, 2) + '\n', 0o600);
+    await syncDir(dirname(target));
+    return expected;
   }
 
   /** The session directory, if any backup was made. */
@@ -59,6 +83,31 @@ export class BackupSession {
   /** Number of files backed up. */
   get count(): number {
     return this.records.length;
+  }
+
+  /**
+   * The latest earlier backup of this path holds these very bytes (its record says so and its file is there):
+   * a retried apply (a read-only file, a failing write) makes no new copy each time.
+   */
+  private alreadyKept(path: string, md5: string): boolean {
+    const roleDir = join(this.backupsRoot, this.role);
+    let dirs: string[];
+    try {
+      dirs = readdirSync(roleDir).sort().reverse(); // <timestamp>-<seq>: newest first
+    } catch {
+      return false;
+    }
+    for (const d of dirs) {
+      let files: BackupRecord[];
+      try {
+        files = (JSON.parse(readFileSync(join(roleDir, d, BACKUP_RECORD), 'utf8')) as { files?: BackupRecord[] }).files ?? [];
+      } catch {
+        continue;
+      }
+      const latest = files.findLast((f) => f.path === path);
+      if (latest) return latest.md5 === md5 && existsSync(join(roleDir, d, path));
+    }
+    return false;
   }
 
   private async ensureDir(): Promise<string> {
@@ -75,5 +124,32 @@ export class BackupSession {
         if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
       }
     }
+  }
+}
+
+/**
+ * Hard-link the file into the backup: no bytes copied, and no window in which an edit of that inode can be
+ * missed. Undefined where a link cannot be made (another filesystem, links not supported).
+ */
+function linkInto(abs: string, target: string): Expected | undefined {
+  try {
+    linkSync(abs, target);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'EXDEV' || code === 'EPERM' || code === 'EMLINK' || code === 'ENOTSUP' || code === 'EOPNOTSUPP') return undefined;
+    throw err;
+  }
+  const st = lstatSync(target);
+  return { kind: 'inode', dev: st.dev, ino: st.ino };
+}
+
+/** Copy the file into the backup, again until it did not change during the copy; expects that version later. */
+function copyInto(abs: string, target: string): Expected {
+  for (let attempt = 0; ; attempt++) {
+    const before = lstatSync(abs);
+    if (attempt) unlinkSync(target);
+    copyFileSync(abs, target, constants.COPYFILE_EXCL);
+    const after = lstatSync(abs);
+    if (sameStamp(before, after) || attempt >= 4) return stampOf(after);
   }
 }

@@ -3,7 +3,8 @@ import { mkdir } from 'node:fs/promises';
 import PQueue from 'p-queue';
 import { createActor, fromPromise, waitFor, type ActorRefFrom } from 'xstate';
 import type { Scheduler } from '../clock.ts';
-import type { Paths, Tuning } from '../config.ts';
+import { statePaths, type Paths, type Tuning } from '../config.ts';
+import { secretsFileWarning } from '../observed/secrets.ts';
 import type { Logger } from '../log.ts';
 import type { ServiceDiscovery } from '../observed/discovery/poller.ts';
 import { manifestCache } from '../observed/manifest.ts';
@@ -11,7 +12,7 @@ import { RoleObservations } from '../observed/role-observations.ts';
 import { listManagedRoleDirs } from '../observed/role-dir.ts';
 import { ObservedSnapshot } from '../observed/snapshot.ts';
 import { startDiscovery, type DiscoverySettings } from './discovery-link.ts';
-import { SyncBarrier } from './durability.ts';
+import { SyncBarrier } from '../fs/syncfs.ts';
 import { EchoGate } from './echo-gate.ts';
 import type { EventTarget } from './event-map.ts';
 import { reloadStore, routeEvent, trustWatches, type EventRouterDeps } from './event-router.ts';
@@ -85,6 +86,8 @@ export class Manager {
     await mkdir(paths.rolesDir, { recursive: true });
     await this.sources.loadAll();
     reportSourceErrors(this.sources, log);
+    const exposed = secretsFileWarning(statePaths(paths.home).secrets);
+    if (exposed) log.warn(exposed);
     if (this.deps.discovery && this.deps.watch) {
       const { sources, status } = this;
       this.discovery = await startDiscovery(this.deps.discovery, { sources, status, clock: this.deps.clock, log, home: paths.home, wake: (r, spec) => this.wake(r, spec) });
@@ -172,7 +175,7 @@ export class Manager {
     if (actor) return actor;
     const machine = roleMachine.provide({ actors: { reconcile: fromPromise<void, { role: string; attempt: number }>(({ input }) => this.runReconcile(input.role)) } });
     const { debounceMs, backoffBaseMs, backoffMaxMs } = this.deps.tuning;
-    actor = createActor(machine, { input: { role: name, debounceMs, backoffBaseMs, backoffMaxMs } });
+    actor = createActor(machine, { input: { role: name, debounceMs, backoffBaseMs, backoffMaxMs, now: () => this.deps.clock.now() } });
     this.actors.set(name, actor);
     actor.start();
     return actor;

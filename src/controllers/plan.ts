@@ -12,12 +12,23 @@ export interface WriteAction {
   /** md5 of the bytes on disk when they are ours (update, mode): the write intent records them so a second crash still knows them. */
   ours?: string;
   backup: null | { reason: 'modified' | 'foreign'; md5: string; expectedMd5?: string };
+  /** The file as observed (absent: the path was missing); apply replaces only that version. */
+  seen?: Seen;
+}
+
+/** The version of a file observed at planning. */
+export interface Seen {
+  ino: number;
+  size: number;
+  mtimeMs: number;
+  ctimeMs: number;
 }
 
 /** Delete a file we wrote that is no longer desired. */
 export interface DeleteAction {
   path: string;
   backup: null | { reason: 'modified'; md5: string; expectedMd5: string };
+  seen?: Seen;
 }
 
 /** A difference between disk and what we wrote that was found while planning. */
@@ -81,6 +92,11 @@ export function planRole(input: PlanInput): Plan {
   return plan;
 }
 
+/** The observed version of a file, when the observation carries it. */
+function seenOf(obs: ObservedFile): Seen | undefined {
+  return obs.ino === undefined || obs.ctimeMs === undefined ? undefined : { ino: obs.ino, size: obs.size!, mtimeMs: obs.mtimeMs!, ctimeMs: obs.ctimeMs };
+}
+
 function observedAt(observed: ReadonlyMap<string, ObservedFile>, path: string): ObservedFile {
   return observed.get(path) ?? { path, kind: 'missing' };
 }
@@ -102,11 +118,11 @@ function planFile(plan: Plan, file: DesiredFile, prev: ManifestEntry | undefined
       plan.unchanged++;
       next.set(file.path, entryFor(file, obs.mtimeMs!));
     } else {
-      plan.writes.push({ file, reason: 'mode', backup: null, ours: obs.md5 });
+      plan.writes.push({ file, reason: 'mode', backup: null, ours: obs.md5, seen: seenOf(obs) });
       next.set(file.path, entryFor(file, 0));
     }
   } else if (prev && isOurs(prev, obs.md5)) {
-    plan.writes.push({ file, reason: 'update', backup: null, ours: obs.md5 });
+    plan.writes.push({ file, reason: 'update', backup: null, ours: obs.md5, seen: seenOf(obs) });
     next.set(file.path, entryFor(file, 0));
   } else {
     planForeignBytes(plan, file, prev, obs, policy, next);
@@ -126,17 +142,17 @@ function planForeignBytes(
   }
   plan.drift.push({ path: file.path, kind, action: 'reverted' });
   const backup = prev ? { reason: 'modified' as const, md5: obs.md5!, expectedMd5: prev.md5 } : { reason: 'foreign' as const, md5: obs.md5! };
-  plan.writes.push({ file, reason: prev ? 'revert' : 'adopt', backup });
+  plan.writes.push({ file, reason: prev ? 'revert' : 'adopt', backup, seen: seenOf(obs) });
   next.set(file.path, entryFor(file, 0));
 }
 
 function planPrune(plan: Plan, entry: ManifestEntry, obs: ObservedFile, policy: 'revert' | 'report'): void {
   if (obs.kind !== 'file') return; // already gone, or replaced by something that is not ours
   if (isOurs(entry, obs.md5)) {
-    plan.deletes.push({ path: entry.path, backup: null });
+    plan.deletes.push({ path: entry.path, backup: null, seen: seenOf(obs) });
   } else if (policy === 'revert') {
     plan.drift.push({ path: entry.path, kind: 'modified', action: 'reverted' });
-    plan.deletes.push({ path: entry.path, backup: { reason: 'modified', md5: obs.md5!, expectedMd5: entry.md5 } });
+    plan.deletes.push({ path: entry.path, backup: { reason: 'modified', md5: obs.md5!, expectedMd5: entry.md5 }, seen: seenOf(obs) });
   } else {
     // Report policy: an edited file we no longer want is left to the user and forgotten.
     plan.drift.push({ path: entry.path, kind: 'modified', action: 'reported' });

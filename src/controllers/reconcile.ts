@@ -1,26 +1,29 @@
 /** reconcile(role): read desired and observed state, render, plan, apply. Level-triggered: it never asks what woke it. */
 import { randomBytes } from 'node:crypto';
-import { lstatSync, mkdirSync, type Stats } from 'node:fs';
+import { lstatSync, mkdirSync, unlinkSync, type Stats } from 'node:fs';
 import { join } from 'node:path';
 import type { Clock } from '../clock.ts';
 import { statePaths, type Paths } from '../config.ts';
 import { ROLE_NAME_RE, type StoreData } from '../desired/schema.ts';
 import type { PresetResolver } from '../desired/preset-resolver.ts';
-import { withFileLock } from '../desired/store-lock.ts';
-import { InputError } from '../errors.ts';
+import { withFileLock } from '../fs/file-lock.ts';
+import { InputError, RoleDirConflictError } from '../errors.ts';
 import type { Logger } from '../log.ts';
-import { sameStamp, type FileStamp } from '../observed/digest.ts';
-import { manifestPath, readManifest, type ManifestCache } from '../observed/manifest.ts';
-import { refreshSkills } from '../observed/registry.ts';
+import { md5FileSync, sameStamp, type FileStamp } from '../observed/digest.ts';
+import { entriesByPath } from '../observed/role-files.ts';
+import { isManifestOf, MANIFEST_FILE, manifestPath, readManifest, type ManifestCache } from '../observed/manifest.ts';
+import { refreshSkills, registryProblem } from '../observed/registry.ts';
 import type { RegistryIndex, RegistryState } from '../observed/registry-types.ts';
 import type { RoleObservations } from '../observed/role-observations.ts';
-import { findTempFiles, isSameFile, listStraySkillEntries, observeRoleFiles, parentsAreDirs, readSkillsListing } from '../observed/role-dir.ts';
+import { isSameFile, listStraySkillEntries, observeRoleFiles, parentsAreDirs, readSkillsListing } from '../observed/role-dir.ts';
 import type { McpServer } from '../observed/services.ts';
-import { applyPlan, sweepTempFiles, type ApplyResult } from './apply.ts';
+import { applyPlan, type ApplyResult } from './apply.ts';
 import { DEFAULT_RETENTION, pruneBackups, type RetentionRule } from './backup-retention.ts';
-import type { SyncBarrier } from './durability.ts';
+import { sweepTemps } from '../fs/temp-sweep.ts';
+import type { SyncBarrier } from '../fs/syncfs.ts';
 import type { DesiredRole } from './artifacts.ts';
 import { skillsEntryOf, type Manifest, type ObservedFile } from '../observed/role-files.ts';
+import { driftHolds, holdUnjustified, type Hold } from './holds.ts';
 import { planRole, type Plan } from './plan.ts';
 import type { RenderMemo } from './render/memo.ts';
 import { renderRole } from './render/role.ts';
@@ -37,6 +40,8 @@ export interface ReconcileDeps {
   store: () => StoreData;
   /** The MCP services in force (last valid services.json). */
   services: () => Readonly<Record<string, McpServer>>;
+  /** services.json's problem, and whether a valid catalog is in force (default: valid). */
+  servicesState?: () => { error?: string; valid: boolean };
   /** Shared syncfs for large write batches (one per process); without it every file is fsynced. */
   barrier?: SyncBarrier;
   /** Each role's last render, reused while its inputs are the same (one per process). */
@@ -62,6 +67,8 @@ export interface ReconcileOptions {
   dryRun?: boolean;
   /** Remove leftover temp files of an interrupted write first (once per process and role). */
   sweepTemps?: boolean;
+  /** Prune skills that vanished from the registry even when most of the role's skills vanished at once. */
+  pruneVanished?: boolean;
 }
 
 /** What one reconcile saw and did. */
@@ -76,6 +83,8 @@ export interface ReconcileOutcome {
   result?: ApplyResult;
   /** Skills of the role with their registry digest; stale when the copy is not current. */
   skills: { name: string; md5?: string; stale: boolean }[];
+  /** Desired changes deliberately not made (the role is then not converged). */
+  holds?: Hold[];
   durationMs: number;
 }
 
@@ -94,6 +103,8 @@ interface Prepared {
   started: number;
   /** The store in force when it was prepared (the store holder keeps the same object while the content is the same). */
   store: StoreData;
+  /** The manifest records temps of an apply that did not finish (failed or interrupted): sweep them under the lock. */
+  pendingTemps?: boolean;
   /** Milliseconds spent in each step so far (logged with the outcome: where a slow reconcile spent its time). */
   phases: Record<string, number>;
   log: Logger;
@@ -120,9 +131,11 @@ function mark(phases: Record<string, number>, name: string, since: number): numb
 export async function reconcileRole(name: string, deps: ReconcileDeps, opts: ReconcileOptions = {}): Promise<ReconcileOutcome> {
   // The name becomes a path: nothing but a valid role name may reach join().
   if (!ROLE_NAME_RE.test(name)) throw new InputError('ROLE', `invalid role name "${name}"`);
+  refuseLinkedRoleDir(name, join(deps.paths.rolesDir, name));
   if (opts.dryRun) return finish(await prepare(name, deps, opts));
   if (!opts.sweepTemps) {
     const probe = await prepare(name, deps, opts);
+    if (probe.pendingTemps) return withRoleLock(name, deps, async () => applyPrepared(await prepare(name, deps, { ...opts, sweepTemps: true }), deps));
     if (isConverged(probe)) {
       const outcome = finish(probe, { written: 0, deleted: 0, backups: 0, sourceChanged: [] });
       probe.log.debug({ durationMs: outcome.durationMs, locked: false }, 'no change');
@@ -144,6 +157,39 @@ export async function reconcileRole(name: string, deps: ReconcileDeps, opts: Rec
     await deps.refreshStore?.();
     return applyPrepared(await prepare(name, deps, opts), deps);
   });
+}
+
+/**
+ * Remove the files an interrupted apply set aside, when they hold bytes we wrote for the path they were set
+ * aside from (its recorded or announced md5); anything else stays where it is, its bytes kept.
+ */
+function sweepAsides(dir: string, manifest: Manifest): number {
+  const entries = entriesByPath(manifest);
+  let removed = 0;
+  for (const rel of manifest.asides ?? []) {
+    const cut = rel.lastIndexOf('/');
+    const name = rel.slice(cut + 1).match(/^\.(.+)\.hero-tmp-\d+-[0-9a-f]{8}$/)?.[1];
+    const entry = name && entries.get(`${rel.slice(0, cut + 1)}${name}`);
+    if (!entry) continue;
+    const abs = join(dir, rel);
+    try {
+      const st = lstatSync(abs, { throwIfNoEntry: false });
+      if (!st?.isFile() || !parentsAreDirs(dir, rel, new Map())) continue;
+      const md5 = md5FileSync(abs, st.size);
+      if (md5 !== entry.md5 && md5 !== entry.pendingMd5) continue;
+      unlinkSync(abs);
+      removed++;
+    } catch {
+      // unreadable or gone: left alone
+    }
+  }
+  return removed;
+}
+
+/** One rule everywhere (sync, the daemon, a deleted role): a role directory that is a symlink is a conflict. */
+function refuseLinkedRoleDir(name: string, dir: string): void {
+  const st = lstatSync(dir, { throwIfNoEntry: false });
+  if (st && !st.isDirectory()) throw new RoleDirConflictError(name, dir, st.isSymbolicLink() ? 'is a symlink' : 'is not a directory');
 }
 
 function withRoleLock<T>(name: string, deps: ReconcileDeps, fn: () => Promise<T>): Promise<T> {
@@ -239,14 +285,13 @@ async function prepare(name: string, deps: ReconcileDeps, opts: ReconcileOptions
     manifest = null;
   }
   if (opts.sweepTemps && !opts.dryRun) {
-    // Temp files below the top level exist only if a write intent was recorded and not completed.
-    const deep = !manifest || manifest.entries.some((e) => e.pendingMd5 !== undefined);
-    const swept = await sweepTempFiles(dir, await findTempFiles(dir, deep));
+    // Only temps the write intent recorded, and manifest temps that are this role's manifest, are ours.
+    const swept = sweepTemps(dir, manifest?.temps ?? [], MANIFEST_FILE, (text) => isManifestOf(text, name)) + (manifest ? sweepAsides(dir, manifest) : 0);
     if (swept) log.info({ swept }, 'removed temp files of an interrupted write');
   }
   const manifestStamp = manifestRead.state === 'absent' ? undefined : manifestRead.stamp;
   t = mark(phases, 'read', t);
-  if (!spec && !manifest) return { base: { role: name, reconcileId, skills: [] }, kind: 'absent', manifestStamp, store, started, phases, log };
+  if (!spec && !manifest) return { base: { role: name, reconcileId, skills: [], holds: [] }, kind: 'absent', manifestStamp, store, started, phases, log };
   // 2. Render the desired state (pure) from fresh inputs.
   let desired: DesiredRole | null = null;
   if (spec) {
@@ -256,6 +301,11 @@ async function prepare(name: string, deps: ReconcileDeps, opts: ReconcileOptions
     desired = deps.renders ? deps.renders.render(input, store.catalog) : renderRole(input);
   } else {
     deps.renders?.forget(name);
+  }
+  let holds: Hold[] = [];
+  if (desired) {
+    const inputs = { registryProblem: () => registryProblem(deps.registry.index.root), services: deps.servicesState?.() ?? { valid: true }, pruneVanished: opts.pruneVanished };
+    ({ desired, holds } = holdUnjustified(desired, manifest, spec!.mcp.length > 0, inputs));
   }
   t = mark(phases, 'render', t);
   // 3. Observe exactly the files that matter, then plan (pure).
@@ -287,9 +337,12 @@ async function prepare(name: string, deps: ReconcileDeps, opts: ReconcileOptions
     log.debug({ skill: name, reason: deps.registry.index.invalid.get(name)?.reason }, 'invalid registry skill: last good copy kept');
   }
   for (const name of desired?.missingSkills ?? []) log.debug({ skill: name }, 'whitelisted skill not in the registry');
-  const base = { role: name, reconcileId, generation: spec?.generation, desired: desired ?? undefined, plan, skills };
+  holds.push(...driftHolds(plan, desired));
+  for (const hold of holds) log.debug({ reason: hold.reason }, hold.message);
+  const base = { role: name, reconcileId, generation: spec?.generation, desired: desired ?? undefined, plan, skills, holds };
   mark(phases, 'plan', t);
-  return { base, kind: spec ? 'converged' : 'deleted', plan, manifestStamp, observed, store, started, phases, log };
+  const pendingTemps = !opts.sweepTemps && !!(manifest?.temps?.length || manifest?.asides?.length);
+  return { base, kind: spec ? 'converged' : 'deleted', plan, manifestStamp, observed, store, started, phases, log, pendingTemps };
 }
 
 /** Paths a plan writes or deletes (backups are taken of those same paths). */

@@ -5,6 +5,11 @@ import { InvalidSpecError } from '../errors.ts';
 /** Timing of a role actor. */
 export interface RoleTiming {
   debounceMs: number;
+  /**
+   * Longest a burst of events may hold a reconcile back (lodash's `maxWait`): a file appended every few
+   * milliseconds must not starve the role. Default: ten debounces, at least one second.
+   */
+  debounceMaxWaitMs?: number;
   backoffBaseMs: number;
   backoffMaxMs: number;
 }
@@ -19,10 +24,21 @@ export interface RoleContext extends RoleTiming {
   /** Stop requested while reconciling: finish, then stop. */
   stopping: boolean;
   lastError?: string;
+  /** When the current burst of events began (the debounce's first wake); undefined outside debouncing. */
+  burstStart?: number;
+  /** The clock (milliseconds). */
+  now: () => number;
 }
 
 /** Events: WAKE is a hint that anything may have changed; SPEC says the role's spec or catalog changed (un-stalls). */
 export type RoleEvent = { type: 'WAKE' } | { type: 'SPEC' } | { type: 'STOP' };
+
+/** The debounce's wait now: the quiet period, cut short where the burst has lasted its maximum. */
+export function debounceDelay(ctx: Pick<RoleContext, 'debounceMs' | 'debounceMaxWaitMs' | 'burstStart' | 'now'>): number {
+  const maxWait = ctx.debounceMaxWaitMs ?? Math.max(1000, 10 * ctx.debounceMs);
+  const left = (ctx.burstStart ?? ctx.now()) + maxWait - ctx.now();
+  return Math.max(0, Math.min(ctx.debounceMs, left));
+}
 
 /** Exponential backoff delay for the given attempt (1-based), capped. */
 export function backoffDelay(ctx: RoleTiming, attempt: number): number {
@@ -31,14 +47,14 @@ export function backoffDelay(ctx: RoleTiming, attempt: number): number {
 
 /** The role lifecycle machine; the `reconcile` actor is provided by the manager. */
 export const roleMachine = setup({
-  types: { context: {} as RoleContext, input: {} as { role: string } & RoleTiming, events: {} as RoleEvent },
+  types: { context: {} as RoleContext, input: {} as { role: string; now?: () => number } & RoleTiming, events: {} as RoleEvent },
   actors: {
     reconcile: fromPromise<void, { role: string; attempt: number }>(async () => {
       throw new Error('reconcile actor not provided');
     }),
   },
   delays: {
-    debounce: ({ context }) => context.debounceMs,
+    debounce: ({ context }) => debounceDelay(context),
     backoff: ({ context }) => backoffDelay(context, context.attempt),
   },
   guards: {
@@ -48,18 +64,20 @@ export const roleMachine = setup({
   },
 }).createMachine({
   id: 'role',
-  context: ({ input }) => ({ ...input, attempt: 0, dirty: false, stopping: false }),
+  context: ({ input }) => ({ ...input, now: input.now ?? Date.now, attempt: 0, dirty: false, stopping: false }),
   initial: 'debouncing',
   states: {
     idle: {
       on: { WAKE: 'debouncing', SPEC: 'debouncing', STOP: 'stopped' },
     },
     debouncing: {
+      // A wake re-enters this state: the burst keeps the start it had.
+      entry: assign({ burstStart: ({ context }) => context.burstStart ?? context.now() }),
       on: { WAKE: { target: 'debouncing', reenter: true }, SPEC: { target: 'debouncing', reenter: true }, STOP: 'stopped' },
       after: { debounce: 'reconciling' },
     },
     reconciling: {
-      entry: assign({ dirty: false }),
+      entry: assign({ dirty: false, burstStart: undefined }),
       invoke: {
         src: 'reconcile',
         input: ({ context }) => ({ role: context.role, attempt: context.attempt }),

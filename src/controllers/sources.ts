@@ -14,7 +14,7 @@ import type { RegistryState } from '../observed/registry-types.ts';
 import { ScanFreshness } from '../observed/scan-freshness.ts';
 import { listManagedRoleDirs } from '../observed/role-dir.ts';
 import { readDiscoveryCache } from '../observed/discovery/poller.ts';
-import { readServices, type McpServer } from '../observed/services.ts';
+import { LastGoodServices, readServices, type McpServer } from '../observed/services.ts';
 import type { ReconcileDeps } from './reconcile.ts';
 
 /** Mutable holder of the observed and desired inputs shared by every reconcile. */
@@ -30,6 +30,8 @@ export class Sources {
   /** Live discovery's last good list: the poller's while the daemon runs it, else the one it kept on disk. */
   private discovered: Readonly<Record<string, McpServer>> = {};
   private discoveryLive = false;
+  /** A valid catalog is in force (read now or earlier, or the last one saved); false: none is known. */
+  servicesValid = false;
   readonly registry: RegistryState;
   /**
    * The registry skills indexed and watched in depth: those some role of the store in force whitelists. The
@@ -45,6 +47,7 @@ export class Sources {
   private storeApplied = 0;
   /** Agent presets (built-ins and HERO_TEAM_HOME/presets), one resolver shared by every reconcile. */
   readonly presets: PresetResolver;
+  private readonly lastGoodServices: LastGoodServices;
 
   /** `scanShareMs`: how long one rescan of a skill serves other reconciles (0: every reconcile rescans; see ScanFreshness). */
   constructor(
@@ -52,6 +55,7 @@ export class Sources {
     opts: { scanShareMs?: number } = {},
   ) {
     this.presets = new PresetResolver({ user: statePaths(paths.home).presets });
+    this.lastGoodServices = new LastGoodServices(statePaths(paths.home).servicesLastGood);
     this.registry = { index: { root: paths.skillsDir, exists: false, skills: new Map(), invalid: new Map() }, cache: new DigestCache(), freshness: new ScanFreshness(opts.scanShareMs) };
   }
 
@@ -99,15 +103,30 @@ export class Sources {
     return true;
   }
 
-  /** Re-read services.json, keeping the last valid catalog when it is invalid. */
+  /**
+   * Re-read services.json. A valid one is in force and saved as the last valid catalog (when it changed); an
+   * invalid one keeps the catalog in force, or the last one saved (a one-off sync behaves as the daemon does).
+   */
   async loadServices(): Promise<boolean> {
     if (!this.discoveryLive) this.discovered = (await readDiscoveryCache(statePaths(this.paths.home).discoveryCache))?.services ?? this.discovered;
+    const files = statePaths(this.paths.home);
     try {
-      this.fileServices = (await readServices(statePaths(this.paths.home).services)).services;
+      const read = await readServices(files.services);
+      this.fileServices = read.services;
       this.servicesError = undefined;
+      this.servicesValid = true;
+      if (read.exists) await this.lastGoodServices.save(read.services);
       return true;
     } catch (err) {
       this.servicesError = errorMessage(err);
+      if (!this.servicesValid) {
+        const last = await this.lastGoodServices.load();
+        if (last) {
+          this.fileServices = last;
+          this.servicesValid = true;
+        }
+      }
+      if (this.servicesValid) this.servicesError += ` (the last valid catalog stays in force, kept in ${files.servicesLastGood})`;
       return false;
     } finally {
       this.mergeServices();
@@ -182,7 +201,7 @@ export class Sources {
 
   /** Dependencies of a reconcile that reads these inputs (the store must have loaded). */
   reconcileDeps(base: Pick<ReconcileDeps, 'paths' | 'env' | 'clock' | 'log' | 'barrier' | 'renders' | 'manifests' | 'observations' | 'retention' | 'refreshStore'>): ReconcileDeps {
-    return { ...base, registry: this.registry, store: () => this.store!, services: () => this.services, presets: this.presets };
+    return { ...base, registry: this.registry, store: () => this.store!, services: () => this.services, presets: this.presets, servicesState: () => ({ error: this.servicesError, valid: this.servicesValid }) };
   }
 
   /**

@@ -35,6 +35,7 @@ export function outcomeWarnings(o: ReconcileOutcome): string[] {
   if (d?.missingServices.length) w.push(`MCP services not in services.json: ${d.missingServices.join(', ')}`);
   if (d?.rejectedServices?.length) w.push(`MCP services left out of mcp.json (Kimi Code cannot load them; fix their entry in services.json): ${d.rejectedServices.join(', ')}`);
   for (const item of o.plan?.drift ?? []) if (item.action === 'reported') w.push(`${item.kind}: ${item.path}`);
+  for (const hold of o.holds ?? []) w.push(`held (${hold.reason}): ${hold.message}`);
   return w;
 }
 
@@ -101,6 +102,10 @@ export class StatusBook {
     c = setCondition(c, missing.length
       ? { type: 'SecretsMissing', status: 'True', reason: 'Unset', message: `unset: ${missing.join(', ')}` }
       : { type: 'SecretsMissing', status: 'False', reason: 'AllSet', message: '' }, now);
+    const holds = o.holds ?? [];
+    c = setCondition(c, holds.length
+      ? { type: 'Held', status: 'True', reason: holds[0]!.reason, message: holds.map((h) => h.message).join('; ') }
+      : { type: 'Held', status: 'False', reason: 'NothingHeld', message: '' }, now);
     s.conditions = c;
     this.applyDiscovery(s);
   }

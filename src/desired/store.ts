@@ -9,7 +9,7 @@ import { InputError, RoleNotFoundError } from '../errors.ts';
 import { describeIssues, issuePath } from './store-issues.ts';
 import { RoleSpecSchema, StoreDataSchema, emptyStoreData, type RoleSpec, type RoleSpecInput, type StoreData } from './schema.ts';
 import { StoreFile } from './store-file.ts';
-import { withFileLock, type FileLockOptions } from './store-lock.ts';
+import { withFileLock, type FileLockOptions } from '../fs/file-lock.ts';
 
 export { cleanJsonMessage, jsonErrorPosition, offsetToLineColumn, parseStoreJson, serializeStore } from './store-file.ts';
 export { describeIssues, formatPath } from './store-issues.ts';

@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { z } from 'zod';
-import { writeFileAtomic } from '../controllers/atomic-write.ts';
+import { writeFileAtomic } from '../fs/atomic-write.ts';
 import type { DigestCache, FileStamp, SkillMdRecord } from './digest.ts';
 
 const Stamp = [z.number(), z.number(), z.number(), z.number()] as const;

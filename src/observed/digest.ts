@@ -1,6 +1,6 @@
 /** md5 helpers and stat-keyed caches, so an unchanged file is not read again (in this process or the next one). */
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { systemClock } from '../clock.ts';
 import type { Listing } from './dir-listing.ts';
@@ -8,6 +8,23 @@ import type { Listing } from './dir-listing.ts';
 /** md5 hex of a buffer or string. */
 export function md5Bytes(data: Buffer | string): string {
   return createHash('md5').update(data).digest('hex');
+}
+
+/** Files above this size are hashed a chunk at a time (memory stays bounded whatever an asset weighs). */
+const WHOLE_READ_MAX = 1 << 20;
+
+/** md5 hex of a file's bytes, read synchronously; `size` (when known) picks a whole read for small files. */
+export function md5FileSync(path: string, size = Infinity): string {
+  if (size <= WHOLE_READ_MAX) return md5Bytes(readFileSync(path));
+  const hash = createHash('md5');
+  const buf = Buffer.allocUnsafe(WHOLE_READ_MAX);
+  const fd = openSync(path, 'r');
+  try {
+    for (let n; (n = readSync(fd, buf, 0, buf.length, null)) > 0; ) hash.update(buf.subarray(0, n));
+  } finally {
+    closeSync(fd);
+  }
+  return hash.digest('hex');
 }
 
 /** md5 hex of a file's bytes. */
@@ -142,7 +159,7 @@ export class DigestCache {
       return hit;
     }
     this.misses++;
-    const md5 = md5Bytes(readFileSync(path));
+    const md5 = md5FileSync(path, stamp.size);
     this.md5s.set(path, stamp, md5);
     return md5;
   }

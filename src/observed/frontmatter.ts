@@ -6,6 +6,11 @@ export type FrontmatterResult =
   | { ok: true; data: Record<string, unknown> | null; body: string }
   | { ok: false; reason: string };
 
+/** Largest frontmatter block read (characters): a bigger one is refused before any YAML is parsed. */
+export const FRONTMATTER_MAX = 64 * 1024;
+/** Largest SKILL.md read at all (bytes). */
+export const SKILL_MD_MAX = 4 * 1024 * 1024;
+
 /** Python `str.splitlines()` boundaries. */
 // biome-ignore lint/suspicious/noControlCharactersInRegex: YAML's line breaks include these control characters.
 const LINE_BREAK = /\r\n|[\n\r\v\f\x1c-\x1e\x85\u2028\u2029]/g;
@@ -111,13 +116,17 @@ export function parseFrontmatter(text: string): FrontmatterResult {
   if (first.done || first.value.text.replace(PY_STRIP, '') !== '---') return { ok: true, data: null, body: text };
   const inside: string[] = [];
   let close: Line | undefined;
+  let size = 0;
   for (const line of lines) {
     if (line.text.replace(PY_STRIP, '') === '---') {
       close = line;
       break;
     }
-    inside.push(line.text);
+    size += line.text.length + 1;
+    if (size <= FRONTMATTER_MAX) inside.push(line.text);
   }
+  // Only a closed block is frontmatter (an unclosed one is body, as Kimi reads it); a closed one too large is refused unparsed.
+  if (close && size > FRONTMATTER_MAX) return { ok: false, reason: `frontmatter is larger than ${FRONTMATTER_MAX / 1024} KiB` };
   if (!close) return { ok: true, data: null, body: text };
   const block = inside.join('\n');
   const body = text.slice(close.end);

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import type { Manifest } from './role-files.ts';
 import { StampedMap, type FileStamp } from './digest.ts';
+import { cleanJsonMessage, jsonErrorPosition } from '../fs/json-errors.ts';
 
 /** File name of the manifest inside a role directory. */
 export const MANIFEST_FILE = '.hero-team-manifest.json';
@@ -24,6 +25,8 @@ const ManifestSchema = z.object({
   entries: z.array(
     z.object({ path: SafePath, md5: z.string(), size: z.number(), mode: z.number(), mtimeMs: z.number(), pendingMd5: z.string().optional() }),
   ),
+  temps: z.array(SafePath).optional(),
+  asides: z.array(SafePath).optional(),
 });
 
 /** Absolute manifest path for a role directory. */
@@ -70,7 +73,10 @@ export async function readManifest(roleDir: string, cache?: ManifestCache): Prom
     if (cache && Buffer.byteLength(text) === stamp.size) cache.setIfDurable(path, stamp, deepFreeze(parsed.data));
     return { state: 'ok', manifest: parsed.data, stamp };
   } catch (err) {
-    return { state: 'corrupt', error: (err as Error).message, stamp };
+    // The position only: the parser's message quotes the text around the error, which may hold a key.
+    const message = (err as Error).message;
+    const at = jsonErrorPosition(message, text);
+    return { state: 'corrupt', error: `not valid JSON${at ? ` at line ${at.line}, column ${at.column}` : ''}: ${cleanJsonMessage(message)}`, stamp };
   }
 }
 
@@ -85,6 +91,20 @@ export function rememberWrittenManifest(cache: ManifestCache, roleDir: string, m
 }
 
 const byPath = (a: { path: string }, b: { path: string }): number => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
+
+/**
+ * True when `text` is what a manifest temp file of `role` holds, whole or cut short by a kill: empty (a kill
+ * between its creation and its write; no bytes to lose), or this role's manifest (its serialized start).
+ */
+export function isManifestOf(text: string, role: string): boolean {
+  if (text === '' || text.startsWith(`{\n "version": 1,\n "role": ${JSON.stringify(role)},`)) return true;
+  try {
+    const doc = JSON.parse(text) as { version?: unknown; role?: unknown; entries?: unknown };
+    return doc.version === 1 && doc.role === role && Array.isArray(doc.entries);
+  } catch {
+    return false;
+  }
+}
 
 /** Serialise a manifest deterministically. */
 export function serializeManifest(manifest: Manifest): string {

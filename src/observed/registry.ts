@@ -7,12 +7,12 @@
  * Reads are only of files whose (size, mtime) changed.
  */
 import { TimeSlicer } from '../clock.ts';
-import { lstatSync, readFileSync, realpathSync, statSync, type Stats } from 'node:fs';
+import { lstatSync, readdirSync, readFileSync, realpathSync, statSync, type Dirent, type Stats } from 'node:fs';
 import { basename, resolve, sep } from 'node:path';
 import { SKILL_NAME_RE } from '../desired/schema.ts';
-import { type DigestCache, isRacy, isUnder, md5Bytes, sameStamp, type SkillMdRecord } from './digest.ts';
+import { type DigestCache, isRacy, isUnder, md5Bytes, md5FileSync, sameStamp, type SkillMdRecord } from './digest.ts';
 import { forgetListings, listDir } from './dir-listing.ts';
-import { validateSkillMd } from './frontmatter.ts';
+import { SKILL_MD_MAX, validateSkillMd } from './frontmatter.ts';
 import type { InvalidSkill, RegistryIndex, Skill, SkillFile } from './registry-types.ts';
 import type { ScanFreshness } from './scan-freshness.ts';
 
@@ -156,6 +156,11 @@ function listFiles(ctx: ScanCtx, kind: Skill['kind'], source: string): RawFile[]
 function checkSkillMd(ctx: ScanCtx, file: RawFile): SkillMdRecord {
   const hit = ctx.cache.skillMds.get(file.abs, file.st);
   if (hit) return hit;
+  if (file.st.size > SKILL_MD_MAX) {
+    const check: SkillMdRecord = { md5: md5FileSync(file.abs, file.st.size), ok: false, reason: `SKILL.md is larger than ${SKILL_MD_MAX >> 20} MiB` };
+    ctx.cache.skillMds.set(file.abs, file.st, check);
+    return check;
+  }
   const bytes = readFileSync(file.abs);
   const check: SkillMdRecord = { md5: md5Bytes(bytes), ...validateSkillMd(bytes) };
   if (bytes.length === file.st.size) ctx.cache.skillMds.set(file.abs, file.st, check);
@@ -363,4 +368,27 @@ export function dropSkills(index: RegistryIndex, names: Iterable<string>, cache:
 /** Where the index's entries for a name (a valid skill, an invalid one, or both) come from. */
 function sourcesOf(index: RegistryIndex, name: string): string[] {
   return [index.skills.get(name)?.source, index.invalid.get(name)?.source].filter((source) => source !== undefined);
+}
+
+/**
+ * Why the registry at `root` cannot be trusted to say that a skill is gone: it is missing, not a directory,
+ * unreadable, or holds no skill at all (a re-clone half done, an unmounted disk). Undefined when it holds at
+ * least one skill. Reads the root listing and stops at the first skill found; called only when skills are missing.
+ */
+export function registryProblem(root: string): string | undefined {
+  let names: Dirent[];
+  try {
+    const st = statSync(root, { throwIfNoEntry: false });
+    if (!st) return `the skills registry ${root} is missing`;
+    if (!st.isDirectory()) return `the skills registry ${root} is not a directory`;
+    names = readdirSync(root, { withFileTypes: true });
+  } catch (err) {
+    return `the skills registry ${root} is unreadable (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`;
+  }
+  for (const e of names) {
+    if (isIgnoredName(e.name)) continue;
+    if (/\.md$/i.test(e.name) && !e.isDirectory()) return undefined;
+    if ((e.isDirectory() || e.isSymbolicLink()) && statOrNone(child(root, `${e.name}/SKILL.md`), true)?.isFile()) return undefined;
+  }
+  return `the skills registry ${root} holds no skill`;
 }

@@ -4,8 +4,8 @@ import { lstatSync, readFileSync, readdirSync, type Dirent, type Stats } from 'n
 import { readdir, lstat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { entriesByPath, skillOfFile, type Manifest, type ObservedFile } from './role-files.ts';
-import { TEMP_FILE_RE } from '../controllers/atomic-write.ts';
-import { md5Bytes } from './digest.ts';
+import { TEMP_FILE_RE } from '../fs/temp-names.ts';
+import { md5FileSync } from './digest.ts';
 import { ROLE_NAME_RE } from '../desired/schema.ts';
 import { MANIFEST_FILE } from './manifest.ts';
 import type { PriorObservation } from './role-observations.ts';
@@ -87,8 +87,8 @@ function observeOne(roleDir: string, path: string, entry: { md5: string; size: n
   if (!st) return { path, kind: 'missing' };
   if (!st.isFile()) return { path, kind: 'other' };
   const { size, mtimeMs } = st;
-  const md5 = entry && entry.size === size && entry.mtimeMs === mtimeMs ? entry.md5 : md5Bytes(readFileSync(abs));
-  return { path, kind: 'file', md5, size, mode: st.mode & 0o777, mtimeMs };
+  const md5 = entry && entry.size === size && entry.mtimeMs === mtimeMs ? entry.md5 : md5FileSync(abs, size);
+  return { path, kind: 'file', md5, size, mode: st.mode & 0o777, mtimeMs, ino: st.ino, ctimeMs: st.ctimeMs };
 }
 
 /** `st` is a regular file of the recorded size, mtime and mode (what observe and the echo filter trust). */
@@ -137,25 +137,4 @@ export async function listManagedRoleDirs(rolesDir: string): Promise<string[]> {
   const dirs = entries.filter((e) => e.isDirectory() && ROLE_NAME_RE.test(e.name)).map((e) => e.name);
   const flags = await Promise.all(dirs.map((d) => lstat(join(rolesDir, d, MANIFEST_FILE)).then(() => true, () => false)));
   return dirs.filter((_, i) => flags[i]).sort();
-}
-
-/**
- * Leftover temp files and staged skill directories of an interrupted write under a role directory
- * (role-relative paths; the files inside a staged directory have their final names, so only the directory is
- * listed). `deep` walks the whole tree; otherwise only the role directory itself is listed. Apply records its
- * write intent in the manifest (entries with `pendingMd5`) before it creates any temp file below the top
- * level, so only a missing, unreadable or pending manifest can have temp files deeper down; the manifest's own
- * temp file and the staged skill directories (`.skill-<name>.hero-tmp-…`) sit at the top.
- */
-export async function findTempFiles(roleDir: string, deep = true): Promise<string[]> {
-  let entries;
-  try {
-    entries = deep ? await readdir(roleDir, { recursive: true, withFileTypes: true }) : readdirSync(roleDir, { withFileTypes: true });
-  } catch {
-    return [];
-  }
-  return entries
-    .filter((e) => (e.isFile() || e.isDirectory()) && TEMP_FILE_RE.test(e.name))
-    .map((e) => join(e.parentPath ?? roleDir, e.name).slice(roleDir.length + 1))
-    .sort();
 }

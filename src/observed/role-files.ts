@@ -18,6 +18,10 @@ export interface Manifest {
   role: string;
   revision: string;
   entries: ManifestEntry[];
+  /** Write intent: the temp files and staged directories the apply creates (role-relative); the only ones a sweep removes. */
+  temps?: string[];
+  /** Write intent: the names files about to be replaced are set aside under; swept only when they hold bytes we wrote. */
+  asides?: string[];
 }
 
 /** What is on disk at one path of interest. */
@@ -29,6 +33,9 @@ export interface ObservedFile {
   size?: number;
   mode?: number;
   mtimeMs?: number;
+  /** Inode and ctime of a file: with size and mtime, the version apply expects to replace. */
+  ino?: number;
+  ctimeMs?: number;
 }
 
 /** Entries by path of each manifest, built once per manifest object (cached manifests are frozen and shared). */

@@ -1,27 +1,18 @@
 /** Provider keys from the environment and HERO_TEAM_HOME/secrets.env; values never leave this module's callers' render. */
 import { readFileSync, statSync } from 'node:fs';
+import { parse } from 'dotenv';
 import { ENV_NAME_RE, type Catalog } from '../desired/schema.ts';
 
-/** Parse a dotenv-style file: KEY=VALUE lines, optional `export`, quotes, `#` comments. */
+/** Parse a dotenv file with dotenv's own rules: quotes, `# comments` (also after a value), `export`, multi-line values. */
 export function parseEnvFile(text: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const raw of text.split(/\r?\n/)) {
-    const line = raw.trim();
-    if (!line || line.startsWith('#')) continue;
-    const m = /^(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*)$/.exec(line);
-    if (!m) continue;
-    out[m[1]!] = unquote(m[2]!);
-  }
-  return out;
+  return parse(text);
 }
 
-function unquote(value: string): string {
-  const q = value[0];
-  if ((q === '"' || q === "'") && value.length >= 2 && value.endsWith(q)) {
-    const inner = value.slice(1, -1);
-    return q === '"' ? inner.replace(/\\n/g, '\n').replace(/\\(["\\])/g, '$1') : inner;
-  }
-  return value.replace(/\s+#.*$/, '');
+/** A warning when secrets.env can be read by other users (group or others bits); undefined when it is private or absent. */
+export function secretsFileWarning(file: string): string | undefined {
+  const st = statSync(file, { throwIfNoEntry: false });
+  if (!st || (st.mode & 0o077) === 0) return undefined;
+  return `${file} is readable by others (mode ${(st.mode & 0o777).toString(8).padStart(4, '0')}): it holds keys; run chmod 600 ${file}`;
 }
 
 /** The values of the named variables: the environment wins over secrets.env; empty values count as unset. */

@@ -1,8 +1,9 @@
 /** The MCP services catalog: HERO_TEAM_HOME/services.json, `{"services": {"<name>": <mcpServers entry>}}`. */
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
-import { cleanJsonMessage, jsonErrorPosition } from '../desired/store.ts';
+import { cleanJsonMessage, jsonErrorPosition } from '../fs/json-errors.ts';
 import { SourceError } from '../errors.ts';
+import { writeFileAtomic } from '../fs/atomic-write.ts';
 
 const StdioServer = z.looseObject({
   command: z.string().min(1),
@@ -54,4 +55,30 @@ export async function readServices(path: string): Promise<ServicesCatalog> {
   const parsed = ServicesFileSchema.safeParse(raw);
   if (!parsed.success) throw new SourceError(path, z.prettifyError(parsed.error).replace(/\n/g, '; '));
   return { services: parsed.data.services, exists: true };
+}
+
+/** The last valid services catalog, saved beside services.json (0600: entries may hold tokens). */
+export class LastGoodServices {
+  private savedText: string | undefined;
+
+  constructor(private readonly path: string) {}
+
+  /** Save `services` unless the file already holds exactly them. */
+  async save(services: Record<string, McpServer>): Promise<void> {
+    const text = `${JSON.stringify({ services }, null, 2)}\n`;
+    this.savedText ??= await readFile(this.path, 'utf8').catch(() => '');
+    if (text === this.savedText) return;
+    await writeFileAtomic(this.path, text, 0o600);
+    this.savedText = text;
+  }
+
+  /** The saved catalog; undefined when there is none or it is unreadable. */
+  async load(): Promise<Record<string, McpServer> | undefined> {
+    try {
+      const read = await readServices(this.path);
+      return read.exists ? read.services : undefined;
+    } catch {
+      return undefined;
+    }
+  }
 }

@@ -8,7 +8,7 @@
 import { systemClock, TimeSlicer, type CancelTimer, type Scheduler } from '../clock.ts';
 import { readdirSync, realpathSync, statSync, watch as fsWatch, type FSWatcher, type Stats } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { TEMP_FILE_RE } from '../controllers/atomic-write.ts';
+import { TEMP_FILE_RE } from '../fs/temp-names.ts';
 
 /** A running watcher. */
 export interface TreeWatcher {

@@ -205,55 +205,57 @@ describe('reconcileRole: drift and damage', () => {
     expect(read('mcp.json')).toBe('{"mine":1}\n');
   });
 
-  it('sweeps a leftover temp file with sweepTemps:true', async () => {
-    await reconcileRole('backend', deps());
-    put(join(roleDir, '.config.toml.hero-tmp-123-deadbeef'), 'partial');
-    const out = await reconcileRole('backend', deps(), { sweepTemps: true });
-    expect(existsSync(join(roleDir, '.config.toml.hero-tmp-123-deadbeef'))).toBe(false);
-    expect(out.result!.written).toBe(0);
-    expect(roleFiles()).toEqual(FIRST_RUN_FILES);
-  });
-
-  it('sweeps temp files deeper down when the manifest records an unfinished write intent', async () => {
-    await reconcileRole('backend', deps());
-    const nested = join(roleDir, 'skills/tdd/.SKILL.md.hero-tmp-9-0123abcd');
-    put(nested, 'partial');
-    // A complete manifest (no pending entry): no apply was interrupted, so only the top level is looked at.
-    await reconcileRole('backend', deps(), { sweepTemps: true });
-    expect(existsSync(nested)).toBe(true);
-    // What a crash between the write intent and the final manifest leaves behind.
-    const manifestFile = join(roleDir, '.hero-team-manifest.json');
+  /** What a crash after the write intent leaves: the manifest records the temps the apply was about to create. */
+  function recordTemps(rels: string[]): void {
+    const manifestFile = join(roleDir, MANIFEST_FILE);
     const manifest = JSON.parse(readFileSync(manifestFile, 'utf8'));
     manifest.entries[0].pendingMd5 = '0'.repeat(32);
+    manifest.temps = rels;
     writeFileSync(manifestFile, JSON.stringify(manifest));
+  }
+
+  it('sweeps the temp files the write intent recorded, at any depth, with sweepTemps:true', async () => {
+    await reconcileRole('backend', deps());
+    const top = '.config.toml.hero-tmp-123-deadbeef';
+    const nested = 'skills/tdd/.SKILL.md.hero-tmp-9-0123abcd';
+    put(join(roleDir, top), 'partial');
+    put(join(roleDir, nested), 'partial');
+    recordTemps([top, nested]);
     const out = await reconcileRole('backend', deps(), { sweepTemps: true });
-    expect(existsSync(nested)).toBe(false);
+    expect(existsSync(join(roleDir, top))).toBe(false);
+    expect(existsSync(join(roleDir, nested))).toBe(false);
     expect(out.result!.written).toBe(0);
     expect(roleFiles()).toEqual(FIRST_RUN_FILES);
   });
 
-  it('sweeps a staged skill directory an interrupted write left (in the role directory, found without a pending intent), and never a look-alike', async () => {
+  it('sweeps a recorded staged skill directory, and a manifest temp by the marker inside it', async () => {
     await reconcileRole('backend', deps());
-    const staged = join(roleDir, '.skill-newskill.hero-tmp-9-0123abcd');
-    put(join(staged, 'SKILL.md'), 'partial');
-    put(join(staged, 'scripts/run.sh'), 'partial');
-    const looksSimilar = join(roleDir, 'skills/newskill.hero-tmp-9-0123abcd'); // no leading dot: not ours
-    put(join(looksSimilar, 'SKILL.md'), 'mine');
-    const quiet = await reconcileRole('backend', deps(), { sweepTemps: true });
-    expect(quiet.plan!.drift.map((d) => d.path)).toEqual(['skills/newskill.hero-tmp-9-0123abcd']);
-    expect(existsSync(staged)).toBe(false);
-    expect(readFileSync(join(looksSimilar, 'SKILL.md'), 'utf8')).toBe('mine');
+    const staged = '.skill-newskill.hero-tmp-9-0123abcd';
+    put(join(roleDir, staged, 'SKILL.md'), 'partial');
+    put(join(roleDir, staged, 'scripts/run.sh'), 'partial');
+    const manifestTmp = join(roleDir, `.${MANIFEST_FILE}.hero-tmp-9-0123abce`);
+    put(manifestTmp, readFileSync(join(roleDir, MANIFEST_FILE)));
+    recordTemps([staged]);
+    await reconcileRole('backend', deps(), { sweepTemps: true });
+    expect(existsSync(join(roleDir, staged))).toBe(false);
+    expect(existsSync(manifestTmp)).toBe(false);
   });
 
-  it('does not sweep temp files without sweepTemps, nor files that only look similar', async () => {
+  it('never sweeps a user file or directory that merely looks like a temp name (issue 12 item 5)', async () => {
+    await reconcileRole('backend', deps());
+    const lookAlikes = ['.config.toml.hero-tmp-123-deadbeef', '.skill-mine.hero-tmp-9-0123abcd/SKILL.md', 'skills/tdd/.notes.md.hero-tmp-1-00000000', `.${MANIFEST_FILE}.hero-tmp-9-0123abce`];
+    for (const rel of lookAlikes) put(join(roleDir, rel), 'my own bytes');
+    recordTemps(['.config.toml.hero-tmp-123-deadbeee']); // an unfinished intent: the deep sweep used to run
+    await reconcileRole('backend', deps(), { sweepTemps: true });
+    for (const rel of lookAlikes) expect(readFileSync(join(roleDir, rel), 'utf8')).toBe('my own bytes');
+  });
+
+  it('without sweepTemps, still sweeps the temps an unfinished write intent recorded (a failed apply), under the lock', async () => {
     await reconcileRole('backend', deps());
     put(join(roleDir, '.config.toml.hero-tmp-123-deadbeef'), 'partial');
-    put(join(roleDir, 'config.toml.hero-tmp-123-deadbeef'), 'not ours: no leading dot');
+    recordTemps(['.config.toml.hero-tmp-123-deadbeef']);
     await reconcileRole('backend', deps());
-    expect(existsSync(join(roleDir, '.config.toml.hero-tmp-123-deadbeef'))).toBe(true);
-    await reconcileRole('backend', deps(), { sweepTemps: true });
     expect(existsSync(join(roleDir, '.config.toml.hero-tmp-123-deadbeef'))).toBe(false);
-    expect(existsSync(join(roleDir, 'config.toml.hero-tmp-123-deadbeef'))).toBe(true);
   });
 
   it('with a corrupt manifest treats every file as not ours: backs up before overwrite, deletes nothing', async () => {

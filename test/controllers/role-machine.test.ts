@@ -2,7 +2,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createActor, fromPromise } from 'xstate';
 import { InvalidSpecError } from '../../src/errors.ts';
-import { backoffDelay, roleMachine } from '../../src/controllers/role-machine.ts';
+import { backoffDelay, debounceDelay, roleMachine } from '../../src/controllers/role-machine.ts';
 
 const timing = { debounceMs: 100, backoffBaseMs: 200, backoffMaxMs: 1000 };
 
@@ -96,5 +96,31 @@ describe('role machine', () => {
     await vi.advanceTimersByTimeAsync(300);
     expect(finished).toBe(true);
     expect(actor.getSnapshot().status).toBe('done');
+  });
+});
+
+describe('role machine: debounce maximum wait (issue 12 item 6)', () => {
+  beforeEach(() => vi.useFakeTimers({ now: 0 }));
+  afterEach(() => vi.useRealTimers());
+
+  it('a steady stream of wakes (one every 50 ms) still lets the role reconcile once per maximum wait', async () => {
+    const calls: number[] = [];
+    const machine = roleMachine.provide({ actors: { reconcile: fromPromise<void, { role: string; attempt: number }>(async () => void calls.push(Date.now())) } });
+    const actor = createActor(machine, { input: { role: 'r', ...timing, debounceMaxWaitMs: 1000 } }).start();
+    await vi.advanceTimersByTimeAsync(150);
+    expect(calls).toEqual([100]);
+    for (let i = 0; i < 60; i++) {
+      actor.send({ type: 'WAKE' }); // every 50 ms, inside the 100 ms debounce: without a maximum, never quiet
+      await vi.advanceTimersByTimeAsync(50);
+    }
+    // 3 s of events: a reconcile at most 1 s after each burst began, not zero.
+    expect(calls.length).toBeGreaterThanOrEqual(3);
+    for (let i = 2; i < calls.length; i++) expect(calls[i]! - calls[i - 1]!).toBeLessThanOrEqual(1050);
+  });
+
+  it('the default maximum wait is ten debounces, at least a second', () => {
+    expect(debounceDelay({ debounceMs: 100, burstStart: 0, now: () => 950 })).toBe(50);
+    expect(debounceDelay({ debounceMs: 100, burstStart: 0, now: () => 500 })).toBe(100);
+    expect(debounceDelay({ debounceMs: 500, burstStart: 0, now: () => 4990 })).toBe(10);
   });
 });

@@ -60,7 +60,7 @@ describe('StatusBook', () => {
     expect(cond(book, 'Stalled')).toMatchObject({ status: 'False' });
     expect(cond(book, 'Drifted')).toMatchObject({ status: 'False', reason: 'InSync' });
     expect(cond(book, 'SecretsMissing')).toMatchObject({ status: 'False' });
-    expect(s.conditions.map((c) => c.type)).toEqual(['Ready', 'Reconciling', 'Stalled', 'Drifted', 'SecretsMissing']);
+    expect(s.conditions.map((c) => c.type)).toEqual(['Ready', 'Reconciling', 'Stalled', 'Drifted', 'SecretsMissing', 'Held']);
   });
 
   it('is Degraded with warnings for missing skills, invalid skills, missing services and reported drift', () => {

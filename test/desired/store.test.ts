@@ -10,7 +10,6 @@ import { emptyStoreData, STORE_VERSION, type StoreData } from '../../src/desired
 import {
   deleteRole,
   formatPath,
-  jsonErrorPosition,
   putRole,
   readStore,
   removeRole,
@@ -19,6 +18,7 @@ import {
   upsertRole,
 } from '../../src/desired/store.ts';
 import { statePaths } from '../../src/config.ts';
+import { jsonErrorPosition } from '../../src/fs/json-errors.ts';
 
 let dir: string;
 let file: string;

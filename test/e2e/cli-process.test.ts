@@ -8,7 +8,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { isProcessAlive } from '../../src/desired/store-lock.ts';
+import { isProcessAlive } from '../../src/fs/file-lock.ts';
 import { BIN, cliProcess, eventually, startServe } from '../helpers/cli.ts';
 import { addSkill, makeTree, put, writeStore, type TestTree } from '../helpers/tree.ts';
 

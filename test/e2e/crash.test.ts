@@ -13,7 +13,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { TEMP_FILE_RE } from '../../src/controllers/atomic-write.ts';
+import { TEMP_FILE_RE } from '../../src/fs/temp-names.ts';
 import { BIN, cli, cliProcess } from '../helpers/cli.ts';
 import { makeTree, put, skillMd, writeStore, type TestTree } from '../helpers/tree.ts';
 

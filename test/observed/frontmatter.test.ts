@@ -109,3 +109,19 @@ describe('simple frontmatter without the YAML parser', () => {
     }
   });
 });
+
+describe('frontmatter bomb (issue 12 item 7)', () => {
+  it('refuses a frontmatter block above the cap without parsing it, quickly and with a clear reason', () => {
+    const bomb = `---\nname: bomb\ndescription: "${'x'.repeat(8 * 1024 * 1024)}"\n---\nbody\n`;
+    const before = process.memoryUsage().rss;
+    const started = performance.now();
+    const verdict = validateSkillMd(Buffer.from(bomb));
+    expect(verdict).toEqual({ ok: false, reason: 'SKILL.md frontmatter is larger than 64 KiB' });
+    expect(performance.now() - started).toBeLessThan(2000);
+    expect(process.memoryUsage().rss - before).toBeLessThan(200 * 1024 * 1024);
+  });
+
+  it('an unclosed block is body, as Kimi reads it, however long', () => {
+    expect(validateSkillMd(Buffer.from(`---\n${'line\n'.repeat(20_000)}`))).toEqual({ ok: true });
+  });
+});

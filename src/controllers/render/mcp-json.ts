@@ -29,8 +29,11 @@ export function renderMcpJson(role: RoleSpec, services: Readonly<Record<string, 
   return { text: formatJson({ mcpServers: servers }), missingServices: [...missing].sort(), rejectedServices: [...new Set(rejected)].sort() };
 }
 
-/** Display copy of an mcp.json text: every env and headers value, and any auth but "oauth", becomes "<redacted>". */
-export function redactMcpServers(text: string): string {
+/**
+ * Display copy of an mcp.json text: every env and headers value, any auth but "oauth", the credentials in a
+ * `url` (userinfo, token-like query values) and any `args` value equal to a known secret become "<redacted>".
+ */
+export function redactMcpServers(text: string, secrets: readonly string[] = []): string {
   let doc: unknown;
   try {
     doc = JSON.parse(text);
@@ -39,19 +42,47 @@ export function redactMcpServers(text: string): string {
   }
   const servers = isRecord(doc) ? doc.mcpServers : undefined;
   if (isRecord(servers)) {
-    for (const server of Object.values(servers)) if (isRecord(server)) redactServer(server);
+    for (const server of Object.values(servers)) if (isRecord(server)) redactServer(server, secrets);
   }
   return `${JSON.stringify(doc, null, 2)}\n`;
 }
 
 /** Replace the secret-bearing values of one server entry in place. */
-function redactServer(server: Record<string, unknown>): void {
+function redactServer(server: Record<string, unknown>, secrets: readonly string[]): void {
+  const known = new Set(secrets.filter((s) => s.length > 0));
   for (const field of ['env', 'headers']) {
     const values = server[field];
-    if (isRecord(values)) for (const key of Object.keys(values)) values[key] = REDACTED;
-    else if (values !== undefined) server[field] = REDACTED;
+    if (isRecord(values)) {
+      for (const key of Object.keys(values)) {
+        if (typeof values[key] === 'string') known.add(values[key]);
+        values[key] = REDACTED;
+      }
+    } else if (values !== undefined) server[field] = REDACTED;
   }
   if (server.auth !== undefined && server.auth !== 'oauth') server.auth = REDACTED;
+  if (typeof server.url === 'string') server.url = redactUrl(server.url);
+  if (Array.isArray(server.args)) server.args = server.args.map((a) => (typeof a === 'string' && [...known].some((s) => a.includes(s)) ? REDACTED : a));
+}
+
+/** Query parameter names that carry credentials. */
+const SECRET_PARAM = /token|key|secret|passw|auth|sig|credential|session|code/i;
+/** A query value that looks like a credential: long, of token characters, with both letters and digits. */
+const TOKEN_LIKE = /^(?=.*[A-Za-z])(?=.*\d)[A-Za-z0-9_\-.~+/=]{16,}$/;
+
+/** A URL with its userinfo and token-like query values replaced; an unparsable one is hidden whole when it could hold any. */
+function redactUrl(url: string): string {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    return /[@?]/.test(url) ? REDACTED : url;
+  }
+  if (u.username) u.username = REDACTED;
+  if (u.password) u.password = REDACTED;
+  for (const [name, value] of [...u.searchParams]) {
+    if (SECRET_PARAM.test(name) || TOKEN_LIKE.test(value)) u.searchParams.set(name, REDACTED);
+  }
+  return u.toString();
 }
 
 /** Pretty JSON with object keys sorted recursively (arrays keep their order) and one trailing newline. */

@@ -13,7 +13,7 @@ import { originalBackups, readBackupIndex, readVerifiedBackup } from '../../obse
 import { md5Bytes } from '../../observed/digest.ts';
 import { manifestPath, readManifest } from '../../observed/manifest.ts';
 import { inspectRolePath, type PathState, roleDirIsReal } from '../../observed/role-path.ts';
-import { writeFileAtomic } from '../atomic-write.ts';
+import { writeFileAtomic } from '../../fs/atomic-write.ts';
 import { withRoleDirLock } from '../reconcile.ts';
 import { type OriginalCopy, planRollback, type RollbackAction, type RollbackPlan } from './plan.ts';
 

@@ -8,7 +8,7 @@ import { mkdir, readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { z } from 'zod';
 import type { Clock } from '../../clock.ts';
-import { writeFileAtomic } from '../../controllers/atomic-write.ts';
+import { writeFileAtomic } from '../../fs/atomic-write.ts';
 import type { Logger } from '../../log.ts';
 import { McpServerSchema, type McpServer } from '../services.ts';
 import type { DiscoverySource } from './source.ts';

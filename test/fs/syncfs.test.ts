@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { SyncBarrier, SyncfsCoprocess, SyncfsUnavailable } from '../../src/controllers/durability.ts';
+import { SyncBarrier, SyncfsCoprocess, SyncfsUnavailable } from '../../src/fs/syncfs.ts';
 
 /** A runner whose rounds finish when the test says so. */
 function manualRunner() {
@@ -94,7 +94,7 @@ describe('SyncBarrier', () => {
   it('a process with only an idle sync shell left exits (the shell does not keep it alive)', async () => {
     const { execFileSync } = await import('node:child_process');
     const dir = mkdtempSync(join(tmpdir(), 'ht-syncfs-'));
-    const script = `import { SyncBarrier } from ${JSON.stringify(new URL('../../src/controllers/durability.ts', import.meta.url).pathname)};
+    const script = `import { SyncBarrier } from ${JSON.stringify(new URL('../../src/fs/syncfs.ts', import.meta.url).pathname)};
       const b = new SyncBarrier(); await b.flush(1, ${JSON.stringify(dir)}); await b.flush(1, ${JSON.stringify(dir)}); console.log('flushed');`;
     try {
       const out = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { timeout: 20_000, encoding: 'utf8' });

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { StoreLockedError } from '../../src/errors.ts';
-import { isProcessAlive, isStale, readLockInfo, withFileLock } from '../../src/desired/store-lock.ts';
+import { isProcessAlive, isStale, readLockInfo, withFileLock } from '../../src/fs/file-lock.ts';
 
 let dir: string;
 let lockPath: string;

@@ -6,33 +6,22 @@
  * microseconds of journal work each) overlaps the event loop; writes, stats and closes of these small files
  * are synchronous (docs/performance.md).
  */
-import { randomBytes } from 'node:crypto';
-import { chmodSync, closeSync, constants, copyFile, fchmodSync, fstatSync, fsync, open, openSync, rename, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { createReadStream, createWriteStream, chmodSync, closeSync, constants, copyFile, fchmodSync, fstatSync, fsync, lstatSync, open, openSync, readlinkSync, rename, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
+import { tempPathFor } from './temp-names.ts';
 
 const fsyncAsync = promisify(fsync);
 const openAsync = promisify(open);
 const renameAsync = promisify(rename);
 const copyFileAsync = promisify(copyFile);
 
-/** Temp files this helper creates: `.<name>.hero-tmp-<pid>-<hex>`; anything matching is ours to sweep. */
-export const TEMP_FILE_RE = /^\..+\.hero-tmp-\d+-[0-9a-f]{8}$/;
-
 /** Result of one atomic write: the stat of what now sits at the path. */
 export interface WrittenFile {
   size: number;
   mtimeMs: number;
-}
-
-/** Temp-name suffixes: a random start, then a counter (a random draw per file was a measurable share of a cold sync). */
-let tempSeq = randomBytes(4).readUInt32BE(0);
-
-/** Temp path beside `path` that the sweep recognises. */
-export function tempPathFor(path: string): string {
-  tempSeq = (tempSeq + 1) >>> 0;
-  return join(dirname(path), `.${basename(path)}.hero-tmp-${process.pid}-${tempSeq.toString(16).padStart(8, '0')}`);
 }
 
 /**
@@ -75,8 +64,11 @@ export interface StagedFile {
   path: string;
   tmp: string;
   fd: number;
-  /** Filesystem of the temp file (the syncfs it needs). */
+  /** Filesystem and inode of the temp file (the syncfs it needs; how it is found again). */
   dev: number;
+  ino: number;
+  /** Keep `fd` open until published or discarded: through it the temp is found wherever its directory moved. */
+  hold?: boolean;
   size: number;
   mtimeMs: number;
 }
@@ -86,16 +78,27 @@ export interface StagedFile {
  * makes it durable (`fsyncStaged`, or a syncfs of the filesystem for a batch) and only then `publishStaged`
  * renames it into place.
  */
-export async function stageFile(path: string, data: Buffer | string, mode: number, at?: string): Promise<StagedFile> {
+export async function stageFile(path: string, data: Buffer | string, mode: number, at?: string, hold = false): Promise<StagedFile> {
   const { tmp, made: fd } = await createTemp(path, (t) => openAsync(t, 'wx', mode), at);
+  return fillStaged(path, tmp, fd, mode, hold, async () => writeFileSync(fd, data));
+}
+
+/**
+ * Fill a temp file just created and open, set its mode, and describe it. On failure it is removed wherever it
+ * now is (its descriptor says where, should its directory have been moved meanwhile).
+ */
+async function fillStaged(path: string, tmp: string, fd: number, mode: number, hold: boolean, fill: () => Promise<void>): Promise<StagedFile> {
+  const first = fstatSync(fd);
+  const file: StagedFile = { path, tmp, fd, dev: first.dev, ino: first.ino, size: 0, mtimeMs: 0, hold };
   try {
-    writeFileSync(fd, data);
+    await fill();
     const stat = fstatSync(fd);
     if ((stat.mode & 0o7777) !== mode) fchmodSync(fd, mode); // open()'s mode is filtered by the umask
-    return { path, tmp, fd, dev: stat.dev, size: stat.size, mtimeMs: stat.mtimeMs };
+    file.size = stat.size;
+    file.mtimeMs = stat.mtimeMs;
+    return file;
   } catch (err) {
-    ignoreErrors(() => closeSync(fd));
-    ignoreErrors(() => unlinkSync(tmp));
+    discardStaged([file]);
     throw err;
   }
 }
@@ -105,7 +108,12 @@ export async function stageFile(path: string, data: Buffer | string, mode: numbe
  * this process). The temp file is created exclusively; `mode` is set on it. Its descriptor is opened only if
  * it needs an fsync (`fd` -1 until then). `at`: stage it there, inside a staged directory (see stageDir).
  */
-export async function stageCopy(path: string, from: string, mode: number, at?: string): Promise<StagedFile> {
+export async function stageCopy(path: string, from: string, mode: number, at?: string, hold = false): Promise<StagedFile> {
+  if (hold) {
+    // Held: created and filled through one descriptor, streamed (bounded memory whatever the file's size).
+    const { tmp, made: fd } = await createTemp(path, (t) => openAsync(t, 'wx', mode), at);
+    return fillStaged(path, tmp, fd, mode, hold, () => pipeline(createReadStream(from), createWriteStream('', { fd, autoClose: false })));
+  }
   const { tmp } = await createTemp(path, (t) => copyFileAsync(from, t, constants.COPYFILE_EXCL), at);
   try {
     let stat = statSync(tmp);
@@ -113,7 +121,7 @@ export async function stageCopy(path: string, from: string, mode: number, at?: s
       chmodSync(tmp, mode);
       stat = statSync(tmp);
     }
-    return { path, tmp, fd: -1, dev: stat.dev, size: stat.size, mtimeMs: stat.mtimeMs };
+    return { path, tmp, fd: -1, dev: stat.dev, ino: stat.ino, size: stat.size, mtimeMs: stat.mtimeMs, hold };
   } catch (err) {
     ignoreErrors(() => unlinkSync(tmp));
     throw err;
@@ -130,22 +138,46 @@ export async function fsyncStaged(file: StagedFile): Promise<void> {
   }
 }
 
-/** Close a staged file's descriptor once it is durable (it stays a temp file until published). */
-export function closeStaged(file: StagedFile): void {
-  if (file.fd < 0) return;
+/** Close a staged file's descriptor once it is durable (it stays a temp file until published); a held one only with `force`. */
+export function closeStaged(file: StagedFile, force = false): void {
+  if (file.fd < 0 || (file.hold && !force)) return;
   ignoreErrors(() => closeSync(file.fd));
   file.fd = -1;
 }
 
-/** Rename a durable staged file into place (on the thread pool, like its creation). */
-export async function publishStaged(file: StagedFile): Promise<void> {
-  closeStaged(file);
+/**
+ * Rename a durable staged file into place (on the thread pool, like its creation). `check`, run right before
+ * the rename, throws when the place is no longer as observed: the temp file is then removed wherever it is.
+ */
+export async function publishStaged(file: StagedFile, check?: () => void): Promise<void> {
   try {
+    check?.();
     await renameAsync(file.tmp, file.path);
+    closeStaged(file, true);
   } catch (err) {
-    ignoreErrors(() => unlinkSync(file.tmp));
+    discardStaged([file]);
     throw err;
   }
+}
+
+/**
+ * Where a staged temp file is now: through its open descriptor (Linux /proc), which follows a directory that was
+ * moved; else its path, if that still leads to it. Undefined when it cannot be found.
+ */
+export function locateStaged(file: StagedFile): string | undefined {
+  const candidates = [file.tmp];
+  if (file.fd >= 0) {
+    try {
+      const now = readlinkSync(`/proc/self/fd/${file.fd}`);
+      if (!now.endsWith(' (deleted)')) candidates.unshift(now);
+    } catch {
+      // no /proc: the path is all there is
+    }
+  }
+  return candidates.find((p) => {
+    const st = lstatSync(p, { throwIfNoEntry: false });
+    return st?.isFile() && st.ino === file.ino && st.dev === file.dev;
+  });
 }
 
 /**
@@ -156,8 +188,8 @@ export async function publishStaged(file: StagedFile): Promise<void> {
  * the final place and must not be scanned by readers of that place: a skill staged inside `skills/` would be
  * found there by Kimi's discovery, which lists hidden directories too.
  */
-export async function stageDir(inDir: string, name: string): Promise<string> {
-  const { tmp } = await createTemp(join(inDir, name), (t) => mkdir(t, { mode: 0o755 }));
+export async function stageDir(inDir: string, name: string, at?: string): Promise<string> {
+  const { tmp } = await createTemp(join(inDir, name), (t) => mkdir(t, { mode: 0o755 }), at);
   return tmp;
 }
 
@@ -166,8 +198,9 @@ export async function stageDir(inDir: string, name: string): Promise<string> {
  * directory (which holds no bytes to lose) and fails on anything else, in which case the staged directory is
  * removed and the error thrown.
  */
-export async function publishStagedDir(tmp: string, path: string): Promise<void> {
+export async function publishStagedDir(tmp: string, path: string, check?: () => void): Promise<void> {
   try {
+    check?.();
     await renameAsync(tmp, path);
   } catch (err) {
     discardStagedDir(tmp);
@@ -183,8 +216,18 @@ export function discardStagedDir(tmp: string): void {
 /** Drop staged files that will not be published (an error elsewhere in the batch). */
 export function discardStaged(files: Iterable<StagedFile>): void {
   for (const f of files) {
-    closeStaged(f);
-    ignoreErrors(() => unlinkSync(f.tmp));
+    // Found and removed in one go unless its directory moves in between: look again a few times.
+    for (let attempt = 0; attempt < 8; attempt++) {
+      const at = locateStaged(f);
+      if (!at) break;
+      try {
+        unlinkSync(at);
+        break;
+      } catch {
+        // moved meanwhile
+      }
+    }
+    closeStaged(f, true);
   }
 }
 

@@ -1,0 +1,55 @@
+/**
+ * How a batch of staged files is made durable before any of it is published: one shared syncfs of each
+ * filesystem the batch touches when the batch is large and syncfs works here, otherwise an fsync per file
+ * (the caller's fallback when `syncfs()` says false). The strategy lives here alone.
+ */
+import { statSync } from 'node:fs';
+import { SyncfsUnavailable, type SyncBarrier } from './syncfs.ts';
+
+/** A batch at least this large is made durable by one shared syncfs rather than an fsync per file. */
+export const SYNCFS_MIN_FILES = 16;
+
+/** The filesystems one batch wrote to, and whether a shared syncfs makes them durable. */
+export class DurableBatch {
+  private readonly barrier: SyncBarrier | undefined;
+  /** Device → a path on it that stays there through the batch. */
+  private readonly devices = new Map<number, string>();
+
+  /** `files`: how many files the batch writes; `root`: the directory it writes under (its filesystem is covered). */
+  constructor(barrier: SyncBarrier | undefined, files: number, root: string, alsoUnder: readonly string[] = []) {
+    this.barrier = barrier?.available() && files >= SYNCFS_MIN_FILES ? barrier : undefined;
+    if (!this.barrier) return;
+    for (const path of [root, ...alsoUnder]) {
+      const st = statSync(path, { throwIfNoEntry: false });
+      if (st && !this.devices.has(st.dev)) this.devices.set(st.dev, path);
+    }
+  }
+
+  /** Record the filesystem of a staged file (`path`: a place on it that outlives the batch). */
+  add(dev: number, path: string): void {
+    if (this.barrier && !this.devices.has(dev)) this.devices.set(dev, path);
+  }
+
+  /**
+   * syncfs every filesystem of the batch (group commit with concurrent batches); false when the batch is
+   * small or syncfs is not usable here: the caller then fsyncs each file and directory itself.
+   */
+  async syncfs(): Promise<boolean> {
+    if (!this.barrier || !this.devices.size) return false;
+    try {
+      await Promise.all([...this.devices].map(([dev, path]) => this.barrier!.flush(dev, path)));
+      return true;
+    } catch (err) {
+      if (err instanceof SyncfsUnavailable) return false;
+      throw err;
+    }
+  }
+}
+
+/** Promise.all that waits for every promise before rejecting with the first error (nothing left running behind a cleanup). */
+export async function settleAll<T>(promises: Promise<T>[]): Promise<T[]> {
+  const results = await Promise.allSettled(promises);
+  const failed = results.find((r) => r.status === 'rejected');
+  if (failed) throw failed.reason;
+  return results.map((r) => (r as PromiseFulfilledResult<T>).value);
+}
