@@ -56,7 +56,8 @@ function planEntry(entry: ManifestEntry, now: PathState, original: OriginalCopy 
     return { kind: 'skip', path, reason: 'not a regular file (a directory or device is in the way)' };
   const ours = now.kind === 'file' && (now.md5 === entry.md5 || now.md5 === entry.pendingMd5);
   if (original) {
-    if (now.kind === 'file' && now.md5 === original.entry.md5)
+    const sameMode = original.entry.mode === undefined || (now.kind === 'file' && now.mode === original.entry.mode);
+    if (now.kind === 'file' && now.md5 === original.entry.md5 && sameMode)
       return { kind: 'none', path, reason: 'already the original' };
     if (!original.verified)
       return { kind: 'skip', path, reason: `its original backup ${original.entry.file} is missing or altered` };
