@@ -12,7 +12,7 @@ export interface OriginalCopy {
 
 /** What rollback does with one path. */
 export type RollbackAction =
-  /** Put the user's original back (the path's first `foreign` backup). */
+  /** Put the user's original back (the path's newest `foreign` backup). */
   | { kind: 'restore'; path: string; from: BackupEntry; replacing?: string }
   /** Delete a file hero_team created: it still holds the bytes we wrote. */
   | { kind: 'delete'; path: string; md5: string }
@@ -28,7 +28,7 @@ export interface RollbackInput {
   manifest: Manifest;
   /** What is at each manifest path now. */
   observed: ReadonlyMap<string, PathState>;
-  /** Each path's original (first `foreign` backup). */
+  /** Each path's original (newest `foreign` backup). */
   originals: ReadonlyMap<string, OriginalCopy>;
 }
 
