@@ -138,7 +138,10 @@ function planForeignBytes(
  * A different mode is a difference like any other foreign one.
  */
 function planIdenticalForeign(plan: Plan, file: DesiredFile, obs: ObservedFile, policy: 'revert' | 'report', next: Map<string, ManifestEntry>): void {
-  if (obs.mode !== file.mode) return planForeignBytes(plan, file, undefined, obs, policy, next);
+  if (obs.mode !== file.mode) {
+    planForeignBytes(plan, file, undefined, obs, policy, next);
+    return;
+  }
   plan.writes.push({ file, reason: 'adopt', backup: { reason: 'foreign', md5: obs.md5! } });
   next.set(file.path, entryFor(file, 0));
 }
