@@ -1,5 +1,5 @@
 /** `hero-team init [--example-skills]`: first-run setup of HERO_TEAM_HOME, a secrets.env template, example skills. */
-import { existsSync } from 'node:fs';
+import { existsSync, lstatSync } from 'node:fs';
 import { chmod, cp, mkdir, readdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { statePaths } from '../config.ts';
@@ -36,9 +36,10 @@ export const init = defineCommand({
     await mkdir(home, { recursive: true, mode: 0o700 });
     out(io, `state dir:   ${home}`);
     const secrets = statePaths(home).secrets;
-    if (existsSync(secrets)) {
-      await chmod(secrets, 0o600);
-      out(io, `secrets.env: ${secrets} exists, kept (mode set to 0600)`);
+    if (taken(secrets)) {
+      // A link whose target is not there (yet) is kept as it is: nothing to chmod.
+      const chmodded = existsSync(secrets) ? await chmod(secrets, 0o600).then(() => true) : false;
+      out(io, `secrets.env: ${secrets} exists, kept${chmodded ? ' (mode set to 0600)' : ' (a symlink to a missing file)'}`);
     } else {
       await writeFileAtomic(secrets, secretsTemplate(), 0o600);
       out(io, `secrets.env: ${secrets} created (0600): put your keys there, e.g. KIMI_API_KEY=sk-...`);
@@ -61,7 +62,7 @@ async function copyExamples(registry: string, say: (line: string) => void): Prom
   const added: string[] = [];
   for (const name of names) {
     const target = join(registry, name);
-    if (existsSync(target)) {
+    if (taken(target)) {
       say(`registry:    ${name} exists in ${registry}, kept`);
       continue;
     }
@@ -88,4 +89,9 @@ async function chooseTarget(config: Config, say: (line: string) => void, env: No
   await mutateStoreFor(config, (data) => (data.settings.kimiTarget ? undefined : { ...data, settings: { ...data.settings, kimiTarget: target } }));
   const found = install ? `kimi at ${install.path}${install.version ? ` (${install.version})` : ''}` : 'no kimi on PATH';
   say(`target:      ${target} (${found}); change it with "hero-team target set kimi-code|kimi-cli"`);
+}
+
+/** Anything at `path`, a dangling symlink included (existsSync follows links and says no). */
+function taken(path: string): boolean {
+  return lstatSync(path, { throwIfNoEntry: false }) !== undefined;
 }

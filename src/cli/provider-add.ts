@@ -24,7 +24,10 @@ export const providerAdd = defineCommand({
     const type = values.type!;
     if (!(PROVIDER_TYPES as readonly string[]).includes(type)) throw new InputError('type', `unknown provider type "${type}"; Kimi accepts ${PROVIDER_TYPES.join(', ')}`);
     const baseUrl = values['base-url']!;
-    if (!/^https?:\/\/[^\s]+$/.test(baseUrl) || !URL.canParse(baseUrl)) throw new InputError('base-url', `--base-url must be an http(s) URL, got "${baseUrl}"`);
+    // The value is not echoed: a key pasted in the wrong place must not reach the terminal or a log.
+    if (!/^https?:\/\/[^\s]+$/.test(baseUrl) || !URL.canParse(baseUrl)) throw new InputError('base-url', '--base-url must be an http(s) URL (the value given is not shown)');
+    const url = new URL(baseUrl);
+    if (url.username || url.password) throw new InputError('base-url', '--base-url must not carry credentials (user:key@): the store keeps only the NAME of the key variable (--key-env)');
     const keyEnv = values['key-env']!;
     if (!ENV_NAME_RE.test(keyEnv)) throw new InputError('key-env', `--key-env takes the NAME of a variable (like OPENROUTER_API_KEY), never the key itself`);
     await addProvider(config, name, { type: type as (typeof PROVIDER_TYPES)[number], baseUrl, apiKeyEnv: keyEnv });

@@ -144,8 +144,22 @@ export function secretRedactor(secrets: Readonly<Record<string, string>>, redact
   return (path, text) => {
     let t = text;
     for (const [name, value] of known) t = t.split(value).join(`<redacted:${name}>`);
-    if (path.endsWith('.toml')) t = t.replace(/^(\s*api_key\s*=\s*)(["'])(?!<redacted)(.+?)\2/gm, '$1$2<redacted>$2');
+    if (path.endsWith('.toml')) t = t.replace(TOML_SECRET_VALUE, maskTomlValue);
     if (path === 'mcp.json' && t !== '') t = redactMcp(t);
     return t;
   };
+}
+
+/**
+ * A TOML key that holds a secret (`api_key`, `*token*`, `*secret*`, `*password*`; bare, quoted, or the last part
+ * of a dotted key, also inside an inline table) and its value: every string form (basic with escapes, literal,
+ * multi-line), or a bare value up to the end of the line (invalid TOML a user may have typed).
+ */
+const TOML_SECRET_VALUE =
+  /((?:^|[{,.])[ \t]*["']?[\w-]*(?:api_?key|token|secret|password)[\w-]*["']?[ \t]*=[ \t]*)("""[\s\S]*?(?:"""|$(?![\s\S]))|'{3}[\s\S]*?(?:'{3}|$(?![\s\S]))|"(?:\\.|[^"\\\n])*(?:"|$)|'[^'\n]*(?:'|$)|(?![-+]?\d|true\b|false\b|\[|\{)[^\s#,}][^\n#,}]*)/gim;
+
+function maskTomlValue(_all: string, key: string, value: string): string {
+  if (value.includes('<redacted')) return key + value;
+  const quote = /^("""|'''|"|')/.exec(value)?.[1];
+  return quote ? `${key}${quote}<redacted>${quote}` : `${key}<redacted>`;
 }

@@ -113,6 +113,8 @@ function planFile(plan: Plan, file: DesiredFile, prev: ManifestEntry | undefined
   } else if (obs.kind === 'other') {
     plan.drift.push({ path: file.path, kind: 'conflict', action: 'reported' });
     if (prev) next.set(file.path, prev);
+  } else if (obs.md5 === file.md5 && !prev) {
+    planIdenticalForeign(plan, file, obs, policy, next);
   } else if (obs.md5 === file.md5) {
     if (obs.mode === file.mode) {
       plan.unchanged++;
@@ -143,6 +145,20 @@ function planForeignBytes(
   plan.drift.push({ path: file.path, kind, action: 'reverted' });
   const backup = prev ? { reason: 'modified' as const, md5: obs.md5!, expectedMd5: prev.md5 } : { reason: 'foreign' as const, md5: obs.md5! };
   plan.writes.push({ file, reason: prev ? 'revert' : 'adopt', backup, seen: seenOf(obs) });
+  next.set(file.path, entryFor(file, 0));
+}
+
+/**
+ * A file that was there before us with the very bytes we would write is still the user's: it is backed up as
+ * `foreign` before we take it over, so a rollback keeps it and a later prune or rewrite never loses it.
+ * A different mode is a difference like any other foreign one.
+ */
+function planIdenticalForeign(plan: Plan, file: DesiredFile, obs: ObservedFile, policy: 'revert' | 'report', next: Map<string, ManifestEntry>): void {
+  if (obs.mode !== file.mode) {
+    planForeignBytes(plan, file, undefined, obs, policy, next);
+    return;
+  }
+  plan.writes.push({ file, reason: 'adopt', backup: { reason: 'foreign', md5: obs.md5! } });
   next.set(file.path, entryFor(file, 0));
 }
 

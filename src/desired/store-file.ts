@@ -3,7 +3,7 @@
  * directory, uses one fixed temp name per file, and rejects a corrupt file with a bare SyntaxError that
  * has lost the text; this adapter keeps those guarantees (docs/decisions/006-lowdb-adapter.md).
  */
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir, readFile, realpath } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { Adapter } from 'lowdb';
 import { syncDir, writeFileAtomic } from '../fs/atomic-write.ts';
@@ -43,8 +43,10 @@ export class StoreFile implements Adapter<StoreData> {
     // A migrated or reformatted file differs from its canonical bytes, so it is rewritten.
     if (text === this.text) return;
     await mkdir(dirname(this.file), { recursive: true, mode: 0o700 });
-    await writeFileAtomic(this.file, text, 0o600);
-    await syncDir(dirname(this.file));
+    // A store.json that is a symlink (kept in a dotfiles repository) is written at its target: the link stays.
+    const target = await realpath(this.file).catch(() => this.file);
+    await writeFileAtomic(target, text, 0o600);
+    await syncDir(dirname(target));
     this.text = text;
   }
 }

@@ -105,25 +105,27 @@ function readSession(dir: string, id: string, role: string): BackupEntry[] | und
 }
 
 /**
- * The first backup of each path (the oldest): what retention never drops. When a path's first backup is a
- * hand edit of our file, its oldest `foreign` backup (the user's file from before hero_team wrote there) is kept too.
+ * What retention never drops: the first backup of each path (the oldest), and every `foreign` backup (a user's
+ * file from before a takeover: the only copy of those bytes once hero_team wrote over them; a role rolled back
+ * and taken over again has one per takeover).
  */
 export function protectedBackups(entries: readonly BackupEntry[]): Set<BackupEntry> {
   const keep = new Set<BackupEntry>();
   const first = new Map<string, BackupEntry>();
   for (const e of entries) if (!first.has(e.path)) first.set(e.path, e);
   for (const e of first.values()) keep.add(e);
-  for (const e of originalBackups(entries).values()) keep.add(e);
+  for (const e of entries) if (e.reason === 'foreign') keep.add(e);
   return keep;
 }
 
 /**
- * Each path's original: its oldest backup taken because the file was there before hero_team wrote over it
- * (`foreign`). A path without one was created by hero_team.
+ * Each path's original: its newest backup taken because the file was there before hero_team wrote over it
+ * (`foreign`), i.e. the file as it was right before the latest takeover (an earlier takeover was rolled back,
+ * and the user's file may have changed since). A path without one was created by hero_team.
  */
 export function originalBackups(entries: readonly BackupEntry[]): Map<string, BackupEntry> {
   const originals = new Map<string, BackupEntry>();
-  for (const e of entries) if (e.reason === 'foreign' && !originals.has(e.path)) originals.set(e.path, e);
+  for (const e of entries) if (e.reason === 'foreign') originals.set(e.path, e);
   return originals;
 }
 

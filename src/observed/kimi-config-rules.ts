@@ -49,7 +49,9 @@ export function checkMcpJson(text: string): string[] {
   try {
     doc = JSON.parse(text);
   } catch (err) {
-    return [`not valid JSON: ${(err as Error).message}`];
+    // V8 quotes the text around the error, which may be a key: only its position is shown.
+    const at = /position \d+(?: \(line \d+ column \d+\))?/.exec((err as Error).message)?.[0];
+    return [`not valid JSON${at ? ` at ${at}` : ''} (content not shown: it may hold keys)`];
   }
   if (!isTable(doc)) return ['top level must be an object'];
   if (!isTable(doc.mcpServers)) return ['mcpServers must be an object'];

@@ -155,15 +155,14 @@ describe('planRole: desired files', () => {
     expect(p.manifest!.entries).toEqual([]);
   });
 
-  it('adopts an identical pre-existing file without writing or backing it up', () => {
+  it('takes over an identical pre-existing file only after backing it up: the bytes are still the user\'s', () => {
     const p = plan({
       desired: desiredRole([desiredFile('skills/a/SKILL.md', 'skill', 0o644)]),
       observed: observed(onDisk('skills/a/SKILL.md', 'skill', 0o644, 4242)),
     });
-    expect(p.writes).toEqual([]);
+    expect(p.writes.map((w) => [w.file.path, w.reason, w.backup])).toEqual([['skills/a/SKILL.md', 'adopt', { reason: 'foreign', md5: md5('skill') }]]);
     expect(p.drift).toEqual([]);
-    expect(p.unchanged).toBe(1);
-    expect(p.manifest!.entries).toEqual([{ path: 'skills/a/SKILL.md', md5: md5('skill'), size: 5, mode: 0o644, mtimeMs: 4242 }]);
+    expect(p.manifest!.entries).toEqual([{ path: 'skills/a/SKILL.md', md5: md5('skill'), size: 5, mode: 0o644, mtimeMs: 0 }]);
     expect(p.manifestChanged).toBe(true);
   });
 

@@ -12,7 +12,7 @@ export interface OriginalCopy {
 
 /** What rollback does with one path. */
 export type RollbackAction =
-  /** Put the user's original back (the path's first `foreign` backup). */
+  /** Put the user's original back (the path's newest `foreign` backup). */
   | { kind: 'restore'; path: string; from: BackupEntry; replacing?: string }
   /** Delete a file hero_team created: it still holds the bytes we wrote. */
   | { kind: 'delete'; path: string; md5: string }
@@ -28,7 +28,7 @@ export interface RollbackInput {
   manifest: Manifest;
   /** What is at each manifest path now. */
   observed: ReadonlyMap<string, PathState>;
-  /** Each path's original (first `foreign` backup). */
+  /** Each path's original (newest `foreign` backup). */
   originals: ReadonlyMap<string, OriginalCopy>;
 }
 
@@ -56,7 +56,8 @@ function planEntry(entry: ManifestEntry, now: PathState, original: OriginalCopy 
     return { kind: 'skip', path, reason: 'not a regular file (a directory or device is in the way)' };
   const ours = now.kind === 'file' && (now.md5 === entry.md5 || now.md5 === entry.pendingMd5);
   if (original) {
-    if (now.kind === 'file' && now.md5 === original.entry.md5)
+    const sameMode = original.entry.mode === undefined || (now.kind === 'file' && now.mode === original.entry.mode);
+    if (now.kind === 'file' && now.md5 === original.entry.md5 && sameMode)
       return { kind: 'none', path, reason: 'already the original' };
     if (!original.verified)
       return { kind: 'skip', path, reason: `its original backup ${original.entry.file} is missing or altered` };
