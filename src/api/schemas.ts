@@ -3,6 +3,7 @@
  * schemas validate params, generate the OpenRPC document and type the client (src/api/client.ts).
  */
 import { z } from 'zod';
+import { CONDITION_TYPES } from '../controllers/conditions.ts';
 import { ROLE_NAME_RE, RoleSpecSchema, SKILL_NAME_RE } from '../desired/schema.ts';
 
 /** A role name (also its directory name). */
@@ -13,7 +14,7 @@ export const PHASES = ['Pending', 'Reconciling', 'Ready', 'Degraded', 'Stalled',
 
 /** One status condition. */
 export const ConditionSchema = z.object({
-  type: z.enum(['Ready', 'Reconciling', 'Stalled', 'Drifted', 'SecretsMissing', 'DiscoveryUnavailable']),
+  type: z.enum(CONDITION_TYPES),
   status: z.enum(['True', 'False', 'Unknown']),
   reason: z.string(),
   message: z.string(),
