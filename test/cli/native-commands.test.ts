@@ -100,6 +100,19 @@ describe('run', () => {
     expect(existsSync(join(dir, 'agents/reviewer/system.md'))).toBe(true);
   });
 
+  it('Kimi Code: runs kimi with the role directory as KIMI_CODE_HOME, the agent file, the key in its environment and no model override', async () => {
+    const env = { ...standIn(), HERO_TEAM_KIMI_TARGET: 'kimi-code', KIMI_API_KEY: 'sk-run-key', KIMI_MODEL_NAME: 'leak' };
+    put(join(tree.root, 'bin', 'kimi'), `#!/bin/sh\nprintf '%s\\n' "$KIMI_CODE_HOME" "$KIMI_API_KEY" "\${KIMI_MODEL_NAME-unset}" "$@" > '${join(tree.root, 'kimi.args')}'\n`, 0o755);
+    await cli(env, 'role', 'add', 'rev', '--preset', 'reviewer', '--hooks', 'safety-check');
+    expect((await cli(env, 'run', 'rev', '--', '-p', 'hi')).code).toBe(0);
+    const dir = `${tree.paths.rolesDir}/rev`;
+    expect(readFileSync(join(tree.root, 'kimi.args'), 'utf8').split('\n').slice(0, -1)).toEqual([dir, 'sk-run-key', 'unset', '--skills-dir', `${dir}/skills`, '--agent-file', `${dir}/agents/reviewer.md`, '-p', 'hi']);
+    expect(existsSync(join(dir, 'agents/reviewer.md'))).toBe(true);
+    const config = readFileSync(join(dir, 'config.toml'), 'utf8');
+    expect(config).toContain('matcher = "^Bash$"');
+    expect(config).not.toContain('sk-run-key');
+  });
+
   it('says clearly when kimi is not on PATH, when the role does not exist, and when it cannot converge', async () => {
     await cli(tree.env, 'role', 'add', 'rev');
     const noKimi = await cli({ ...tree.env, PATH: '/nonexistent' }, 'run', 'rev');

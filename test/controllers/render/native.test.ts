@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { renderConfigToml } from '../../../src/controllers/render/config-toml.ts';
+import { renderKimiCodeConfig } from '../../../src/controllers/render/targets/kimi-code-config.ts';
 import { renderNative, type KimiTarget } from '../../../src/controllers/render/native.ts';
 import { effectiveCatalog } from '../../../src/desired/catalog-defaults.ts';
 import { builtinPresetsDir, listPresetNames, loadPreset, type Preset } from '../../../src/desired/presets.ts';
@@ -100,14 +101,14 @@ describe('a role with hooks', () => {
   it.each(['kimi-cli', 'kimi-code'] as const)('wires every hook with anchored matchers and bounded timeouts for %s', async (target) => {
     const { files, hooks } = filesOf(await builtin('executor'), target, role.hooks);
     for (const name of ['safety-check', 'completion-check', 'notify']) expect(files.get(`hooks/${name}`)!.mode).toBe(0o755);
-    const toml = renderConfigToml({ role, catalog: effectiveCatalog({ providers: {}, models: {} }), roleDir: ROLE_DIR, secrets: {}, hooks }).text;
+    // Each target's own config.toml renderer (Kimi Code's hooks are strict: one extra field drops them all).
+    const input = { role, catalog: effectiveCatalog({ providers: {}, models: {} }), roleDir: ROLE_DIR, secrets: {}, hooks };
+    const toml = target === 'kimi-cli' ? renderConfigToml(input).text : renderKimiCodeConfig({ ...input, keys: 'env' }).text;
     expect(checkKimiHooks(toml, target)).toEqual([]);
     expect(hooks.find((h) => h.event === 'PreToolUse')!.matcher).toBe(target === 'kimi-cli' ? '^Shell$' : '^Bash$');
     expect(hooks.map((h) => h.event)).toEqual(['PreToolUse', 'Stop', 'Notification', 'Stop']);
-    if (target === 'kimi-cli') {
-      expect(checkKimiConfig(toml)).toEqual([]);
-      expectGolden('hooks-role.config.toml', toml);
-    }
+    if (target === 'kimi-cli') expect(checkKimiConfig(toml)).toEqual([]);
+    expectGolden(target === 'kimi-cli' ? 'hooks-role.config.toml' : 'hooks-role.kimi-code.config.toml', toml);
   });
 
   it('quotes a role directory with spaces so /bin/sh -c runs the script as one word', async () => {
