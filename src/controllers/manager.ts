@@ -22,7 +22,7 @@ import { RoleRunner } from './role-runner.ts';
 import { roleMachine } from './role-machine.ts';
 import { SpecChanges } from './spec-changes.ts';
 import { Sources, reportSourceErrors, saveDigests } from './sources.ts';
-import { startSourceWatchers, type SourceWatchers } from './source-watchers.ts';
+import { startSourceWatchers, type SourceWatchers, type WatchedTree, type WatchState } from './source-watchers.ts';
 import { StatusBook } from './status-book.ts';
 import { ProblemLog } from './problem-log.ts';
 
@@ -43,6 +43,14 @@ export interface ManagerDeps {
 
 type RoleActor = ActorRefFrom<typeof roleMachine>;
 
+/** What the manager reports about itself (Manager.introspect). */
+export interface ManagerIntrospection {
+  queue: { waiting: number; running: number };
+  /** `complete`: every directory of the roles dir and the registry has its watch. */
+  watches: { count: number; complete: boolean; trees: Partial<Record<WatchedTree, WatchState>> };
+  resync: { intervalMs: number; nextAt?: number };
+}
+
 /** Controller of all roles. */
 export class Manager {
   readonly status: StatusBook;
@@ -55,6 +63,8 @@ export class Manager {
   private readonly resync: Resync;
   private readonly runner: RoleRunner;
   private watchers: SourceWatchers | undefined;
+  /** How complete each tree's watches are (a failed watch makes a tree incomplete for good). */
+  private readonly watchStates: Partial<Record<WatchedTree, WatchState>> = {};
   private stopping = false;
   /** The discovery poller, while the daemon runs one. */
   discovery: ServiceDiscovery | undefined;
@@ -95,7 +105,7 @@ export class Manager {
     if (this.deps.watch) {
       const { scope } = this.events;
       scope.starting();
-      this.watchers = await startSourceWatchers(paths, log, (t) => void this.onTarget(t), (tree, state) => trustWatches(tree, state, this.events), scope.has, this.deps.clock);
+      this.watchers = await startSourceWatchers(paths, log, (t) => void this.onTarget(t), (tree, state) => this.onWatchState(tree, state), scope.has, this.deps.clock);
       if (this.stopping) return this.watchers.close(); // stop() ran while the watches were being set
       await scope.watching(this.watchers);
     }
@@ -141,6 +151,26 @@ export class Manager {
   /** Names of roles with an actor. */
   roleNames(): string[] {
     return [...this.actors.keys()].sort();
+  }
+
+  /** Re-read store.json now and wake the roles it changed (after a write of ours: no wait for the watcher). */
+  async reloadStore(): Promise<void> {
+    if (!this.stopping) await reloadStore(this.events);
+  }
+
+  /** Queue, watches and resync schedule, for the status document and metrics. */
+  introspect(): ManagerIntrospection {
+    const complete = this.watchers !== undefined && this.watchStates.roles === 'full' && this.watchStates.registry === 'full';
+    return {
+      queue: { waiting: this.queue.size, running: this.queue.pending },
+      watches: { count: this.watchers?.count() ?? 0, complete, trees: { ...this.watchStates } },
+      resync: { intervalMs: this.deps.tuning.resyncMs, nextAt: this.resync.nextAt },
+    };
+  }
+
+  private onWatchState(tree: WatchedTree, state: WatchState): void {
+    if (this.watchStates[tree] !== 'incomplete') this.watchStates[tree] = state;
+    trustWatches(tree, state, this.events);
   }
 
   private onTarget(t: EventTarget): Promise<void> {

@@ -24,14 +24,17 @@ export interface ResyncDeps {
 export class Resync {
   private cancel: CancelTimer | undefined;
   private stopped = false;
+  /** When the next resync runs (clock ms), once scheduled. */
+  nextAt: number | undefined;
 
   constructor(private readonly deps: ResyncDeps) {}
 
   /** Schedule the next resync. */
   schedule(): void {
     if (this.stopped) return;
-    const jitter = 0.9 + this.deps.clock.random() * 0.2;
-    this.cancel = this.deps.clock.setTimer(() => void this.run(), this.deps.intervalMs * jitter);
+    const delay = this.deps.intervalMs * (0.9 + this.deps.clock.random() * 0.2);
+    this.nextAt = this.deps.clock.now() + delay;
+    this.cancel = this.deps.clock.setTimer(() => void this.run(), delay);
   }
 
   /** No more resyncs. */

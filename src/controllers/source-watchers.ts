@@ -12,6 +12,8 @@ import { mapEventPath, type EventRoots, type EventTarget } from './event-map.ts'
 export interface SourceWatchers {
   /** Watch the trees of these registry entries, or stop watching them, after `registryScope` changed for them. */
   rescopeRegistry(names: Iterable<string>): Promise<void>;
+  /** Directories watched now, over every tree. */
+  count(): number;
   close(): Promise<void>;
 }
 
@@ -84,6 +86,7 @@ export async function startSourceWatchers(
       if (registry) return registry.rescope(names);
       for (const name of names) rescopeLater.add(name);
     },
+    count: () => watched.reduce((n, w) => n + w.count(), 0),
     close: async () => {
       closed = true;
       stopPolling?.();

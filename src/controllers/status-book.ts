@@ -16,14 +16,34 @@ export interface RoleStatus {
   lastReconcileAt?: string;
   lastDurationMs?: number;
   lastError?: string;
-  skills: { name: string; md5?: string; stale: boolean }[];
+  /** Whitelisted skills: registry md5 at the last reconcile, the md5 last copied (`lastSyncedMd5`), stale when not current. */
+  skills: { name: string; md5?: string; lastSyncedMd5?: string; stale: boolean }[];
   /** Problems found by the last reconcile (missing skills, reported drift...). */
   warnings: string[];
+  /** Outcome of the last finished reconcile. */
+  lastOutcome?: ReconcileResult;
+  /** Files left as hand-edited under the `report` drift policy (and foreign files in the way). */
+  drifted: string[];
+  /** Extra entries in the role's skills/ directory (reported, never deleted). */
+  strays: string[];
+  /** Provider key variables the role's config references that are unset. */
+  missingSecrets: string[];
   counts: { reconciles: number; filesWritten: number; filesDeleted: number; driftReverted: number; backups: number; errors: number };
 }
 
+/** How a reconcile ended. */
+export type ReconcileResult = 'converged' | 'deleted' | 'absent' | 'error' | 'stalled';
+
+/** A change in the book, for subscribers (metrics, the dashboard's server-sent events, waiters). */
+export type StatusEvent =
+  | { type: 'started'; role: string }
+  | { type: 'finished'; role: string; result: ReconcileResult; durationMs?: number; written: number; deleted: number; backups: number; driftReverted: number; error?: string };
+
+/** A subscriber of the book; a throwing listener is isolated from the others. */
+export type StatusListener = (event: StatusEvent) => void;
+
 function emptyStatus(name: string): RoleStatus {
-  return { name, phase: 'Pending', conditions: [], skills: [], warnings: [], counts: { reconciles: 0, filesWritten: 0, filesDeleted: 0, driftReverted: 0, backups: 0, errors: 0 } };
+  return { name, phase: 'Pending', conditions: [], skills: [], warnings: [], drifted: [], strays: [], missingSecrets: [], counts: { reconciles: 0, filesWritten: 0, filesDeleted: 0, driftReverted: 0, backups: 0, errors: 0 } };
 }
 
 /** Warnings of an outcome, one line each (pure). */
@@ -43,8 +63,15 @@ export class StatusBook {
   /** Live discovery's state, and which roles take services from it (set by the manager). */
   private discovery: { available: boolean; error?: string; source: string } | undefined;
   dependsOnDiscovery: (role: string) => boolean = () => false;
+  private readonly listeners = new Set<StatusListener>();
 
   constructor(private readonly clock: Clock) {}
+
+  /** Call `listener` on every change; returns the unsubscribe function. */
+  subscribe(listener: StatusListener): () => void {
+    this.listeners.add(listener);
+    return () => void this.listeners.delete(listener);
+  }
 
   /** Status of one role, if known. */
   get(name: string): RoleStatus | undefined {
@@ -61,12 +88,16 @@ export class StatusBook {
     const s = this.entry(name);
     s.phase = deleting ? 'Deleting' : 'Reconciling';
     s.conditions = setCondition(s.conditions, { type: 'Reconciling', status: 'True', reason: 'Progressing', message: 'reconcile running' }, this.now());
+    this.emit({ type: 'started', role: name });
   }
 
   /** A reconcile finished. */
   succeeded(o: ReconcileOutcome): void {
+    const done = { type: 'finished', role: o.role, result: o.kind, durationMs: o.durationMs, written: o.result?.written ?? 0, deleted: o.result?.deleted ?? 0, backups: o.result?.backups ?? 0 } as const;
+    const reverted = o.plan?.drift.filter((d) => d.action === 'reverted').length ?? 0;
     if (o.kind !== 'converged') {
       this.roles.delete(o.role);
+      this.emit({ ...done, driftReverted: reverted });
       return;
     }
     const s = this.entry(o.role);
@@ -81,9 +112,13 @@ export class StatusBook {
     s.lastReconcileAt = now;
     s.lastDurationMs = Math.round(o.durationMs * 10) / 10;
     s.lastError = undefined;
-    s.skills = o.skills;
-    const reverted = o.plan?.drift.filter((d) => d.action === 'reverted').length ?? 0;
+    const synced = new Map(s.skills.map((k) => [k.name, k.lastSyncedMd5]));
+    s.skills = o.skills.map((k) => ({ ...k, lastSyncedMd5: k.stale ? synced.get(k.name) : k.md5 }));
     const reported = o.plan?.drift.filter((d) => d.action === 'reported') ?? [];
+    s.drifted = reported.filter((d) => d.kind !== 'stray').map((d) => d.path);
+    s.strays = reported.filter((d) => d.kind === 'stray').map((d) => d.path);
+    s.missingSecrets = missing;
+    s.lastOutcome = 'converged';
     s.counts.reconciles++;
     s.counts.filesWritten += o.result?.written ?? 0;
     s.counts.filesDeleted += o.result?.deleted ?? 0;
@@ -102,6 +137,7 @@ export class StatusBook {
       : { type: 'SecretsMissing', status: 'False', reason: 'AllSet', message: '' }, now);
     s.conditions = c;
     this.applyDiscovery(s);
+    this.emit({ ...done, driftReverted: reverted });
   }
 
   /** Discovery became (un)available: roles that take services from it show it as DiscoveryUnavailable. */
@@ -131,11 +167,23 @@ export class StatusBook {
     c = setCondition(c, { type: 'Ready', status: 'False', reason: stalled ? 'InvalidSpec' : 'ReconcileError', message: error }, now);
     c = setCondition(c, { type: 'Stalled', status: stalled ? 'True' : 'False', reason: stalled ? 'InvalidSpec' : 'Retrying', message: stalled ? error : '' }, now);
     s.conditions = c;
+    s.lastOutcome = stalled ? 'stalled' : 'error';
+    this.emit({ type: 'finished', role: name, result: s.lastOutcome, written: 0, deleted: 0, backups: 0, driftReverted: 0, error });
   }
 
   /** Forget a role (deleted and pruned). */
   remove(name: string): void {
     this.roles.delete(name);
+  }
+
+  private emit(event: StatusEvent): void {
+    for (const listener of this.listeners) {
+      try {
+        listener(event);
+      } catch {
+        // A subscriber's bug must not break the reconcile that reported the change.
+      }
+    }
   }
 
   private entry(name: string): RoleStatus {

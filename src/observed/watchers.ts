@@ -13,6 +13,8 @@ import { TEMP_FILE_RE } from '../controllers/atomic-write.ts';
 /** A running watcher. */
 export interface TreeWatcher {
   close(): Promise<void>;
+  /** Directories watched now (one inotify watch each). */
+  count(): number;
 }
 
 /** A tree watcher that watches below only some entries of its root (WatchOptions.within). */
@@ -133,6 +135,10 @@ class DirTreeWatcher implements ScopedTreeWatcher {
   /** False for a root entry outside `within` (nothing below it is watched); true for any other path. */
   private inScope(path: string): boolean {
     return !this.opts.within || dirname(path) !== this.root || this.opts.within(basename(path));
+  }
+
+  count(): number {
+    return this.dirs.size;
   }
 
   async close(): Promise<void> {
@@ -318,5 +324,5 @@ export function watchDirEntries(dir: string, onName: (name: string) => void, onE
     if (name) onName(name.toString());
   });
   watcher.on('error', onError);
-  return { close: async () => watcher.close() };
+  return { close: async () => watcher.close(), count: () => 1 };
 }
