@@ -38,6 +38,15 @@ export interface DiscoveryConfig {
   explicit: boolean;
 }
 
+/** The optional TCP listener of the API (the unix socket is always on). */
+export interface TcpConfig {
+  port: number;
+  /** 127.0.0.1 unless HERO_TEAM_HOST says otherwise (then `token` is set). */
+  host: string;
+  /** Bearer token (HERO_TEAM_TOKEN); a secret: never logged. */
+  token?: string;
+}
+
 /** Complete runtime configuration. */
 export interface Config {
   paths: Paths;
@@ -45,6 +54,8 @@ export interface Config {
   logLevel: string;
   /** Live service discovery; hero_router's socket under HERO_SOCKET_DIR unless HERO_TEAM_DISCOVERY says otherwise. */
   discovery?: DiscoveryConfig;
+  /** TCP listener, when HERO_TEAM_PORT is set. */
+  tcp?: TcpConfig;
 }
 
 const intFromEnv = (min: number) => z.coerce.number().int().min(min);
@@ -67,7 +78,29 @@ const EnvSchema = z.object({
   HERO_TEAM_BACKUP_MAX_AGE_DAYS: intFromEnv(0).default(90),
   HERO_TEAM_DISCOVERY: z.string().min(1).optional(),
   HERO_TEAM_DISCOVERY_INTERVAL_MS: intFromEnv(100).default(30_000),
+  HERO_TEAM_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  HERO_TEAM_HOST: z.string().min(1).optional(),
+  HERO_TEAM_TOKEN: z.string().optional(),
 });
+
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
+/** Shortest accepted HERO_TEAM_TOKEN. */
+export const MIN_TOKEN_LENGTH = 16;
+
+/** The TCP listener settings; a non-loopback host needs a token, and a host or token without a port is a mistake. */
+function tcpConfig(e: z.output<typeof EnvSchema>): TcpConfig | undefined {
+  const token = e.HERO_TEAM_TOKEN === '' ? undefined : e.HERO_TEAM_TOKEN;
+  if (e.HERO_TEAM_PORT === undefined) {
+    if (e.HERO_TEAM_HOST !== undefined) throw new InputError('HERO_TEAM_HOST', 'HERO_TEAM_HOST is set but HERO_TEAM_PORT is not: set the port to listen on TCP, or unset the host');
+    return undefined;
+  }
+  if (token !== undefined && token.length < MIN_TOKEN_LENGTH) throw new InputError('HERO_TEAM_TOKEN', `HERO_TEAM_TOKEN must be at least ${MIN_TOKEN_LENGTH} characters`);
+  const host = e.HERO_TEAM_HOST ?? '127.0.0.1';
+  if (!LOOPBACK.has(host) && token === undefined) {
+    throw new InputError('HERO_TEAM_TOKEN', `HERO_TEAM_HOST=${host} listens beyond loopback: set HERO_TEAM_TOKEN too (every request but /healthz must then carry it as a bearer token)`);
+  }
+  return { port: e.HERO_TEAM_PORT, host: host === '[::1]' ? '::1' : host, ...(token !== undefined ? { token } : {}) };
+}
 
 /** Resolve the configuration from an environment (process.env in main, a literal in tests). */
 export function loadConfig(env: NodeJS.ProcessEnv): Config {
@@ -101,6 +134,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
       intervalMs: e.HERO_TEAM_DISCOVERY_INTERVAL_MS,
       explicit: e.HERO_TEAM_DISCOVERY !== undefined,
     },
+    tcp: tcpConfig(e),
   };
 }
 

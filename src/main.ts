@@ -1,5 +1,7 @@
 /** Composition root of the daemon: real dependencies in, start, stop cleanly on SIGTERM/SIGINT. */
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { startApiServer, type ApiServer } from './api/server.ts';
 import { setFlagsFromString } from 'node:v8';
 import { systemClock } from './clock.ts';
 import type { Config } from './config.ts';
@@ -15,6 +17,8 @@ import { memoryReducerOn, v8FlagName } from './node-flags.ts';
 export interface Daemon {
   manager: Manager;
   log: Logger;
+  /** The control plane and its listeners (rpc.sock, TCP). */
+  api: ApiServer;
   /** Resolves when the daemon has stopped (after a signal or stop()). */
   done: Promise<void>;
   stop(): Promise<void>;
@@ -77,19 +81,38 @@ export async function startDaemon(config: Config, env: NodeJS.ProcessEnv, v8Flag
   if (config.tuning.lowMemory && !memoryReducer) {
     log.warn('low-memory mode without the memory reducer: node was started with --no-memory-reducer, so the heap is not compacted when the daemon goes quiet; start it without that flag, e.g. `npm run build && HERO_TEAM_LOW_MEMORY=1 node bin/hero-team.js serve` (docs/user-guide.md, "Node flags")');
   }
-  await manager.start();
+  // Listen first: a second daemon stops here, before touching anything; /readyz says 503 meanwhile.
+  const api = await startApiServer({ config, env, manager, clock: systemClock, log, version: packageVersion() });
+  try {
+    await manager.start();
+  } catch (err) {
+    await api.close();
+    throw err;
+  }
   log.info('watching and converging');
+  const firstConvergence = api.followFirstConvergence();
   let resolveDone!: () => void;
   const done = new Promise<void>((r) => (resolveDone = r));
   let stopping: Promise<void> | undefined;
   const stop = () =>
     (stopping ??= (async () => {
       log.info('stopping: letting in-flight reconciles finish');
+      await api.close();
       await manager.stop();
+      await firstConvergence.catch(() => {});
       log.info('stopped');
       resolveDone();
     })());
-  return { manager, log, done, stop };
+  return { manager, log, api, done, stop };
+}
+
+/** The version in package.json (one directory above src/ and dist/ alike). */
+export function packageVersion(): string {
+  try {
+    return (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version?: string }).version ?? 'unknown';
+  } catch {
+    return 'unknown';
+  }
 }
 
 /** The discovery source the configuration names (none when `off`); InputError naming the variable when invalid. */
