@@ -17,14 +17,14 @@ afterEach(async () => {
 describe('HTTP routes', () => {
   it('serves healthz, status, one role, 404 for an unknown role, and Prometheus text', async () => {
     expect((await h.api.app.request('/healthz')).status).toBe(200);
-    const doc = await (await h.api.app.request('/status')).json();
+    const doc: any = await (await h.api.app.request("/status")).json();
     expect(doc.global).toMatchObject({ version: '0.0.0-test', ready: true, registry: { exists: true, valid: 1 }, queue: { depth: 0, active: 0 } });
     expect(doc.roles).toHaveLength(1);
     expect(doc.roles[0]).toMatchObject({ name: 'backend', phase: 'Ready', generation: 1, observedGeneration: 1 });
     expect(doc.roles[0].skills[0]).toMatchObject({ name: 'tdd', stale: false });
     expect(doc.roles[0].skills[0].md5).toBe(doc.roles[0].skills[0].lastSyncedMd5);
     const one = await h.api.app.request('/status/roles/backend');
-    expect((await one.json()).conditions.find((c: any) => c.type === 'Ready').status).toBe('True');
+    expect(((await one.json()) as any).conditions.find((c: any) => c.type === 'Ready').status).toBe('True');
     expect((await h.api.app.request('/status/roles/nope')).status).toBe(404);
     expect((await h.api.app.request('/status/roles/..%2Fetc')).status).toBe(404);
     const m = await h.api.app.request('/metrics');
@@ -57,7 +57,7 @@ describe('/readyz', () => {
     try {
       const before = await cold.api.app.request('/readyz');
       expect(before.status).toBe(503);
-      expect((await before.json()).reason).toMatch(/starting/);
+      expect(((await before.json()) as any).reason).toMatch(/starting/);
       await cold.manager.start();
       expect((await cold.api.app.request('/readyz')).status).toBe(503);
       await cold.manager.settled();
