@@ -85,7 +85,7 @@ describe('TCP', () => {
   it('binds 127.0.0.1 by default and serves the same API', async () => {
     expect(daemon.api.listeners[1]!.address).toBe(`127.0.0.1:${port}`);
     const client = connect({ url: `http://127.0.0.1:${port}` });
-    expect((await client.call('status', { role: 'backend' })).name).toBe('backend');
+    expect(await client.call('status', { role: 'backend' })).toMatchObject({ name: 'backend' });
     expect((await tcpGet('/healthz', { host: `localhost:${port}` })).status).toBe(200);
     expect((await tcpGet('/healthz', { host: `[::1]:${port}` })).status).toBe(200);
   });
