@@ -1,11 +1,12 @@
 /**
  * All benchmarks: `npm run bench` (full) or `npm run bench -- --quick` (scaled down, about 90 s on 2 cores).
  * Prints a table with the target of each figure and writes bench/results/latest.json.
- * Options: --only=cold,propagation,memory  --samples=N  --repeats=N  --keep (keep temp trees).
+ * Options: --only=cold,propagation,memory,api  --samples=N  --repeats=N  --keep (keep temp trees).
  */
 import { availableParallelism, totalmem } from 'node:os';
 import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
+import { benchApi } from './api.ts';
 import { benchCold } from './cold.ts';
 import { benchMemory } from './memory.ts';
 import { benchPropagation } from './propagation.ts';
@@ -23,7 +24,7 @@ const load0 = loadavg();
 
 /** Seconds each section took (where a quick run's time goes). */
 const sectionSeconds: Record<string, number> = {};
-const sections = { cold: benchCold, propagation: benchPropagation, memory: benchMemory } as const;
+const sections = { cold: benchCold, propagation: benchPropagation, memory: benchMemory, api: benchApi } as const;
 for (const [name, bench] of Object.entries(sections)) {
   if (!opts.only.has(name)) continue;
   const t = performance.now();
@@ -65,6 +66,8 @@ const rows: Row[] = [
   { figure: 'revert.p99_ms', value: f('revert.p99_ms'), unit: 'ms', target: `≤ ${debounce + 100} (debounce+100)`, pass: cmp('revert.p99_ms', debounce + 100), note: `p50 ${f('revert.p50_ms')} ms` },
   { figure: 'incremental.write_amplification', value: f('incremental.write_amplification'), unit: '', target: '1.0', pass: f('incremental.write_amplification') === null ? undefined : f('incremental.write_amplification') === 1, note: `data files; ${f('incremental.write_amplification_with_manifests')} counting manifest paths, ${f('incremental.write_amplification_physical')} counting every manifest write` },
   { figure: 'memory.rss_mb_10k_skills', value: f('memory.rss_mb_10k_skills'), unit: 'MB', target: '≤ 150', pass: cmp('memory.rss_mb_10k_skills', 150), note: `${f('memory.inotify_watches')} inotify watches; started in ${f('memory.start_seconds')} s` },
+  { figure: 'api.status_p99_ms', value: f('api.status_p99_ms'), unit: 'ms', target: '≤ 50', pass: cmp('api.status_p99_ms', 50), note: `GET /status during a cold convergence of ${f('api.status_during_convergence.roles')} roles; p50 ${f('api.status_during_convergence.p50_ms')} ms` },
+  { figure: 'api.upsert_to_converged_p99_ms', value: f('api.upsert_to_converged_p99_ms'), unit: 'ms', target: `≤ ${(f('api.upsert_to_converged.debounce_ms') ?? 100) + 100} (debounce+100)`, pass: cmp('api.upsert_to_converged_p99_ms', (f('api.upsert_to_converged.debounce_ms') ?? 100) + 100), note: `p50 ${f('api.upsert_to_converged.p50_ms')} ms` },
   { figure: 'idle.cpu_percent', value: f('idle.cpu_percent'), unit: '%', target: '≈ 0 (≤ 0.5)', pass: cmp('idle.cpu_percent', 0.5), note: `${f('idle.window_seconds')} s window` },
 ];
 console.log('');

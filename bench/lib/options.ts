@@ -32,12 +32,12 @@ export interface BenchOptions {
   lowMemory: boolean;
 }
 
-/** Parse argv (`--quick`, `--keep`, `--only=cold,propagation,memory`, `--samples=N`, `--repeats=N`, `--debounces=100,0`, `--mem-skills=N` (registry size of the memory bench), `--idle-seconds=N`, `--from-sources`, `--daemon-node-args=...`). */
+/** Parse argv (`--quick`, `--keep`, `--only=cold,propagation,memory,api`, `--samples=N`, `--repeats=N`, `--debounces=100,0`, `--mem-skills=N` (registry size of the memory bench), `--idle-seconds=N`, `--from-sources`, `--daemon-node-args=...`). */
 export function parseOptions(argv: readonly string[]): BenchOptions {
   const flag = (name: string) => argv.includes(`--${name}`);
   const value = (name: string) => argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
   const quick = flag('quick');
-  const only = new Set((value('only') ?? 'cold,propagation,memory').split(',').filter(Boolean));
+  const only = new Set((value('only') ?? 'cold,propagation,memory,api').split(',').filter(Boolean));
   const base: BenchOptions = quick
     ? { quick, keep: false, only, roles: 40, skillsPerRole: 25, registrySkills: 400, repeats: 3, samples: 30, debounces: [100], memSkills: 10_000, memRoles: 100, memSkillsPerRole: 50, idleSeconds: 10, daemonNodeArgs: [], fromSources: false, lowMemory: false }
     : { quick, keep: false, only, roles: 100, skillsPerRole: 50, registrySkills: 1000, repeats: 5, samples: 200, debounces: [100, 0], memSkills: 10_000, memRoles: 100, memSkillsPerRole: 50, idleSeconds: 30, daemonNodeArgs: [], fromSources: false, lowMemory: false };

@@ -1,0 +1,138 @@
+/**
+ * The control plane under load, against a real `hero-team serve` child over its unix socket.
+ *
+ *   npx tsx bench/api.ts [--quick] [--samples=N]      (or: npm run bench -- --only=api)
+ *
+ * - api.status_p99_ms: GET /status, one request after another, while the daemon converges R roles from an empty
+ *   roles dir (cold); only requests sent before every role was Ready count. Shows the event loop stays responsive.
+ * - api.upsert_to_converged_p99_ms: role_upsert adding (then removing) one registry skill to a role's whitelist,
+ *   timed until the role's directory holds (or no longer holds) that skill's files. Goal: debounce + 100 ms.
+ */
+import { existsSync, readFileSync, watch, type FSWatcher } from 'node:fs';
+import { join } from 'node:path';
+import { connect } from '../src/api/client.ts';
+import { rpcSocketPath, socketAnswers } from '../src/api/listen.ts';
+import { makeFixture, skillName } from './lib/fixture.ts';
+import { daemonNodeArgs, type BenchOptions } from './lib/options.ts';
+import { sleep, startDaemon, waitQuiet } from './lib/proc.ts';
+import type { Figures } from './lib/results.ts';
+import { runIfMain } from './lib/standalone.ts';
+import { latencySummary, round } from './lib/stats.ts';
+
+const DEBOUNCE_MS = 100;
+
+/** Time from `act()` until `done()` holds, re-checked on fs events in `dir` and every 10 ms. */
+function timeUntil(dir: string, act: () => Promise<unknown>, done: () => boolean, timeoutMs = 10_000): Promise<number> {
+  return new Promise((resolve, reject) => {
+    let finished = false;
+    const watchers: FSWatcher[] = [];
+    const finish = (err?: Error) => {
+      if (finished) return;
+      finished = true;
+      const ms = performance.now() - t0;
+      clearInterval(poll);
+      clearTimeout(timer);
+      for (const w of watchers) w.close();
+      if (err) reject(err);
+      else resolve(ms);
+    };
+    const check = () => {
+      try {
+        if (done()) finish();
+      } catch {
+        // between unlink and rename: the next event or poll checks again
+      }
+    };
+    try {
+      watchers.push(watch(dir, { recursive: false }, check));
+    } catch {
+      // the dir may not exist yet: polling covers it
+    }
+    const poll = setInterval(check, 10);
+    const timer = setTimeout(() => finish(new Error(`not converged after ${timeoutMs} ms`)), timeoutMs);
+    const t0 = performance.now();
+    act().catch(finish);
+  });
+}
+
+/** Run the API bench; returns the figures for latest.json. */
+export async function benchApi(opts: BenchOptions, log: (s: string) => void = console.log): Promise<Figures> {
+  const fx = makeFixture({ roles: opts.roles, skillsPerRole: opts.skillsPerRole, registrySkills: opts.registrySkills, hotRoles: 0 });
+  const socket = rpcSocketPath(join(fx.root, 'sock'));
+  const client = connect({ socket });
+  log(`api: ${opts.roles} roles × ${opts.skillsPerRole} skills, GET /status during the cold convergence, then role_upsert → converged`);
+  const d = startDaemon({ ...fx.env, HERO_TEAM_DEBOUNCE_MS: String(DEBOUNCE_MS), LOG_LEVEL: 'warn' }, daemonNodeArgs(opts));
+  try {
+    // 1. GET /status while the cold convergence runs.
+    const deadline = Date.now() + 60_000;
+    while (!(await socketAnswers(socket, 200))) {
+      if (Date.now() > deadline || d.child.exitCode !== null) throw new Error('daemon socket never answered');
+      await sleep(5);
+    }
+    const during: number[] = [];
+    const slow: string[] = [];
+    let readyAt = 0;
+    for (;;) {
+      const t0 = performance.now();
+      const doc = await client.status();
+      const ms = performance.now() - t0;
+      const converged = doc.roles.length === opts.roles && doc.roles.every((r) => r.phase === 'Ready');
+      if (converged && doc.global.ready) {
+        readyAt = performance.now() - d.startedAt;
+        break;
+      }
+      during.push(ms);
+      slow.push(`${round(ms, 1)} ms at ${round((t0 - d.startedAt) / 1000, 2)} s (${doc.global.readyReason ?? 'ready'}, ${doc.roles.filter((r) => r.phase === 'Ready').length} Ready, queue ${doc.global.queue.depth}+${doc.global.queue.active})`);
+      await sleep(2);
+    }
+    const status = latencySummary(during);
+    const top = slow.map((line, i) => [during[i]!, line] as const).sort((a, b) => b[0] - a[0]).slice(0, 5).map(([, line]) => line);
+    log(`  slowest: ${top.join('; ')}`);
+    log(`  GET /status during convergence: ${status.n} requests, p50 ${status.p50_ms} p99 ${status.p99_ms} max ${status.max_ms} ms; all roles Ready ${round(readyAt / 1000, 2)} s after spawn`);
+    await waitQuiet(d.pid, { timeoutMs: 60_000 });
+
+    // 2. role_upsert of a whitelist change until the role's directory matches.
+    const samples: number[] = [];
+    let timeouts = 0;
+    const n = Math.min(opts.samples, 100);
+    for (let i = 0; i < n; i++) {
+      const role = fx.roles[i % fx.roles.length]!;
+      const extra = skillName((opts.registrySkills - 1 - (i % 10)) % opts.registrySkills);
+      if (role.skills.includes(extra)) continue;
+      const { spec } = await client.call('role_get', { name: role.name });
+      const adding = !spec.skills.includes(extra);
+      const skills = adding ? [...spec.skills, extra] : spec.skills.filter((s) => s !== extra);
+      const copy = join(fx.rolesDir, role.name, 'skills', extra, 'SKILL.md');
+      const want = adding ? readFileSync(join(fx.skillsDir, extra, 'SKILL.md')) : undefined;
+      try {
+        samples.push(await timeUntil(join(fx.rolesDir, role.name, 'skills'), () => client.call('role_upsert', { role: { name: role.name, model: spec.model, skills } }),
+          () => (want ? existsSync(copy) && readFileSync(copy).equals(want) : !existsSync(copy))));
+      } catch {
+        timeouts++;
+      }
+      await sleep(DEBOUNCE_MS + 60);
+      await waitQuiet(d.pid, { windowMs: 50, windows: 2, maxTicks: 0, timeoutMs: 10_000 }).catch(() => {});
+    }
+    const upsert = latencySummary(samples);
+    log(`  role_upsert → converged: ${upsert.n} samples, p50 ${upsert.p50_ms} p95 ${upsert.p95_ms} p99 ${upsert.p99_ms} ms (debounce ${DEBOUNCE_MS} ms), timeouts ${timeouts}`);
+    return {
+      api: {
+        status_p99_ms: status.p99_ms,
+        status_during_convergence: { ...status, roles: opts.roles, skills_per_role: opts.skillsPerRole, converged_seconds: round(readyAt / 1000, 2) },
+        upsert_to_converged_p99_ms: upsert.p99_ms,
+        upsert_to_converged: { ...upsert, debounce_ms: DEBOUNCE_MS, timeouts },
+      },
+    };
+  } finally {
+    await d.stop();
+    if (opts.keep) log(`kept ${fx.root}`);
+  }
+}
+
+await runIfMain(import.meta.url, 'api.ts', benchApi, (figures) => {
+  const a = figures.api as Record<string, number>;
+  return [
+    { figure: 'api.status_p99_ms', value: a.status_p99_ms, unit: 'ms', target: '≤ 50', pass: a.status_p99_ms <= 50, note: 'GET /status during a cold convergence' },
+    { figure: 'api.upsert_to_converged_p99_ms', value: a.upsert_to_converged_p99_ms, unit: 'ms', target: `≤ ${DEBOUNCE_MS + 100}`, pass: a.upsert_to_converged_p99_ms <= DEBOUNCE_MS + 100 },
+  ];
+});
