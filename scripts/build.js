@@ -17,10 +17,11 @@ import { BUILD_INFO, BUNDLE, ROOT, fingerprint, writeAtomic } from './fingerprin
 
 /**
  * Packages bundled in (tree-shaken) instead of imported from node_modules at run time: zod (see
- * ZOD_LOCALES) and xstate (-3 MB of RSS). The others stay external: yaml and pino are CommonJS that
- * requires node built-ins at run time, and bundling p-queue or smol-toml saved nothing measurable.
+ * ZOD_LOCALES), xstate (-3 MB of RSS), hono and @hono/node-server (-3 MB). The others stay external:
+ * yaml, pino and prom-client are CommonJS that requires node built-ins at run time, and bundling
+ * p-queue or smol-toml saved nothing measurable.
  */
-const BUNDLED = ['zod', 'xstate'];
+const BUNDLED = ['zod', 'xstate', 'hono', '@hono/node-server'];
 
 /**
  * zod's `z` namespace re-exports `z.locales` (every language's error messages, ~370 KB of source, ~3 MB

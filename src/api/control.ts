@@ -89,7 +89,7 @@ export class Control {
       const off = this.subscribe((e) => {
         if (e.role !== role) return;
         if (e.type === 'started') started = true;
-        else if (started) done({ role, outcome: e.result, written: e.written, deleted: e.deleted, backups: e.backups, durationMs: e.durationMs, error: e.error });
+        else if (started) done({ role, outcome: e.result, written: e.written, deleted: e.deleted, backups: e.backups, durationMs: e.durationMs === undefined ? undefined : Math.round(e.durationMs * 10) / 10, error: e.error });
       });
       const timer = setTimeout(() => done(undefined), timeoutMs);
     });
