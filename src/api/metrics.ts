@@ -1,10 +1,11 @@
 /**
- * Prometheus metrics (prefix `hero_team_`), one Registry per app so tests and several apps never share state.
- * Counters follow the status book's events; gauges are read at scrape time. Label values are bounded: roles are
- * the declared ones (at most MAX_ROLE_LABELS, the rest counted under `_other`), RPC methods are table names or
- * `unknown`, HTTP routes are route patterns.
+ * Prometheus metrics (prefix `hero_team_`). Values are recorded in plain maps from the first event on; prom-client
+ * (its Registry, the text format and the process metrics) is loaded at the first scrape, so a daemon nobody
+ * scrapes pays neither its memory (~3.5 MB) nor the 100 Hz timer of its event-loop-lag monitor (idle CPU).
+ * One registry per app. Label values are bounded: roles are the first MAX_ROLE_LABELS seen (the rest count under
+ * `_other`), RPC methods are table names or `unknown`, HTTP routes are route patterns.
  */
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { Registry } from 'prom-client';
 import type { StatusEvent } from '../controllers/status-book.ts';
 import type { Control } from './control.ts';
 import { PHASES } from './schemas.ts';
@@ -15,7 +16,8 @@ export const MAX_ROLE_LABELS = 500;
 
 /** The metrics of one app. */
 export interface ApiMetrics {
-  registry: Registry;
+  /** The Prometheus text of every metric, and its content type (loads prom-client on first use). */
+  scrape(): Promise<{ contentType: string; text: string }>;
   /** Count one JSON-RPC call. */
   observeRpc(method: string, code: number, seconds: number): void;
   /** Count one HTTP request by route pattern. */
@@ -24,39 +26,125 @@ export interface ApiMetrics {
   close(): void;
 }
 
+type Labels = Record<string, string>;
+type Sample = { value: number; labels?: Labels; metricName?: string };
+
+/** Counters by label set. */
+class CounterData {
+  readonly values = new Map<string, { labels: Labels; value: number }>();
+  inc(labels: Labels, by = 1): void {
+    const key = JSON.stringify(labels);
+    const v = this.values.get(key);
+    if (v) v.value += by;
+    else this.values.set(key, { labels, value: by });
+  }
+  samples(): Sample[] {
+    return [...this.values.values()].map((v) => ({ value: v.value, labels: v.labels }));
+  }
+}
+
+/** Histograms (cumulative buckets, sum, count) by label set. */
+class HistogramData {
+  private readonly values = new Map<string, { labels: Labels; counts: number[]; sum: number; count: number }>();
+  constructor(
+    private readonly name: string,
+    private readonly buckets: readonly number[],
+  ) {}
+  observe(labels: Labels, v: number): void {
+    const key = JSON.stringify(labels);
+    let h = this.values.get(key);
+    if (!h) this.values.set(key, (h = { labels, counts: this.buckets.map(() => 0), sum: 0, count: 0 }));
+    this.buckets.forEach((b, i) => {
+      if (v <= b) h.counts[i]!++;
+    });
+    h.sum += v;
+    h.count++;
+  }
+  samples(): Sample[] {
+    return [...this.values.values()].flatMap((h) => [
+      ...this.buckets.map((b, i) => ({ metricName: `${this.name}_bucket`, labels: { ...h.labels, le: String(b) }, value: h.counts[i]! })),
+      { metricName: `${this.name}_bucket`, labels: { ...h.labels, le: '+Inf' }, value: h.count },
+      { metricName: `${this.name}_sum`, labels: h.labels, value: h.sum },
+      { metricName: `${this.name}_count`, labels: h.labels, value: h.count },
+    ]);
+  }
+}
+
+/** A metric prom-client's Registry can print: name, help, type and the samples at scrape time. */
+function metric(name: string, help: string, type: 'counter' | 'gauge' | 'histogram', samples: () => Sample[]) {
+  return { name, help, type, aggregator: 'sum', get: async () => ({ name, help, type, aggregator: 'sum', values: samples() }), reset() {} };
+}
+
 /** Create the metrics of an app over `control`. */
-export function createMetrics(control: Control): ApiMetrics {
-  const registry = new Registry();
-  collectDefaultMetrics({ register: registry, prefix: 'hero_team_' });
+export function createMetrics(control: Control, maxRoleLabels = MAX_ROLE_LABELS): ApiMetrics {
   const known = new Set<string>();
   const roleLabel = (role: string) => {
-    if (known.has(role)) return role;
-    if (known.size < MAX_ROLE_LABELS) return known.add(role), role;
+    if (known.has(role) || known.size < maxRoleLabels) return known.add(role), role;
     return '_other';
   };
-  const reconciles = new Counter({ name: 'hero_team_reconcile_total', help: 'Finished reconciles by role and result', labelNames: ['role', 'result'], registers: [registry] });
-  const duration = new Histogram({ name: 'hero_team_reconcile_duration_seconds', help: 'Reconcile duration by role and result', labelNames: ['role', 'result'], buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10], registers: [registry] });
-  const written = new Counter({ name: 'hero_team_files_written_total', help: 'Files written into role directories', registers: [registry] });
-  const deleted = new Counter({ name: 'hero_team_files_deleted_total', help: 'Files deleted from role directories', registers: [registry] });
-  const backups = new Counter({ name: 'hero_team_backups_total', help: 'Files backed up before being overwritten or deleted', registers: [registry] });
-  const reverted = new Counter({ name: 'hero_team_drift_reverted_total', help: 'Hand edits reverted, by role', labelNames: ['role'], registers: [registry] });
-  const rpc = new Counter({ name: 'hero_team_rpc_requests_total', help: 'JSON-RPC calls by method and code (0: success)', labelNames: ['method', 'code'], registers: [registry] });
-  const rpcSeconds = new Histogram({ name: 'hero_team_rpc_duration_seconds', help: 'JSON-RPC call duration by method', labelNames: ['method'], buckets: [0.001, 0.005, 0.025, 0.1, 0.5, 2.5, 10, 60], registers: [registry] });
-  const http = new Counter({ name: 'hero_team_http_requests_total', help: 'HTTP requests by route pattern and status', labelNames: ['route', 'status'], registers: [registry] });
-  registerGauges(registry, control, roleLabel);
+  const reconciles = new CounterData();
+  const duration = new HistogramData('hero_team_reconcile_duration_seconds', [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10]);
+  const files = { written: 0, deleted: 0, backups: 0 };
+  const reverted = new CounterData();
+  const rpc = new CounterData();
+  const rpcSeconds = new HistogramData('hero_team_rpc_duration_seconds', [0.001, 0.005, 0.025, 0.1, 0.5, 2.5, 10, 60]);
+  const http = new CounterData();
 
   const off = control.subscribe((e: StatusEvent) => {
     if (e.type !== 'finished') return;
     const role = roleLabel(e.role);
     reconciles.inc({ role, result: e.result });
     if (e.durationMs !== undefined) duration.observe({ role, result: e.result }, e.durationMs / 1000);
-    written.inc(e.written);
-    deleted.inc(e.deleted);
-    backups.inc(e.backups);
+    files.written += e.written;
+    files.deleted += e.deleted;
+    files.backups += e.backups;
     if (e.driftReverted) reverted.inc({ role }, e.driftReverted);
   });
+
+  const info = () => control.manager.introspect();
+  const index = () => control.manager.sources.registry.index;
+  const one = (value: number): Sample[] => [{ value }];
+  const roleGauge = (value: (phase: string, role: string) => number, byPhase: boolean) => (): Sample[] =>
+    listRoleStatus(control).flatMap((r) => {
+      const role = roleLabel(r.name);
+      if (role === '_other') return [];
+      return byPhase ? PHASES.map((phase) => ({ labels: { role, phase }, value: value(phase, r.phase) })) : [{ labels: { role }, value: value('Ready', r.phase) }];
+    });
+  const metrics = [
+    metric('hero_team_reconcile_total', 'Finished reconciles by role and result', 'counter', () => reconciles.samples()),
+    metric('hero_team_reconcile_duration_seconds', 'Reconcile duration by role and result', 'histogram', () => duration.samples()),
+    metric('hero_team_files_written_total', 'Files written into role directories', 'counter', () => one(files.written)),
+    metric('hero_team_files_deleted_total', 'Files deleted from role directories', 'counter', () => one(files.deleted)),
+    metric('hero_team_backups_total', 'Files backed up before being overwritten or deleted', 'counter', () => one(files.backups)),
+    metric('hero_team_drift_reverted_total', 'Hand edits reverted, by role', 'counter', () => reverted.samples()),
+    metric('hero_team_role_phase', 'Phase of each role (1 for the current phase)', 'gauge', roleGauge((phase, current) => (phase === current ? 1 : 0), true)),
+    metric('hero_team_role_ready', '1 when the role is Ready', 'gauge', roleGauge((_p, current) => (current === 'Ready' ? 1 : 0), false)),
+    metric('hero_team_queue_depth', 'Reconciles waiting for a slot', 'gauge', () => one(info().queue.waiting)),
+    metric('hero_team_reconciles_active', 'Reconciles running', 'gauge', () => one(info().queue.running)),
+    metric('hero_team_watches', 'Directories watched (one inotify watch each)', 'gauge', () => one(info().watches.count)),
+    metric('hero_team_watches_complete', '1 when every directory has its watch', 'gauge', () => one(info().watches.complete ? 1 : 0)),
+    metric('hero_team_registry_skills', 'Valid registry skills indexed (whitelisted by some role)', 'gauge', () => one(index().skills.size)),
+    metric('hero_team_registry_invalid_skills', 'Invalid registry skills indexed', 'gauge', () => one(index().invalid.size)),
+    metric('hero_team_ready', '1 once the first convergence finished and the watchers are set', 'gauge', () => one(control.readiness.get().ready ? 1 : 0)),
+    metric('hero_team_rpc_requests_total', 'JSON-RPC calls by method and code (0: success)', 'counter', () => rpc.samples()),
+    metric('hero_team_rpc_duration_seconds', 'JSON-RPC call duration by method', 'histogram', () => rpcSeconds.samples()),
+    metric('hero_team_http_requests_total', 'HTTP requests by route pattern and status', 'counter', () => http.samples()),
+  ];
+
+  let registry: Promise<Registry> | undefined;
+  const load = async () => {
+    const prom = await import('prom-client');
+    const r = new prom.Registry();
+    // Lag sampled every 100 ms rather than 10: the monitor's timer keeps running once scraped.
+    prom.collectDefaultMetrics({ register: r, prefix: 'hero_team_', eventLoopMonitoringPrecision: 100 });
+    for (const m of metrics) r.registerMetric(m as never);
+    return r;
+  };
   return {
-    registry,
+    scrape: async () => {
+      const r = await (registry ??= load());
+      return { contentType: r.contentType, text: await r.metrics() };
+    },
     observeRpc: (method, code, seconds) => {
       rpc.inc({ method, code: String(code) });
       rpcSeconds.observe({ method }, seconds);
@@ -64,35 +152,4 @@ export function createMetrics(control: Control): ApiMetrics {
     observeHttp: (route, status) => http.inc({ route, status: String(status) }),
     close: off,
   };
-}
-
-/** Gauges computed from the daemon's state at each scrape. */
-function registerGauges(registry: Registry, control: Control, roleLabel: (role: string) => string): void {
-  new Gauge({
-    name: 'hero_team_role_phase', help: 'Phase of each role (1 for the current phase)', labelNames: ['role', 'phase'], registers: [registry],
-    collect() {
-      this.reset();
-      for (const r of listRoleStatus(control)) {
-        const role = roleLabel(r.name);
-        if (role === '_other') continue;
-        for (const phase of PHASES) this.set({ role, phase }, r.phase === phase ? 1 : 0);
-      }
-    },
-  });
-  new Gauge({
-    name: 'hero_team_role_ready', help: '1 when the role is Ready', labelNames: ['role'], registers: [registry],
-    collect() {
-      this.reset();
-      for (const r of listRoleStatus(control)) if (roleLabel(r.name) !== '_other') this.set({ role: r.name }, r.phase === 'Ready' ? 1 : 0);
-    },
-  });
-  const info = () => control.manager.introspect();
-  new Gauge({ name: 'hero_team_queue_depth', help: 'Reconciles waiting for a slot', registers: [registry], collect() { this.set(info().queue.waiting); } });
-  new Gauge({ name: 'hero_team_reconciles_active', help: 'Reconciles running', registers: [registry], collect() { this.set(info().queue.running); } });
-  new Gauge({ name: 'hero_team_watches', help: 'Directories watched (one inotify watch each)', registers: [registry], collect() { this.set(info().watches.count); } });
-  new Gauge({ name: 'hero_team_watches_complete', help: '1 when every directory has its watch', registers: [registry], collect() { this.set(info().watches.complete ? 1 : 0); } });
-  const index = () => control.manager.sources.registry.index;
-  new Gauge({ name: 'hero_team_registry_skills', help: 'Valid registry skills indexed (whitelisted by some role)', registers: [registry], collect() { this.set(index().skills.size); } });
-  new Gauge({ name: 'hero_team_registry_invalid_skills', help: 'Invalid registry skills indexed', registers: [registry], collect() { this.set(index().invalid.size); } });
-  new Gauge({ name: 'hero_team_ready', help: '1 once the first convergence finished and the watchers are set', registers: [registry], collect() { this.set(control.readiness.get().ready ? 1 : 0); } });
 }

@@ -2,6 +2,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createMetrics } from '../../src/api/metrics.ts';
 import { eventually } from '../helpers/cli.ts';
 import { put } from '../helpers/tree.ts';
 import { assertNoSecret, startHarness, type Harness } from './helpers.ts';
@@ -35,6 +36,24 @@ describe('HTTP routes', () => {
     expect(text).toMatch(/hero_team_registry_skills 1/);
     expect(text).toMatch(/hero_team_process_cpu_seconds_total/);
     expect(text).toMatch(/hero_team_http_requests_total\{route="\/status\/roles\/:name",status="404"\}/);
+    expect(text).toMatch(/hero_team_reconcile_duration_seconds_bucket\{role="backend",result="converged",le="\+Inf"\} 1\n/);
+    expect(text).toMatch(/hero_team_reconcile_duration_seconds_count\{role="backend",result="converged"\} 1\n/);
+    expect(text).toMatch(/# TYPE hero_team_reconcile_duration_seconds histogram/);
+  });
+
+  it('bounds the role label: roles past the limit count under _other', async () => {
+    const metrics = createMetrics(h.control, 1);
+    try {
+      await h.call('role_upsert', { role: { name: 'second', model: 'kimi-code/kimi-for-coding' } });
+      await h.call('config_write', { role: 'second' });
+      await h.call('config_write', { role: 'backend' });
+      const { text } = await metrics.scrape();
+      expect(text).toMatch(/hero_team_reconcile_total\{role="second",result="converged"\} [12]\n/);
+      expect(text).toMatch(/hero_team_reconcile_total\{role="_other",result="converged"\} 1\n/);
+      expect(text).not.toMatch(/role="backend"/);
+    } finally {
+      metrics.close();
+    }
   });
 
   it('a skill edited in the registry shows as stale until the role converges again', async () => {

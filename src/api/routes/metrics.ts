@@ -5,6 +5,9 @@ import type { ApiMetrics } from '../metrics.ts';
 /** The metrics route. */
 export function metricsRoutes(metrics: ApiMetrics): Hono {
   const app = new Hono();
-  app.get('/metrics', async (c) => c.body(await metrics.registry.metrics(), 200, { 'content-type': metrics.registry.contentType }));
+  app.get('/metrics', async (c) => {
+    const { contentType, text } = await metrics.scrape();
+    return c.body(text, 200, { 'content-type': contentType });
+  });
   return app;
 }
