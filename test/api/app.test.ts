@@ -224,3 +224,24 @@ describe('secrets', () => {
     for (const t of texts) assertNoSecret(t);
   });
 });
+
+describe('internal errors', () => {
+  it('a handler that throws unexpectedly answers -32603 without its message, and the app keeps serving', async () => {
+    const { createApiApp } = await import('../../src/api/app.ts');
+    const { defineMethod } = await import('../../src/api/rpc/method.ts');
+    const { METHODS } = await import('../../src/api/rpc/methods.ts');
+    const { z } = await import('zod');
+    const boom = defineMethod({ summary: 'throws', params: z.object({}), result: z.null(), examples: [], handler: async () => { throw new Error('secret internals /etc/x'); } });
+    const { silentLogger } = await import('../../src/log.ts');
+    const api = createApiApp({ control: h.control, log: silentLogger(), methods: { ...METHODS, boom } as never });
+    try {
+      const res = await api.app.request('/rpc', { method: 'POST', body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'boom' }) });
+      expect(res.status).toBe(200);
+      const body: any = await res.json();
+      expect(body).toEqual({ jsonrpc: '2.0', id: 1, error: { code: -32603, message: 'Internal error' } });
+      expect((await api.app.request('/healthz')).status).toBe(200);
+    } finally {
+      api.metrics.close();
+    }
+  });
+});
