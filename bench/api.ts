@@ -9,6 +9,7 @@
  *   timed until the role's directory holds (or no longer holds) that skill's files. Goal: debounce + 100 ms.
  */
 import { existsSync, readFileSync, watch, type FSWatcher } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { connect } from '../src/api/client.ts';
 import { rpcSocketPath, socketAnswers } from '../src/api/listen.ts';
@@ -61,6 +62,7 @@ export async function benchApi(opts: BenchOptions, log: (s: string) => void = co
   const socket = rpcSocketPath(join(fx.root, 'sock'));
   const client = connect({ socket });
   log(`api: ${opts.roles} roles × ${opts.skillsPerRole} skills, GET /status during the cold convergence, then role_upsert → converged`);
+  const load0 = loadavg()[0]!;
   const d = startDaemon({ ...fx.env, HERO_TEAM_DEBOUNCE_MS: String(DEBOUNCE_MS), LOG_LEVEL: 'warn' }, daemonNodeArgs(opts));
   try {
     // 1. GET /status while the cold convergence runs.
@@ -121,6 +123,11 @@ export async function benchApi(opts: BenchOptions, log: (s: string) => void = co
         status_during_convergence: { ...status, roles: opts.roles, skills_per_role: opts.skillsPerRole, converged_seconds: round(readyAt / 1000, 2) },
         upsert_to_converged_p99_ms: upsert.p99_ms,
         upsert_to_converged: { ...upsert, debounce_ms: DEBOUNCE_MS, timeouts },
+        // The machine is shared: the load average says how much CPU the daemon could get.
+        loadavg_start: round(load0, 2),
+        loadavg_end: round(loadavg()[0]!, 2),
+        mode: opts.quick ? 'quick' : 'full',
+        date: new Date().toISOString(),
       },
     };
   } finally {
