@@ -23,6 +23,7 @@ import { rollback } from './rollback.ts';
 import { run } from './run.ts';
 import { serve } from './serve.ts';
 import { skillList } from './skill-list.ts';
+import { status } from './status.ts';
 import { sync } from './sync.ts';
 
 /** The command table: dispatch and help both read it. */
@@ -42,6 +43,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   roleSet,
   roleRm,
   skillList,
+  status,
   modelList,
   modelAdd,
   modelRm,

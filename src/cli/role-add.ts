@@ -15,11 +15,11 @@ export const roleAdd = defineCommand({
   positionals: { min: 1, max: 1 },
   examples: ['role add backend --skills git-workflow,code-review', 'role add reviewer --model groq/kimi-k2-instruct --no-thinking --drift report', 'role add review --preset reviewer --hooks safety-check,notify'],
   async run({ values, positionals, io, config }) {
-    const { role } = await addRole(config, parseRoleInput(values, positionals));
+    const { role, viaDaemon } = await addRole(config, parseRoleInput(values, positionals));
     const extras = [role.preset && `preset ${role.preset}`, role.hooks?.length && `hooks ${role.hooks.join(',')}`].filter(Boolean);
     out(io, `role "${role.name}" added (model ${role.model}, ${role.skills.length} skill(s)${extras.map((e) => `, ${e}`).join('')})`);
     out(io, `launch: ${launchLine(config.paths.rolesDir, role.name, role.preset)}`);
-    out(io, `converge now with "hero-team sync ${role.name}", or keep "hero-team serve" running`);
+    out(io, viaDaemon ? 'the running daemon converges it now' : `converge now with "hero-team sync ${role.name}", or keep "hero-team serve" running`);
     return EXIT.ok;
   },
 });

@@ -13,8 +13,8 @@ export const roleRm = defineCommand({
   examples: ['role rm backend'],
   async run({ positionals, io, config }) {
     const name = positionals[0]!;
-    await deleteRoleSpec(config, name);
-    out(io, `role "${name}" removed; its generated files are deleted at the next sync (files you added are kept)`);
+    const { viaDaemon } = await deleteRoleSpec(config, name);
+    out(io, `role "${name}" removed; its generated files are deleted ${viaDaemon ? 'now by the running daemon' : 'at the next sync'} (files you added are kept)`);
     return EXIT.ok;
   },
 });

@@ -17,8 +17,8 @@ export const roleSet = defineCommand({
   async run({ values, positionals, io, config }) {
     const input = parseRoleInput(values, positionals);
     if (!Object.keys(input.fields).length && !input.skills && !input.mcp) throw new InputError('flags', 'nothing to change: give at least one flag (see "hero-team role set --help")');
-    const { role, changed } = await setRole(config, input);
-    out(io, changed ? `role "${role.name}" updated (generation ${role.generation})` : `role "${role.name}" unchanged`);
+    const { role, changed, viaDaemon } = await setRole(config, input);
+    out(io, changed ? `role "${role.name}" updated (generation ${role.generation})${viaDaemon ? '; the running daemon converges it now' : ''}` : `role "${role.name}" unchanged`);
     return EXIT.ok;
   },
 });

@@ -1,13 +1,17 @@
 /**
- * The one place role commands change the store: add, set and remove a role. Today it writes store.json under its
- * lock (the daemon picks the change up by watching the file); routing through the daemon's API when it runs
- * replaces these three functions only.
+ * The one place role commands change the store: add, set and remove a role. When a daemon answers on the socket
+ * the change goes through its API (it validates again, writes the store with the same locked write, and converges
+ * the role at once); otherwise store.json is written here under its lock (the daemon, if one starts later, reads
+ * it). The CLI's own checks run first either way, so messages and exit codes are the same.
  */
+import { RpcClientError, type HeroTeamClient } from '../api/client.ts';
+import type { RoleInput as ApiRoleInput } from '../api/schemas.ts';
 import type { Config } from '../config.ts';
 import { removeRole, upsertRole } from '../desired/store.ts';
 import type { RoleSpec } from '../desired/schema.ts';
 import { InputError, RoleNotFoundError } from '../errors.ts';
 import { presetFor, resolveFields, validateReferences, type RoleInput } from './role-input.ts';
+import { cliErrorFor, daemonClient } from './daemon-client.ts';
 import { loadStoreFor, mutateStoreFor } from './store-access.ts';
 import { DEFAULT_MODEL } from '../desired/catalog-defaults.ts';
 
@@ -15,6 +19,8 @@ import { DEFAULT_MODEL } from '../desired/catalog-defaults.ts';
 export interface RoleChange {
   role: RoleSpec;
   changed: boolean;
+  /** The running daemon made the change (and is converging the role). */
+  viaDaemon?: boolean;
 }
 
 /** Create a role; refuses an existing name. Everything is validated before the store is written. */
@@ -26,6 +32,13 @@ export async function addRole(config: Config, input: RoleInput): Promise<RoleCha
   const { hooks, ...presetDefaults } = preset?.defaults ?? {};
   const spec = { model: DEFAULT_MODEL, ...presetDefaults, ...(hooks?.length ? { hooks } : {}), ...resolveFields(input), name: input.name };
   await validateReferences(config, current, spec);
+  const client = await daemonClient(config);
+  if (client) {
+    await client.call('role_upsert', { role: roleInputFrom(spec), expectedGeneration: 0 }).catch((err: unknown) => {
+      throw err instanceof RpcClientError && err.code === -32001 ? new InputError('NAME', `role "${input.name}" already exists`) : cliErrorFor(err, input.name);
+    });
+    return { role: (await client.call('role_get', { name: input.name })).spec, changed: true, viaDaemon: true };
+  }
   let change: RoleChange | undefined;
   await mutateStoreFor(config, (data) => {
     if (data.roles.some((r) => r.name === input.name)) throw new InputError('NAME', `role "${input.name}" already exists`);
@@ -48,6 +61,8 @@ export async function setRole(config: Config, input: RoleInput): Promise<RoleCha
   if (fields.model !== undefined && fields.maxContextSize === undefined && before.maxContextSize !== undefined) added.maxContextSize = before.maxContextSize;
   await validateReferences(config, current, added, before.model);
   await presetFor(config, fields.preset);
+  const client = await daemonClient(config);
+  if (client) return setRoleViaDaemon(client, input);
   let change: RoleChange | undefined;
   await mutateStoreFor(config, (data) => {
     const existing = data.roles.find((r) => r.name === input.name);
@@ -59,7 +74,33 @@ export async function setRole(config: Config, input: RoleInput): Promise<RoleCha
   return change!;
 }
 
-/** Remove a role from the desired state. */
-export async function deleteRoleSpec(config: Config, name: string): Promise<void> {
+/** Through the daemon: read the role, apply the edits to it, write it back only if nobody changed it meanwhile. */
+async function setRoleViaDaemon(client: HeroTeamClient, input: RoleInput): Promise<RoleChange> {
+  const { spec } = await client.call('role_get', { name: input.name }).catch((err: unknown) => {
+    throw cliErrorFor(err, input.name);
+  });
+  const next = { ...spec, ...resolveFields(input, spec) };
+  const r = await client.call('role_upsert', { role: roleInputFrom(next), expectedGeneration: spec.generation }).catch((err: unknown) => {
+    throw cliErrorFor(err, input.name);
+  });
+  return { role: { ...next, generation: r.generation }, changed: r.changed, viaDaemon: true };
+}
+
+/** Remove a role from the desired state; returns whether the running daemon did it. */
+export async function deleteRoleSpec(config: Config, name: string): Promise<{ viaDaemon: boolean }> {
+  const client = await daemonClient(config);
+  if (client) {
+    await client.call('role_delete', { name }).catch((err: unknown) => {
+      throw cliErrorFor(err, name);
+    });
+    return { viaDaemon: true };
+  }
   await mutateStoreFor(config, (data) => removeRole(data, name));
+  return { viaDaemon: false };
+}
+
+/** The API's role shape (`context`, `drift`) from a store spec. */
+export function roleInputFrom(spec: Partial<RoleSpec> & { name: string; model: string }): ApiRoleInput {
+  const { maxContextSize, driftPolicy, generation: _g, ...rest } = spec;
+  return { ...rest, ...(maxContextSize !== undefined ? { context: maxContextSize } : {}), ...(driftPolicy !== undefined ? { drift: driftPolicy } : {}) };
 }

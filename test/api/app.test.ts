@@ -130,6 +130,17 @@ describe('JSON-RPC methods', () => {
     expect(readFileSync(join(h.tree.paths.home, 'store.json'), 'utf8')).toBe(before);
   });
 
+  it('role_upsert checks only the skills a change adds, and the context against the model', async () => {
+    const { rmSync } = await import('node:fs');
+    rmSync(join(h.tree.paths.skillsDir, 'tdd'), { recursive: true });
+    await h.control.manager.sources.scanRegistry();
+    expect(h.control.manager.sources.registry.index.skills.has('tdd')).toBe(false);
+    const r = await h.call('role_upsert', { role: { name: 'backend', model: 'kimi-code/kimi-for-coding', skills: ['tdd', 'lint'] } });
+    expect(r.result).toMatchObject({ generation: 2, changed: true });
+    const big = await h.call('role_upsert', { role: { name: 'backend', model: 'sambanova/llama-3.3-70b', context: 200000 } });
+    expect(big.error).toMatchObject({ code: -32602, message: expect.stringMatching(/exceeds the model's context of 131072/) });
+  });
+
   it('role_delete removes the role and its files are pruned', async () => {
     expect((await h.call('role_delete', { name: 'backend' })).result).toEqual({ name: 'backend', deleted: true });
     expect((await h.call('role_delete', { name: 'backend' })).error.code).toBe(-32002);

@@ -129,7 +129,7 @@ describe('CLI through the daemon', () => {
   it('role add, set and rm go through the daemon, which converges them', async () => {
     const add = await cli(tree.env, 'role', 'add', 'front', '--skills', 'lint');
     expect(add.code, add.stderr).toBe(0);
-    expect(add.stdout).toMatch(/the daemon converges it now/);
+    expect(add.stdout).toMatch(/the running daemon converges it now/);
     await eventually(() => existsSync(join(tree.paths.rolesDir, 'front', 'skills', 'lint', 'SKILL.md')), 10_000, 'front converged');
     expect((await cli(tree.env, 'role', 'add', 'front')).stderr).toMatch(/already exists/);
     const set = await cli(tree.env, 'role', 'set', 'front', '--skills', 'lint,tdd');

@@ -6,11 +6,19 @@ import { scanSkill } from '../../observed/registry.ts';
 import type { Control } from '../control.ts';
 import { RpcError } from './errors.ts';
 
-/** Throws -32602 naming the first unknown model, skill or service. */
-export async function checkRoleReferences(control: Control, store: StoreData, spec: Pick<RoleSpec, 'model' | 'skills' | 'mcp'>): Promise<void> {
+/**
+ * Throws -32602 naming the first unknown model, a context over the model's, or an unknown skill or service. Only
+ * skills and services the change introduces are checked (as the CLI does): one already whitelisted may be missing
+ * from the registry today, and that must not block other edits of the role.
+ */
+export async function checkRoleReferences(control: Control, store: StoreData, spec: Pick<RoleSpec, 'model' | 'skills' | 'mcp' | 'maxContextSize'>): Promise<void> {
   const catalog = effectiveCatalog(store.catalog);
-  if (!Object.hasOwn(catalog.models, spec.model)) {
+  const model = Object.hasOwn(catalog.models, spec.model) ? catalog.models[spec.model] : undefined;
+  if (!model) {
     throw RpcError.of('invalidParams', `unknown model "${spec.model}"`, [{ path: ['role', 'model'], code: 'unknown_model', message: `known models: ${Object.keys(catalog.models).sort().join(', ')}` }]);
+  }
+  if (spec.maxContextSize !== undefined && spec.maxContextSize > model.maxContextSize) {
+    throw RpcError.of('invalidParams', `context ${spec.maxContextSize} exceeds the model's context of ${model.maxContextSize} tokens`, [{ path: ['role', 'context'], code: 'too_big', message: `at most ${model.maxContextSize}` }]);
   }
   const indexed = control.manager.sources.registry.index;
   const cache = new DigestCache();

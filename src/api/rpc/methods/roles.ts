@@ -73,7 +73,10 @@ export const role_upsert = defineMethod({
   examples: [{ name: 'whitelist tdd for backend', params: { role: { name: 'backend', model: 'kimi-code/kimi-for-coding', skills: ['tdd'] } }, result: { name: 'backend', generation: 1, changed: false } }],
   handler: async ({ role, expectedGeneration }, { control }) => {
     const spec = specFromInput(role);
-    await checkRoleReferences(control, storeOrThrow(control), { model: role.model, skills: role.skills ?? [], mcp: role.mcp ?? [] });
+    const store = storeOrThrow(control);
+    const before = store.roles.find((r) => r.name === role.name);
+    const added = (list: string[] | undefined, had: string[] = []) => (list ?? []).filter((x) => !had.includes(x));
+    await checkRoleReferences(control, store, { model: role.model, maxContextSize: role.context, skills: added(role.skills, before?.skills), mcp: added(role.mcp, before?.mcp) });
     return control.mutate((data) => {
       const existing = data.roles.find((r) => r.name === role.name);
       if (expectedGeneration !== undefined && (existing?.generation ?? 0) !== expectedGeneration) {
