@@ -12,7 +12,7 @@ import { existsSync, readFileSync, watch, type FSWatcher } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { connect } from '../src/api/client.ts';
-import { rpcSocketPath, socketAnswers } from '../src/api/listen.ts';
+import { rpcSocketPath, socketAnswers } from '../src/api/socket-probe.ts';
 import { makeFixture, skillName } from './lib/fixture.ts';
 import { daemonNodeArgs, type BenchOptions } from './lib/options.ts';
 import { sleep, startDaemon, waitQuiet } from './lib/proc.ts';

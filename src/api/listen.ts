@@ -2,13 +2,13 @@
  * Listeners: the user-only unix socket `<HERO_SOCKET_DIR>/hero_team/rpc.sock` (always), and TCP when configured
  * (127.0.0.1 unless HERO_TEAM_HOST says otherwise, then only with a token). One app serves both.
  */
-import { createConnection } from 'node:net';
 import { chmod, lstat, mkdir, unlink } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
-import { dirname, join } from 'node:path';
+import { dirname } from 'node:path';
 import { createAdaptorServer } from '@hono/node-server';
 import { HeroTeamError } from '../errors.ts';
 import { guardFetch, type FetchHandler } from './guard.ts';
+import { socketAnswers } from './socket-probe.ts';
 
 /** Longest unix socket path in bytes (sun_path is 108 bytes with the terminating NUL). */
 export const SOCKET_PATH_MAX = 107;
@@ -28,24 +28,7 @@ export interface Listener {
   close(): Promise<void>;
 }
 
-/** The control socket's path under a socket dir. */
-export function rpcSocketPath(socketDir: string): string {
-  return join(socketDir, 'hero_team', 'rpc.sock');
-}
-
-/** Whether something accepts connections on the socket at `path`. */
-export function socketAnswers(path: string, timeoutMs = 1000): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = createConnection(path);
-    const done = (v: boolean) => {
-      s.destroy();
-      resolve(v);
-    };
-    s.once('connect', () => done(true));
-    s.once('error', () => done(false));
-    s.setTimeout(timeoutMs, () => done(false));
-  });
-}
+export { rpcSocketPath, socketAnswers } from './socket-probe.ts';
 
 /** Serve `fetch` on a unix socket: directory 0700, socket 0600, a stale socket replaced, a live one refused. */
 export async function serveSocket(path: string, fetch: FetchHandler): Promise<Listener> {

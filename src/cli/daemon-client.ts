@@ -1,6 +1,6 @@
 /** The running daemon as the CLI sees it: a typed client when its socket answers, and its errors as CLI errors. */
 import { connect, RpcClientError, type HeroTeamClient } from '../api/client.ts';
-import { rpcSocketPath, socketAnswers } from '../api/listen.ts';
+import { rpcSocketPath, socketAnswers } from '../api/socket-probe.ts';
 import type { Config } from '../config.ts';
 import { HeroTeamError, InputError, RoleNotFoundError } from '../errors.ts';
 

@@ -1,5 +1,4 @@
 /** `hero-team serve`: the daemon (watch, converge). */
-import { runDaemon } from '../main.ts';
 import { defineCommand } from './command.ts';
 
 /** Run the daemon in the foreground until SIGTERM/SIGINT. */
@@ -11,6 +10,8 @@ export const serve = defineCommand({
   options: {},
   examples: ['serve'],
   async run({ io, config }) {
+    // Loaded here: the daemon's modules (the API included) are not evaluated by the other commands.
+    const { runDaemon } = await import('../main.ts');
     return runDaemon(config, io.env);
   },
 });

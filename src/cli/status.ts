@@ -1,6 +1,6 @@
 /** `hero-team status [ROLE] [--json]`: the running daemon's status (exit 1 when a role is not Ready, 3 when no daemon runs). */
 import { DaemonUnavailableError, type RoleStatusDoc } from '../api/client.ts';
-import { rpcSocketPath } from '../api/listen.ts';
+import { rpcSocketPath } from '../api/socket-probe.ts';
 import { RoleNotFoundError } from '../errors.ts';
 import { defineCommand } from './command.ts';
 import { daemonClient } from './daemon-client.ts';
