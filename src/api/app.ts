@@ -4,7 +4,7 @@
  */
 import { Hono } from 'hono';
 import type { ApiDeps } from './deps.ts';
-import { createMetrics, type ApiMetrics } from './metrics.ts';
+import { type ApiMetrics, createMetrics } from './metrics.ts';
 import { healthRoutes } from './routes/health.ts';
 import { metricsRoutes } from './routes/metrics.ts';
 import { rpcRoutes } from './routes/rpc.ts';

@@ -18,7 +18,11 @@ export type Params<M extends MethodName> = ParamsOf<Methods[M]>;
 export type Result<M extends MethodName> = ResultOf<Methods[M]>;
 
 /** One HTTP exchange: method, path, optional JSON body; resolves with status and body text. */
-export type Transport = (method: 'GET' | 'POST', path: string, body?: string) => Promise<{ status: number; text: string }>;
+export type Transport = (
+  method: 'GET' | 'POST',
+  path: string,
+  body?: string,
+) => Promise<{ status: number; text: string }>;
 
 /** A JSON-RPC error answered by the daemon (code, message, data as sent). */
 export class RpcClientError extends Error {
@@ -34,7 +38,10 @@ export class RpcClientError extends Error {
 
 /** No daemon answers at the address (socket missing or refused, connection refused). */
 export class DaemonUnavailableError extends Error {
-  constructor(readonly address: string, options?: { cause?: unknown }) {
+  constructor(
+    readonly address: string,
+    options?: { cause?: unknown },
+  ) {
     super(`no hero_team daemon answers at ${address}`, options);
     this.name = 'DaemonUnavailableError';
   }
@@ -44,14 +51,29 @@ export class DaemonUnavailableError extends Error {
 export function socketTransport(socketPath: string, timeoutMs = 120_000): Transport {
   return (method, path, body) =>
     new Promise((resolve, reject) => {
-      const req = request({ socketPath, path, method, headers: { host: 'localhost', ...(body ? { 'content-type': 'application/json' } : {}) }, timeout: timeoutMs }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
-        res.on('error', reject);
-      });
+      const req = request(
+        {
+          socketPath,
+          path,
+          method,
+          headers: { host: 'localhost', ...(body ? { 'content-type': 'application/json' } : {}) },
+          timeout: timeoutMs,
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
+          res.on('error', reject);
+        },
+      );
       req.on('timeout', () => req.destroy(new Error(`no answer from ${socketPath} within ${timeoutMs} ms`)));
-      req.on('error', (err: NodeJS.ErrnoException) => reject(['ENOENT', 'ECONNREFUSED', 'ENOTSOCK'].includes(err.code ?? '') ? new DaemonUnavailableError(socketPath, { cause: err }) : err));
+      req.on('error', (err: NodeJS.ErrnoException) =>
+        reject(
+          ['ENOENT', 'ECONNREFUSED', 'ENOTSOCK'].includes(err.code ?? '')
+            ? new DaemonUnavailableError(socketPath, { cause: err })
+            : err,
+        ),
+      );
       req.end(body);
     });
 }
@@ -61,7 +83,14 @@ export function urlTransport(baseUrl: string, token?: string): Transport {
   return async (method, path, body) => {
     let res: Response;
     try {
-      res = await fetch(new URL(path, baseUrl), { method, body, headers: { ...(body ? { 'content-type': 'application/json' } : {}), ...(token ? { authorization: `Bearer ${token}` } : {}) } });
+      res = await fetch(new URL(path, baseUrl), {
+        method,
+        body,
+        headers: {
+          ...(body ? { 'content-type': 'application/json' } : {}),
+          ...(token ? { authorization: `Bearer ${token}` } : {}),
+        },
+      });
     } catch (err) {
       throw new DaemonUnavailableError(baseUrl, { cause: err });
     }
@@ -80,7 +109,10 @@ export function appTransport(app: Pick<Hono, 'request'>): Transport {
 /** The typed client. */
 export interface HeroTeamClient {
   /** Call a method; throws RpcClientError with the daemon's code on an error answer. */
-  call<M extends MethodName>(method: M, ...params: {} extends Params<M> ? [params?: Params<M>] : [params: Params<M>]): Promise<Result<M>>;
+  call<M extends MethodName>(
+    method: M,
+    ...params: {} extends Params<M> ? [params?: Params<M>] : [params: Params<M>]
+  ): Promise<Result<M>>;
   /** GET /status (the whole status document). */
   status(): Promise<StatusDocument>;
   /** GET /status/roles/:name; undefined when the daemon does not know the role. */
@@ -94,7 +126,8 @@ export function createClient(transport: Transport): HeroTeamClient {
   let id = 0;
   const getJson = async (path: string, okStatuses: number[]) => {
     const { status, text } = await transport('GET', path);
-    if (!okStatuses.includes(status)) throw new RpcClientError(-32603, `GET ${path}: HTTP ${status}: ${text.slice(0, 200)}`);
+    if (!okStatuses.includes(status))
+      throw new RpcClientError(-32603, `GET ${path}: HTTP ${status}: ${text.slice(0, 200)}`);
     return { status, body: JSON.parse(text) as unknown };
   };
   return {

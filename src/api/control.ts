@@ -4,14 +4,14 @@
  * One per daemon, shared by every app and listener (rpc.sock, TCP, the admin dashboard).
  */
 import type { Clock } from '../clock.ts';
-import { statePaths, type Paths } from '../config.ts';
+import { type Paths, statePaths } from '../config.ts';
 import type { Manager } from '../controllers/manager.ts';
 import type { StatusListener } from '../controllers/status-book.ts';
 import type { StoreData } from '../desired/schema.ts';
 import { Readiness } from './readiness.ts';
 import { RpcError } from './rpc/errors.ts';
 import type { ConvergeOutcome } from './schemas.ts';
-import { StoreWriter, type StoreOp } from './store-writer.ts';
+import { type StoreOp, StoreWriter } from './store-writer.ts';
 
 /** What the control plane is built from. */
 export interface ControlDeps {
@@ -73,7 +73,11 @@ export class Control {
     for (const role of roles) this.manager.wake(role, true);
     const outcomes = await Promise.all(waits);
     const pending = roles.filter((_, i) => !outcomes[i]);
-    if (pending.length) throw RpcError.of('timeout', `no reconcile finished within ${timeoutMs} ms for: ${pending.join(', ')}`, { pending, done: outcomes.filter(Boolean) });
+    if (pending.length)
+      throw RpcError.of('timeout', `no reconcile finished within ${timeoutMs} ms for: ${pending.join(', ')}`, {
+        pending,
+        done: outcomes.filter(Boolean),
+      });
     return outcomes as ConvergeOutcome[];
   }
 
@@ -89,7 +93,16 @@ export class Control {
       const off = this.subscribe((e) => {
         if (e.role !== role) return;
         if (e.type === 'started') started = true;
-        else if (started) done({ role, outcome: e.result, written: e.written, deleted: e.deleted, backups: e.backups, durationMs: e.durationMs === undefined ? undefined : Math.round(e.durationMs * 10) / 10, error: e.error });
+        else if (started)
+          done({
+            role,
+            outcome: e.result,
+            written: e.written,
+            deleted: e.deleted,
+            backups: e.backups,
+            durationMs: e.durationMs === undefined ? undefined : Math.round(e.durationMs * 10) / 10,
+            error: e.error,
+          });
       });
       const timer = setTimeout(() => done(undefined), timeoutMs);
     });

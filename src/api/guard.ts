@@ -35,19 +35,27 @@ export function sameSecret(a: string, b: string): boolean {
 
 /** Wrap `fetch` with the Host check and, when a token is set, the bearer check. */
 export function guardFetch(fetch: FetchHandler, opts: GuardOptions): FetchHandler {
-  const hosts = new Set([...LOOPBACK_HOSTS, ...(opts.extraHosts ?? []).map((h) => hostOf(h.includes(':') && !h.startsWith('[') ? `[${h}]` : h))]);
+  const hosts = new Set([
+    ...LOOPBACK_HOSTS,
+    ...(opts.extraHosts ?? []).map((h) => hostOf(h.includes(':') && !h.startsWith('[') ? `[${h}]` : h)),
+  ]);
   return (req) => {
     const host = req.headers.get('host');
-    if (!host || !hosts.has(hostOf(host))) return refuse(403, 'Host header not accepted: use localhost, 127.0.0.1 or [::1]');
+    if (!host || !hosts.has(hostOf(host)))
+      return refuse(403, 'Host header not accepted: use localhost, 127.0.0.1 or [::1]');
     if (opts.token !== undefined && new URL(req.url).pathname !== '/healthz') {
       const auth = req.headers.get('authorization') ?? '';
       const given = /^Bearer (.+)$/i.exec(auth)?.[1] ?? '';
-      if (!sameSecret(given, opts.token)) return refuse(401, 'missing or wrong bearer token', { 'www-authenticate': 'Bearer' });
+      if (!sameSecret(given, opts.token))
+        return refuse(401, 'missing or wrong bearer token', { 'www-authenticate': 'Bearer' });
     }
     return fetch(req);
   };
 }
 
 function refuse(status: number, error: string, headers: Record<string, string> = {}): Response {
-  return new Response(JSON.stringify({ error }), { status, headers: { 'content-type': 'application/json', ...headers } });
+  return new Response(JSON.stringify({ error }), {
+    status,
+    headers: { 'content-type': 'application/json', ...headers },
+  });
 }

@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { dirname } from 'node:path';
 import { createAdaptorServer } from '@hono/node-server';
 import { HeroTeamError } from '../errors.ts';
-import { guardFetch, type FetchHandler } from './guard.ts';
+import { type FetchHandler, guardFetch } from './guard.ts';
 import { socketAnswers } from './socket-probe.ts';
 
 /** Longest unix socket path in bytes (sun_path is 108 bytes with the terminating NUL). */
@@ -15,7 +15,10 @@ export const SOCKET_PATH_MAX = 107;
 
 /** A listener could not start (path too long, another daemon, bad TCP settings). */
 export class ListenError extends HeroTeamError {
-  constructor(readonly address: string, message: string) {
+  constructor(
+    readonly address: string,
+    message: string,
+  ) {
     super('LISTEN_FAILED', message);
   }
 }
@@ -34,7 +37,10 @@ export { rpcSocketPath, socketAnswers } from './socket-probe.ts';
 export async function serveSocket(path: string, fetch: FetchHandler): Promise<Listener> {
   const bytes = Buffer.byteLength(path);
   if (bytes > SOCKET_PATH_MAX) {
-    throw new ListenError(path, `socket path ${path} is ${bytes} bytes, over the ${SOCKET_PATH_MAX}-byte limit of unix sockets; set HERO_SOCKET_DIR to a shorter directory`);
+    throw new ListenError(
+      path,
+      `socket path ${path} is ${bytes} bytes, over the ${SOCKET_PATH_MAX}-byte limit of unix sockets; set HERO_SOCKET_DIR to a shorter directory`,
+    );
   }
   await mkdir(dirname(path), { recursive: true, mode: 0o700 });
   await chmod(dirname(path), 0o700);
@@ -42,7 +48,11 @@ export async function serveSocket(path: string, fetch: FetchHandler): Promise<Li
   const server = createAdaptorServer({ fetch });
   await new Promise<void>((resolve, reject) => {
     server.once('error', (err: NodeJS.ErrnoException) =>
-      reject(err.code === 'EADDRINUSE' ? new ListenError(path, `another hero_team is running: ${path} is in use`) : new ListenError(path, `cannot listen on ${path}: ${err.message}`)),
+      reject(
+        err.code === 'EADDRINUSE'
+          ? new ListenError(path, `another hero_team is running: ${path} is in use`)
+          : new ListenError(path, `cannot listen on ${path}: ${err.message}`),
+      ),
     );
     server.listen(path, () => resolve());
   });
@@ -74,7 +84,14 @@ export async function serveTcp(opts: TcpOptions, fetch: FetchHandler): Promise<L
   const server = createAdaptorServer({ fetch: guarded });
   const label = `${opts.host}:${opts.port}`;
   await new Promise<void>((resolve, reject) => {
-    server.once('error', (err: NodeJS.ErrnoException) => reject(new ListenError(label, `cannot listen on ${label}: ${err.code === 'EADDRINUSE' ? 'address in use' : err.message}`)));
+    server.once('error', (err: NodeJS.ErrnoException) =>
+      reject(
+        new ListenError(
+          label,
+          `cannot listen on ${label}: ${err.code === 'EADDRINUSE' ? 'address in use' : err.message}`,
+        ),
+      ),
+    );
     server.listen(opts.port, opts.host, () => resolve());
   });
   const addr = server.address() as AddressInfo;

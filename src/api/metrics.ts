@@ -62,7 +62,11 @@ class HistogramData {
   }
   samples(): Sample[] {
     return [...this.values.values()].flatMap((h) => [
-      ...this.buckets.map((b, i) => ({ metricName: `${this.name}_bucket`, labels: { ...h.labels, le: String(b) }, value: h.counts[i]! })),
+      ...this.buckets.map((b, i) => ({
+        metricName: `${this.name}_bucket`,
+        labels: { ...h.labels, le: String(b) },
+        value: h.counts[i]!,
+      })),
       { metricName: `${this.name}_bucket`, labels: { ...h.labels, le: '+Inf' }, value: h.count },
       { metricName: `${this.name}_sum`, labels: h.labels, value: h.sum },
       { metricName: `${this.name}_count`, labels: h.labels, value: h.count },
@@ -72,18 +76,28 @@ class HistogramData {
 
 /** A metric prom-client's Registry can print: name, help, type and the samples at scrape time. */
 function metric(name: string, help: string, type: 'counter' | 'gauge' | 'histogram', samples: () => Sample[]) {
-  return { name, help, type, aggregator: 'sum', get: async () => ({ name, help, type, aggregator: 'sum', values: samples() }), reset() {} };
+  return {
+    name,
+    help,
+    type,
+    aggregator: 'sum',
+    get: async () => ({ name, help, type, aggregator: 'sum', values: samples() }),
+    reset() {},
+  };
 }
 
 /** Create the metrics of an app over `control`. */
 export function createMetrics(control: Control, maxRoleLabels = MAX_ROLE_LABELS): ApiMetrics {
   const known = new Set<string>();
   const roleLabel = (role: string) => {
-    if (known.has(role) || known.size < maxRoleLabels) return known.add(role), role;
+    if (known.has(role) || known.size < maxRoleLabels) return (known.add(role), role);
     return '_other';
   };
   const reconciles = new CounterData();
-  const duration = new HistogramData('hero_team_reconcile_duration_seconds', [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10]);
+  const duration = new HistogramData(
+    'hero_team_reconcile_duration_seconds',
+    [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10],
+  );
   const files = { written: 0, deleted: 0, backups: 0 };
   const reverted = new CounterData();
   const rpc = new CounterData();
@@ -108,27 +122,61 @@ export function createMetrics(control: Control, maxRoleLabels = MAX_ROLE_LABELS)
     listRoleStatus(control).flatMap((r) => {
       const role = roleLabel(r.name);
       if (role === '_other') return [];
-      return byPhase ? PHASES.map((phase) => ({ labels: { role, phase }, value: value(phase, r.phase) })) : [{ labels: { role }, value: value('Ready', r.phase) }];
+      return byPhase
+        ? PHASES.map((phase) => ({ labels: { role, phase }, value: value(phase, r.phase) }))
+        : [{ labels: { role }, value: value('Ready', r.phase) }];
     });
   const metrics = [
-    metric('hero_team_reconcile_total', 'Finished reconciles by role and result', 'counter', () => reconciles.samples()),
-    metric('hero_team_reconcile_duration_seconds', 'Reconcile duration by role and result', 'histogram', () => duration.samples()),
+    metric('hero_team_reconcile_total', 'Finished reconciles by role and result', 'counter', () =>
+      reconciles.samples(),
+    ),
+    metric('hero_team_reconcile_duration_seconds', 'Reconcile duration by role and result', 'histogram', () =>
+      duration.samples(),
+    ),
     metric('hero_team_files_written_total', 'Files written into role directories', 'counter', () => one(files.written)),
     metric('hero_team_files_deleted_total', 'Files deleted from role directories', 'counter', () => one(files.deleted)),
-    metric('hero_team_backups_total', 'Files backed up before being overwritten or deleted', 'counter', () => one(files.backups)),
+    metric('hero_team_backups_total', 'Files backed up before being overwritten or deleted', 'counter', () =>
+      one(files.backups),
+    ),
     metric('hero_team_drift_reverted_total', 'Hand edits reverted, by role', 'counter', () => reverted.samples()),
-    metric('hero_team_role_phase', 'Phase of each role (1 for the current phase)', 'gauge', roleGauge((phase, current) => (phase === current ? 1 : 0), true)),
-    metric('hero_team_role_ready', '1 when the role is Ready', 'gauge', roleGauge((_p, current) => (current === 'Ready' ? 1 : 0), false)),
+    metric(
+      'hero_team_role_phase',
+      'Phase of each role (1 for the current phase)',
+      'gauge',
+      roleGauge((phase, current) => (phase === current ? 1 : 0), true),
+    ),
+    metric(
+      'hero_team_role_ready',
+      '1 when the role is Ready',
+      'gauge',
+      roleGauge((_p, current) => (current === 'Ready' ? 1 : 0), false),
+    ),
     metric('hero_team_queue_depth', 'Reconciles waiting for a slot', 'gauge', () => one(info().queue.waiting)),
     metric('hero_team_reconciles_active', 'Reconciles running', 'gauge', () => one(info().queue.running)),
-    metric('hero_team_watches', 'Directories watched (one inotify watch each)', 'gauge', () => one(info().watches.count)),
-    metric('hero_team_watches_complete', '1 when every directory has its watch', 'gauge', () => one(info().watches.complete ? 1 : 0)),
-    metric('hero_team_registry_skills', 'Valid registry skills indexed (whitelisted by some role)', 'gauge', () => one(index().skills.size)),
-    metric('hero_team_registry_invalid_skills', 'Invalid registry skills indexed', 'gauge', () => one(index().invalid.size)),
-    metric('hero_team_ready', '1 once the first convergence finished and the watchers are set', 'gauge', () => one(control.readiness.get().ready ? 1 : 0)),
-    metric('hero_team_rpc_requests_total', 'JSON-RPC calls by method and code (0: success)', 'counter', () => rpc.samples()),
-    metric('hero_team_rpc_duration_seconds', 'JSON-RPC call duration by method', 'histogram', () => rpcSeconds.samples()),
-    metric('hero_team_http_requests_total', 'HTTP requests by route pattern and status', 'counter', () => http.samples()),
+    metric('hero_team_watches', 'Directories watched (one inotify watch each)', 'gauge', () =>
+      one(info().watches.count),
+    ),
+    metric('hero_team_watches_complete', '1 when every directory has its watch', 'gauge', () =>
+      one(info().watches.complete ? 1 : 0),
+    ),
+    metric('hero_team_registry_skills', 'Valid registry skills indexed (whitelisted by some role)', 'gauge', () =>
+      one(index().skills.size),
+    ),
+    metric('hero_team_registry_invalid_skills', 'Invalid registry skills indexed', 'gauge', () =>
+      one(index().invalid.size),
+    ),
+    metric('hero_team_ready', '1 once the first convergence finished and the watchers are set', 'gauge', () =>
+      one(control.readiness.get().ready ? 1 : 0),
+    ),
+    metric('hero_team_rpc_requests_total', 'JSON-RPC calls by method and code (0: success)', 'counter', () =>
+      rpc.samples(),
+    ),
+    metric('hero_team_rpc_duration_seconds', 'JSON-RPC call duration by method', 'histogram', () =>
+      rpcSeconds.samples(),
+    ),
+    metric('hero_team_http_requests_total', 'HTTP requests by route pattern and status', 'counter', () =>
+      http.samples(),
+    ),
   ];
 
   let registry: Promise<Registry> | undefined;

@@ -37,7 +37,11 @@ export const RoleStatusSchema = z.object({
   observedGeneration: z.number().int().optional(),
   lastAppliedRevision: z.string().optional(),
   lastReconcile: z
-    .object({ at: z.string(), durationMs: z.number().optional(), outcome: z.enum(['converged', 'deleted', 'absent', 'error', 'stalled']).optional() })
+    .object({
+      at: z.string(),
+      durationMs: z.number().optional(),
+      outcome: z.enum(['converged', 'deleted', 'absent', 'error', 'stalled']).optional(),
+    })
     .optional(),
   lastError: z.string().optional(),
   conditions: z.array(ConditionSchema),
@@ -87,7 +91,10 @@ export const StatusDocumentSchema = z.object({
 export const RoleInputSchema = z.strictObject({
   name: RoleName,
   model: z.string().min(1).max(200),
-  skills: z.array(z.string().regex(SKILL_NAME_RE, { error: 'skill name must match ^[a-z0-9][a-z0-9_-]{0,63}$' })).max(1000).optional(),
+  skills: z
+    .array(z.string().regex(SKILL_NAME_RE, { error: 'skill name must match ^[a-z0-9][a-z0-9_-]{0,63}$' }))
+    .max(1000)
+    .optional(),
   mcp: z.array(z.string().min(1).max(200)).max(1000).optional(),
   thinking: z.boolean().optional(),
   yolo: z.boolean().optional(),
@@ -100,7 +107,12 @@ export const RoleInputSchema = z.strictObject({
 export const RoleSpecOut = RoleSpecSchema;
 
 /** One file hero_team wrote for a role (from its manifest). */
-export const RoleFileSchema = z.object({ path: z.string(), md5: z.string(), size: z.number().int(), mode: z.number().int() });
+export const RoleFileSchema = z.object({
+  path: z.string(),
+  md5: z.string(),
+  size: z.number().int(),
+  mode: z.number().int(),
+});
 
 /** What one converge of a role did (skill_sync, config_write). */
 export const ConvergeOutcomeSchema = z.object({

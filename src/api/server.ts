@@ -4,9 +4,9 @@ import type { Config } from '../config.ts';
 import type { Manager } from '../controllers/manager.ts';
 import { errorMessage } from '../errors.ts';
 import type { Logger } from '../log.ts';
-import { createApiApp, type ApiApp } from './app.ts';
+import { type ApiApp, createApiApp } from './app.ts';
 import { Control } from './control.ts';
-import { rpcSocketPath, serveSocket, serveTcp, type Listener } from './listen.ts';
+import { type Listener, rpcSocketPath, serveSocket, serveTcp } from './listen.ts';
 
 /** The API of a running daemon. */
 export interface ApiServer {
@@ -19,9 +19,22 @@ export interface ApiServer {
 }
 
 /** Start listening (before the manager starts, so /readyz answers 503 meanwhile); throws ListenError when another daemon runs. */
-export async function startApiServer(opts: { config: Config; env: NodeJS.ProcessEnv; manager: Manager; clock: Clock; log: Logger; version: string }): Promise<ApiServer> {
+export async function startApiServer(opts: {
+  config: Config;
+  env: NodeJS.ProcessEnv;
+  manager: Manager;
+  clock: Clock;
+  log: Logger;
+  version: string;
+}): Promise<ApiServer> {
   const { config, manager, log } = opts;
-  const control = new Control({ manager, paths: config.paths, env: opts.env, clock: opts.clock, version: opts.version });
+  const control = new Control({
+    manager,
+    paths: config.paths,
+    env: opts.env,
+    clock: opts.clock,
+    version: opts.version,
+  });
   const api = createApiApp({ control, log: log.child({ component: 'api' }) });
   const listeners: Listener[] = [];
   const closeAll = async () => {

@@ -17,7 +17,9 @@ export function buildStatusDocument(control: Control): StatusDocument {
 export function listRoleStatus(control: Control): RoleStatusDoc[] {
   const specs = new Map((control.store()?.roles ?? []).map((r) => [r.name, r]));
   const names = new Set([...specs.keys(), ...control.manager.status.list().map((s) => s.name)]);
-  return [...names].sort().map((name) => roleStatusDoc(control, name, specs.get(name), control.manager.status.get(name)));
+  return [...names]
+    .sort()
+    .map((name) => roleStatusDoc(control, name, specs.get(name), control.manager.status.get(name)));
 }
 
 /** Status of one role, or undefined when neither the store nor the status book knows it. */
@@ -28,7 +30,12 @@ export function getRoleStatus(control: Control, name: string): RoleStatusDoc | u
 }
 
 /** One role's status; skills are compared with the registry in force now (a registry edit makes them stale at once). */
-function roleStatusDoc(control: Control, name: string, spec: RoleSpec | undefined, s: RoleStatus | undefined): RoleStatusDoc {
+function roleStatusDoc(
+  control: Control,
+  name: string,
+  spec: RoleSpec | undefined,
+  s: RoleStatus | undefined,
+): RoleStatusDoc {
   const index = control.manager.sources.registry.index;
   const synced = new Map((s?.skills ?? []).map((k) => [k.name, k.lastSyncedMd5]));
   const skillNames = spec ? [...new Set(spec.skills)].sort() : (s?.skills ?? []).map((k) => k.name);
@@ -43,7 +50,9 @@ function roleStatusDoc(control: Control, name: string, spec: RoleSpec | undefine
     generation: spec?.generation ?? null,
     observedGeneration: s?.observedGeneration,
     lastAppliedRevision: s?.lastAppliedRevision,
-    lastReconcile: s?.lastReconcileAt ? { at: s.lastReconcileAt, durationMs: s.lastDurationMs, outcome: s.lastOutcome } : undefined,
+    lastReconcile: s?.lastReconcileAt
+      ? { at: s.lastReconcileAt, durationMs: s.lastDurationMs, outcome: s.lastOutcome }
+      : undefined,
     lastError: s?.lastError,
     conditions: s?.conditions ?? [],
     skills,
@@ -68,17 +77,26 @@ export function buildGlobalStatus(control: Control, roles: readonly RoleStatusDo
     uptimeSeconds: Math.round((control.clock.now() - control.startedAt) / 100) / 10,
     ready: readiness.ready,
     readyReason: readiness.reason,
-    store: { path: statePaths(control.paths.home).store, roles: sources.store?.roles.length ?? 0, error: sources.storeError },
+    store: {
+      path: statePaths(control.paths.home).store,
+      roles: sources.store?.roles.length ?? 0,
+      error: sources.storeError,
+    },
     services: { count: Object.keys(sources.services).length, error: sources.servicesError },
     registry: {
       path: control.paths.skillsDir,
       exists: index.exists,
       valid: index.skills.size,
-      invalid: [...index.invalid.values()].map((i) => ({ name: i.name, reason: i.reason })).sort((a, b) => (a.name < b.name ? -1 : 1)),
+      invalid: [...index.invalid.values()]
+        .map((i) => ({ name: i.name, reason: i.reason }))
+        .sort((a, b) => (a.name < b.name ? -1 : 1)),
     },
     watches: { count: info.watches.count, complete: info.watches.complete },
     queue: { depth: info.queue.waiting, active: info.queue.running },
-    resync: { intervalMs: info.resync.intervalMs, nextAt: info.resync.nextAt === undefined ? undefined : new Date(info.resync.nextAt).toISOString() },
+    resync: {
+      intervalMs: info.resync.intervalMs,
+      nextAt: info.resync.nextAt === undefined ? undefined : new Date(info.resync.nextAt).toISOString(),
+    },
     phases,
   };
 }

@@ -3,7 +3,7 @@
  * write (group commit) through the same `updateStore` the CLI uses, so 100 concurrent API calls cost a few
  * writes instead of 100 lock round-trips. Each mutation succeeds or fails on its own.
  */
-import { StoreDataSchema, type StoreData } from '../desired/schema.ts';
+import { type StoreData, StoreDataSchema } from '../desired/schema.ts';
 import { describeIssues, updateStore } from '../desired/store.ts';
 import { InputError } from '../errors.ts';
 

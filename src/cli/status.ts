@@ -4,7 +4,7 @@ import { rpcSocketPath } from '../api/socket-probe.ts';
 import { RoleNotFoundError } from '../errors.ts';
 import { defineCommand } from './command.ts';
 import { daemonClient } from './daemon-client.ts';
-import { EXIT, out, type CliIo } from './io.ts';
+import { type CliIo, EXIT, out } from './io.ts';
 import { tableLines } from './table.ts';
 
 /** Exit code when no daemon answers. */
@@ -15,15 +15,18 @@ export const status = defineCommand({
   name: 'status',
   summary: "the running daemon's status: phase, generations, last reconcile, stale skills",
   usage: '[ROLE] [--json]',
-  description: 'Asks the daemon over its socket. Exit 0 when every role shown is Ready, 1 when one is not, 3 when no daemon answers.',
-  options: { json: { type: 'boolean', description: 'print the status document (or the role\'s status) as JSON' } },
+  description:
+    'Asks the daemon over its socket. Exit 0 when every role shown is Ready, 1 when one is not, 3 when no daemon answers.',
+  options: { json: { type: 'boolean', description: "print the status document (or the role's status) as JSON" } },
   positionals: { min: 0, max: 1 },
   examples: ['status', 'status backend --json'],
   async run({ values, positionals, io, config }) {
     const name = positionals[0];
     const socket = rpcSocketPath(config.paths.socketDir);
     const noDaemon = () => {
-      io.stderr.write(`hero-team: no daemon answers on ${socket}; start it with "hero-team serve" (or check HERO_SOCKET_DIR)\n`);
+      io.stderr.write(
+        `hero-team: no daemon answers on ${socket}; start it with "hero-team serve" (or check HERO_SOCKET_DIR)\n`,
+      );
       return EXIT_NO_DAEMON;
     };
     const client = await daemonClient(config);
@@ -44,13 +47,28 @@ export const status = defineCommand({
 });
 
 function printTable(io: CliIo, roles: RoleStatusDoc[]): void {
-  if (!roles.length) return out(io, 'no roles declared');
+  if (!roles.length) {
+    out(io, 'no roles declared');
+    return;
+  }
   const rows = [['ROLE', 'PHASE', 'GEN', 'LAST RECONCILE', 'STALE SKILLS']];
   for (const r of roles) {
     const gen = r.generation === null ? '-' : `${r.observedGeneration ?? '-'}/${r.generation}`;
-    const last = r.lastReconcile ? `${r.lastReconcile.at.replace('T', ' ').replace(/\.\d+Z$/, 'Z')} ${r.lastReconcile.outcome ?? ''}`.trim() : '-';
-    rows.push([r.name, r.phase, gen, last, r.skills.filter((s) => s.stale).map((s) => s.name).join(',') || '-']);
+    const last = r.lastReconcile
+      ? `${r.lastReconcile.at.replace('T', ' ').replace(/\.\d+Z$/, 'Z')} ${r.lastReconcile.outcome ?? ''}`.trim()
+      : '-';
+    rows.push([
+      r.name,
+      r.phase,
+      gen,
+      last,
+      r.skills
+        .filter((s) => s.stale)
+        .map((s) => s.name)
+        .join(',') || '-',
+    ]);
   }
   for (const line of tableLines(rows)) out(io, line);
-  for (const r of roles.filter((x) => x.phase !== 'Ready')) out(io, `${r.name}: ${r.lastError ?? r.conditions.find((c) => c.type === 'Ready')?.message ?? r.phase}`);
+  for (const r of roles.filter((x) => x.phase !== 'Ready'))
+    out(io, `${r.name}: ${r.lastError ?? r.conditions.find((c) => c.type === 'Ready')?.message ?? r.phase}`);
 }

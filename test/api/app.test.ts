@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createMetrics } from '../../src/api/metrics.ts';
 import { eventually } from '../helpers/cli.ts';
 import { put } from '../helpers/tree.ts';
-import { assertNoSecret, startHarness, type Harness } from './helpers.ts';
+import { assertNoSecret, type Harness, startHarness } from './helpers.ts';
 
 let h: Harness;
 beforeEach(async () => {
@@ -18,8 +18,13 @@ afterEach(async () => {
 describe('HTTP routes', () => {
   it('serves healthz, status, one role, 404 for an unknown role, and Prometheus text', async () => {
     expect((await h.api.app.request('/healthz')).status).toBe(200);
-    const doc: any = await (await h.api.app.request("/status")).json();
-    expect(doc.global).toMatchObject({ version: '0.0.0-test', ready: true, registry: { exists: true, valid: 1 }, queue: { depth: 0, active: 0 } });
+    const doc: any = await (await h.api.app.request('/status')).json();
+    expect(doc.global).toMatchObject({
+      version: '0.0.0-test',
+      ready: true,
+      registry: { exists: true, valid: 1 },
+      queue: { depth: 0, active: 0 },
+    });
     expect(doc.roles).toHaveLength(1);
     expect(doc.roles[0]).toMatchObject({ name: 'backend', phase: 'Ready', generation: 1, observedGeneration: 1 });
     expect(doc.roles[0].skills[0]).toMatchObject({ name: 'tdd', stale: false });
@@ -36,7 +41,9 @@ describe('HTTP routes', () => {
     expect(text).toMatch(/hero_team_registry_skills 1/);
     expect(text).toMatch(/hero_team_process_cpu_seconds_total/);
     expect(text).toMatch(/hero_team_http_requests_total\{route="\/status\/roles\/:name",status="404"\}/);
-    expect(text).toMatch(/hero_team_reconcile_duration_seconds_bucket\{role="backend",result="converged",le="\+Inf"\} 1\n/);
+    expect(text).toMatch(
+      /hero_team_reconcile_duration_seconds_bucket\{role="backend",result="converged",le="\+Inf"\} 1\n/,
+    );
     expect(text).toMatch(/hero_team_reconcile_duration_seconds_count\{role="backend",result="converged"\} 1\n/);
     expect(text).toMatch(/# TYPE hero_team_reconcile_duration_seconds histogram/);
   });
@@ -100,17 +107,34 @@ describe('JSON-RPC methods', () => {
   });
 
   it('role_upsert bumps the generation once per change, refuses stale writes, and the role converges', async () => {
-    const a = await h.call('role_upsert', { role: { name: 'backend', model: 'kimi-code/kimi-for-coding', skills: ['tdd', 'lint'] } });
+    const a = await h.call('role_upsert', {
+      role: { name: 'backend', model: 'kimi-code/kimi-for-coding', skills: ['tdd', 'lint'] },
+    });
     expect(a.result).toEqual({ name: 'backend', generation: 2, changed: true });
-    const same = await h.call('role_upsert', { role: { name: 'backend', model: 'kimi-code/kimi-for-coding', skills: ['tdd', 'lint'] } });
+    const same = await h.call('role_upsert', {
+      role: { name: 'backend', model: 'kimi-code/kimi-for-coding', skills: ['tdd', 'lint'] },
+    });
     expect(same.result).toEqual({ name: 'backend', generation: 2, changed: false });
-    const stale = await h.call('role_upsert', { role: { name: 'backend', model: 'kimi-code/kimi-for-coding' }, expectedGeneration: 1 });
+    const stale = await h.call('role_upsert', {
+      role: { name: 'backend', model: 'kimi-code/kimi-for-coding' },
+      expectedGeneration: 1,
+    });
     expect(stale.error).toMatchObject({ code: -32001, data: { generation: 2, expectedGeneration: 1 } });
-    const created = await h.call('role_upsert', { role: { name: 'front', model: 'kimi-code/kimi-for-coding', context: 1000, drift: 'report' }, expectedGeneration: 0 });
+    const created = await h.call('role_upsert', {
+      role: { name: 'front', model: 'kimi-code/kimi-for-coding', context: 1000, drift: 'report' },
+      expectedGeneration: 0,
+    });
     expect(created.result).toEqual({ name: 'front', generation: 1, changed: true });
     const store = JSON.parse(readFileSync(join(h.tree.paths.home, 'store.json'), 'utf8'));
-    expect(store.roles.find((r: any) => r.name === 'front')).toMatchObject({ maxContextSize: 1000, driftPolicy: 'report' });
-    await eventually(() => existsSync(join(h.tree.paths.rolesDir, 'backend', 'skills', 'lint', 'SKILL.md')), 5000, 'lint copied');
+    expect(store.roles.find((r: any) => r.name === 'front')).toMatchObject({
+      maxContextSize: 1000,
+      driftPolicy: 'report',
+    });
+    await eventually(
+      () => existsSync(join(h.tree.paths.rolesDir, 'backend', 'skills', 'lint', 'SKILL.md')),
+      5000,
+      'lint copied',
+    );
     await eventually(() => h.manager.status.get('front')?.phase === 'Ready', 5000, 'front converges');
   });
 
@@ -135,10 +159,17 @@ describe('JSON-RPC methods', () => {
     rmSync(join(h.tree.paths.skillsDir, 'tdd'), { recursive: true });
     await h.control.manager.sources.scanRegistry();
     expect(h.control.manager.sources.registry.index.skills.has('tdd')).toBe(false);
-    const r = await h.call('role_upsert', { role: { name: 'backend', model: 'kimi-code/kimi-for-coding', skills: ['tdd', 'lint'] } });
+    const r = await h.call('role_upsert', {
+      role: { name: 'backend', model: 'kimi-code/kimi-for-coding', skills: ['tdd', 'lint'] },
+    });
     expect(r.result).toMatchObject({ generation: 2, changed: true });
-    const big = await h.call('role_upsert', { role: { name: 'backend', model: 'sambanova/llama-3.3-70b', context: 200000 } });
-    expect(big.error).toMatchObject({ code: -32602, message: expect.stringMatching(/exceeds the model's context of 131072/) });
+    const big = await h.call('role_upsert', {
+      role: { name: 'backend', model: 'sambanova/llama-3.3-70b', context: 200000 },
+    });
+    expect(big.error).toMatchObject({
+      code: -32602,
+      message: expect.stringMatching(/exceeds the model's context of 131072/),
+    });
   });
 
   it('role_delete removes the role and its files are pruned', async () => {
@@ -201,17 +232,62 @@ describe('JSON-RPC methods', () => {
 
 describe('JSON-RPC protocol edges', () => {
   const cases: [string, unknown, (r: { status: number; body: any }) => void][] = [
-    ['parse error', '{"jsonrpc": "2.0", "method"', (r) => expect(r.body).toEqual({ jsonrpc: '2.0', id: null, error: { code: -32700, message: 'body is not valid JSON' } })],
+    [
+      'parse error',
+      '{"jsonrpc": "2.0", "method"',
+      (r) =>
+        expect(r.body).toEqual({
+          jsonrpc: '2.0',
+          id: null,
+          error: { code: -32700, message: 'body is not valid JSON' },
+        }),
+    ],
     ['empty batch', [], (r) => expect(r.body).toMatchObject({ id: null, error: { code: -32600 } })],
-    ['one-element batch answers an array', [{ jsonrpc: '2.0', id: 1, method: 'status' }], (r) => expect(r.body).toHaveLength(1)],
-    ['all notifications: 204, no body', [{ jsonrpc: '2.0', method: 'status' }], (r) => expect([r.status, r.body]).toEqual([204, undefined])],
-    ['bad jsonrpc version keeps the id', { jsonrpc: '1.0', id: 7, method: 'status' }, (r) => expect(r.body).toMatchObject({ id: 7, error: { code: -32600 } })],
-    ['object id is invalid', { jsonrpc: '2.0', id: {}, method: 'status' }, (r) => expect(r.body).toMatchObject({ id: null, error: { code: -32600 } })],
-    ['unknown method', { jsonrpc: '2.0', id: 'a', method: 'nope' }, (r) => expect(r.body).toMatchObject({ id: 'a', error: { code: -32601 } })],
-    ['prototype key is not a method', { jsonrpc: '2.0', id: 1, method: '__proto__' }, (r) => expect(r.body.error.code).toBe(-32601)],
-    ['positional params', { jsonrpc: '2.0', id: 1, method: 'role_get', params: ['backend'] }, (r) => expect(r.body.error.code).toBe(-32602)],
-    ['zod issues in data', { jsonrpc: '2.0', id: 1, method: 'role_get', params: { name: 3 } }, (r) => expect(r.body.error).toMatchObject({ code: -32602, data: [{ path: ['name'] }] })],
-    ['mixed batch', [{ jsonrpc: '2.0', id: 1, method: 'status' }, 5, { jsonrpc: '2.0', method: 'status' }], (r) => expect(r.body.map((x: any) => x.error?.code ?? 0)).toEqual([0, -32600])],
+    [
+      'one-element batch answers an array',
+      [{ jsonrpc: '2.0', id: 1, method: 'status' }],
+      (r) => expect(r.body).toHaveLength(1),
+    ],
+    [
+      'all notifications: 204, no body',
+      [{ jsonrpc: '2.0', method: 'status' }],
+      (r) => expect([r.status, r.body]).toEqual([204, undefined]),
+    ],
+    [
+      'bad jsonrpc version keeps the id',
+      { jsonrpc: '1.0', id: 7, method: 'status' },
+      (r) => expect(r.body).toMatchObject({ id: 7, error: { code: -32600 } }),
+    ],
+    [
+      'object id is invalid',
+      { jsonrpc: '2.0', id: {}, method: 'status' },
+      (r) => expect(r.body).toMatchObject({ id: null, error: { code: -32600 } }),
+    ],
+    [
+      'unknown method',
+      { jsonrpc: '2.0', id: 'a', method: 'nope' },
+      (r) => expect(r.body).toMatchObject({ id: 'a', error: { code: -32601 } }),
+    ],
+    [
+      'prototype key is not a method',
+      { jsonrpc: '2.0', id: 1, method: '__proto__' },
+      (r) => expect(r.body.error.code).toBe(-32601),
+    ],
+    [
+      'positional params',
+      { jsonrpc: '2.0', id: 1, method: 'role_get', params: ['backend'] },
+      (r) => expect(r.body.error.code).toBe(-32602),
+    ],
+    [
+      'zod issues in data',
+      { jsonrpc: '2.0', id: 1, method: 'role_get', params: { name: 3 } },
+      (r) => expect(r.body.error).toMatchObject({ code: -32602, data: [{ path: ['name'] }] }),
+    ],
+    [
+      'mixed batch',
+      [{ jsonrpc: '2.0', id: 1, method: 'status' }, 5, { jsonrpc: '2.0', method: 'status' }],
+      (r) => expect(r.body.map((x: any) => x.error?.code ?? 0)).toEqual([0, -32600]),
+    ],
   ];
   for (const [name, body, check] of cases) {
     it(name, async () => {
@@ -225,10 +301,18 @@ describe('JSON-RPC protocol edges', () => {
 describe('secrets', () => {
   it('no endpoint and no method result contains a marker key', async () => {
     const texts: string[] = [];
-    for (const path of ['/healthz', '/readyz', '/status', '/status/roles/backend', '/metrics', '/openrpc.json']) texts.push(await (await h.api.app.request(path)).text());
+    for (const path of ['/healthz', '/readyz', '/status', '/status/roles/backend', '/metrics', '/openrpc.json'])
+      texts.push(await (await h.api.app.request(path)).text());
     const calls: [string, unknown][] = [
-      ['role_list', {}], ['role_get', { name: 'backend' }], ['skill_list', {}], ['skill_list', { role: 'backend' }],
-      ['config_render', { role: 'backend' }], ['config_render', { role: 'backend', file: 'mcp.json' }], ['status', {}], ['model_list', {}], ['config_write', { role: 'backend' }],
+      ['role_list', {}],
+      ['role_get', { name: 'backend' }],
+      ['skill_list', {}],
+      ['skill_list', { role: 'backend' }],
+      ['config_render', { role: 'backend' }],
+      ['config_render', { role: 'backend', file: 'mcp.json' }],
+      ['status', {}],
+      ['model_list', {}],
+      ['config_write', { role: 'backend' }],
     ];
     for (const [m, p] of calls) texts.push(JSON.stringify(await h.call(m, p)));
     expect(texts.join('\n')).toContain('KIMI_API_KEY');
@@ -242,11 +326,22 @@ describe('internal errors', () => {
     const { defineMethod } = await import('../../src/api/rpc/method.ts');
     const { METHODS } = await import('../../src/api/rpc/methods.ts');
     const { z } = await import('zod');
-    const boom = defineMethod({ summary: 'throws', params: z.object({}), result: z.null(), examples: [], handler: async () => { throw new Error('secret internals /etc/x'); } });
+    const boom = defineMethod({
+      summary: 'throws',
+      params: z.object({}),
+      result: z.null(),
+      examples: [],
+      handler: async () => {
+        throw new Error('secret internals /etc/x');
+      },
+    });
     const { silentLogger } = await import('../../src/log.ts');
     const api = createApiApp({ control: h.control, log: silentLogger(), methods: { ...METHODS, boom } as never });
     try {
-      const res = await api.app.request('/rpc', { method: 'POST', body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'boom' }) });
+      const res = await api.app.request('/rpc', {
+        method: 'POST',
+        body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'boom' }),
+      });
       expect(res.status).toBe(200);
       const body: any = await res.json();
       expect(body).toEqual({ jsonrpc: '2.0', id: 1, error: { code: -32603, message: 'Internal error' } });

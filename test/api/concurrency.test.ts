@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually } from '../helpers/cli.ts';
-import { startHarness, type Harness } from './helpers.ts';
+import { type Harness, startHarness } from './helpers.ts';
 
 let h: Harness;
 beforeAll(async () => {
@@ -13,17 +13,33 @@ afterAll(async () => {
   await h.close();
 });
 
-const storeRoles = () => JSON.parse(readFileSync(join(h.tree.paths.home, 'store.json'), 'utf8')).roles as { name: string; generation: number; description?: string }[];
+const storeRoles = () =>
+  JSON.parse(readFileSync(join(h.tree.paths.home, 'store.json'), 'utf8')).roles as {
+    name: string;
+    generation: number;
+    description?: string;
+  }[];
 
 describe('concurrent role_upsert', () => {
   it('100 calls on distinct roles: the store holds every role at generation 1 and every role converges', async () => {
     const names = Array.from({ length: 100 }, (_, i) => `r${String(i).padStart(3, '0')}`);
-    const replies = await Promise.all(names.map((name) => h.call('role_upsert', { role: { name, model: 'kimi-code/kimi-for-coding', skills: ['tdd'] } })));
+    const replies = await Promise.all(
+      names.map((name) =>
+        h.call('role_upsert', { role: { name, model: 'kimi-code/kimi-for-coding', skills: ['tdd'] } }),
+      ),
+    );
     expect(replies.map((r) => r.result)).toEqual(names.map((name) => ({ name, generation: 1, changed: true })));
     const stored = storeRoles();
     expect(stored.map((r) => r.name).sort()).toEqual(['backend', ...names]);
     expect(stored.every((r) => r.generation === 1)).toBe(true);
-    await eventually(() => names.every((n) => h.manager.status.get(n)?.phase === 'Ready' && h.manager.status.get(n)?.observedGeneration === 1), 60_000, 'all 100 converge');
+    await eventually(
+      () =>
+        names.every(
+          (n) => h.manager.status.get(n)?.phase === 'Ready' && h.manager.status.get(n)?.observedGeneration === 1,
+        ),
+      60_000,
+      'all 100 converge',
+    );
   }, 90_000);
 
   it('50 calls on one role: generations rise by one per accepted change and stale expectedGeneration writes are refused', async () => {
@@ -45,6 +61,10 @@ describe('concurrent role_upsert', () => {
     expect(final.generation).toBe(1 + accepted.length);
     const last = accepted.find((r) => r.result.generation === final.generation)!;
     expect(final.description).toBe(calls[replies.indexOf(last)]!.role.description);
-    await eventually(() => h.manager.status.get('backend')?.observedGeneration === final.generation, 30_000, 'backend converges to the last generation');
+    await eventually(
+      () => h.manager.status.get('backend')?.observedGeneration === final.generation,
+      30_000,
+      'backend converges to the last generation',
+    );
   }, 60_000);
 });

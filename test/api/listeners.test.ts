@@ -7,9 +7,9 @@ import { Hono } from 'hono';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect, RpcClientError } from '../../src/api/client.ts';
 import { rpcSocketPath, serveSocket, serveTcp } from '../../src/api/listen.ts';
-import { startDaemon, type Daemon } from '../../src/main.ts';
+import { type Daemon, startDaemon } from '../../src/main.ts';
 import { cli, eventually } from '../helpers/cli.ts';
-import { addSkill, makeTree, writeStore, type TestTree } from '../helpers/tree.ts';
+import { addSkill, makeTree, type TestTree, writeStore } from '../helpers/tree.ts';
 import { assertNoSecret, MARKERS } from './helpers.ts';
 
 let tree: TestTree;
@@ -67,7 +67,10 @@ describe('unix socket', () => {
     const path = join(dir, 'x.sock');
     mkdirSync(dir);
     // A process that dies by SIGKILL right after listening leaves its socket file behind.
-    spawnSync(process.execPath, ['-e', `require('net').createServer().listen(${JSON.stringify(path)}, () => process.kill(process.pid, 'SIGKILL'))`]);
+    spawnSync(process.execPath, [
+      '-e',
+      `require('net').createServer().listen(${JSON.stringify(path)}, () => process.kill(process.pid, 'SIGKILL'))`,
+    ]);
     expect(existsSync(path)).toBe(true);
     const app = new Hono().get('/healthz', (c) => c.text('ok'));
     const l = await serveSocket(path, app.fetch);
@@ -130,11 +133,19 @@ describe('CLI through the daemon', () => {
     const add = await cli(tree.env, 'role', 'add', 'front', '--skills', 'lint');
     expect(add.code, add.stderr).toBe(0);
     expect(add.stdout).toMatch(/the running daemon converges it now/);
-    await eventually(() => existsSync(join(tree.paths.rolesDir, 'front', 'skills', 'lint', 'SKILL.md')), 10_000, 'front converged');
+    await eventually(
+      () => existsSync(join(tree.paths.rolesDir, 'front', 'skills', 'lint', 'SKILL.md')),
+      10_000,
+      'front converged',
+    );
     expect((await cli(tree.env, 'role', 'add', 'front')).stderr).toMatch(/already exists/);
     const set = await cli(tree.env, 'role', 'set', 'front', '--skills', 'lint,tdd');
     expect(set.stdout).toMatch(/generation 2/);
-    await eventually(() => existsSync(join(tree.paths.rolesDir, 'front', 'skills', 'tdd', 'SKILL.md')), 10_000, 'tdd added');
+    await eventually(
+      () => existsSync(join(tree.paths.rolesDir, 'front', 'skills', 'tdd', 'SKILL.md')),
+      10_000,
+      'tdd added',
+    );
     const bad = await cli(tree.env, 'role', 'set', 'front', '--model', 'no/such');
     expect([bad.code, bad.stderr]).toEqual([2, expect.stringMatching(/unknown model "no\/such"/)]);
     expect((await cli(tree.env, 'role', 'rm', 'front')).code).toBe(0);

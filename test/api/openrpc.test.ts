@@ -6,9 +6,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect } from '../../src/api/client.ts';
 import { rpcSocketPath } from '../../src/api/listen.ts';
 import { METHODS } from '../../src/api/rpc/methods.ts';
-import { startDaemon, type Daemon } from '../../src/main.ts';
+import { type Daemon, startDaemon } from '../../src/main.ts';
 import { eventually } from '../helpers/cli.ts';
-import { addSkill, makeTree, writeStore, type TestTree } from '../helpers/tree.ts';
+import { addSkill, makeTree, type TestTree, writeStore } from '../helpers/tree.ts';
 import { assertNoSecret, MARKERS } from './helpers.ts';
 
 let tree: TestTree;
@@ -46,7 +46,10 @@ describe('OpenRPC document', () => {
     expect(doc.methods.map((m: any) => m.name)).toEqual(Object.keys(METHODS));
     const upsert = doc.methods.find((m: any) => m.name === 'role_upsert');
     expect(upsert.paramStructure).toBe('by-name');
-    expect(upsert.params.map((p: any) => [p.name, p.required])).toEqual([['role', true], ['expectedGeneration', false]]);
+    expect(upsert.params.map((p: any) => [p.name, p.required])).toEqual([
+      ['role', true],
+      ['expectedGeneration', false],
+    ]);
     expect(upsert.params[0].schema.properties.name.pattern).toBe('^[a-z0-9][a-z0-9_-]{0,62}$');
     expect(upsert.errors).toContainEqual({ $ref: '#/components/errors/conflict' });
     expect(doc.components.errors.timeout.code).toBe(-32004);

@@ -1,7 +1,7 @@
 /** Property: any body POSTed to /rpc gets a well-formed JSON-RPC reply (or a batch, or 204), never a 5xx, and the daemon stays healthy. */
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startHarness, type Harness } from './helpers.ts';
+import { type Harness, startHarness } from './helpers.ts';
 
 let h: Harness;
 beforeAll(async () => {
@@ -12,18 +12,54 @@ afterAll(async () => {
 });
 
 /** Read-only methods and near-misses; mutations are left out so the store stays as it is between runs. */
-const METHOD_NAMES = ['role_list', 'role_get', 'skill_list', 'config_render', 'status', 'model_list', 'rpc.discover', 'nope', '', '__proto__', 'constructor', 'role_get ', 'toString'];
+const METHOD_NAMES = [
+  'role_list',
+  'role_get',
+  'skill_list',
+  'config_render',
+  'status',
+  'model_list',
+  'rpc.discover',
+  'nope',
+  '',
+  '__proto__',
+  'constructor',
+  'role_get ',
+  'toString',
+];
 
-const anyId = fc.oneof(fc.integer(), fc.string(), fc.constant(null), fc.double(), fc.boolean(), fc.object(), fc.constant(undefined));
+const anyId = fc.oneof(
+  fc.integer(),
+  fc.string(),
+  fc.constant(null),
+  fc.double(),
+  fc.boolean(),
+  fc.object(),
+  fc.constant(undefined),
+);
 const params = fc.oneof(
   fc.constant(undefined),
-  fc.record({ name: fc.oneof(fc.constantFrom('backend', 'ghost', '../x', 'A'), fc.string(), fc.integer()) }, { requiredKeys: [] }),
-  fc.record({ role: fc.oneof(fc.constant('backend'), fc.string(), fc.anything()), file: fc.oneof(fc.constantFrom('config.toml', 'mcp.json'), fc.string()) }, { requiredKeys: [] }),
+  fc.record(
+    { name: fc.oneof(fc.constantFrom('backend', 'ghost', '../x', 'A'), fc.string(), fc.integer()) },
+    { requiredKeys: [] },
+  ),
+  fc.record(
+    {
+      role: fc.oneof(fc.constant('backend'), fc.string(), fc.anything()),
+      file: fc.oneof(fc.constantFrom('config.toml', 'mcp.json'), fc.string()),
+    },
+    { requiredKeys: [] },
+  ),
   fc.anything(),
   fc.array(fc.anything()),
 );
 const request = fc.record(
-  { jsonrpc: fc.oneof(fc.constant('2.0'), fc.constant('1.0'), fc.anything()), id: anyId, method: fc.oneof(fc.constantFrom(...METHOD_NAMES), fc.string(), fc.anything()), params },
+  {
+    jsonrpc: fc.oneof(fc.constant('2.0'), fc.constant('1.0'), fc.anything()),
+    id: anyId,
+    method: fc.oneof(fc.constantFrom(...METHOD_NAMES), fc.string(), fc.anything()),
+    params,
+  },
   { requiredKeys: [] },
 );
 const body = fc.oneof(
@@ -47,7 +83,11 @@ describe('POST /rpc with random and malformed bodies', () => {
     let replies = 0;
     await fc.assert(
       fc.asyncProperty(body, async (text) => {
-        const res = await h.api.app.request('/rpc', { method: 'POST', body: text, headers: { 'content-type': 'application/json' } });
+        const res = await h.api.app.request('/rpc', {
+          method: 'POST',
+          body: text,
+          headers: { 'content-type': 'application/json' },
+        });
         expect(res.status).toBeLessThan(500);
         const out = await res.text();
         if (res.status === 204) {
@@ -59,7 +99,10 @@ describe('POST /rpc with random and malformed bodies', () => {
         const all = Array.isArray(parsed) ? parsed : [parsed];
         if (Array.isArray(parsed)) expect(parsed.length).toBeGreaterThan(0);
         for (const r of all) expect(wellFormed(r), out.slice(0, 300)).toBe(true);
-        expect(all.every((r: any) => r.error?.code !== -32603), out.slice(0, 300)).toBe(true);
+        expect(
+          all.every((r: any) => r.error?.code !== -32603),
+          out.slice(0, 300),
+        ).toBe(true);
         replies++;
       }),
       { numRuns: 2000 },

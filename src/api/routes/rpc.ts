@@ -12,7 +12,10 @@ export function rpcRoutes(dispatcher: Dispatcher, openrpc: () => Record<string, 
     const declared = Number(c.req.header('content-length') ?? 0);
     const text = declared > MAX_BODY_BYTES ? undefined : await c.req.text();
     if (text === undefined || Buffer.byteLength(text) > MAX_BODY_BYTES) {
-      return c.json({ jsonrpc: '2.0', id: null, error: { code: -32600, message: `request body over ${MAX_BODY_BYTES} bytes` } }, 413);
+      return c.json(
+        { jsonrpc: '2.0', id: null, error: { code: -32600, message: `request body over ${MAX_BODY_BYTES} bytes` } },
+        413,
+      );
     }
     const reply = await dispatcher.handleText(text);
     return reply === undefined ? c.body(null, 204) : c.json(reply);

@@ -10,7 +10,9 @@ import type { MethodContext, MethodTable } from './method.ts';
 /** A JSON-RPC id. */
 export type RpcId = string | number | null;
 /** One response object. */
-export type RpcResponse = { jsonrpc: '2.0'; id: RpcId; result: unknown } | { jsonrpc: '2.0'; id: RpcId; error: { code: number; message: string; data?: unknown } };
+export type RpcResponse =
+  | { jsonrpc: '2.0'; id: RpcId; result: unknown }
+  | { jsonrpc: '2.0'; id: RpcId; error: { code: number; message: string; data?: unknown } };
 
 /** Largest batch served; a bigger one is one -32600. */
 export const MAX_BATCH = 200;
@@ -29,7 +31,12 @@ export interface Dispatcher {
 }
 
 /** Build a dispatcher for `methods`. */
-export function createDispatcher(methods: MethodTable, ctx: MethodContext, log: Logger, observe: RpcObserver = () => {}): Dispatcher {
+export function createDispatcher(
+  methods: MethodTable,
+  ctx: MethodContext,
+  log: Logger,
+  observe: RpcObserver = () => {},
+): Dispatcher {
   const call = async (method: string, params: unknown): Promise<unknown> => {
     const def = Object.hasOwn(methods, method) ? methods[method] : undefined;
     if (!def) throw RpcError.of('methodNotFound', `unknown method "${method}"; see rpc.discover`);
@@ -50,7 +57,8 @@ export function createDispatcher(methods: MethodTable, ctx: MethodContext, log: 
       observe(label, 0, (performance.now() - t0) / 1000);
     } catch (err) {
       const e = toRpcError(err);
-      if (e.code === RPC_ERRORS.internal.code) log.error({ method: label, err: err instanceof Error ? err.message : String(err) }, 'rpc method failed');
+      if (e.code === RPC_ERRORS.internal.code)
+        log.error({ method: label, err: err instanceof Error ? err.message : String(err) }, 'rpc method failed');
       observe(label, e.code, (performance.now() - t0) / 1000);
       response = errorResponse(shape.id ?? null, e);
     }
@@ -60,7 +68,11 @@ export function createDispatcher(methods: MethodTable, ctx: MethodContext, log: 
   const handle = async (body: unknown): Promise<RpcResponse | RpcResponse[] | undefined> => {
     if (!Array.isArray(body)) return one(body);
     if (body.length === 0) return errorResponse(null, RpcError.of('invalidRequest', 'empty batch'));
-    if (body.length > MAX_BATCH) return errorResponse(null, RpcError.of('invalidRequest', `batch of ${body.length} requests; at most ${MAX_BATCH}`));
+    if (body.length > MAX_BATCH)
+      return errorResponse(
+        null,
+        RpcError.of('invalidRequest', `batch of ${body.length} requests; at most ${MAX_BATCH}`),
+      );
     const out: RpcResponse[] = [];
     for (const req of body) {
       const r = await one(req);
@@ -84,21 +96,36 @@ export function createDispatcher(methods: MethodTable, ctx: MethodContext, log: 
   };
 }
 
-type Shape = { method: string; params: unknown; id: RpcId | undefined; notification: boolean } | { invalid: string; id: RpcId };
+type Shape =
+  | { method: string; params: unknown; id: RpcId | undefined; notification: boolean }
+  | { invalid: string; id: RpcId };
 
 /** Check one request object; an invalid one is answered with its id when that id is valid, else null. */
 function requestShape(req: unknown): Shape {
-  if (typeof req !== 'object' || req === null || Array.isArray(req)) return { invalid: 'a request must be an object', id: null };
+  if (typeof req !== 'object' || req === null || Array.isArray(req))
+    return { invalid: 'a request must be an object', id: null };
   const r = req as Record<string, unknown>;
-  const idOk = !('id' in r) || r.id === null || typeof r.id === 'string' || (typeof r.id === 'number' && Number.isFinite(r.id));
+  const idOk =
+    !('id' in r) || r.id === null || typeof r.id === 'string' || (typeof r.id === 'number' && Number.isFinite(r.id));
   const id = idOk && 'id' in r ? (r.id as RpcId) : null;
   if (!idOk) return { invalid: 'id must be a string, a number or null', id: null };
   if (r.jsonrpc !== '2.0') return { invalid: 'jsonrpc must be "2.0"', id };
   if (typeof r.method !== 'string') return { invalid: 'method must be a string', id };
-  if ('params' in r && (typeof r.params !== 'object' || r.params === null)) return { invalid: 'params must be an object or an array', id };
-  return { method: r.method, params: r.params, id: 'id' in r ? (r.id as RpcId) : undefined, notification: !('id' in r) };
+  if ('params' in r && (typeof r.params !== 'object' || r.params === null))
+    return { invalid: 'params must be an object or an array', id };
+  return {
+    method: r.method,
+    params: r.params,
+    id: 'id' in r ? (r.id as RpcId) : undefined,
+    notification: !('id' in r),
+  };
 }
 
 function errorResponse(id: RpcId, e: RpcError): RpcResponse {
-  return { jsonrpc: '2.0', id, error: e.data === undefined ? { code: e.code, message: e.message } : { code: e.code, message: e.message, data: e.data } };
+  return {
+    jsonrpc: '2.0',
+    id,
+    error:
+      e.data === undefined ? { code: e.code, message: e.message } : { code: e.code, message: e.message, data: e.data },
+  };
 }

@@ -37,14 +37,19 @@ export class RpcError extends Error {
 
 /** zod issues as `data` of -32602: path, code and message only (never the input, which may hold a secret). */
 export function zodIssues(error: z.ZodError): { path: (string | number)[]; code: string; message: string }[] {
-  return error.issues.map((i) => ({ path: i.path.map((p) => (typeof p === 'symbol' ? String(p) : p)), code: i.code, message: i.message }));
+  return error.issues.map((i) => ({
+    path: i.path.map((p) => (typeof p === 'symbol' ? String(p) : p)),
+    code: i.code,
+    message: i.message,
+  }));
 }
 
 /** Map a thrown value to an RpcError; unknown errors become -32603 without internals. */
 export function toRpcError(err: unknown): RpcError {
   if (err instanceof RpcError) return err;
   if (err instanceof RoleNotFoundError) return RpcError.of('unknownRole', err.message, { role: err.role });
-  if (err instanceof StoreError) return RpcError.of('storeInvalid', err.message, { path: err.path, position: err.position });
+  if (err instanceof StoreError)
+    return RpcError.of('storeInvalid', err.message, { path: err.path, position: err.position });
   if (err instanceof StoreLockedError) return RpcError.of('storeInvalid', err.message, { path: err.path });
   if (err instanceof InputError) return RpcError.of('invalidParams', err.message, { field: err.field });
   return RpcError.of('internal');

@@ -20,7 +20,8 @@ export function buildOpenRpc(methods: MethodTable, version: string): Json {
     info: {
       title: 'hero_team',
       version,
-      description: 'Desired state and status of per-role Kimi Code CLI configurations. Params are by name. No result ever holds a secret value.',
+      description:
+        'Desired state and status of per-role Kimi Code CLI configurations. Params are by name. No result ever holds a secret value.',
     },
     methods: Object.entries(methods).map(([name, def]) => methodObject(name, def)),
     components: { errors },

@@ -11,14 +11,28 @@ import { RpcError } from './errors.ts';
  * skills and services the change introduces are checked (as the CLI does): one already whitelisted may be missing
  * from the registry today, and that must not block other edits of the role.
  */
-export async function checkRoleReferences(control: Control, store: StoreData, spec: Pick<RoleSpec, 'model' | 'skills' | 'mcp' | 'maxContextSize'>): Promise<void> {
+export async function checkRoleReferences(
+  control: Control,
+  store: StoreData,
+  spec: Pick<RoleSpec, 'model' | 'skills' | 'mcp' | 'maxContextSize'>,
+): Promise<void> {
   const catalog = effectiveCatalog(store.catalog);
   const model = Object.hasOwn(catalog.models, spec.model) ? catalog.models[spec.model] : undefined;
   if (!model) {
-    throw RpcError.of('invalidParams', `unknown model "${spec.model}"`, [{ path: ['role', 'model'], code: 'unknown_model', message: `known models: ${Object.keys(catalog.models).sort().join(', ')}` }]);
+    throw RpcError.of('invalidParams', `unknown model "${spec.model}"`, [
+      {
+        path: ['role', 'model'],
+        code: 'unknown_model',
+        message: `known models: ${Object.keys(catalog.models).sort().join(', ')}`,
+      },
+    ]);
   }
   if (spec.maxContextSize !== undefined && spec.maxContextSize > model.maxContextSize) {
-    throw RpcError.of('invalidParams', `context ${spec.maxContextSize} exceeds the model's context of ${model.maxContextSize} tokens`, [{ path: ['role', 'context'], code: 'too_big', message: `at most ${model.maxContextSize}` }]);
+    throw RpcError.of(
+      'invalidParams',
+      `context ${spec.maxContextSize} exceeds the model's context of ${model.maxContextSize} tokens`,
+      [{ path: ['role', 'context'], code: 'too_big', message: `at most ${model.maxContextSize}` }],
+    );
   }
   const indexed = control.manager.sources.registry.index;
   const cache = new DigestCache();
@@ -26,12 +40,22 @@ export async function checkRoleReferences(control: Control, store: StoreData, sp
     if (indexed.skills.has(skill)) continue;
     const scan = await scanSkill(control.paths.skillsDir, skill, cache);
     if (scan.skill) continue;
-    const why = scan.invalid ? `invalid in the registry: ${scan.invalid.reason}` : `not found in ${control.paths.skillsDir}`;
-    throw RpcError.of('invalidParams', `skill "${skill}" is ${why}`, [{ path: ['role', 'skills', i], code: 'unknown_skill', message: why }]);
+    const why = scan.invalid
+      ? `invalid in the registry: ${scan.invalid.reason}`
+      : `not found in ${control.paths.skillsDir}`;
+    throw RpcError.of('invalidParams', `skill "${skill}" is ${why}`, [
+      { path: ['role', 'skills', i], code: 'unknown_skill', message: why },
+    ]);
   }
   const services = control.manager.sources.services;
   const unknown = spec.mcp.filter((s) => s !== '*' && !Object.hasOwn(services, s));
   if (unknown.length) {
-    throw RpcError.of('invalidParams', `unknown MCP service(s): ${unknown.join(', ')}`, [{ path: ['role', 'mcp'], code: 'unknown_service', message: `services.json lists: ${Object.keys(services).sort().join(', ') || '(none)'}` }]);
+    throw RpcError.of('invalidParams', `unknown MCP service(s): ${unknown.join(', ')}`, [
+      {
+        path: ['role', 'mcp'],
+        code: 'unknown_service',
+        message: `services.json lists: ${Object.keys(services).sort().join(', ') || '(none)'}`,
+      },
+    ]);
   }
 }

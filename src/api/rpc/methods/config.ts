@@ -14,7 +14,8 @@ import { defineMethod } from '../method.ts';
 
 function roleSpec(control: Control, name: string) {
   const store = control.store();
-  if (!store) throw RpcError.of('storeInvalid', control.manager.sources.storeError ?? 'no valid store.json has been read yet');
+  if (!store)
+    throw RpcError.of('storeInvalid', control.manager.sources.storeError ?? 'no valid store.json has been read yet');
   const spec = store.roles.find((r) => r.name === name);
   if (!spec) throw new RoleNotFoundError(name);
   return { store, spec };
@@ -25,16 +26,39 @@ export const config_render = defineMethod({
   params: z.object({ role: RoleName, file: z.enum(['config.toml', 'mcp.json']).default('config.toml') }),
   result: z.object({ role: z.string(), file: z.string(), content: z.string(), missingSecrets: z.array(z.string()) }),
   errors: ['unknownRole'],
-  examples: [{ name: 'render config.toml', params: { role: 'backend', file: 'config.toml' }, result: { role: 'backend', file: 'config.toml', content: 'default_model = "kimi-code/kimi-for-coding"\n', missingSecrets: [] } }],
+  examples: [
+    {
+      name: 'render config.toml',
+      params: { role: 'backend', file: 'config.toml' },
+      result: {
+        role: 'backend',
+        file: 'config.toml',
+        content: 'default_model = "kimi-code/kimi-for-coding"\n',
+        missingSecrets: [],
+      },
+    },
+  ],
   handler: async ({ role, file }, { control }) => {
     const { store, spec } = roleSpec(control, role);
     const catalog = effectiveCatalog(store.catalog);
     const real = await readProviderSecrets(statePaths(control.paths.home).secrets, control.env, catalog);
     const { sources } = control.manager;
-    const desired = renderRole({ role: spec, catalog, rolesDir: control.paths.rolesDir, index: sources.registry.index, services: sources.services, secrets: maskSecrets(real) });
+    const desired = renderRole({
+      role: spec,
+      catalog,
+      rolesDir: control.paths.rolesDir,
+      index: sources.registry.index,
+      services: sources.services,
+      secrets: maskSecrets(real),
+    });
     const f = desired.files.find((x) => x.path === file);
     const text = f && f.source.kind === 'bytes' ? f.source.bytes.toString('utf8') : '';
-    return { role, file, content: file === 'mcp.json' ? redactMcpServers(text) : text, missingSecrets: desired.missingSecrets };
+    return {
+      role,
+      file,
+      content: file === 'mcp.json' ? redactMcpServers(text) : text,
+      missingSecrets: desired.missingSecrets,
+    };
   },
 });
 
@@ -43,7 +67,13 @@ export const config_write = defineMethod({
   params: z.object({ role: RoleName, timeoutMs: z.number().int().positive().max(CONVERGE_TIMEOUT.maxMs).optional() }),
   result: ConvergeOutcomeSchema,
   errors: ['unknownRole', 'timeout'],
-  examples: [{ name: 'write backend', params: { role: 'backend' }, result: { role: 'backend', outcome: 'converged', written: 0, deleted: 0, backups: 0, durationMs: 2.5 } }],
+  examples: [
+    {
+      name: 'write backend',
+      params: { role: 'backend' },
+      result: { role: 'backend', outcome: 'converged', written: 0, deleted: 0, backups: 0, durationMs: 2.5 },
+    },
+  ],
   handler: async ({ role, timeoutMs }, { control }) => {
     roleSpec(control, role);
     const [outcome] = await control.converge([role], timeoutMs);
@@ -51,21 +81,51 @@ export const config_write = defineMethod({
   },
 });
 
-const ProviderOut = z.object({ name: z.string(), type: z.string(), baseUrl: z.string(), keyVariable: z.string().optional(), keySet: z.boolean() });
-const ModelOut = z.object({ alias: z.string(), provider: z.string(), model: z.string(), maxContextSize: z.number().int(), keySet: z.boolean() });
+const ProviderOut = z.object({
+  name: z.string(),
+  type: z.string(),
+  baseUrl: z.string(),
+  keyVariable: z.string().optional(),
+  keySet: z.boolean(),
+});
+const ModelOut = z.object({
+  alias: z.string(),
+  provider: z.string(),
+  model: z.string(),
+  maxContextSize: z.number().int(),
+  keySet: z.boolean(),
+});
 
 export const model_list = defineMethod({
   summary: 'The catalog: providers and models, with whether each key variable is set (never its value)',
   params: z.object({}),
   result: z.object({ providers: z.array(ProviderOut), models: z.array(ModelOut) }),
-  examples: [{
-    name: 'the catalog',
-    params: {},
-    result: {
-      providers: [{ name: 'managed:kimi-code', type: 'kimi', baseUrl: 'https://api.kimi.com/coding/v1', keyVariable: 'KIMI_API_KEY', keySet: true }],
-      models: [{ alias: 'kimi-code/kimi-for-coding', provider: 'managed:kimi-code', model: 'kimi-for-coding', maxContextSize: 262144, keySet: true }],
+  examples: [
+    {
+      name: 'the catalog',
+      params: {},
+      result: {
+        providers: [
+          {
+            name: 'managed:kimi-code',
+            type: 'kimi',
+            baseUrl: 'https://api.kimi.com/coding/v1',
+            keyVariable: 'KIMI_API_KEY',
+            keySet: true,
+          },
+        ],
+        models: [
+          {
+            alias: 'kimi-code/kimi-for-coding',
+            provider: 'managed:kimi-code',
+            model: 'kimi-for-coding',
+            maxContextSize: 262144,
+            keySet: true,
+          },
+        ],
+      },
     },
-  }],
+  ],
   handler: async (_p, { control }) => {
     const catalog = effectiveCatalog(control.store()?.catalog ?? { providers: {}, models: {} });
     const set = await readProviderSecrets(statePaths(control.paths.home).secrets, control.env, catalog);
@@ -75,8 +135,20 @@ export const model_list = defineMethod({
     };
     const byName = <T>(o: Record<string, T>) => Object.entries(o).sort(([a], [b]) => (a < b ? -1 : 1));
     return {
-      providers: byName(catalog.providers).map(([name, p]) => ({ name, type: p.type, baseUrl: p.baseUrl, keyVariable: p.apiKeyEnv, keySet: keySet(name) })),
-      models: byName(catalog.models).map(([alias, m]) => ({ alias, provider: m.provider, model: m.model, maxContextSize: m.maxContextSize, keySet: keySet(m.provider) })),
+      providers: byName(catalog.providers).map(([name, p]) => ({
+        name,
+        type: p.type,
+        baseUrl: p.baseUrl,
+        keyVariable: p.apiKeyEnv,
+        keySet: keySet(name),
+      })),
+      models: byName(catalog.models).map(([alias, m]) => ({
+        alias,
+        provider: m.provider,
+        model: m.model,
+        maxContextSize: m.maxContextSize,
+        keySet: keySet(m.provider),
+      })),
     };
   },
 });
