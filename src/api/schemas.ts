@@ -13,7 +13,7 @@ export const PHASES = ['Pending', 'Reconciling', 'Ready', 'Degraded', 'Stalled',
 
 /** One status condition. */
 export const ConditionSchema = z.object({
-  type: z.enum(['Ready', 'Reconciling', 'Stalled', 'Drifted', 'SecretsMissing']),
+  type: z.enum(['Ready', 'Reconciling', 'Stalled', 'Drifted', 'SecretsMissing', 'DiscoveryUnavailable']),
   status: z.enum(['True', 'False', 'Unknown']),
   reason: z.string(),
   message: z.string(),
@@ -101,6 +101,8 @@ export const RoleInputSchema = z.strictObject({
   context: z.number().int().positive().optional(),
   description: z.string().max(1024).optional(),
   drift: z.enum(['revert', 'report']).optional(),
+  preset: RoleSpecSchema.shape.preset,
+  hooks: RoleSpecSchema.shape.hooks,
 });
 
 /** A role spec as stored. */

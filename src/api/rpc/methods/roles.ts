@@ -141,7 +141,7 @@ export const role_get = defineMethod({
       dir,
       files,
       manifest: manifest.state,
-      launch: launchLine(control.paths.rolesDir, name),
+      launch: launchLine(control.paths.rolesDir, name, spec.preset),
     };
   },
 });
