@@ -1,0 +1,44 @@
+/** Routes of the Config tab: per role, the files on disk (redacted) and the diff against what would be generated. */
+import type { Hono } from 'hono';
+import { readRoles } from '../data.ts';
+import { isRpcError, type AdminDeps } from '../deps.ts';
+import { ConfigPage, ConfigPanel, type ConfigPanelData } from '../pages/config.tsx';
+import { sendPage, type MountInfo } from '../render.tsx';
+
+/** The generated files the tab shows. */
+export const CONFIG_FILES = ['config.toml', 'mcp.json'] as const;
+
+type Obj = Record<string, unknown>;
+const obj = (v: unknown): Obj => (typeof v === 'object' && v !== null ? (v as Obj) : {});
+
+/** The per-file diffs of a `config_diff` result, dropping files without a difference. */
+export function diffsOf(result: unknown): { path: string; diff: string }[] {
+  const r = obj(result);
+  const files = Array.isArray(result) ? result : Array.isArray(r.files) ? r.files : Object.entries(obj(r.files ?? r.diffs)).map(([path, diff]) => ({ path, diff }));
+  return files
+    .map((f) => ({ path: String(obj(f).path ?? obj(f).file ?? ''), diff: String(obj(f).diff ?? obj(f).patch ?? '') }))
+    .filter((f) => f.diff.trim() !== '' && /^[-+@]/m.test(f.diff));
+}
+
+/** Everything the panel of one role shows. */
+export async function loadConfigPanel(deps: AdminDeps, role: string): Promise<ConfigPanelData> {
+  const files = await Promise.all(CONFIG_FILES.map(async (path) => ({ path, text: await deps.readRoleFile(role, path) })));
+  try {
+    return { role, files, diffs: diffsOf(await deps.call('config_diff', { role })) };
+  } catch (err) {
+    if (!isRpcError(err)) throw err;
+    return { role, files, diffs: [], error: `The diff is not available: ${err.message}` };
+  }
+}
+
+/** Register the Config routes. */
+export function registerConfig(app: Hono, deps: AdminDeps, at: MountInfo): void {
+  app.get('/config', async (c) => {
+    const roles = (await readRoles(deps)).map((r) => r.name);
+    const wanted = c.req.query('role');
+    const role = wanted && roles.includes(wanted) ? wanted : roles[0];
+    const data = role ? await loadConfigPanel(deps, role) : undefined;
+    return sendPage(c, at, 'config', role ? `Config of ${role}` : 'Config', <ConfigPage roles={roles} data={data} />);
+  });
+  app.get('/config-panel', async (c) => c.html(<ConfigPanel data={await loadConfigPanel(deps, c.req.query('role') ?? '')} />));
+}

@@ -1,0 +1,101 @@
+/** Routes of the Skills tab: the paged matrix, ticking a skill for a role, and Sync. */
+import type { Context, Hono } from 'hono';
+import { ErrorBox } from '../components.tsx';
+import { readRegistry, readRole, readRoleSkills, readRoles, type RoleSkillView } from '../data.ts';
+import { isRpcError, type AdminDeps } from '../deps.ts';
+import { formString, formStrings, type FormBody } from '../forms.ts';
+import { roleParam, valuesOf } from '../forms.ts';
+import { SkillsPage, SkillsTable, pageOf, type SkillsPageData } from '../pages/skills.tsx';
+import { sendPage, sendPart, type MountInfo } from '../render.tsx';
+import { OutcomeView } from './outcome.tsx';
+
+/** Load one page of the matrix: the filtered registry page, every role, and each role's stale flags. */
+export async function loadSkillsPage(deps: AdminDeps, q: string, page: number): Promise<SkillsPageData> {
+  const [registry, roles] = await Promise.all([readRegistry(deps), readRoles(deps)]);
+  const perRole = await Promise.all(roles.map(async (r) => [r.name, new Map((await readRoleSkills(deps, r.name)).map((s) => [s.name, s]))] as const));
+  return { ...pageOf(registry, q, page), roles, roleSkills: new Map<string, Map<string, RoleSkillView>>(perRole) };
+}
+
+const pageParams = (c: Context) => ({ q: c.req.query('q') ?? '', page: Number(c.req.query('page') ?? 1) || 1 });
+
+/**
+ * Add or remove skills of a role through `role_upsert` with the generation it was read at; on a conflict
+ * (another change landed in between) read again and redo the edit, which is a set operation.
+ */
+export async function editWhitelist(deps: AdminDeps, name: string, edit: (skills: Set<string>) => void): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    const role = await readRole(deps, name);
+    if (!role) throw { code: -32002, message: `role "${name}" does not exist` };
+    const skills = new Set(role.skills);
+    edit(skills);
+    if (skills.size === role.skills.length && role.skills.every((s) => skills.has(s))) return;
+    const values = { ...valuesOf(role), skills: [...skills].sort() };
+    try {
+      await deps.call('role_upsert', { role: roleParam(values), expectedGeneration: role.generation });
+      return;
+    } catch (err) {
+      if (!isRpcError(err) || err.code !== -32001 || attempt >= 4) throw err;
+    }
+  }
+}
+
+/** Register the Skills routes. */
+export function registerSkills(app: Hono, deps: AdminDeps, at: MountInfo): void {
+  app.get('/skills', async (c) => {
+    const { q, page } = pageParams(c);
+    return sendPage(c, at, 'skills', 'Skills', <SkillsPage data={await loadSkillsPage(deps, q, page)} />);
+  });
+  app.get('/skills-table', async (c) => {
+    const { q, page } = pageParams(c);
+    return c.html(<SkillsTable data={await loadSkillsPage(deps, q, page)} />);
+  });
+
+  // One checkbox (htmx): tick or untick one skill for one role.
+  app.post('/skills-toggle', async (c) => {
+    const body = (await c.req.parseBody({ all: true })) as FormBody;
+    const skill = formString(body, 'skill');
+    const on = formString(body, 'on') !== '';
+    try {
+      await editWhitelist(deps, formString(body, 'role'), (s) => (on ? s.add(skill) : s.delete(skill)));
+    } catch (err) {
+      if (!isRpcError(err)) throw err;
+      return c.text(err.message, 422);
+    }
+    return c.body(null, 204);
+  });
+
+  // The page's ticks at once (without JavaScript): per role, the skills shown on the page become exactly the ticked ones.
+  app.post('/skills-save', async (c) => {
+    const body = (await c.req.parseBody({ all: true })) as FormBody;
+    const shown = formStrings(body, 'shown');
+    const ticked = formStrings(body, 'on').map((v) => v.split('/') as [string, string]);
+    for (const role of await readRoles(deps)) {
+      const want = new Set(ticked.filter(([r]) => r === role.name).map(([, s]) => s));
+      await editWhitelist(deps, role.name, (s) => shown.forEach((name) => (want.has(name) ? s.add(name) : s.delete(name))));
+    }
+    return c.redirect(`skills?q=${encodeURIComponent(formString(body, 'q'))}&page=${encodeURIComponent(formString(body, 'page') || '1')}`, 303);
+  });
+
+  app.post('/skills-sync', async (c) => {
+    const roles = formStrings((await c.req.parseBody({ all: true })) as FormBody, 'roles');
+    if (roles.length === 0) return sendPart(c, at, 'skills', 'Sync', <ErrorBox message="Tick at least one role to sync." />, 422);
+    const results = await Promise.all(
+      roles.map(async (role) => {
+        try {
+          return { role, outcome: await deps.call('skill_sync', { role }) };
+        } catch (err) {
+          if (!isRpcError(err)) throw err;
+          return { role, outcome: { error: err.message } };
+        }
+      }),
+    );
+    return sendPart(c, at, 'skills', 'Sync', <div>{results.map((r) => <OutcomeView role={r.role} outcome={syncOutcome(r.outcome, r.role)} />)}</div>);
+  });
+}
+
+/** The entry of one role in a `skill_sync` result (which may list several roles). */
+function syncOutcome(result: unknown, role: string): unknown {
+  const list = Array.isArray(result) ? result : (result as { roles?: unknown })?.roles;
+  if (Array.isArray(list)) return list.find((e) => (e as { role?: unknown; name?: unknown })?.role === role || (e as { name?: unknown })?.name === role) ?? result;
+  return result;
+}
