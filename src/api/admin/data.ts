@@ -63,11 +63,11 @@ function readyReason(status: Obj): string | undefined {
   return message ? `${str(ready.reason) ?? ''}: ${message}` : str(ready.reason);
 }
 
-/** A role entry of `role_list` or `role_get` as a view. */
-export function toRoleView(entry: unknown, models: ReadonlyMap<string, ModelView>): RoleView {
+/** A role entry of `role_list` or `role_get` (with its status document entry, when known) as a view. */
+export function toRoleView(entry: unknown, models: ReadonlyMap<string, ModelView>, statusDoc?: unknown): RoleView {
   const e = obj(entry);
   const spec = obj(e.spec ?? e.role ?? e);
-  const status = obj(e.status);
+  const status = obj(statusDoc ?? e.status);
   const model = str(spec.model) ?? '';
   return {
     name: str(spec.name) ?? str(e.name) ?? '',
@@ -83,7 +83,7 @@ export function toRoleView(entry: unknown, models: ReadonlyMap<string, ModelView
     generation: Number(e.generation ?? spec.generation ?? 1),
     phase: str(e.phase) ?? str(status.phase) ?? 'Pending',
     reason: readyReason(status),
-    lastReconcileAt: str(status.lastReconcileAt) ?? str(e.lastReconcileAt),
+    lastReconcileAt: str(obj(status.lastReconcile).at) ?? str(status.lastReconcileAt),
   };
 }
 
@@ -100,7 +100,9 @@ export async function readModels(deps: AdminDeps): Promise<Map<string, ModelView
 /** Every role, sorted by name. */
 export async function readRoles(deps: AdminDeps, models?: Map<string, ModelView>): Promise<RoleView[]> {
   const catalog = models ?? (await readModels(deps));
-  const roles = list(await deps.call('role_list'), 'roles').map((r) => toRoleView(r, catalog));
+  const [listed, doc] = await Promise.all([deps.call('role_list'), deps.call('status')]);
+  const statuses = new Map(list(doc, 'roles').map((s) => [str(obj(s).name), s]));
+  const roles = list(listed, 'roles').map((r) => toRoleView(r, catalog, statuses.get(str(obj(r).name))));
   return roles.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
@@ -115,6 +117,11 @@ export async function readRole(deps: AdminDeps, name: string, models?: Map<strin
   }
 }
 
+/** The text of a `config_render` result (`{ content }`). */
+export function renderedText(result: unknown): string {
+  return typeof result === 'string' ? result : (str(obj(result).content) ?? '');
+}
+
 /** The whole registry. */
 export async function readRegistry(deps: AdminDeps): Promise<SkillView[]> {
   return list(await deps.call('skill_list', {}), 'skills').map((s) => {
@@ -127,6 +134,6 @@ export async function readRegistry(deps: AdminDeps): Promise<SkillView[]> {
 export async function readRoleSkills(deps: AdminDeps, role: string): Promise<RoleSkillView[]> {
   return list(await deps.call('skill_list', { role }), 'skills').map((s) => {
     const o = obj(s);
-    return { name: str(o.name) ?? '', md5: str(o.md5), syncedMd5: str(o.syncedMd5) ?? str(o.lastSyncedMd5), stale: o.stale === true };
+    return { name: str(o.name) ?? '', md5: str(o.md5), syncedMd5: str(o.lastSyncedMd5), stale: o.stale === true };
   });
 }

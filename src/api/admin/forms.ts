@@ -104,7 +104,11 @@ export function formErrorsOf(err: unknown): FormErrors {
   const errors: FormErrors = {};
   const field = (err.data as { field?: unknown } | undefined)?.field;
   if (typeof field === 'string' && FIELD_OF[field]) errors[FIELD_OF[field]] = err.message;
-  for (const issue of issuesOf(err.data)) {
+  const issues = issuesOf(err.data);
+  // A domain check names its problem in the error's message and the detail in the issue: show both.
+  const specific = err.message !== 'Invalid params' && issues.length === 1;
+  for (const issue of issues) {
+    if (specific && !issue.message.includes(err.message)) issue.message = `${err.message} (${issue.message})`;
     const key = [...issue.path].reverse().find((p): p is string => typeof p === 'string' && FIELD_OF[p] !== undefined);
     const target = key ? FIELD_OF[key]! : 'form';
     errors[target] = errors[target] ? `${errors[target]}; ${issue.message}` : issue.message;

@@ -24,6 +24,8 @@ const HTMX_CONFIG = JSON.stringify({
     { code: '[45]..', swap: false, error: true },
   ],
   historyCacheSize: 0,
+  // The dashboard's CSP forbids inline styles; admin.css has what the indicator needs.
+  includeIndicatorStyles: false,
 });
 
 /** Props of the page shell. */
@@ -56,7 +58,7 @@ export const Layout: FC<LayoutProps> = ({ title, tab, base, children }) => (
         <nav aria-label="Dashboard sections">
           <div role="tablist" aria-label="Dashboard sections">
             {TABS.map((t) => (
-              <a role="tab" id={`tab-${t.id}`} href={t.path} aria-selected={t.id === tab ? 'true' : 'false'} aria-controls="panel" tabindex={t.id === tab ? '0' : '-1'}>
+              <a role="tab" id={`tab-${t.id}`} href={t.path} aria-selected={t.id === tab ? 'true' : 'false'} aria-controls="panel" tabindex={t.id === tab ? 0 : -1}>
                 {t.label}
               </a>
             ))}

@@ -57,7 +57,7 @@ export const ConfigPage: FC<{ roles: string[]; data?: ConfigPanelData }> = ({ ro
       <p>No roles yet.</p>
     ) : (
       <nav aria-label="Roles">
-        <ul class="actions" style="list-style:none;padding:0">
+        <ul class="actions plain">
           {roles.map((r) => (
             <li>
               <a href={`config?role=${encodeURIComponent(r)}`} aria-current={r === data?.role ? 'page' : undefined}>

@@ -1,8 +1,9 @@
 /** Routes of the Config tab: per role, the files on disk (redacted) and the diff against what would be generated. */
+import { createTwoFilesPatch } from 'diff';
 import type { Hono } from 'hono';
-import { readRoles } from '../data.ts';
+import { readRoles, renderedText } from '../data.ts';
 import { isRpcError, type AdminDeps } from '../deps.ts';
-import { ConfigPage, ConfigPanel, type ConfigPanelData } from '../pages/config.tsx';
+import { ConfigPage, ConfigPanel, type ConfigPanelData, type DiskFile } from '../pages/config.tsx';
 import { sendPage, type MountInfo } from '../render.tsx';
 
 /** The generated files the tab shows. */
@@ -20,6 +21,21 @@ export function diffsOf(result: unknown): { path: string; diff: string }[] {
     .filter((f) => f.diff.trim() !== '' && /^[-+@]/m.test(f.diff));
 }
 
+/**
+ * Disk vs desired for a daemon without `config_diff`: each file as `config_render` would write it against the
+ * redacted copy on disk (both redact a key to `<redacted:VAR>`, so an unchanged key shows no difference).
+ */
+export async function diffByRender(deps: AdminDeps, role: string, files: DiskFile[]): Promise<{ path: string; diff: string }[]> {
+  const out: { path: string; diff: string }[] = [];
+  for (const f of files) {
+    const desired = renderedText(await deps.call('config_render', { role, file: f.path }));
+    const disk = f.text ?? '';
+    if (disk === desired) continue;
+    out.push({ path: f.path, diff: createTwoFilesPatch(`disk/${f.path}`, `desired/${f.path}`, disk, desired, f.text === undefined ? 'missing' : undefined, undefined, { context: 3 }) });
+  }
+  return out;
+}
+
 /** Everything the panel of one role shows. */
 export async function loadConfigPanel(deps: AdminDeps, role: string): Promise<ConfigPanelData> {
   const files = await Promise.all(CONFIG_FILES.map(async (path) => ({ path, text: await deps.readRoleFile(role, path) })));
@@ -27,6 +43,12 @@ export async function loadConfigPanel(deps: AdminDeps, role: string): Promise<Co
     return { role, files, diffs: diffsOf(await deps.call('config_diff', { role })) };
   } catch (err) {
     if (!isRpcError(err)) throw err;
+    try {
+      if (err.code === -32601) return { role, files, diffs: await diffByRender(deps, role, files) };
+    } catch (again) {
+      if (!isRpcError(again)) throw again;
+      return { role, files, diffs: [], error: `The diff is not available: ${again.message}` };
+    }
     return { role, files, diffs: [], error: `The diff is not available: ${err.message}` };
   }
 }

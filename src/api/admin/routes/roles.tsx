@@ -1,7 +1,7 @@
 /** Routes of the Roles tab: table, create/edit form, save, delete, render and write config. */
 import type { Context, Hono } from 'hono';
 import { ErrorBox } from '../components.tsx';
-import { readModels, readRegistry, readRole, readRoles, type RoleView } from '../data.ts';
+import { readModels, readRegistry, readRole, readRoles, renderedText, type RoleView } from '../data.ts';
 import { isRpcError, type AdminDeps } from '../deps.ts';
 import { formErrorsOf, formString, formValues, newValues, roleParam, valuesOf, type FormBody } from '../forms.ts';
 import { RoleForm, type FormErrors, type RoleFormValues } from '../pages/role-form.tsx';
@@ -83,7 +83,7 @@ export function registerRoles(app: Hono, deps: AdminDeps, at: MountInfo): void {
   app.post('/role-render', async (c) => {
     const { name } = await formRole(c, deps);
     try {
-      const files = await Promise.all(['config.toml', 'mcp.json'].map(async (file) => ({ file, text: String(await deps.call('config_render', { role: name, file })) })));
+      const files = await Promise.all(['config.toml', 'mcp.json'].map(async (file) => ({ file, text: renderedText(await deps.call('config_render', { role: name, file })) })));
       return sendPart(c, at, 'roles', `Render ${name}`, (
         <div data-rendered={name}>
           <p>What hero_team would write for "{name}" now (nothing was written; keys redacted):</p>

@@ -12,7 +12,10 @@ import { OutcomeView } from './outcome.tsx';
 /** Load one page of the matrix: the filtered registry page, every role, and each role's stale flags. */
 export async function loadSkillsPage(deps: AdminDeps, q: string, page: number): Promise<SkillsPageData> {
   const [registry, roles] = await Promise.all([readRegistry(deps), readRoles(deps)]);
-  const perRole = await Promise.all(roles.map(async (r) => [r.name, new Map((await readRoleSkills(deps, r.name)).map((s) => [s.name, s]))] as const));
+  const md5 = new Map(registry.map((s) => [s.name, s.md5]));
+  // Stale: the copy last synced differs from the registry as listed now (a registry edit shows before its reconcile).
+  const withStale = (s: RoleSkillView): RoleSkillView => ({ ...s, stale: s.stale || (md5.get(s.name) !== undefined && md5.get(s.name) !== s.syncedMd5) });
+  const perRole = await Promise.all(roles.map(async (r) => [r.name, new Map((await readRoleSkills(deps, r.name)).map((s) => [s.name, withStale(s)]))] as const));
   return { ...pageOf(registry, q, page), roles, roleSkills: new Map<string, Map<string, RoleSkillView>>(perRole) };
 }
 

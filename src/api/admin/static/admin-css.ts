@@ -26,5 +26,7 @@ pre { background: #f4f6f8; padding: .6rem; overflow: auto; max-height: 30rem; }
 .matrix td.cell { text-align: center; }
 #flash:not(:empty) { padding: .4rem .8rem; border: 1px solid var(--bad); color: var(--bad); margin: 0 1rem; }
 .method { border-top: 1px solid var(--line); padding: .4rem 0; }
+ul.plain { list-style: none; padding: 0; }
+.htmx-indicator { opacity: 0; } .htmx-request .htmx-indicator, .htmx-request.htmx-indicator { opacity: 1; }
 .pager { display: flex; gap: 1rem; align-items: center; margin: .5rem 0; }
 `;
