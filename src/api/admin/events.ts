@@ -30,11 +30,14 @@ export function registerEvents(app: Hono, deps: AdminDeps, closing: AbortSignal)
       });
       const heartbeat = setInterval(() => void stream.writeSSE({ event: 'ping', data: '' }).catch(() => {}), HEARTBEAT_MS);
       await stream.writeSSE({ event: 'hello', data: '{}' }).catch(() => {});
+      let onClose = () => {};
       await new Promise<void>((resolve) => {
+        onClose = resolve;
         if (closing.aborted) return resolve();
-        closing.addEventListener('abort', () => resolve(), { once: true });
-        stream.onAbort(() => resolve());
+        closing.addEventListener('abort', onClose, { once: true });
+        stream.onAbort(resolve);
       });
+      closing.removeEventListener('abort', onClose);
       unsubscribe();
       clearTimeout(timer);
       clearInterval(heartbeat);

@@ -13,14 +13,13 @@ export const TABS = [
 export type TabId = (typeof TABS)[number]['id'];
 
 /**
- * htmx's answer handling: 422 (a form with its validation errors) is swapped in like a 200; other
- * errors are not swapped and show in the message area (admin.js).
+ * htmx's settings: an error answer is not swapped in and shows in the message area (admin.js); a form
+ * with validation errors comes as a 200 (render.tsx, sendPart).
  */
 const HTMX_CONFIG = JSON.stringify({
   responseHandling: [
     { code: '204', swap: false },
     { code: '[23]..', swap: true },
-    { code: '422', swap: true },
     { code: '[45]..', swap: false, error: true },
   ],
   historyCacheSize: 0,

@@ -21,9 +21,12 @@ export function sendPage(c: Context, at: MountInfo, tab: TabId, title: string, b
   return c.html(html`<!doctype html>${<Layout title={title} tab={tab} base={announcedBase(c, at.mount)}>{body}</Layout>}`, status);
 }
 
-/** The fragment alone for htmx, else a full page around it. */
+/**
+ * The fragment alone for htmx, else a full page around it. htmx gets a 200 even for a refusal (a form with its
+ * errors): the fragment says what is wrong, and a 4xx would also be logged as a failed load in the console.
+ */
 export function sendPart(c: Context, at: MountInfo, tab: TabId, title: string, body: Child, status: ContentfulStatusCode = 200) {
-  return isHtmx(c) ? c.html(<>{body}</>, status) : sendPage(c, at, tab, title, body, status);
+  return isHtmx(c) ? c.html(<>{body}</>, 200) : sendPage(c, at, tab, title, body, status);
 }
 
 /** After a successful form post: htmx follows HX-Redirect, a plain form a 303 (both relative to the page). */

@@ -13,7 +13,7 @@ import { OutcomeView } from './outcome.tsx';
 async function sendForm(c: Context, deps: AdminDeps, at: MountInfo, values: RoleFormValues, errors: FormErrors, editing: boolean, status: 200 | 422 = 200) {
   const [models, skills] = await Promise.all([readModels(deps), readRegistry(deps)]);
   const form = <RoleForm values={values} errors={errors} editing={editing} models={[...models.values()]} skills={skills} />;
-  if (isHtmx(c)) return c.html(form, status);
+  if (isHtmx(c)) return c.html(form, 200); // errors are in the form (see sendPart)
   const title = editing ? `Role ${values.name}` : 'New role';
   return sendPage(c, at, 'roles', title, <section aria-labelledby="form-h"><h2 id="form-h">{title}</h2><p><a href="roles">Back to roles</a></p>{form}</section>, status);
 }

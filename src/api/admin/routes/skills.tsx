@@ -62,7 +62,7 @@ export function registerSkills(app: Hono, deps: AdminDeps, at: MountInfo): void 
       await editWhitelist(deps, formString(body, 'role'), (s) => (on ? s.add(skill) : s.delete(skill)));
     } catch (err) {
       if (!isRpcError(err)) throw err;
-      return c.text(err.message, 422);
+      return c.text(err.message, 422); // shown in the message area (admin.js)
     }
     return c.body(null, 204);
   });
