@@ -122,7 +122,7 @@ describe.skipIf(!hasChromium)('dashboard in chromium', () => {
     expect(h.control.store()!.roles.find((r) => r.name === 'backend')!.skills).toEqual(['alpha', 'gamma']);
   });
 
-  it('shows a registry edit as stale, then clears it once the role is synced, without a reload', async () => {
+  it('shows a registry edit as stale, then clears it once the copy is updated, without a reload', async () => {
     await h.manager.settled();
     const p = await open('skills');
     await p.evaluate('window.marker = 42');
