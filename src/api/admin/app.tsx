@@ -4,9 +4,10 @@
  * on admin.sock it is, under hero_router's prefix (`/kimi`) every link is relative, and on the TCP listener
  * mountAdmin() strips `/admin`.
  */
+import { join } from 'node:path';
 import { Hono } from 'hono';
 import type { Logger } from '../../log.ts';
-import type { AdminDeps } from './deps.ts';
+import { isRpcError, type AdminDeps } from './deps.ts';
 import { registerEvents } from './events.ts';
 import { sameOriginMutations } from './guard.ts';
 import type { MountInfo } from './render.tsx';
@@ -15,6 +16,11 @@ import { registerConfig } from './routes/config.tsx';
 import { registerRoles } from './routes/roles.tsx';
 import { registerSkills } from './routes/skills.tsx';
 import { readAsset } from './static.ts';
+
+/** The dashboard's socket under a socket dir (beside rpc.sock). */
+export function adminSocketPath(socketDir: string): string {
+  return join(socketDir, 'hero_team', 'admin.sock');
+}
 
 /** The dashboard app and how to end its live streams (before closing the server). */
 export interface AdminApp {
@@ -54,6 +60,8 @@ export function createAdminApp(deps: AdminDeps, log: Logger, mount = ''): AdminA
   registerEvents(app, deps, closing.signal);
   app.notFound((c) => c.text(`No dashboard page at ${c.req.path.slice(0, 200)}`, 404));
   app.onError((err, c) => {
+    // The API refused (no valid store yet, a timeout...): say so on the page instead of a bare failure.
+    if (isRpcError(err)) return c.text(`The daemon cannot answer this page now: ${err.message} (code ${err.code})`, 503);
     log.error({ err: err instanceof Error ? err.message : String(err), path: c.req.path }, 'dashboard request failed');
     return c.text('The dashboard failed to answer; see the daemon log.', 500);
   });
@@ -64,4 +72,12 @@ export function createAdminApp(deps: AdminDeps, log: Logger, mount = ''): AdminA
 export function mountAdmin(parent: Hono, admin: Hono, path = '/admin'): void {
   parent.get(path, (c) => c.redirect(`${path.split('/').pop()}/`, 308));
   parent.mount(path, admin.fetch);
+}
+
+/** A fetch handler serving the dashboard under `/admin/` and everything else from `api` (the TCP listener). */
+export function withAdmin(api: (req: Request) => Response | Promise<Response>, admin: Hono): (req: Request) => Response | Promise<Response> {
+  const app = new Hono();
+  mountAdmin(app, admin);
+  app.all('*', (c) => api(c.req.raw));
+  return app.fetch;
 }
