@@ -4,12 +4,16 @@ import type { RoleSkillView, RoleView, SkillView } from '../data.ts';
 
 /** Rows per page: 10,000 skills never render at once. */
 export const PAGE_SIZE = 50;
+/** Role columns shown at once (50 rows × 100 roles would be 5,000 checkboxes); the user picks which. */
+export const MAX_COLUMNS = 12;
 
 /** One page of the filtered registry. */
 export interface SkillsPageData {
   q: string;
   page: number;
   pages: number;
+  /** Names of every role (the matrix shows `roles`, a chosen subset). */
+  allRoles: string[];
   total: number;
   registrySize: number;
   skills: SkillView[];
@@ -33,7 +37,9 @@ export function pageOf(all: SkillView[], q: string, page: number): Pick<SkillsPa
   return { q, page: p, pages, total: filtered.length, registrySize: all.length, skills: filtered.slice((p - 1) * PAGE_SIZE, p * PAGE_SIZE) };
 }
 
-const query = (q: string, page: number) => `q=${encodeURIComponent(q)}&page=${page}`;
+/** The query of a matrix view: filter, page and the role columns shown. */
+const query = (data: Pick<SkillsPageData, 'q' | 'roles'>, page: number) =>
+  [`q=${encodeURIComponent(data.q)}`, `page=${page}`, ...data.roles.map((r) => `cols=${encodeURIComponent(r.name)}`)].join('&');
 
 /** One matrix cell: the checkbox (its own accessible name) and the stale flag in words. */
 const Cell: FC<{ role: string; skill: string; on: boolean; state?: RoleSkillView }> = ({ role, skill, on, state }) => (
@@ -49,13 +55,13 @@ const Cell: FC<{ role: string; skill: string; on: boolean; state?: RoleSkillView
 
 /** The table (the fragment the filter, the pager and the live update fetch). */
 export const SkillsTable: FC<{ data: SkillsPageData }> = ({ data }) => (
-  <div id="skills-table" hx-get={`skills-table?${query(data.q, data.page)}`} hx-trigger="sse:status delay:300ms" hx-swap="outerHTML">
+  <div id="skills-table" hx-get={`skills-table?${query(data, data.page)}`} hx-trigger="sse:status delay:300ms" hx-swap="outerHTML">
     <form method="post" action="skills-save">
       <input type="hidden" name="q" value={data.q} />
       <input type="hidden" name="page" value={String(data.page)} />
       {data.skills.map((s) => <input type="hidden" name="shown" value={s.name} />)}
       <p class="muted" aria-live="polite">
-        {data.total} of {data.registrySize} skills; page {data.page} of {data.pages}.
+        {data.total} of {data.registrySize} skills; page {data.page} of {data.pages}; {data.roles.length} of {data.allRoles.length} roles shown.
       </p>
       <table class="matrix" aria-label="Skills registry and per-role whitelist">
         <thead>
@@ -93,12 +99,12 @@ export const SkillsTable: FC<{ data: SkillsPageData }> = ({ data }) => (
     </form>
     <nav class="pager" aria-label="Pages">
       {data.page > 1 ? (
-        <a href={`skills?${query(data.q, data.page - 1)}`} hx-get={`skills-table?${query(data.q, data.page - 1)}`} hx-target="#skills-table" hx-swap="outerHTML">
+        <a href={`skills?${query(data, data.page - 1)}`} hx-get={`skills-table?${query(data, data.page - 1)}`} hx-target="#skills-table" hx-swap="outerHTML">
           Previous page
         </a>
       ) : null}
       {data.page < data.pages ? (
-        <a href={`skills?${query(data.q, data.page + 1)}`} hx-get={`skills-table?${query(data.q, data.page + 1)}`} hx-target="#skills-table" hx-swap="outerHTML">
+        <a href={`skills?${query(data, data.page + 1)}`} hx-get={`skills-table?${query(data, data.page + 1)}`} hx-target="#skills-table" hx-swap="outerHTML">
           Next page
         </a>
       ) : null}
@@ -112,15 +118,26 @@ export const SkillsPage: FC<{ data: SkillsPageData }> = ({ data }) => (
     <h2 id="skills-h">Skills</h2>
     <form method="get" action="skills" role="search" class="actions">
       <label for="skill-q">Filter</label>
-      <input type="search" id="skill-q" name="q" value={data.q} hx-get="skills-table" hx-trigger="input changed delay:250ms, search" hx-target="#skills-table" hx-swap="outerHTML" />
+      <input type="search" id="skill-q" name="q" value={data.q} hx-get="skills-table" hx-include="closest form" hx-trigger="input changed delay:250ms, search" hx-target="#skills-table" hx-swap="outerHTML" />
       <button type="submit">Apply filter</button>
+      <details>
+        <summary>Roles shown ({data.roles.length} of {data.allRoles.length})</summary>
+        <fieldset class="actions">
+          <legend>Role columns (at most {MAX_COLUMNS})</legend>
+          {data.allRoles.map((name) => (
+            <label>
+              <input type="checkbox" name="cols" value={name} checked={data.roles.some((r) => r.name === name)} /> {name}
+            </label>
+          ))}
+        </fieldset>
+      </details>
     </form>
     <form id="sync-form" method="post" action="skills-sync" hx-post="skills-sync" hx-target="#sync-output">
       <fieldset class="actions">
         <legend>Roles to sync</legend>
-        {data.roles.map((r) => (
+        {data.allRoles.map((name) => (
           <label>
-            <input type="checkbox" name="roles" value={r.name} /> {r.name}
+            <input type="checkbox" name="roles" value={name} /> {name}
           </label>
         ))}
         <button type="submit">Sync</button>

@@ -5,21 +5,23 @@ import { readRegistry, readRole, readRoleSkills, readRoles, type RoleSkillView }
 import { isRpcError, type AdminDeps } from '../deps.ts';
 import { formString, formStrings, type FormBody } from '../forms.ts';
 import { roleParam, valuesOf } from '../forms.ts';
-import { SkillsPage, SkillsTable, pageOf, type SkillsPageData } from '../pages/skills.tsx';
+import { MAX_COLUMNS, SkillsPage, SkillsTable, pageOf, type SkillsPageData } from '../pages/skills.tsx';
 import { sendPage, sendPart, type MountInfo } from '../render.tsx';
 import { OutcomeView } from './outcome.tsx';
 
-/** Load one page of the matrix: the filtered registry page, every role, and each role's stale flags. */
-export async function loadSkillsPage(deps: AdminDeps, q: string, page: number): Promise<SkillsPageData> {
-  const [registry, roles] = await Promise.all([readRegistry(deps), readRoles(deps)]);
+/** Load one page of the matrix: the filtered registry page, the role columns asked for, and their stale flags. */
+export async function loadSkillsPage(deps: AdminDeps, q: string, page: number, cols: string[] = []): Promise<SkillsPageData> {
+  const [registry, everyRole] = await Promise.all([readRegistry(deps), readRoles(deps)]);
+  const asked = everyRole.filter((r) => cols.includes(r.name));
+  const roles = (asked.length ? asked : everyRole).slice(0, MAX_COLUMNS);
   const md5 = new Map(registry.map((s) => [s.name, s.md5]));
   // Stale: the copy last synced differs from the registry as listed now (a registry edit shows before its reconcile).
   const withStale = (s: RoleSkillView): RoleSkillView => ({ ...s, stale: s.stale || (md5.get(s.name) !== undefined && md5.get(s.name) !== s.syncedMd5) });
   const perRole = await Promise.all(roles.map(async (r) => [r.name, new Map((await readRoleSkills(deps, r.name)).map((s) => [s.name, withStale(s)]))] as const));
-  return { ...pageOf(registry, q, page), roles, roleSkills: new Map<string, Map<string, RoleSkillView>>(perRole) };
+  return { ...pageOf(registry, q, page), allRoles: everyRole.map((r) => r.name), roles, roleSkills: new Map<string, Map<string, RoleSkillView>>(perRole) };
 }
 
-const pageParams = (c: Context) => ({ q: c.req.query('q') ?? '', page: Number(c.req.query('page') ?? 1) || 1 });
+const pageParams = (c: Context) => ({ q: c.req.query('q') ?? '', page: Number(c.req.query('page') ?? 1) || 1, cols: c.req.queries('cols') ?? [] });
 
 /**
  * Add or remove skills of a role through `role_upsert` with the generation it was read at; on a conflict
@@ -45,12 +47,12 @@ export async function editWhitelist(deps: AdminDeps, name: string, edit: (skills
 /** Register the Skills routes. */
 export function registerSkills(app: Hono, deps: AdminDeps, at: MountInfo): void {
   app.get('/skills', async (c) => {
-    const { q, page } = pageParams(c);
-    return sendPage(c, at, 'skills', 'Skills', <SkillsPage data={await loadSkillsPage(deps, q, page)} />);
+    const { q, page, cols } = pageParams(c);
+    return sendPage(c, at, 'skills', 'Skills', <SkillsPage data={await loadSkillsPage(deps, q, page, cols)} />);
   });
   app.get('/skills-table', async (c) => {
-    const { q, page } = pageParams(c);
-    return c.html(<SkillsTable data={await loadSkillsPage(deps, q, page)} />);
+    const { q, page, cols } = pageParams(c);
+    return c.html(<SkillsTable data={await loadSkillsPage(deps, q, page, cols)} />);
   });
 
   // One checkbox (htmx): tick or untick one skill for one role.
