@@ -44,7 +44,7 @@ const query = (data: Pick<SkillsPageData, 'q' | 'roles'>, page: number) =>
 /** One matrix cell: the checkbox (its own accessible name) and the stale flag in words. */
 const Cell: FC<{ role: string; skill: string; on: boolean; state?: RoleSkillView }> = ({ role, skill, on, state }) => (
   <td class="cell">
-    <input type="checkbox" name="on" value={`${role}/${skill}`} checked={on} aria-label={`${skill} for ${role}`} hx-post="skills-toggle" hx-trigger="change" hx-vals={JSON.stringify({ role, skill })} hx-include="this" hx-swap="none" />
+    <input type="checkbox" name="on" value={`${role}/${skill}`} checked={on} aria-label={`${skill} for ${role}`} hx-post="skills-toggle" hx-vals={JSON.stringify({ role, skill })} />
     {on && state?.stale ? (
       <span class="badge warn" data-stale={`${role}/${skill}`} title="the copy on disk differs from the registry">
         <span aria-hidden="true">⟳</span> stale
@@ -63,7 +63,8 @@ export const SkillsTable: FC<{ data: SkillsPageData }> = ({ data }) => (
       <p class="muted" aria-live="polite">
         {data.total} of {data.registrySize} skills; page {data.page} of {data.pages}; {data.roles.length} of {data.allRoles.length} roles shown.
       </p>
-      <table class="matrix" aria-label="Skills registry and per-role whitelist">
+      {/* Each checkbox posts on change (an input's default htmx trigger) and swaps nothing: the live update redraws. */}
+      <table class="matrix" aria-label="Skills registry and per-role whitelist" hx-swap="none">
         <thead>
           <tr>
             <th scope="col">Name</th>
