@@ -101,3 +101,15 @@ describe('paging', () => {
     expect(pageOf(all, 'testing', 1).skills.map((s) => s.name)).toEqual(['s8']);
   });
 });
+
+describe('config_diff results', () => {
+  it('keeps every differing file, with its patch or the kind of change; an unknown shape is undefined', async () => {
+    const { diffsOf } = await import('../../../src/api/admin/routes/config.tsx');
+    expect(diffsOf({ role: 'r', converged: false, files: [{ path: 'config.toml', change: 'held', patch: '--- a\n+++ b\n-x\n' }, { path: 'mcp.json', change: 'mode' }] })).toEqual([
+      { path: 'config.toml', diff: '--- a\n+++ b\n-x\n' },
+      { path: 'mcp.json', diff: 'mode' },
+    ]);
+    expect(diffsOf({ role: 'r', converged: true, files: [] })).toEqual([]);
+    expect(diffsOf({ something: 'else' })).toBeUndefined();
+  });
+});

@@ -12,13 +12,18 @@ export const CONFIG_FILES = ['config.toml', 'mcp.json'] as const;
 type Obj = Record<string, unknown>;
 const obj = (v: unknown): Obj => (typeof v === 'object' && v !== null ? (v as Obj) : {});
 
-/** The per-file diffs of a `config_diff` result, dropping files without a difference. */
-export function diffsOf(result: unknown): { path: string; diff: string }[] {
-  const r = obj(result);
-  const files = Array.isArray(result) ? result : Array.isArray(r.files) ? r.files : Object.entries(obj(r.files ?? r.diffs)).map(([path, diff]) => ({ path, diff }));
+/**
+ * The per-file differences of a `config_diff` result (`{ files: [{ path, change, patch?, note? }] }`): the
+ * unified diff, or the kind of change when there is no text diff (mode only, a conflict). Undefined when the
+ * result has no file list (a shape this dashboard does not know: it then diffs by itself).
+ */
+export function diffsOf(result: unknown): { path: string; diff: string }[] | undefined {
+  const files = obj(result).files;
+  if (!Array.isArray(files)) return undefined;
   return files
-    .map((f) => ({ path: String(obj(f).path ?? obj(f).file ?? ''), diff: String(obj(f).diff ?? obj(f).patch ?? '') }))
-    .filter((f) => f.diff.trim() !== '' && /^[-+@]/m.test(f.diff));
+    .map(obj)
+    .filter((f) => typeof f.path === 'string')
+    .map((f) => ({ path: String(f.path), diff: String(f.patch ?? f.diff ?? `${String(f.change ?? 'differs')}${f.note ? `: ${String(f.note)}` : ''}`) }));
 }
 
 /**
@@ -40,7 +45,8 @@ export async function diffByRender(deps: AdminDeps, role: string, files: DiskFil
 export async function loadConfigPanel(deps: AdminDeps, role: string): Promise<ConfigPanelData> {
   const files = await Promise.all(CONFIG_FILES.map(async (path) => ({ path, text: await deps.readRoleFile(role, path) })));
   try {
-    return { role, files, diffs: diffsOf(await deps.call('config_diff', { role })) };
+    const diffs = diffsOf(await deps.call('config_diff', { role }));
+    return { role, files, diffs: diffs ?? (await diffByRender(deps, role, files)) };
   } catch (err) {
     if (!isRpcError(err)) throw err;
     try {
