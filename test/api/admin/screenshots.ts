@@ -39,7 +39,8 @@ for (const [name, path, then] of shots) {
   await page.goto(h.tcpBase + path);
   await page.waitForFunction('window.htmx !== undefined');
   await then?.();
-  await page.screenshot({ path: join(out, `dashboard-${name}.png`) });
+  await page.evaluate('window.scrollTo(0, 0)');
+  await page.screenshot({ path: join(out, `dashboard-${name}.png`), fullPage: name === 'role-edit' });
   console.log(`docs/img/dashboard-${name}.png`);
 }
 await browser.close();

@@ -18,6 +18,7 @@ th { font-weight: 600; background: #f4f6f8; position: sticky; top: 0; }
 .error { color: var(--bad); margin: .2rem 0 0; }
 .field { margin: .6rem 0; display: grid; grid-template-columns: 10rem minmax(0, 32rem); gap: .2rem 1rem; align-items: start; }
 .field .error, .field .hint { grid-column: 2; }
+.field input[type=checkbox] { justify-self: start; }
 .field input[type=text], .field input[type=number], .field input[type=search], .field select, .field textarea { width: 100%; }
 .actions { display: flex; gap: .5rem; margin: 1rem 0; flex-wrap: wrap; }
 button { font: inherit; padding: .3rem .8rem; }
