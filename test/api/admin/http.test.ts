@@ -132,3 +132,15 @@ describe('no secret on any page or event', () => {
     expect(existsSync(join(h.tree.paths.rolesDir, 'backend', 'config.toml'))).toBe(true);
   });
 });
+
+describe('without JavaScript', () => {
+  it('the matrix form saves the ticks of the shown role columns only and comes back to the same view', async () => {
+    const body = new URLSearchParams([['q', ''], ['page', '1'], ['shown', 'alpha'], ['shown', 'beta'], ['cols', 'reporter'], ['on', 'reporter/beta']]).toString();
+    const res = await requestSocket(h.socketPath, '/skills-save', { method: 'POST', headers: { origin: 'http://localhost', host: 'localhost', 'content-type': FORM }, body });
+    expect(res.status).toBe(303);
+    expect(res.headers.location).toBe('skills?q=&page=1&cols=reporter');
+    const roles = h.control.store()!.roles;
+    expect(roles.find((r) => r.name === 'reporter')!.skills).toEqual(['beta']);
+    expect(roles.find((r) => r.name === 'backend')!.skills).toEqual(['alpha']); // not a shown column: untouched
+  });
+});

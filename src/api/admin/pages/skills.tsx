@@ -60,6 +60,7 @@ export const SkillsTable: FC<{ data: SkillsPageData }> = ({ data }) => (
       <input type="hidden" name="q" value={data.q} />
       <input type="hidden" name="page" value={String(data.page)} />
       {data.skills.map((s) => <input type="hidden" name="shown" value={s.name} />)}
+      {data.roles.map((r) => <input type="hidden" name="cols" value={r.name} />)}
       <p class="muted" aria-live="polite">
         {data.total} of {data.registrySize} skills; page {data.page} of {data.pages}; {data.roles.length} of {data.allRoles.length} roles shown.
       </p>

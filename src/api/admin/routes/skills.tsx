@@ -69,16 +69,18 @@ export function registerSkills(app: Hono, deps: AdminDeps, at: MountInfo): void 
     return c.body(null, 204);
   });
 
-  // The page's ticks at once (without JavaScript): per role, the skills shown on the page become exactly the ticked ones.
+  // The page's ticks at once (without JavaScript): per role column shown, the skills shown become exactly the ticked ones.
   app.post('/skills-save', async (c) => {
     const body = (await c.req.parseBody({ all: true })) as FormBody;
     const shown = formStrings(body, 'shown');
+    const cols = formStrings(body, 'cols');
     const ticked = formStrings(body, 'on').map((v) => v.split('/') as [string, string]);
-    for (const role of await readRoles(deps)) {
+    for (const role of (await readRoles(deps)).filter((r) => cols.includes(r.name))) {
       const want = new Set(ticked.filter(([r]) => r === role.name).map(([, s]) => s));
       await editWhitelist(deps, role.name, (s) => shown.forEach((name) => (want.has(name) ? s.add(name) : s.delete(name))));
     }
-    return c.redirect(`skills?q=${encodeURIComponent(formString(body, 'q'))}&page=${encodeURIComponent(formString(body, 'page') || '1')}`, 303);
+    const back = [`q=${encodeURIComponent(formString(body, 'q'))}`, `page=${encodeURIComponent(formString(body, 'page') || '1')}`, ...cols.map((r) => `cols=${encodeURIComponent(r)}`)];
+    return c.redirect(`skills?${back.join('&')}`, 303);
   });
 
   app.post('/skills-sync', async (c) => {
