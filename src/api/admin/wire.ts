@@ -1,7 +1,7 @@
 /** The dashboard's dependencies from the daemon's control plane and its API dispatcher. */
 import { statePaths } from '../../config.ts';
 import { effectiveCatalog } from '../../desired/catalog-defaults.ts';
-import { readRoleFileText } from '../../observed/role-file.ts';
+import { readRoleFileText } from '../../observed/role-file-text.ts';
 import { readProviderSecrets } from '../../observed/secrets.ts';
 import type { Control } from '../control.ts';
 import type { Dispatcher } from '../rpc/dispatch.ts';
