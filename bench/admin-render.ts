@@ -17,17 +17,27 @@ import { silentLogger } from '../src/log.ts';
 import { makeFixture } from './lib/fixture.ts';
 import { latencySummary } from './lib/stats.ts';
 
-const arg = (name: string, dflt: number) => Number(process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? dflt);
+const arg = (name: string, dflt: number) =>
+  Number(process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? dflt);
 const roles = arg('roles', 100);
 const skills = arg('skills', 10_000);
 const samples = arg('samples', 30);
 
 let t = performance.now();
 const fx = makeFixture({ roles, skillsPerRole: 5, registrySkills: skills, fileBytes: 256 });
-console.log(`fixture: ${roles} roles × 5 skills, registry of ${skills + 1} skills (${Math.round(performance.now() - t)} ms)`);
+console.log(
+  `fixture: ${roles} roles × 5 skills, registry of ${skills + 1} skills (${Math.round(performance.now() - t)} ms)`,
+);
 const config = loadConfig(fx.env);
 const log = silentLogger();
-const manager = new Manager({ paths: config.paths, tuning: config.tuning, env: fx.env, clock: systemClock, log, watch: false });
+const manager = new Manager({
+  paths: config.paths,
+  tuning: config.tuning,
+  env: fx.env,
+  clock: systemClock,
+  log,
+  watch: false,
+});
 t = performance.now();
 await manager.start();
 await manager.settled(600_000);
@@ -46,7 +56,8 @@ async function time(path: string, expect: string): Promise<ReturnType<typeof lat
     const res = await app.request(path);
     const body = await res.text();
     ms.push(performance.now() - t0);
-    if (res.status !== 200 || !body.includes(expect)) throw new Error(`${path}: status ${res.status}, page without ${expect}`);
+    if (res.status !== 200 || !body.includes(expect))
+      throw new Error(`${path}: status ${res.status}, page without ${expect}`);
     bytes = body.length;
   }
   return { ...latencySummary(ms), bytes };
@@ -55,8 +66,8 @@ async function time(path: string, expect: string): Promise<ReturnType<typeof lat
 const rows = {
   [`roles tab (${roles} roles)`]: await time('/roles', `data-role="role-${String(roles - 1).padStart(3, '0')}"`),
   [`skills tab (${skills} skills, page 1)`]: await time('/skills', 'data-skill='),
-  [`skills tab filtered ("s001")`]: await time("/skills?q=s001", "data-skill="),
-  ['skill_list (whole registry, alone)']: await (async () => {
+  'skills tab filtered ("s001")': await time('/skills?q=s001', 'data-skill='),
+  'skill_list (whole registry, alone)': await (async () => {
     const ms: number[] = [];
     for (let i = 0; i < samples; i++) {
       const t0 = performance.now();
@@ -67,7 +78,10 @@ const rows = {
   })(),
 };
 console.log(`node ${process.version}, ${samples} samples each (ms):`);
-for (const [name, r] of Object.entries(rows)) console.log(`  ${name.padEnd(40)} p50 ${r.p50_ms.toFixed(1).padStart(7)}  p95 ${r.p95_ms.toFixed(1).padStart(7)}  max ${r.max_ms.toFixed(1).padStart(7)}${r.bytes ? `  ${Math.round(r.bytes / 1024)} KB` : ''}`);
+for (const [name, r] of Object.entries(rows))
+  console.log(
+    `  ${name.padEnd(40)} p50 ${r.p50_ms.toFixed(1).padStart(7)}  p95 ${r.p95_ms.toFixed(1).padStart(7)}  max ${r.max_ms.toFixed(1).padStart(7)}${r.bytes ? `  ${Math.round(r.bytes / 1024)} KB` : ''}`,
+  );
 await manager.stop();
 api.metrics.close();
 fx.cleanup();

@@ -4,11 +4,11 @@ import type { Config } from '../config.ts';
 import type { Manager } from '../controllers/manager.ts';
 import { errorMessage } from '../errors.ts';
 import type { Logger } from '../log.ts';
+import { type AdminApp, adminSocketPath, createAdminApp, withAdmin } from './admin/app.tsx';
+import { adminDeps } from './admin/wire.ts';
 import { type ApiApp, createApiApp } from './app.ts';
 import { Control } from './control.ts';
 import { type Listener, rpcSocketPath, serveSocket, serveTcp } from './listen.ts';
-import { type AdminApp, adminSocketPath, createAdminApp, withAdmin } from './admin/app.tsx';
-import { adminDeps } from './admin/wire.ts';
 
 /** The API of a running daemon. */
 export interface ApiServer {
@@ -41,9 +41,12 @@ export async function startApiServer(opts: {
   const listeners: Listener[] = [];
   // The admin dashboard: a client of the same dispatcher, on admin.sock and under /admin/ on TCP.
   const dashboard = adminDeps(control, api.dispatcher);
-  const admins: AdminApp[] = [createAdminApp(dashboard, log.child({ component: 'admin' })), createAdminApp(dashboard, log.child({ component: 'admin' }), '/admin')];
+  const admins: AdminApp[] = [
+    createAdminApp(dashboard, log.child({ component: 'admin' })),
+    createAdminApp(dashboard, log.child({ component: 'admin' }), '/admin'),
+  ];
   const closeAll = async () => {
-    admins.forEach((a) => a.close()); // end the dashboards' event streams, or the servers would wait for them
+    for (const a of admins) a.close(); // end the dashboards' event streams, or the servers would wait for them
     api.metrics.close();
     await Promise.all(listeners.map((l) => l.close().catch(() => {})));
   };

@@ -7,7 +7,7 @@
 import { join } from 'node:path';
 import { Hono } from 'hono';
 import type { Logger } from '../../log.ts';
-import { isRpcError, type AdminDeps } from './deps.ts';
+import { type AdminDeps, isRpcError } from './deps.ts';
 import { registerEvents } from './events.ts';
 import { sameOriginMutations } from './guard.ts';
 import type { MountInfo } from './render.tsx';
@@ -34,7 +34,8 @@ const SECURITY_HEADERS: Record<string, string> = {
   'X-Frame-Options': 'DENY',
   'X-Content-Type-Options': 'nosniff',
   'Referrer-Policy': 'same-origin',
-  'Content-Security-Policy': "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'",
+  'Content-Security-Policy':
+    "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'",
 };
 
 /** Build the dashboard; `mount` is where it sits inside its server ('' on admin.sock, '/admin' on TCP). */
@@ -61,7 +62,8 @@ export function createAdminApp(deps: AdminDeps, log: Logger, mount = ''): AdminA
   app.notFound((c) => c.text(`No dashboard page at ${c.req.path.slice(0, 200)}`, 404));
   app.onError((err, c) => {
     // The API refused (no valid store yet, a timeout...): say so on the page instead of a bare failure.
-    if (isRpcError(err)) return c.text(`The daemon cannot answer this page now: ${err.message} (code ${err.code})`, 503);
+    if (isRpcError(err))
+      return c.text(`The daemon cannot answer this page now: ${err.message} (code ${err.code})`, 503);
     log.error({ err: err instanceof Error ? err.message : String(err), path: c.req.path }, 'dashboard request failed');
     return c.text('The dashboard failed to answer; see the daemon log.', 500);
   });
@@ -75,7 +77,10 @@ export function mountAdmin(parent: Hono, admin: Hono, path = '/admin'): void {
 }
 
 /** A fetch handler serving the dashboard under `/admin/` and everything else from `api` (the TCP listener). */
-export function withAdmin(api: (req: Request) => Response | Promise<Response>, admin: Hono): (req: Request) => Response | Promise<Response> {
+export function withAdmin(
+  api: (req: Request) => Response | Promise<Response>,
+  admin: Hono,
+): (req: Request) => Response | Promise<Response> {
   const app = new Hono();
   mountAdmin(app, admin);
   app.all('*', (c) => api(c.req.raw));

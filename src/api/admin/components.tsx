@@ -22,10 +22,18 @@ export const PhaseBadge: FC<{ phase: string }> = ({ phase }) => {
 };
 
 /** A yes/no value spelled out. */
-export const Flag: FC<{ on: boolean; yes?: string; no?: string }> = ({ on, yes = 'on', no = 'off' }) => <span class={on ? 'ok' : 'muted'}>{on ? yes : no}</span>;
+export const Flag: FC<{ on: boolean; yes?: string; no?: string }> = ({ on, yes = 'on', no = 'off' }) => (
+  <span class={on ? 'ok' : 'muted'}>{on ? yes : no}</span>
+);
 
 /** A labelled form row with its validation error beside it (aria-describedby, aria-invalid on the control). */
-export const Field: FC<{ id: string; label: string; error?: string; hint?: string; children?: Child }> = ({ id, label, error, hint, children }) => (
+export const Field: FC<{ id: string; label: string; error?: string; hint?: string; children?: Child }> = ({
+  id,
+  label,
+  error,
+  hint,
+  children,
+}) => (
   <div class="field">
     <label for={id}>{label}</label>
     {children}
@@ -49,18 +57,31 @@ export function describedBy(id: string, error?: string, hasHint = false): Record
   return { ...(ids.length ? { 'aria-describedby': ids.join(' ') } : {}), ...(error ? { 'aria-invalid': 'true' } : {}) };
 }
 
+/** A block of file text with an accessible name (a figure: a bare <pre> cannot carry one). */
+export const CodeBlock: FC<{ label: string; children?: Child }> = ({ label, children }) => (
+  <figure class="code" aria-label={label}>
+    <pre>{children}</pre>
+  </figure>
+);
+
 /** A unified diff, lines marked by their sign (and coloured). */
 export const DiffBlock: FC<{ text: string; label: string }> = ({ text, label }) => (
-  <pre aria-label={label}>
+  <CodeBlock label={label}>
     {text.split('\n').map((line) => {
-      const cls = line.startsWith('+') && !line.startsWith('+++') ? 'diff-add' : line.startsWith('-') && !line.startsWith('---') ? 'diff-del' : undefined;
+      const cls =
+        line.startsWith('+') && !line.startsWith('+++')
+          ? 'diff-add'
+          : line.startsWith('-') && !line.startsWith('---')
+            ? 'diff-del'
+            : undefined;
       return cls ? <span class={cls}>{line + '\n'}</span> : line + '\n';
     })}
-  </pre>
+  </CodeBlock>
 );
 
 /** A time as an ISO string with a machine-readable element, or a dash. */
-export const Time: FC<{ at?: string }> = ({ at }) => (at ? <time datetime={at}>{at.replace('T', ' ').replace(/\.\d+Z$/, 'Z')}</time> : <span class="muted">never</span>);
+export const Time: FC<{ at?: string }> = ({ at }) =>
+  at ? <time datetime={at}>{at.replace('T', ' ').replace(/\.\d+Z$/, 'Z')}</time> : <span class="muted">never</span>;
 
 /** An error box naming what failed. */
 export const ErrorBox: FC<{ message: string }> = ({ message }) => (

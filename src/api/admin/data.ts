@@ -51,7 +51,8 @@ const obj = (v: unknown): Obj => (typeof v === 'object' && v !== null ? (v as Ob
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 const strs = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
 /** A list result, bare or wrapped in `{ [key]: [...] }`. */
-const list = (v: unknown, key: string): unknown[] => (Array.isArray(v) ? v : Array.isArray(obj(v)[key]) ? (obj(v)[key] as unknown[]) : []);
+const list = (v: unknown, key: string): unknown[] =>
+  Array.isArray(v) ? v : Array.isArray(obj(v)[key]) ? (obj(v)[key] as unknown[]) : [];
 
 /** The Ready condition's reason and message, or the last error. */
 function readyReason(status: Obj): string | undefined {
@@ -94,7 +95,17 @@ export async function readModels(deps: AdminDeps): Promise<Map<string, ModelView
   const entries: [string, Obj][] = Array.isArray(models)
     ? models.map((m) => [str(obj(m).alias) ?? str(obj(m).name) ?? '', obj(m)])
     : Object.entries(obj(models)).map(([k, v]) => [k, obj(v)]);
-  return new Map(entries.map(([alias, m]) => [alias, { alias, provider: str(m.provider) ?? '', model: str(m.model) ?? alias, maxContextSize: typeof m.maxContextSize === 'number' ? m.maxContextSize : undefined }]));
+  return new Map(
+    entries.map(([alias, m]) => [
+      alias,
+      {
+        alias,
+        provider: str(m.provider) ?? '',
+        model: str(m.model) ?? alias,
+        maxContextSize: typeof m.maxContextSize === 'number' ? m.maxContextSize : undefined,
+      },
+    ]),
+  );
 }
 
 /** Every role, sorted by name. */
@@ -107,7 +118,11 @@ export async function readRoles(deps: AdminDeps, models?: Map<string, ModelView>
 }
 
 /** One role, or undefined when it does not exist. */
-export async function readRole(deps: AdminDeps, name: string, models?: Map<string, ModelView>): Promise<RoleView | undefined> {
+export async function readRole(
+  deps: AdminDeps,
+  name: string,
+  models?: Map<string, ModelView>,
+): Promise<RoleView | undefined> {
   const catalog = models ?? (await readModels(deps));
   try {
     return toRoleView(await deps.call('role_get', { name }), catalog);
@@ -126,7 +141,14 @@ export function renderedText(result: unknown): string {
 export async function readRegistry(deps: AdminDeps): Promise<SkillView[]> {
   return list(await deps.call('skill_list', {}), 'skills').map((s) => {
     const o = obj(s);
-    return { name: str(o.name) ?? '', description: str(o.description), tags: strs(o.tags), md5: str(o.md5), valid: o.valid !== false, reason: str(o.reason) };
+    return {
+      name: str(o.name) ?? '',
+      description: str(o.description),
+      tags: strs(o.tags),
+      md5: str(o.md5),
+      valid: o.valid !== false,
+      reason: str(o.reason),
+    };
   });
 }
 

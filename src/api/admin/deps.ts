@@ -24,5 +24,10 @@ export interface AdminDeps {
 
 /** True when `err` is a JSON-RPC error answer. */
 export function isRpcError(err: unknown): err is RpcErrorLike {
-  return typeof err === 'object' && err !== null && typeof (err as RpcErrorLike).code === 'number' && typeof (err as RpcErrorLike).message === 'string';
+  return (
+    typeof err === 'object' &&
+    err !== null &&
+    typeof (err as RpcErrorLike).code === 'number' &&
+    typeof (err as RpcErrorLike).message === 'string'
+  );
 }

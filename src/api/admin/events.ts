@@ -25,10 +25,13 @@ export function registerEvents(app: Hono, deps: AdminDeps, closing: AbortSignal)
         void stream.writeSSE({ event: 'status', data: JSON.stringify({ roles }) }).catch(() => {});
       };
       const unsubscribe = deps.subscribe((change) => {
-        change.roles.forEach((r) => pending.add(r));
+        for (const r of change.roles) pending.add(r);
         timer ??= setTimeout(flush, COALESCE_MS);
       });
-      const heartbeat = setInterval(() => void stream.writeSSE({ event: 'ping', data: '' }).catch(() => {}), HEARTBEAT_MS);
+      const heartbeat = setInterval(
+        () => void stream.writeSSE({ event: 'ping', data: '' }).catch(() => {}),
+        HEARTBEAT_MS,
+      );
       await stream.writeSSE({ event: 'hello', data: '{}' }).catch(() => {});
       let onClose = () => {};
       await new Promise<void>((resolve) => {

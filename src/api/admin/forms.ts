@@ -23,7 +23,9 @@ export function formValues(body: FormBody): RoleFormValues {
   return {
     name: formString(body, 'name').trim(),
     model: formString(body, 'model').trim(),
-    skills: formStrings(body, 'skills').map((s) => s.trim()).filter(Boolean),
+    skills: formStrings(body, 'skills')
+      .map((s) => s.trim())
+      .filter(Boolean),
     mcp: formString(body, 'mcp'),
     context: formString(body, 'context').trim(),
     thinking: formString(body, 'thinking') !== '',
@@ -52,7 +54,17 @@ export function valuesOf(role: RoleView): RoleFormValues {
 
 /** Empty values of a new role. */
 export function newValues(model = ''): RoleFormValues {
-  return { name: '', model, skills: [], mcp: '', context: '', thinking: true, yolo: false, drift: 'revert', description: '' };
+  return {
+    name: '',
+    model,
+    skills: [],
+    mcp: '',
+    context: '',
+    thinking: true,
+    yolo: false,
+    drift: 'revert',
+    description: '',
+  };
 }
 
 /**
@@ -64,7 +76,10 @@ export function roleParam(v: RoleFormValues): Record<string, unknown> {
     name: v.name,
     model: v.model,
     skills: v.skills,
-    mcp: v.mcp.split(',').map((s) => s.trim()).filter(Boolean),
+    mcp: v.mcp
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
     thinking: v.thinking,
     yolo: v.yolo,
     drift: v.drift,
@@ -91,7 +106,11 @@ const FIELD_OF: Record<string, keyof RoleFormValues> = {
 
 /** The issues of an invalid-params error (`data` is the zod issue list, bare or wrapped). */
 function issuesOf(data: unknown): { path: unknown[]; message: string }[] {
-  const list = Array.isArray(data) ? data : Array.isArray((data as { issues?: unknown })?.issues) ? (data as { issues: unknown[] }).issues : [];
+  const list = Array.isArray(data)
+    ? data
+    : Array.isArray((data as { issues?: unknown })?.issues)
+      ? (data as { issues: unknown[] }).issues
+      : [];
   return list
     .filter((i): i is { path?: unknown; message: string } => typeof (i as { message?: unknown })?.message === 'string')
     .map((i) => ({ path: Array.isArray(i.path) ? i.path : [], message: i.message }));
@@ -100,7 +119,10 @@ function issuesOf(data: unknown): { path: unknown[]; message: string }[] {
 /** Messages per form field from a failed `role_upsert`; rethrows what is not an API error. */
 export function formErrorsOf(err: unknown): FormErrors {
   if (!isRpcError(err)) throw err;
-  if (err.code === -32001) return { form: `The role changed since this form was loaded: ${err.message}. Reload the page to edit the current version.` };
+  if (err.code === -32001)
+    return {
+      form: `The role changed since this form was loaded: ${err.message}. Reload the page to edit the current version.`,
+    };
   const errors: FormErrors = {};
   const field = (err.data as { field?: unknown } | undefined)?.field;
   if (typeof field === 'string' && FIELD_OF[field]) errors[FIELD_OF[field]] = err.message;

@@ -24,7 +24,9 @@ export function crossOriginReason(c: Context): string | undefined {
   const origin = c.req.header('origin');
   const source = hostOf(origin && origin !== 'null' ? origin : c.req.header('referer'));
   if (!source) return 'missing or opaque Origin header';
-  const targets = [c.req.header('host'), c.req.header('x-forwarded-host')].filter(Boolean).map((h) => h!.split(',')[0]!.trim().toLowerCase());
+  const targets = [c.req.header('host'), c.req.header('x-forwarded-host')]
+    .filter(Boolean)
+    .map((h) => h!.split(',')[0]!.trim().toLowerCase());
   return targets.includes(source) ? undefined : `origin ${source} is not this dashboard`;
 }
 
@@ -38,7 +40,7 @@ export function sameOriginMutations(): MiddlewareHandler {
   };
 }
 
-const PREFIX_RE = /^\/[A-Za-z0-9._~\/-]*$/;
+const PREFIX_RE = /^\/[A-Za-z0-9._~/-]*$/;
 
 /**
  * The absolute base URL path of the dashboard when a proxy announces its prefix (`X-Forwarded-Prefix:
@@ -47,6 +49,7 @@ const PREFIX_RE = /^\/[A-Za-z0-9._~\/-]*$/;
  */
 export function announcedBase(c: Context, mount: string): string | undefined {
   const prefix = c.req.header('x-forwarded-prefix')?.split(',')[0]?.trim();
-  if (!prefix || !PREFIX_RE.test(prefix) || prefix.includes('//') || prefix.includes('/../') || prefix.endsWith('/..')) return undefined;
+  if (!prefix || !PREFIX_RE.test(prefix) || prefix.includes('//') || prefix.includes('/../') || prefix.endsWith('/..'))
+    return undefined;
   return `${prefix.replace(/\/$/, '')}${mount}/`.replace(/\/{2,}/g, '/');
 }

@@ -57,7 +57,14 @@ export const Layout: FC<LayoutProps> = ({ title, tab, base, children }) => (
         <nav aria-label="Dashboard sections">
           <div role="tablist" aria-label="Dashboard sections">
             {TABS.map((t) => (
-              <a role="tab" id={`tab-${t.id}`} href={t.path} aria-selected={t.id === tab ? 'true' : 'false'} aria-controls="panel" tabindex={t.id === tab ? 0 : -1}>
+              <a
+                role="tab"
+                id={`tab-${t.id}`}
+                href={t.path}
+                aria-selected={t.id === tab ? 'true' : 'false'}
+                aria-controls="panel"
+                tabindex={t.id === tab ? 0 : -1}
+              >
                 {t.label}
               </a>
             ))}

@@ -2,7 +2,8 @@
 import { redactMcpServers } from '../../controllers/render/mcp-json.ts';
 
 /** Keys whose value is a credential in config.toml (`api_key`, `custom_headers`, `*_token`...). */
-const SECRET_KEY_LINE = /^(\s*"?[A-Za-z0-9_.-]*(?:api_key|apikey|key|token|secret|password|authorization|headers)"?\s*=\s*)(.+)$/i;
+const SECRET_KEY_LINE =
+  /^(\s*"?[A-Za-z0-9_.-]*(?:api_key|apikey|key|token|secret|password|authorization|headers)"?\s*=\s*)(.+)$/i;
 
 /**
  * A display copy of a role file: every occurrence of a known secret value becomes `<redacted:VAR>` (wherever

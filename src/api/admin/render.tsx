@@ -17,15 +17,37 @@ export function isHtmx(c: Context): boolean {
 }
 
 /** A full page around `body`. */
-export function sendPage(c: Context, at: MountInfo, tab: TabId, title: string, body: Child, status: ContentfulStatusCode = 200) {
-  return c.html(html`<!doctype html>${<Layout title={title} tab={tab} base={announcedBase(c, at.mount)}>{body}</Layout>}`, status);
+export function sendPage(
+  c: Context,
+  at: MountInfo,
+  tab: TabId,
+  title: string,
+  body: Child,
+  status: ContentfulStatusCode = 200,
+) {
+  return c.html(
+    html`<!doctype html>${(
+      <Layout title={title} tab={tab} base={announcedBase(c, at.mount)}>
+        {body}
+      </Layout>
+    )}`,
+    status,
+  );
 }
 
 /**
  * The fragment alone for htmx, else a full page around it. htmx gets a 200 even for a refusal (a form with its
  * errors): the fragment says what is wrong, and a 4xx would also be logged as a failed load in the console.
  */
-export function sendPart(c: Context, at: MountInfo, tab: TabId, title: string, body: Child, status: ContentfulStatusCode = 200) {
+export function sendPart(
+  c: Context,
+  at: MountInfo,
+  tab: TabId,
+  title: string,
+  body: Child,
+  status: ContentfulStatusCode = 200,
+) {
+  // biome-ignore lint/complexity/noUselessFragments: the fragment turns any Child into the element c.html takes
   return isHtmx(c) ? c.html(<>{body}</>, 200) : sendPage(c, at, tab, title, body, status);
 }
 

@@ -32,7 +32,8 @@ export function readAsset(name: string): Asset | undefined {
   let asset: Asset | undefined;
   if (name === 'admin.js') asset = { body: ADMIN_JS, type: JS };
   else if (name === 'admin.css') asset = { body: ADMIN_CSS, type: 'text/css; charset=utf-8' };
-  else if (Object.hasOwn(VENDORED, name)) asset = { body: readFileSync(require.resolve(VENDORED[name]!), 'utf8'), type: JS };
+  else if (Object.hasOwn(VENDORED, name))
+    asset = { body: readFileSync(require.resolve(VENDORED[name]!), 'utf8'), type: JS };
   if (asset) cache.set(name, asset);
   return asset;
 }

@@ -18,7 +18,8 @@ export function adminDeps(control: Control, dispatcher: Dispatcher): AdminDeps {
   // A registry edit (or a store change) wakes roles; reconcile events change nothing in the listing.
   control.manager.onWake(() => listing.invalidate());
   return {
-    call: (method, params) => (method === 'skill_list' && params?.role === undefined ? listing.get() : dispatcher.call(method, params ?? {})),
+    call: (method, params) =>
+      method === 'skill_list' && params?.role === undefined ? listing.get() : dispatcher.call(method, params ?? {}),
     readRoleFile: async (role, path) => {
       const text = await readRoleFileText(control.paths.rolesDir, role, path);
       if (text === undefined) return undefined;

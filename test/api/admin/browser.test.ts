@@ -2,18 +2,19 @@
  * The dashboard in a real browser (playwright-core driving Debian's chromium) against a real daemon over a temp
  * tree: forms, the skill matrix, live updates by server-sent events, keyboard tabs, and no console errors.
  */
-import { existsSync, readFileSync, writeFileSync, appendFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, request as httpRequest, type Server } from 'node:http';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { METHODS } from '../../../src/api/rpc/methods.ts';
 import { skillMd } from '../../helpers/tree.ts';
-import { MARKER_KEY, startAdmin, type AdminHarness } from './harness.ts';
+import { type AdminHarness, MARKER_KEY, startAdmin } from './harness.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
 const hasChromium = existsSync(CHROMIUM);
-if (!hasChromium) console.warn(`SKIPPED: dashboard browser tests need ${CHROMIUM} (apt-get install -y chromium; .ci/run installs it)`);
+if (!hasChromium)
+  console.warn(`SKIPPED: dashboard browser tests need ${CHROMIUM} (apt-get install -y chromium; .ci/run installs it)`);
 
 /** A tiny reverse proxy standing in for hero_router: /kimi/* → admin.sock with the prefix stripped, Host kept. */
 function startPrefixProxy(socketPath: string): Promise<{ server: Server; base: string }> {
@@ -23,14 +24,21 @@ function startPrefixProxy(socketPath: string): Promise<{ server: Server; base: s
       res.writeHead(404).end('not routed');
       return;
     }
-    const upstream = httpRequest({ socketPath, path: url.slice('/kimi'.length) || '/', method: req.method, headers: req.headers }, (up) => {
-      res.writeHead(up.statusCode ?? 502, up.headers);
-      up.pipe(res);
-    });
+    const upstream = httpRequest(
+      { socketPath, path: url.slice('/kimi'.length) || '/', method: req.method, headers: req.headers },
+      (up) => {
+        res.writeHead(up.statusCode ?? 502, up.headers);
+        up.pipe(res);
+      },
+    );
     upstream.on('error', () => res.writeHead(502).end('upstream down'));
     req.pipe(upstream);
   });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ server, base: `http://127.0.0.1:${(server.address() as { port: number }).port}/kimi/` })));
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () =>
+      resolve({ server, base: `http://127.0.0.1:${(server.address() as { port: number }).port}/kimi/` }),
+    ),
+  );
 }
 
 describe.skipIf(!hasChromium)('dashboard in chromium', () => {
@@ -52,7 +60,15 @@ describe.skipIf(!hasChromium)('dashboard in chromium', () => {
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+        '--disable-quic',
+      ],
     });
   });
   afterAll(async () => {
@@ -99,7 +115,9 @@ describe.skipIf(!hasChromium)('dashboard in chromium', () => {
     expect(readFileSync(join(roleDir('web'), 'config.toml'), 'utf8')).toContain('default_thinking = false');
     expect(existsSync(join(roleDir('web'), 'skills', 'beta', 'SKILL.md'))).toBe(true);
     // Without a reload, the row reaches Ready (a word, not only a colour).
-    await expect.poll(() => p.locator('tr[data-role="web"] [data-phase]').textContent(), { timeout: 10_000 }).toContain('Ready');
+    await expect
+      .poll(() => p.locator('tr[data-role="web"] [data-phase]').textContent(), { timeout: 10_000 })
+      .toContain('Ready');
   });
 
   it('shows a validation error beside the field it belongs to', async () => {
@@ -118,7 +136,9 @@ describe.skipIf(!hasChromium)('dashboard in chromium', () => {
   it('ticks a skill in the matrix and its copy appears in the role', async () => {
     const p = await open('skills');
     await p.getByRole('checkbox', { name: 'gamma for backend', exact: true }).check();
-    await expect.poll(() => existsSync(join(roleDir('backend'), 'skills', 'gamma', 'SKILL.md')), { timeout: 10_000 }).toBe(true);
+    await expect
+      .poll(() => existsSync(join(roleDir('backend'), 'skills', 'gamma', 'SKILL.md')), { timeout: 10_000 })
+      .toBe(true);
     expect(h.control.store()!.roles.find((r) => r.name === 'backend')!.skills).toEqual(['alpha', 'gamma']);
   });
 
@@ -140,7 +160,9 @@ describe.skipIf(!hasChromium)('dashboard in chromium', () => {
     const p = await open('skills');
     await p.getByRole('checkbox', { name: 'reporter', exact: true }).check();
     await p.getByRole('button', { name: 'Sync' }).click();
-    await expect.poll(() => p.locator('#sync-output').textContent(), { timeout: 10_000 }).toMatch(/reporter: ✓ converged/);
+    await expect
+      .poll(() => p.locator('#sync-output').textContent(), { timeout: 10_000 })
+      .toMatch(/reporter: ✓ converged/);
   });
 
   it('shows a hand edit under the report policy in the Config diff, live', async () => {
@@ -165,7 +187,9 @@ describe.skipIf(!hasChromium)('dashboard in chromium', () => {
     expect(text).toContain('<redacted:KIMI_API_KEY>');
     expect(text).not.toContain(MARKER_KEY);
     await p.getByRole('button', { name: 'Write config' }).click();
-    await expect.poll(() => p.locator('#role-output').textContent(), { timeout: 10_000 }).toMatch(/backend: ✓ converged \(written \d+, deleted \d+, backups \d+\)/);
+    await expect
+      .poll(() => p.locator('#role-output').textContent(), { timeout: 10_000 })
+      .toMatch(/backend: ✓ converged \(written \d+, deleted \d+, backups \d+\)/);
   });
 
   it('deletes a role after confirmation and its files go', async () => {
@@ -179,7 +203,9 @@ describe.skipIf(!hasChromium)('dashboard in chromium', () => {
 
   it('API docs lists every method, and "try it" runs a read-only one', async () => {
     const p = await open('api');
-    const listed = await p.locator('article[data-method]').evaluateAll((els) => els.map((e) => (e as unknown as { dataset: { method: string } }).dataset.method));
+    const listed = await p
+      .locator('article[data-method]')
+      .evaluateAll((els) => els.map((e) => (e as unknown as { dataset: { method: string } }).dataset.method));
     expect(listed.sort()).toEqual(Object.keys(METHODS).sort());
     await p.getByRole('button', { name: 'Try role_list' }).click();
     await expect.poll(() => p.getByLabel('Answer of role_list').textContent()).toContain('"backend"');
@@ -200,7 +226,8 @@ describe.skipIf(!hasChromium)('dashboard in chromium', () => {
     await p.keyboard.press('Enter');
     await p.waitForURL(/\/config$/);
     expect(await p.getByRole('tab', { name: 'Config' }).getAttribute('aria-selected')).toBe('true');
-    for (const name of ['Roles', 'Skills', 'Config', 'API docs']) expect(await p.getByRole('tab', { name, exact: true }).count()).toBe(1);
+    for (const name of ['Roles', 'Skills', 'Config', 'API docs'])
+      expect(await p.getByRole('tab', { name, exact: true }).count()).toBe(1);
   });
 
   it('works under the /kimi prefix behind a proxy to admin.sock: links, live updates and mutations', async () => {
@@ -211,7 +238,9 @@ describe.skipIf(!hasChromium)('dashboard in chromium', () => {
       await p.getByRole('tab', { name: 'Skills' }).click();
       await p.waitForURL(proxy.base + 'skills');
       await p.getByRole('checkbox', { name: 'beta for reporter', exact: true }).check();
-      await expect.poll(() => existsSync(join(roleDir('reporter'), 'skills', 'beta', 'SKILL.md')), { timeout: 10_000 }).toBe(true);
+      await expect
+        .poll(() => existsSync(join(roleDir('reporter'), 'skills', 'beta', 'SKILL.md')), { timeout: 10_000 })
+        .toBe(true);
       await p.getByRole('tab', { name: 'API docs' }).click();
       await p.waitForURL(proxy.base + 'api');
       expect(await p.locator('article[data-method]').count()).toBe(Object.keys(METHODS).length);

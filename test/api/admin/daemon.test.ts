@@ -3,9 +3,9 @@ import { statSync } from 'node:fs';
 import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adminSocketPath } from '../../../src/api/admin/app.tsx';
-import { startDaemon, type Daemon } from '../../../src/main.ts';
+import { type Daemon, startDaemon } from '../../../src/main.ts';
 import { eventually } from '../../helpers/cli.ts';
-import { addSkill, makeTree, writeStore, type TestTree } from '../../helpers/tree.ts';
+import { addSkill, makeTree, type TestTree, writeStore } from '../../helpers/tree.ts';
 import { MARKER_KEY, requestSocket } from './harness.ts';
 
 let tree: TestTree;

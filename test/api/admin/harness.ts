@@ -2,18 +2,19 @@
  * A running daemon for the dashboard's tests: a real manager (watchers on) over a temp tree, the API's control
  * plane and dispatcher, and the dashboard served on a real admin.sock and under /admin/ on a loopback TCP port.
  */
-import { request as httpRequest, type IncomingHttpHeaders, type Server } from 'node:http';
+
 import { mkdirSync } from 'node:fs';
+import { request as httpRequest, type IncomingHttpHeaders, type Server } from 'node:http';
 import { join } from 'node:path';
 import { createAdaptorServer } from '@hono/node-server';
-import { createAdminApp, mountAdmin, type AdminApp } from '../../../src/api/admin/app.tsx';
+import { type AdminApp, createAdminApp, mountAdmin } from '../../../src/api/admin/app.tsx';
 import { adminDeps } from '../../../src/api/admin/wire.ts';
 import { createApiApp } from '../../../src/api/app.ts';
 import { Control } from '../../../src/api/control.ts';
 import { systemClock } from '../../../src/clock.ts';
 import { Manager } from '../../../src/controllers/manager.ts';
 import { silentLogger } from '../../../src/log.ts';
-import { addSkill, makeTree, writeStore, type TestTree } from '../../helpers/tree.ts';
+import { addSkill, makeTree, type TestTree, writeStore } from '../../helpers/tree.ts';
 
 /** A key value that must never reach a page or an event. */
 export const MARKER_KEY = 'sk-MARKER-7f3a9c1e5b';
@@ -57,7 +58,14 @@ export async function startAdmin(opts: HarnessOptions = {}): Promise<AdminHarnes
   writeStore(tree, opts.roles ?? []);
   const env = { KIMI_API_KEY: MARKER_KEY };
   const log = silentLogger();
-  const manager = new Manager({ paths: tree.paths, tuning: { ...tree.config.tuning, debounceMs: opts.debounceMs ?? 50 }, env, clock: systemClock, log, watch: true });
+  const manager = new Manager({
+    paths: tree.paths,
+    tuning: { ...tree.config.tuning, debounceMs: opts.debounceMs ?? 50 },
+    env,
+    clock: systemClock,
+    log,
+    watch: true,
+  });
   await manager.start();
   await manager.settled();
   const control = new Control({ manager, paths: tree.paths, env, clock: systemClock, version: 'test' });
@@ -102,14 +110,23 @@ export interface Answer {
 }
 
 /** One request over a unix socket (global fetch cannot dial one). */
-export function requestSocket(socketPath: string, path: string, init: { method?: string; headers?: Record<string, string>; body?: string } = {}): Promise<Answer> {
+export function requestSocket(
+  socketPath: string,
+  path: string,
+  init: { method?: string; headers?: Record<string, string>; body?: string } = {},
+): Promise<Answer> {
   return new Promise((resolve, reject) => {
-    const req = httpRequest({ socketPath, path, method: init.method ?? 'GET', headers: { host: 'localhost', ...init.headers } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
-      res.on('error', reject);
-    });
+    const req = httpRequest(
+      { socketPath, path, method: init.method ?? 'GET', headers: { host: 'localhost', ...init.headers } },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }),
+        );
+        res.on('error', reject);
+      },
+    );
     req.on('error', reject);
     req.end(init.body);
   });

@@ -5,7 +5,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MARKER_KEY, requestSocket, startAdmin, type AdminHarness } from './harness.ts';
+import { type AdminHarness, MARKER_KEY, requestSocket, startAdmin } from './harness.ts';
 
 let h: AdminHarness;
 
@@ -50,7 +50,9 @@ describe('admin.sock', () => {
   it('honours X-Forwarded-Prefix with a <base>, and ignores a malformed one', async () => {
     const res = await requestSocket(h.socketPath, '/roles', { headers: { 'x-forwarded-prefix': '/kimi' } });
     expect(res.body).toContain('<base href="/kimi/"/>');
-    const bad = await requestSocket(h.socketPath, '/roles', { headers: { 'x-forwarded-prefix': 'https://evil.example/' } });
+    const bad = await requestSocket(h.socketPath, '/roles', {
+      headers: { 'x-forwarded-prefix': 'https://evil.example/' },
+    });
     expect(bad.body).not.toContain('<base');
   });
 });
@@ -66,20 +68,41 @@ describe('same-origin mutations', () => {
       { origin: 'http://localhost', host: 'localhost', 'sec-fetch-site': 'cross-site' },
     ];
     for (const headers of cases) {
-      const res = await requestSocket(h.socketPath, '/role-save', { method: 'POST', headers: { ...headers, 'content-type': FORM }, body });
+      const res = await requestSocket(h.socketPath, '/role-save', {
+        method: 'POST',
+        headers: { ...headers, 'content-type': FORM },
+        body,
+      });
       expect(res.status, JSON.stringify(headers)).toBe(403);
     }
-    const forgedTcp = await fetch(`${h.tcpBase}role-delete`, { method: 'POST', headers: { origin: 'http://evil.example', 'content-type': FORM }, body: form({ name: 'backend', confirm: 'yes' }) });
+    const forgedTcp = await fetch(`${h.tcpBase}role-delete`, {
+      method: 'POST',
+      headers: { origin: 'http://evil.example', 'content-type': FORM },
+      body: form({ name: 'backend', confirm: 'yes' }),
+    });
     expect(forgedTcp.status).toBe(403);
     const roles = (await h.control.store())!.roles.map((r) => r.name);
     expect(roles).toEqual(['backend', 'reporter']);
   });
 
   it('accepts the dashboard’s own origin (Host, or X-Forwarded-Host behind a proxy)', async () => {
-    const ok = await requestSocket(h.socketPath, '/skills-toggle', { method: 'POST', headers: { origin: 'http://localhost', host: 'localhost', 'content-type': FORM }, body: form({ role: 'backend', skill: 'beta', on: 'on' }) });
+    const ok = await requestSocket(h.socketPath, '/skills-toggle', {
+      method: 'POST',
+      headers: { origin: 'http://localhost', host: 'localhost', 'content-type': FORM },
+      body: form({ role: 'backend', skill: 'beta', on: 'on' }),
+    });
     expect(ok.status).toBe(204);
     expect(h.control.store()!.roles.find((r) => r.name === 'backend')!.skills).toEqual(['alpha', 'beta']);
-    const proxied = await requestSocket(h.socketPath, '/skills-toggle', { method: 'POST', headers: { origin: 'https://router.example:8443', host: 'localhost', 'x-forwarded-host': 'router.example:8443', 'content-type': FORM }, body: form({ role: 'backend', skill: 'beta' }) });
+    const proxied = await requestSocket(h.socketPath, '/skills-toggle', {
+      method: 'POST',
+      headers: {
+        origin: 'https://router.example:8443',
+        host: 'localhost',
+        'x-forwarded-host': 'router.example:8443',
+        'content-type': FORM,
+      },
+      body: form({ role: 'backend', skill: 'beta' }),
+    });
     expect(proxied.status).toBe(204);
     expect(h.control.store()!.roles.find((r) => r.name === 'backend')!.skills).toEqual(['alpha']);
   });
@@ -113,11 +136,25 @@ describe('no secret on any page or event', () => {
       }
     })();
     const pages: string[] = [];
-    for (const path of ['roles', 'roles-table', 'skills', 'skills-table?q=a', 'config?role=backend', 'config-panel?role=reporter', 'api', 'role-edit?name=backend', 'role-new']) {
+    for (const path of [
+      'roles',
+      'roles-table',
+      'skills',
+      'skills-table?q=a',
+      'config?role=backend',
+      'config-panel?role=reporter',
+      'api',
+      'role-edit?name=backend',
+      'role-new',
+    ]) {
       pages.push(await (await fetch(`${h.tcpBase}${path}`)).text());
     }
     const post = (path: string, fields: Record<string, string>) =>
-      fetch(`${h.tcpBase}${path}`, { method: 'POST', headers: { origin: new URL(h.tcpBase).origin, 'content-type': FORM, 'hx-request': 'true' }, body: form(fields) }).then((r) => r.text());
+      fetch(`${h.tcpBase}${path}`, {
+        method: 'POST',
+        headers: { origin: new URL(h.tcpBase).origin, 'content-type': FORM, 'hx-request': 'true' },
+        body: form(fields),
+      }).then((r) => r.text());
     pages.push(await post('role-render', { name: 'backend' }));
     pages.push(await post('role-write', { name: 'backend' }));
     pages.push(await post('api-try', { method: 'config_render', params: '{"role":"backend"}' }));
@@ -135,8 +172,19 @@ describe('no secret on any page or event', () => {
 
 describe('without JavaScript', () => {
   it('the matrix form saves the ticks of the shown role columns only and comes back to the same view', async () => {
-    const body = new URLSearchParams([['q', ''], ['page', '1'], ['shown', 'alpha'], ['shown', 'beta'], ['cols', 'reporter'], ['on', 'reporter/beta']]).toString();
-    const res = await requestSocket(h.socketPath, '/skills-save', { method: 'POST', headers: { origin: 'http://localhost', host: 'localhost', 'content-type': FORM }, body });
+    const body = new URLSearchParams([
+      ['q', ''],
+      ['page', '1'],
+      ['shown', 'alpha'],
+      ['shown', 'beta'],
+      ['cols', 'reporter'],
+      ['on', 'reporter/beta'],
+    ]).toString();
+    const res = await requestSocket(h.socketPath, '/skills-save', {
+      method: 'POST',
+      headers: { origin: 'http://localhost', host: 'localhost', 'content-type': FORM },
+      body,
+    });
     expect(res.status).toBe(303);
     expect(res.headers.location).toBe('skills?q=&page=1&cols=reporter');
     const roles = h.control.store()!.roles;

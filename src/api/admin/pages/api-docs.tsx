@@ -2,7 +2,18 @@
 import type { FC } from 'hono/jsx';
 
 /** Methods that change nothing, so the dashboard offers to try them. */
-export const READ_ONLY_METHODS = new Set(['role_list', 'role_get', 'skill_list', 'config_render', 'config_diff', 'status', 'model_list', 'rpc.discover', 'doctor', 'backup_list']);
+export const READ_ONLY_METHODS = new Set([
+  'role_list',
+  'role_get',
+  'skill_list',
+  'config_render',
+  'config_diff',
+  'status',
+  'model_list',
+  'rpc.discover',
+  'doctor',
+  'backup_list',
+]);
 
 type Obj = Record<string, unknown>;
 const obj = (v: unknown): Obj => (typeof v === 'object' && v !== null ? (v as Obj) : {});
@@ -32,7 +43,9 @@ export function typeOf(doc: unknown, schema: unknown, depth = 0): string {
   if (type === 'object' || s.properties) {
     if (depth > 1) return 'object';
     const required = new Set(arr(s.required));
-    const props = Object.entries(obj(s.properties)).map(([k, v]) => `${k}${required.has(k) ? '' : '?'}: ${typeOf(doc, v, depth + 1)}`);
+    const props = Object.entries(obj(s.properties)).map(
+      ([k, v]) => `${k}${required.has(k) ? '' : '?'}: ${typeOf(doc, v, depth + 1)}`,
+    );
     return props.length ? `{ ${props.join(', ')} }` : 'object';
   }
   return typeof type === 'string' ? type : 'any';
@@ -122,7 +135,8 @@ export const ApiDocsPage: FC<{ doc: unknown }> = ({ doc }) => {
     <section aria-labelledby="api-h">
       <h2 id="api-h">API docs</h2>
       <p>
-        {String(info.title ?? 'hero_team')} {String(info.version ?? '')} — JSON-RPC 2.0 at <code>POST /rpc</code> on rpc.sock; this is its OpenRPC document (<code>rpc.discover</code>), {methods.length} methods.
+        {String(info.title ?? 'hero_team')} {String(info.version ?? '')} — JSON-RPC 2.0 at <code>POST /rpc</code> on
+        rpc.sock; this is its OpenRPC document (<code>rpc.discover</code>), {methods.length} methods.
       </p>
       <nav aria-label="Methods">
         <p>

@@ -1,6 +1,6 @@
 /** The Config tab: per role, the generated files as on disk (keys redacted) and the diff against what would be generated now. */
 import type { FC } from 'hono/jsx';
-import { DiffBlock, ErrorBox } from '../components.tsx';
+import { CodeBlock, DiffBlock, ErrorBox } from '../components.tsx';
 
 /** One generated file as found on disk, already redacted. */
 export interface DiskFile {
@@ -20,7 +20,12 @@ export interface ConfigPanelData {
 
 /** The panel of one role (the fragment the live update fetches). */
 export const ConfigPanel: FC<{ data: ConfigPanelData }> = ({ data }) => (
-  <div id="config-panel" hx-get={`config-panel?role=${encodeURIComponent(data.role)}`} hx-trigger="sse:status delay:300ms" hx-swap="outerHTML">
+  <div
+    id="config-panel"
+    hx-get={`config-panel?role=${encodeURIComponent(data.role)}`}
+    hx-trigger="sse:status delay:300ms"
+    hx-swap="outerHTML"
+  >
     {data.error ? <ErrorBox message={data.error} /> : null}
     <h3>Diff: disk vs what would be generated now</h3>
     {data.diffs.length === 0 ? (
@@ -43,7 +48,11 @@ export const ConfigPanel: FC<{ data: ConfigPanelData }> = ({ data }) => (
     {data.files.map((f) => (
       <>
         <h3>{f.path} on disk</h3>
-        {f.text === undefined ? <p class="muted">missing</p> : <pre aria-label={`${f.path} on disk`}>{f.text}</pre>}
+        {f.text === undefined ? (
+          <p class="muted">missing</p>
+        ) : (
+          <CodeBlock label={`${f.path} on disk`}>{f.text}</CodeBlock>
+        )}
       </>
     ))}
   </div>

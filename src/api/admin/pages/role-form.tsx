@@ -1,6 +1,6 @@
 /** The role create/edit form, with the server's validation errors beside each field. */
 import type { FC } from 'hono/jsx';
-import { ErrorBox, Field, describedBy } from '../components.tsx';
+import { describedBy, ErrorBox, Field } from '../components.tsx';
 import type { ModelView, SkillView } from '../data.ts';
 
 /** What the form holds (as typed by the user, so a rejected form comes back unchanged). */
@@ -31,13 +31,23 @@ export interface RoleFormProps {
 }
 
 /** The model picker: every catalog alias with its provider, the provider of the current pick shown beside it. */
-const ModelPicker: FC<{ values: RoleFormValues; errors: FormErrors; models: ModelView[] }> = ({ values, errors, models }) => {
+const ModelPicker: FC<{ values: RoleFormValues; errors: FormErrors; models: ModelView[] }> = ({
+  values,
+  errors,
+  models,
+}) => {
   const known = models.some((m) => m.alias === values.model);
   const picked = models.find((m) => m.alias === values.model);
   return (
     <Field id="f-model" label="Model" error={errors.model}>
       <div>
-        <select id="f-model" name="model" required data-provider-out="f-provider" {...describedBy('f-model', errors.model)}>
+        <select
+          id="f-model"
+          name="model"
+          required
+          data-provider-out="f-provider"
+          {...describedBy('f-model', errors.model)}
+        >
           {known || !values.model ? null : (
             <option value={values.model} selected>
               {values.model} (not in the catalog)
@@ -58,7 +68,11 @@ const ModelPicker: FC<{ values: RoleFormValues; errors: FormErrors; models: Mode
 };
 
 /** The skill whitelist: a multiple select of the valid registry skills, with a filter box (admin.js). */
-const SkillPicker: FC<{ values: RoleFormValues; errors: FormErrors; skills: SkillView[] }> = ({ values, errors, skills }) => {
+const SkillPicker: FC<{ values: RoleFormValues; errors: FormErrors; skills: SkillView[] }> = ({
+  values,
+  errors,
+  skills,
+}) => {
   const chosen = new Set(values.skills);
   const names = skills.filter((s) => s.valid || chosen.has(s.name)).map((s) => s.name);
   for (const name of values.skills) if (!names.includes(name)) names.push(name);
@@ -67,7 +81,12 @@ const SkillPicker: FC<{ values: RoleFormValues; errors: FormErrors; skills: Skil
       <Field id="f-skill-filter" label="Filter skills">
         <input type="search" id="f-skill-filter" data-filter-for="f-skills" autocomplete="off" />
       </Field>
-      <Field id="f-skills" label="Skills" error={errors.skills} hint={`${chosen.size} selected; Ctrl/Cmd-click to pick several.`}>
+      <Field
+        id="f-skills"
+        label="Skills"
+        error={errors.skills}
+        hint={`${chosen.size} selected; Ctrl/Cmd-click to pick several.`}
+      >
         <select id="f-skills" name="skills" multiple size={8} {...describedBy('f-skills', errors.skills, true)}>
           {names.map((n) => (
             <option value={n} selected={chosen.has(n)}>
@@ -89,7 +108,15 @@ const RoleActions: FC<{ name: string }> = ({ name }) => (
     <button type="submit" formaction="role-write" hx-post="role-write" hx-target="#role-output" hx-swap="innerHTML">
       Write config
     </button>
-    <button type="submit" formaction="role-delete" hx-post="role-delete" hx-vals='{"confirm":"yes"}' hx-confirm={`Delete role "${name}"? Its generated files are removed (hand edits are backed up).`} hx-target="#role-output" hx-swap="innerHTML">
+    <button
+      type="submit"
+      formaction="role-delete"
+      hx-post="role-delete"
+      hx-vals='{"confirm":"yes"}'
+      hx-confirm={`Delete role "${name}"? Its generated files are removed (hand edits are backed up).`}
+      hx-target="#role-output"
+      hx-swap="innerHTML"
+    >
       Delete
     </button>
   </div>
@@ -97,27 +124,82 @@ const RoleActions: FC<{ name: string }> = ({ name }) => (
 
 /** The whole form. */
 export const RoleForm: FC<RoleFormProps> = ({ values, errors, editing, models, skills }) => (
-  <form id="role-form" method="post" action="role-save" hx-post="role-save" hx-target="this" hx-swap="outerHTML" novalidate>
+  <form
+    id="role-form"
+    method="post"
+    action="role-save"
+    hx-post="role-save"
+    hx-target="this"
+    hx-swap="outerHTML"
+    novalidate
+  >
     {errors.form ? <ErrorBox message={errors.form} /> : null}
-    {values.expectedGeneration !== undefined ? <input type="hidden" name="expectedGeneration" value={String(values.expectedGeneration)} /> : null}
-    <Field id="f-name" label="Name" error={errors.name} hint={editing ? 'The name is the directory name and cannot change.' : 'Lowercase letters, digits, "-" and "_".'}>
-      <input type="text" id="f-name" name="name" value={values.name} readonly={editing} required autocomplete="off" {...describedBy('f-name', errors.name, true)} />
+    {values.expectedGeneration !== undefined ? (
+      <input type="hidden" name="expectedGeneration" value={String(values.expectedGeneration)} />
+    ) : null}
+    <Field
+      id="f-name"
+      label="Name"
+      error={errors.name}
+      hint={editing ? 'The name is the directory name and cannot change.' : 'Lowercase letters, digits, "-" and "_".'}
+    >
+      <input
+        type="text"
+        id="f-name"
+        name="name"
+        value={values.name}
+        readonly={editing}
+        required
+        autocomplete="off"
+        {...describedBy('f-name', errors.name, true)}
+      />
     </Field>
     <ModelPicker values={values} errors={errors} models={models} />
     <SkillPicker values={values} errors={errors} skills={skills} />
-    <Field id="f-mcp" label="MCP services" error={errors.mcp} hint='Comma-separated names from services.json, or "*" for all.'>
+    <Field
+      id="f-mcp"
+      label="MCP services"
+      error={errors.mcp}
+      hint='Comma-separated names from services.json, or "*" for all.'
+    >
       <input type="text" id="f-mcp" name="mcp" value={values.mcp} {...describedBy('f-mcp', errors.mcp, true)} />
     </Field>
     <Field id="f-context" label="Context limit" error={errors.context} hint="Tokens; empty: the model's own limit.">
-      <input type="number" id="f-context" name="context" min="1" value={values.context} {...describedBy('f-context', errors.context, true)} />
+      <input
+        type="number"
+        id="f-context"
+        name="context"
+        min="1"
+        value={values.context}
+        {...describedBy('f-context', errors.context, true)}
+      />
     </Field>
     <Field id="f-thinking" label="Thinking" error={errors.thinking}>
-      <input type="checkbox" id="f-thinking" name="thinking" value="on" checked={values.thinking} {...describedBy('f-thinking', errors.thinking)} />
+      <input
+        type="checkbox"
+        id="f-thinking"
+        name="thinking"
+        value="on"
+        checked={values.thinking}
+        {...describedBy('f-thinking', errors.thinking)}
+      />
     </Field>
     <Field id="f-yolo" label="Yolo" error={errors.yolo} hint="Run tools without asking.">
-      <input type="checkbox" id="f-yolo" name="yolo" value="on" checked={values.yolo} {...describedBy('f-yolo', errors.yolo, true)} />
+      <input
+        type="checkbox"
+        id="f-yolo"
+        name="yolo"
+        value="on"
+        checked={values.yolo}
+        {...describedBy('f-yolo', errors.yolo, true)}
+      />
     </Field>
-    <Field id="f-drift" label="Drift policy" error={errors.drift} hint="revert: hand edits are backed up and overwritten; report: kept and flagged.">
+    <Field
+      id="f-drift"
+      label="Drift policy"
+      error={errors.drift}
+      hint="revert: hand edits are backed up and overwritten; report: kept and flagged."
+    >
       <select id="f-drift" name="drift" {...describedBy('f-drift', errors.drift, true)}>
         <option value="revert" selected={values.drift !== 'report'}>
           revert

@@ -26,25 +26,53 @@ export interface SkillsPageData {
 export function filterSkills(skills: SkillView[], q: string): SkillView[] {
   const needle = q.trim().toLowerCase();
   if (!needle) return skills;
-  return skills.filter((s) => s.name.includes(needle) || s.description?.toLowerCase().includes(needle) || s.tags.some((t) => t.toLowerCase().includes(needle)));
+  return skills.filter(
+    (s) =>
+      s.name.includes(needle) ||
+      s.description?.toLowerCase().includes(needle) ||
+      s.tags.some((t) => t.toLowerCase().includes(needle)),
+  );
 }
 
 /** Cut one page out of the filtered registry. */
-export function pageOf(all: SkillView[], q: string, page: number): Pick<SkillsPageData, 'q' | 'page' | 'pages' | 'total' | 'registrySize' | 'skills'> {
+export function pageOf(
+  all: SkillView[],
+  q: string,
+  page: number,
+): Pick<SkillsPageData, 'q' | 'page' | 'pages' | 'total' | 'registrySize' | 'skills'> {
   const filtered = filterSkills(all, q);
   const pages = Math.max(1, Math.ceil(filtered.length / PAGE_SIZE));
   const p = Math.min(Math.max(1, page), pages);
-  return { q, page: p, pages, total: filtered.length, registrySize: all.length, skills: filtered.slice((p - 1) * PAGE_SIZE, p * PAGE_SIZE) };
+  return {
+    q,
+    page: p,
+    pages,
+    total: filtered.length,
+    registrySize: all.length,
+    skills: filtered.slice((p - 1) * PAGE_SIZE, p * PAGE_SIZE),
+  };
 }
 
 /** The query of a matrix view: filter, page and the role columns shown. */
 const query = (data: Pick<SkillsPageData, 'q' | 'roles'>, page: number) =>
-  [`q=${encodeURIComponent(data.q)}`, `page=${page}`, ...data.roles.map((r) => `cols=${encodeURIComponent(r.name)}`)].join('&');
+  [
+    `q=${encodeURIComponent(data.q)}`,
+    `page=${page}`,
+    ...data.roles.map((r) => `cols=${encodeURIComponent(r.name)}`),
+  ].join('&');
 
 /** One matrix cell: the checkbox (its own accessible name) and the stale flag in words. */
 const Cell: FC<{ role: string; skill: string; on: boolean; state?: RoleSkillView }> = ({ role, skill, on, state }) => (
   <td class="cell">
-    <input type="checkbox" name="on" value={`${role}/${skill}`} checked={on} aria-label={`${skill} for ${role}`} hx-post="skills-toggle" hx-vals={JSON.stringify({ role, skill })} />
+    <input
+      type="checkbox"
+      name="on"
+      value={`${role}/${skill}`}
+      checked={on}
+      aria-label={`${skill} for ${role}`}
+      hx-post="skills-toggle"
+      hx-vals={JSON.stringify({ role, skill })}
+    />
     {on && state?.stale ? (
       <span class="badge warn" data-stale={`${role}/${skill}`} title="the copy on disk differs from the registry">
         <span aria-hidden="true">⟳</span> stale
@@ -55,14 +83,24 @@ const Cell: FC<{ role: string; skill: string; on: boolean; state?: RoleSkillView
 
 /** The table (the fragment the filter, the pager and the live update fetch). */
 export const SkillsTable: FC<{ data: SkillsPageData }> = ({ data }) => (
-  <div id="skills-table" hx-get={`skills-table?${query(data, data.page)}`} hx-trigger="sse:status delay:300ms" hx-swap="outerHTML">
+  <div
+    id="skills-table"
+    hx-get={`skills-table?${query(data, data.page)}`}
+    hx-trigger="sse:status delay:300ms"
+    hx-swap="outerHTML"
+  >
     <form method="post" action="skills-save">
       <input type="hidden" name="q" value={data.q} />
       <input type="hidden" name="page" value={String(data.page)} />
-      {data.skills.map((s) => <input type="hidden" name="shown" value={s.name} />)}
-      {data.roles.map((r) => <input type="hidden" name="cols" value={r.name} />)}
+      {data.skills.map((s) => (
+        <input type="hidden" name="shown" value={s.name} />
+      ))}
+      {data.roles.map((r) => (
+        <input type="hidden" name="cols" value={r.name} />
+      ))}
       <p class="muted" aria-live="polite">
-        {data.total} of {data.registrySize} skills; page {data.page} of {data.pages}; {data.roles.length} of {data.allRoles.length} roles shown.
+        {data.total} of {data.registrySize} skills; page {data.page} of {data.pages}; {data.roles.length} of{' '}
+        {data.allRoles.length} roles shown.
       </p>
       {/* Each checkbox posts on change (an input's default htmx trigger) and swaps nothing: the live update redraws. */}
       <table class="matrix" aria-label="Skills registry and per-role whitelist" hx-swap="none">
@@ -89,7 +127,12 @@ export const SkillsTable: FC<{ data: SkillsPageData }> = ({ data }) => (
               </td>
               <td>{s.valid ? <span class="ok">✓ valid</span> : <span class="bad">✗ {s.reason ?? 'invalid'}</span>}</td>
               {data.roles.map((r) => (
-                <Cell role={r.name} skill={s.name} on={r.skills.includes(s.name)} state={data.roleSkills.get(r.name)?.get(s.name)} />
+                <Cell
+                  role={r.name}
+                  skill={s.name}
+                  on={r.skills.includes(s.name)}
+                  state={data.roleSkills.get(r.name)?.get(s.name)}
+                />
               ))}
             </tr>
           ))}
@@ -101,12 +144,22 @@ export const SkillsTable: FC<{ data: SkillsPageData }> = ({ data }) => (
     </form>
     <nav class="pager" aria-label="Pages">
       {data.page > 1 ? (
-        <a href={`skills?${query(data, data.page - 1)}`} hx-get={`skills-table?${query(data, data.page - 1)}`} hx-target="#skills-table" hx-swap="outerHTML">
+        <a
+          href={`skills?${query(data, data.page - 1)}`}
+          hx-get={`skills-table?${query(data, data.page - 1)}`}
+          hx-target="#skills-table"
+          hx-swap="outerHTML"
+        >
           Previous page
         </a>
       ) : null}
       {data.page < data.pages ? (
-        <a href={`skills?${query(data, data.page + 1)}`} hx-get={`skills-table?${query(data, data.page + 1)}`} hx-target="#skills-table" hx-swap="outerHTML">
+        <a
+          href={`skills?${query(data, data.page + 1)}`}
+          hx-get={`skills-table?${query(data, data.page + 1)}`}
+          hx-target="#skills-table"
+          hx-swap="outerHTML"
+        >
           Next page
         </a>
       ) : null}
@@ -118,17 +171,30 @@ export const SkillsTable: FC<{ data: SkillsPageData }> = ({ data }) => (
 export const SkillsPage: FC<{ data: SkillsPageData }> = ({ data }) => (
   <section aria-labelledby="skills-h">
     <h2 id="skills-h">Skills</h2>
-    <form method="get" action="skills" role="search" class="actions">
+    <form method="get" action="skills" class="actions">
       <label for="skill-q">Filter</label>
-      <input type="search" id="skill-q" name="q" value={data.q} hx-get="skills-table" hx-include="closest form" hx-trigger="input changed delay:250ms, search" hx-target="#skills-table" hx-swap="outerHTML" />
+      <input
+        type="search"
+        id="skill-q"
+        name="q"
+        value={data.q}
+        hx-get="skills-table"
+        hx-include="closest form"
+        hx-trigger="input changed delay:250ms, search"
+        hx-target="#skills-table"
+        hx-swap="outerHTML"
+      />
       <button type="submit">Apply filter</button>
       <details>
-        <summary>Roles shown ({data.roles.length} of {data.allRoles.length})</summary>
+        <summary>
+          Roles shown ({data.roles.length} of {data.allRoles.length})
+        </summary>
         <fieldset class="actions">
           <legend>Role columns (at most {MAX_COLUMNS})</legend>
           {data.allRoles.map((name) => (
             <label>
-              <input type="checkbox" name="cols" value={name} checked={data.roles.some((r) => r.name === name)} /> {name}
+              <input type="checkbox" name="cols" value={name} checked={data.roles.some((r) => r.name === name)} />{' '}
+              {name}
             </label>
           ))}
         </fieldset>

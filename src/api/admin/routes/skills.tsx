@@ -1,27 +1,47 @@
 /** Routes of the Skills tab: the paged matrix, ticking a skill for a role, and Sync. */
 import type { Context, Hono } from 'hono';
 import { ErrorBox } from '../components.tsx';
-import { readRegistry, readRole, readRoleSkills, readRoles, type RoleSkillView } from '../data.ts';
-import { isRpcError, type AdminDeps } from '../deps.ts';
-import { formString, formStrings, type FormBody } from '../forms.ts';
-import { roleParam, valuesOf } from '../forms.ts';
-import { MAX_COLUMNS, SkillsPage, SkillsTable, pageOf, type SkillsPageData } from '../pages/skills.tsx';
-import { sendPage, sendPart, type MountInfo } from '../render.tsx';
+import { type RoleSkillView, readRegistry, readRole, readRoleSkills, readRoles } from '../data.ts';
+import { type AdminDeps, isRpcError } from '../deps.ts';
+import { type FormBody, formString, formStrings, roleParam, valuesOf } from '../forms.ts';
+import { MAX_COLUMNS, pageOf, SkillsPage, type SkillsPageData, SkillsTable } from '../pages/skills.tsx';
+import { type MountInfo, sendPage, sendPart } from '../render.tsx';
 import { OutcomeView } from './outcome.tsx';
 
 /** Load one page of the matrix: the filtered registry page, the role columns asked for, and their stale flags. */
-export async function loadSkillsPage(deps: AdminDeps, q: string, page: number, cols: string[] = []): Promise<SkillsPageData> {
+export async function loadSkillsPage(
+  deps: AdminDeps,
+  q: string,
+  page: number,
+  cols: string[] = [],
+): Promise<SkillsPageData> {
   const [registry, everyRole] = await Promise.all([readRegistry(deps), readRoles(deps)]);
   const asked = everyRole.filter((r) => cols.includes(r.name));
   const roles = (asked.length ? asked : everyRole).slice(0, MAX_COLUMNS);
   const md5 = new Map(registry.map((s) => [s.name, s.md5]));
   // Stale: the copy last synced differs from the registry as listed now (a registry edit shows before its reconcile).
-  const withStale = (s: RoleSkillView): RoleSkillView => ({ ...s, stale: s.stale || (md5.get(s.name) !== undefined && md5.get(s.name) !== s.syncedMd5) });
-  const perRole = await Promise.all(roles.map(async (r) => [r.name, new Map((await readRoleSkills(deps, r.name)).map((s) => [s.name, withStale(s)]))] as const));
-  return { ...pageOf(registry, q, page), allRoles: everyRole.map((r) => r.name), roles, roleSkills: new Map<string, Map<string, RoleSkillView>>(perRole) };
+  const withStale = (s: RoleSkillView): RoleSkillView => ({
+    ...s,
+    stale: s.stale || (md5.get(s.name) !== undefined && md5.get(s.name) !== s.syncedMd5),
+  });
+  const perRole = await Promise.all(
+    roles.map(
+      async (r) => [r.name, new Map((await readRoleSkills(deps, r.name)).map((s) => [s.name, withStale(s)]))] as const,
+    ),
+  );
+  return {
+    ...pageOf(registry, q, page),
+    allRoles: everyRole.map((r) => r.name),
+    roles,
+    roleSkills: new Map<string, Map<string, RoleSkillView>>(perRole),
+  };
 }
 
-const pageParams = (c: Context) => ({ q: c.req.query('q') ?? '', page: Number(c.req.query('page') ?? 1) || 1, cols: c.req.queries('cols') ?? [] });
+const pageParams = (c: Context) => ({
+  q: c.req.query('q') ?? '',
+  page: Number(c.req.query('page') ?? 1) || 1,
+  cols: c.req.queries('cols') ?? [],
+});
 
 /**
  * Add or remove skills of a role through `role_upsert` with the generation it was read at; on a conflict
@@ -77,15 +97,25 @@ export function registerSkills(app: Hono, deps: AdminDeps, at: MountInfo): void 
     const ticked = formStrings(body, 'on').map((v) => v.split('/') as [string, string]);
     for (const role of (await readRoles(deps)).filter((r) => cols.includes(r.name))) {
       const want = new Set(ticked.filter(([r]) => r === role.name).map(([, s]) => s));
-      await editWhitelist(deps, role.name, (s) => shown.forEach((name) => (want.has(name) ? s.add(name) : s.delete(name))));
+      await editWhitelist(deps, role.name, (s) => {
+        for (const name of shown) {
+          if (want.has(name)) s.add(name);
+          else s.delete(name);
+        }
+      });
     }
-    const back = [`q=${encodeURIComponent(formString(body, 'q'))}`, `page=${encodeURIComponent(formString(body, 'page') || '1')}`, ...cols.map((r) => `cols=${encodeURIComponent(r)}`)];
+    const back = [
+      `q=${encodeURIComponent(formString(body, 'q'))}`,
+      `page=${encodeURIComponent(formString(body, 'page') || '1')}`,
+      ...cols.map((r) => `cols=${encodeURIComponent(r)}`),
+    ];
     return c.redirect(`skills?${back.join('&')}`, 303);
   });
 
   app.post('/skills-sync', async (c) => {
     const roles = formStrings((await c.req.parseBody({ all: true })) as FormBody, 'roles');
-    if (roles.length === 0) return sendPart(c, at, 'skills', 'Sync', <ErrorBox message="Tick at least one role to sync." />, 422);
+    if (roles.length === 0)
+      return sendPart(c, at, 'skills', 'Sync', <ErrorBox message="Tick at least one role to sync." />, 422);
     const results = await Promise.all(
       roles.map(async (role) => {
         try {
@@ -96,13 +126,28 @@ export function registerSkills(app: Hono, deps: AdminDeps, at: MountInfo): void 
         }
       }),
     );
-    return sendPart(c, at, 'skills', 'Sync', <div>{results.map((r) => <OutcomeView role={r.role} outcome={syncOutcome(r.outcome, r.role)} />)}</div>);
+    return sendPart(
+      c,
+      at,
+      'skills',
+      'Sync',
+      <div>
+        {results.map((r) => (
+          <OutcomeView role={r.role} outcome={syncOutcome(r.outcome, r.role)} />
+        ))}
+      </div>,
+    );
   });
 }
 
 /** The entry of one role in a `skill_sync` result (which may list several roles). */
 function syncOutcome(result: unknown, role: string): unknown {
   const list = Array.isArray(result) ? result : (result as { roles?: unknown })?.roles;
-  if (Array.isArray(list)) return list.find((e) => (e as { role?: unknown; name?: unknown })?.role === role || (e as { name?: unknown })?.name === role) ?? result;
+  if (Array.isArray(list))
+    return (
+      list.find(
+        (e) => (e as { role?: unknown; name?: unknown })?.role === role || (e as { name?: unknown })?.name === role,
+      ) ?? result
+    );
   return result;
 }

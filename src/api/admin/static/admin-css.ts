@@ -22,6 +22,7 @@ th { font-weight: 600; background: #f4f6f8; position: sticky; top: 0; }
 .field input[type=text], .field input[type=number], .field input[type=search], .field select, .field textarea { width: 100%; }
 .actions { display: flex; gap: .5rem; margin: 1rem 0; flex-wrap: wrap; }
 button { font: inherit; padding: .3rem .8rem; }
+figure.code { margin: 0; }
 pre { background: #f4f6f8; padding: .6rem; overflow: auto; max-height: 30rem; }
 .diff-add { color: var(--ok); } .diff-del { color: var(--bad); }
 .matrix td.cell { text-align: center; }

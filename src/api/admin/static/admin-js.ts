@@ -3,7 +3,7 @@
  * links and forms); it adds keyboard tabs (ARIA tabs pattern: arrows, Home, End), the skill filter of
  * the role form, the provider of the picked model, and a visible message when a request fails.
  */
-export const ADMIN_JS = String.raw`(function () {
+export const ADMIN_JS = `(function () {
   'use strict';
   function tabKeys(event) {
     var tabs = Array.prototype.slice.call(document.querySelectorAll('[role="tab"]'));
