@@ -6,6 +6,6 @@ export default defineConfig({
     environment: 'node',
     testTimeout: 30_000,
     hookTimeout: 30_000,
-    coverage: { provider: 'v8', include: ['src/**/*.ts'], reporter: ['text', 'json-summary'] },
+    coverage: { provider: 'v8', include: ['src/**/*.{ts,tsx}'], reporter: ['text', 'json-summary'] },
   },
 });

@@ -4,6 +4,8 @@ import type { Config } from '../config.ts';
 import type { Manager } from '../controllers/manager.ts';
 import { errorMessage } from '../errors.ts';
 import type { Logger } from '../log.ts';
+import { type AdminApp, adminSocketPath, createAdminApp, withAdmin } from './admin/app.tsx';
+import { adminDeps } from './admin/wire.ts';
 import { type ApiApp, createApiApp } from './app.ts';
 import { Control } from './control.ts';
 import { type Listener, rpcSocketPath, serveSocket, serveTcp } from './listen.ts';
@@ -37,13 +39,21 @@ export async function startApiServer(opts: {
   });
   const api = createApiApp({ control, log: log.child({ component: 'api' }) });
   const listeners: Listener[] = [];
+  // The admin dashboard: a client of the same dispatcher, on admin.sock and under /admin/ on TCP.
+  const dashboard = adminDeps(control, api.dispatcher);
+  const admins: AdminApp[] = [
+    createAdminApp(dashboard, log.child({ component: 'admin' })),
+    createAdminApp(dashboard, log.child({ component: 'admin' }), '/admin'),
+  ];
   const closeAll = async () => {
+    for (const a of admins) a.close(); // end the dashboards' event streams, or the servers would wait for them
     api.metrics.close();
     await Promise.all(listeners.map((l) => l.close().catch(() => {})));
   };
   try {
     listeners.push(await serveSocket(rpcSocketPath(config.paths.socketDir), api.app.fetch));
-    if (config.tcp) listeners.push(await serveTcp(config.tcp, api.app.fetch));
+    if (config.tcp) listeners.push(await serveTcp(config.tcp, withAdmin(api.app.fetch, admins[1]!.app)));
+    listeners.push(await serveSocket(adminSocketPath(config.paths.socketDir), admins[0]!.app.fetch));
   } catch (err) {
     await closeAll();
     throw err;

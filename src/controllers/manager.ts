@@ -63,6 +63,7 @@ export class Manager {
   private readonly events: EventRouterDeps;
   private readonly resync: Resync;
   private readonly runner: RoleRunner;
+  private readonly wakeListeners = new Set<(role: string) => void>();
   private watchers: SourceWatchers | undefined;
   /** How complete each tree's watches are (a failed watch makes a tree incomplete for good). */
   private readonly watchStates: Partial<Record<WatchedTree, WatchState>> = {};
@@ -125,6 +126,23 @@ export class Manager {
     const snap = actor.getSnapshot();
     if (snap.value === 'reconciling' && snap.context.dirty) return;
     actor.send({ type: spec ? 'SPEC' : 'WAKE' });
+    for (const listener of this.wakeListeners) {
+      try {
+        listener(name);
+      } catch {
+        // a failing listener (a closed dashboard stream) must not stop the wake
+      }
+    }
+  }
+
+  /**
+   * Call `listener` with the role's name whenever a role is woken (a change was seen; its reconcile follows after
+   * the debounce): the dashboard refreshes on it, so a registry edit shows as stale before the copy is updated.
+   * Returns the function that stops listening.
+   */
+  onWake(listener: (role: string) => void): () => void {
+    this.wakeListeners.add(listener);
+    return () => void this.wakeListeners.delete(listener);
   }
 
   /** Resolve when every role actor is at rest (idle, stalled or in backoff) and nothing runs. */
