@@ -19,21 +19,24 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { makeFixture, type Fixture } from './lib/fixture.ts';
+import { build } from '../scripts/build.js';
+import type { EnginePass } from './lib/engine-child.ts';
+import { type Fixture, makeFixture } from './lib/fixture.ts';
 import type { BenchOptions } from './lib/options.ts';
 import { BIN, timeCommand } from './lib/proc.ts';
-import { diffSnapshots, snapshotTree } from './lib/snapshot.ts';
-import { median, round } from './lib/stats.ts';
-import type { EnginePass } from './lib/engine-child.ts';
-import { build } from '../scripts/build.js';
 import type { Figures } from './lib/results.ts';
+import { diffSnapshots, snapshotTree } from './lib/snapshot.ts';
 import { runIfMain } from './lib/standalone.ts';
+import { median, round } from './lib/stats.ts';
 
 const ENGINE_CHILD = fileURLToPath(new URL('./lib/engine-child.ts', import.meta.url));
 
 /** Run the engine child against `rolesDir`; returns its passes. */
 async function runEngine(fx: Fixture, rolesDir: string, passes: number): Promise<EnginePass[]> {
-  const r = await timeCommand(process.execPath, ['--import', 'tsx', ENGINE_CHILD, `--passes=${passes}`], { ...fx.env, KIMI_ROLES_DIR: rolesDir });
+  const r = await timeCommand(process.execPath, ['--import', 'tsx', ENGINE_CHILD, `--passes=${passes}`], {
+    ...fx.env,
+    KIMI_ROLES_DIR: rolesDir,
+  });
   if (r.code !== 0) throw new Error(`engine child failed (${r.code}): ${r.stderr.slice(0, 2000)}`);
   return (JSON.parse(r.stdout.trim().split('\n').pop()!) as { passes: EnginePass[] }).passes;
 }
@@ -84,10 +87,27 @@ export async function benchCold(opts: BenchOptions, log: (s: string) => void = c
   const fixtureAt = Date.now();
   const hasRsync = (await timeCommand('sh', ['-c', 'command -v rsync'])).code === 0;
   const s = {
-    cp: [] as number[], cpSpawn: [] as number[], cpSync: [] as number[], rsync: [] as number[], ratio: [] as number[], engine: [] as number[], engineCpu: [] as number[], engineScan: [] as number[],
-    cli: [] as number[], startup: [] as number[], noop: [] as number[], noopCpu: [] as number[], noopWarm: [] as number[], noopCli: [] as number[], noopWrites: [] as number[], noopReported: [] as number[], files: 0,
+    cp: [] as number[],
+    cpSpawn: [] as number[],
+    cpSync: [] as number[],
+    rsync: [] as number[],
+    ratio: [] as number[],
+    engine: [] as number[],
+    engineCpu: [] as number[],
+    engineScan: [] as number[],
+    cli: [] as number[],
+    startup: [] as number[],
+    noop: [] as number[],
+    noopCpu: [] as number[],
+    noopWarm: [] as number[],
+    noopCli: [] as number[],
+    noopWrites: [] as number[],
+    noopReported: [] as number[],
+    files: 0,
   };
-  log(`cold: ${opts.roles} roles × ${opts.skillsPerRole} skills of ${opts.registrySkills} (3 files × 4 KB), ${opts.repeats} repeats; ${hasRsync ? 'rsync present' : 'no rsync on this machine'}`);
+  log(
+    `cold: ${opts.roles} roles × ${opts.skillsPerRole} skills of ${opts.registrySkills} (3 files × 4 KB), ${opts.repeats} repeats; ${hasRsync ? 'rsync present' : 'no rsync on this machine'}`,
+  );
   await new Promise((r) => setTimeout(r, Math.max(0, fixtureAt + 2100 - Date.now())));
   for (let rep = 0; rep < opts.repeats; rep++) {
     // Floor: cp -r of the same bytes into the same layout, then the flush that hero-team's fsyncs pay for.
@@ -98,7 +118,8 @@ export async function benchCold(opts: BenchOptions, log: (s: string) => void = c
     s.cpSync.push(cp.seconds + (await flush()));
     // What the floor spends on starting its 2 processes per role (mkdir, cp), as the same script with `true`.
     s.cpSpawn.push((await timeCommand('sh', [cpScript(fx, '', 'true')])).seconds);
-    if (hasRsync) s.rsync.push((await timeCommand('sh', [cpScript(fx, freshDir(fx, `rsync-${rep}`), 'rsync')])).seconds);
+    if (hasRsync)
+      s.rsync.push((await timeCommand('sh', [cpScript(fx, freshDir(fx, `rsync-${rep}`), 'rsync')])).seconds);
     // Engine, cold: fresh process, empty roles dir.
     await flush();
     const engineDir = freshDir(fx, `roles-engine-${rep}`);
@@ -134,7 +155,9 @@ export async function benchCold(opts: BenchOptions, log: (s: string) => void = c
     s.noopReported.push(cliWritten(cliNoop.stdout));
     s.noopCli.push(cliNoop.seconds);
     s.startup.push((await timeCommand(process.execPath, [BIN, 'help'], fx.env)).seconds);
-    log(`  rep ${rep + 1}: cp ${round(cp.seconds)} s, engine cold ${round(cold!.seconds)} s (${round(cold!.seconds / cp.seconds, 2)}× cp), noop ${round(noop!.seconds)} s (warm ${round(warm!.seconds)} s), CLI cold ${round(cli.seconds)} s, CLI noop ${round(cliNoop.seconds)} s`);
+    log(
+      `  rep ${rep + 1}: cp ${round(cp.seconds)} s, engine cold ${round(cold!.seconds)} s (${round(cold!.seconds / cp.seconds, 2)}× cp), noop ${round(noop!.seconds)} s (warm ${round(warm!.seconds)} s), CLI cold ${round(cli.seconds)} s, CLI noop ${round(cliNoop.seconds)} s`,
+    );
   }
   if (opts.keep) log(`kept ${fx.root}`);
   const m = (xs: number[]) => round(median(xs));
@@ -142,24 +165,45 @@ export async function benchCold(opts: BenchOptions, log: (s: string) => void = c
   const cp = m(s.cp);
   return {
     cold: {
-      seconds: cold, ratio_vs_cp: round(median(s.ratio), 2), ratio_vs_cp_sync: round(cold / m(s.cpSync), 2), cpu_seconds: m(s.engineCpu),
-      scan_seconds: m(s.engineScan), cli_seconds: m(s.cli), cli_ratio_vs_cp: round(m(s.cli) / cp, 2), startup_seconds: m(s.startup),
-      cp_seconds: cp, cp_sync_seconds: m(s.cpSync), cp_spawn_seconds: m(s.cpSpawn),
-      ratio_vs_cp_net: round(cold / Math.max(0.001, cp - m(s.cpSpawn)), 2), rsync_seconds: hasRsync ? m(s.rsync) : null,
+      seconds: cold,
+      ratio_vs_cp: round(median(s.ratio), 2),
+      ratio_vs_cp_sync: round(cold / m(s.cpSync), 2),
+      cpu_seconds: m(s.engineCpu),
+      scan_seconds: m(s.engineScan),
+      cli_seconds: m(s.cli),
+      cli_ratio_vs_cp: round(m(s.cli) / cp, 2),
+      startup_seconds: m(s.startup),
+      cp_seconds: cp,
+      cp_sync_seconds: m(s.cpSync),
+      cp_spawn_seconds: m(s.cpSpawn),
+      ratio_vs_cp_net: round(cold / Math.max(0.001, cp - m(s.cpSpawn)), 2),
+      rsync_seconds: hasRsync ? m(s.rsync) : null,
       // What the engine costs beyond the floor, per repeat (median): steadier than the ratio, whose floor this
       // VM's disk moves by 3× from day to day while the engine's own CPU work stays.
       overhead_seconds: m(s.engine.map((e, i) => e - s.cp[i]!)),
-      roles: opts.roles, skills_per_role: opts.skillsPerRole, registry_skills: opts.registrySkills, files: s.files,
-      mb_copied: round((opts.roles * opts.skillsPerRole * 3 * 4096) / 1e6, 1), repeats: opts.repeats,
-      samples_seconds: s.engine.map((x) => round(x)), cp_samples_seconds: s.cp.map((x) => round(x)),
+      roles: opts.roles,
+      skills_per_role: opts.skillsPerRole,
+      registry_skills: opts.registrySkills,
+      files: s.files,
+      mb_copied: round((opts.roles * opts.skillsPerRole * 3 * 4096) / 1e6, 1),
+      repeats: opts.repeats,
+      samples_seconds: s.engine.map((x) => round(x)),
+      cp_samples_seconds: s.cp.map((x) => round(x)),
     },
     // `noop` is the daemon's full resync (the issue's "full resync with nothing changed"): every input re-read,
     // every role reconciled, in the running process. `fresh_*` is a no-op `hero-team sync` in a new process
     // (digest cache on disk, cold JIT), which earlier runs reported as noop.seconds.
     noop: {
-      seconds: m(s.noopWarm), writes: Math.max(...s.noopWrites), writes_reported: Math.max(...s.noopReported), ratio_vs_cold: round(m(s.noopWarm) / cold, 3),
-      fresh_seconds: m(s.noop), fresh_ratio_vs_cold: round(m(s.noop) / cold, 3), fresh_cpu_seconds: m(s.noopCpu), cli_seconds: m(s.noopCli),
-      samples_seconds: s.noopWarm.map((x) => round(x)), fresh_samples_seconds: s.noop.map((x) => round(x)),
+      seconds: m(s.noopWarm),
+      writes: Math.max(...s.noopWrites),
+      writes_reported: Math.max(...s.noopReported),
+      ratio_vs_cold: round(m(s.noopWarm) / cold, 3),
+      fresh_seconds: m(s.noop),
+      fresh_ratio_vs_cold: round(m(s.noop) / cold, 3),
+      fresh_cpu_seconds: m(s.noopCpu),
+      cli_seconds: m(s.noopCli),
+      samples_seconds: s.noopWarm.map((x) => round(x)),
+      fresh_samples_seconds: s.noop.map((x) => round(x)),
     },
   };
 }
@@ -168,8 +212,18 @@ await runIfMain(import.meta.url, 'cold.ts', benchCold, (figures) => {
   const c = figures.cold as Record<string, number>;
   const n = figures.noop as Record<string, number>;
   return [
-    { figure: 'cold (engine)', value: c.seconds, unit: 's', note: `${c.ratio_vs_cp}× cp -r (${c.cp_seconds} s), ${c.ratio_vs_cp_sync}× cp -r + sync (${c.cp_sync_seconds} s); ${c.overhead_seconds} s over cp -r` },
+    {
+      figure: 'cold (engine)',
+      value: c.seconds,
+      unit: 's',
+      note: `${c.ratio_vs_cp}× cp -r (${c.cp_seconds} s), ${c.ratio_vs_cp_sync}× cp -r + sync (${c.cp_sync_seconds} s); ${c.overhead_seconds} s over cp -r`,
+    },
     { figure: 'cold (CLI)', value: c.cli_seconds, unit: 's', note: `startup ${c.startup_seconds} s` },
-    { figure: 'noop (daemon resync)', value: n.seconds, unit: 's', note: `${n.writes} writes, ${n.ratio_vs_cold} of cold; fresh process ${n.fresh_seconds} s (${n.fresh_ratio_vs_cold})` },
+    {
+      figure: 'noop (daemon resync)',
+      value: n.seconds,
+      unit: 's',
+      note: `${n.writes} writes, ${n.ratio_vs_cold} of cold; fresh process ${n.fresh_seconds} s (${n.fresh_ratio_vs_cold})`,
+    },
   ];
 });

@@ -10,20 +10,26 @@
  *   (roles whitelisting it × files changed in the skill); once counting data files only, once with manifests.
  * Each setting of HERO_TEAM_DEBOUNCE_MS (default 100, and 0) runs its own daemon.
  */
-import { readFileSync, watch, writeFileSync, type FSWatcher } from 'node:fs';
+import { type FSWatcher, readFileSync, watch, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { makeFixture, skillFileContent, type Fixture } from './lib/fixture.ts';
-import { daemonNodeArgs, type BenchOptions } from './lib/options.ts';
-import { sleep, startDaemon, timeCommand, waitConverged, waitQuiet, type DaemonProc } from './lib/proc.ts';
+import { type Fixture, makeFixture, skillFileContent } from './lib/fixture.ts';
+import { type BenchOptions, daemonNodeArgs } from './lib/options.ts';
+import { type DaemonProc, sleep, startDaemon, timeCommand, waitConverged, waitQuiet } from './lib/proc.ts';
 import type { Figures } from './lib/results.ts';
-import { runIfMain } from './lib/standalone.ts';
 import { diffSnapshots, isManifest, snapshotTree } from './lib/snapshot.ts';
+import { runIfMain } from './lib/standalone.ts';
 import { latencySummary, round } from './lib/stats.ts';
 
 const MANIFEST = '.hero-team-manifest.json';
 
 /** Time from `act()` until `done()` holds, re-checked on fs events in `dirs` and every `pollMs`. */
-async function timeUntil(dirs: readonly string[], act: () => void, done: () => boolean, timeoutMs = 10_000, pollMs = 20): Promise<number> {
+async function timeUntil(
+  dirs: readonly string[],
+  act: () => void,
+  done: () => boolean,
+  timeoutMs = 10_000,
+  pollMs = 20,
+): Promise<number> {
   return new Promise((resolve, reject) => {
     const watchers: FSWatcher[] = [];
     let finished = false;
@@ -63,7 +69,13 @@ interface DebounceRun {
 }
 
 /** Propagation and revert samples against one daemon. */
-async function sampleLatencies(fx: Fixture, d: DaemonProc, debounce: number, samples: number, log: (s: string) => void): Promise<DebounceRun> {
+async function sampleLatencies(
+  fx: Fixture,
+  d: DaemonProc,
+  debounce: number,
+  samples: number,
+  log: (s: string) => void,
+): Promise<DebounceRun> {
   const hotFile = join(fx.skillsDir, fx.hot.skill, 'SKILL.md');
   const copyDirs = fx.hot.roles.map((r) => join(fx.rolesDir, r, 'skills', fx.hot.skill));
   const copies = copyDirs.map((dir) => join(dir, 'SKILL.md'));
@@ -83,20 +95,40 @@ async function sampleLatencies(fx: Fixture, d: DaemonProc, debounce: number, sam
   for (let i = 0; i < samples; i++) {
     const next = Buffer.from(skillFileContent(fx.hot.skill, 'SKILL.md', 4096, 1000 + i + debounce * 10_000));
     try {
-      prop.push(await timeUntil(copyDirs, () => writeFileSync(hotFile, next), () => copies.every((c) => readFileSync(c).equals(next))));
+      prop.push(
+        await timeUntil(
+          copyDirs,
+          () => writeFileSync(hotFile, next),
+          () => copies.every((c) => readFileSync(c).equals(next)),
+        ),
+      );
     } catch {
       timeouts++;
     }
     await gap();
     try {
-      rev.push(await timeUntil([join(configFile, '..')], () => writeFileSync(configFile, `${generated}\n# hand edit ${i}\n`), () => readFileSync(configFile).equals(generated)));
+      rev.push(
+        await timeUntil(
+          [join(configFile, '..')],
+          () => writeFileSync(configFile, `${generated}\n# hand edit ${i}\n`),
+          () => readFileSync(configFile).equals(generated),
+        ),
+      );
     } catch {
       timeouts++;
     }
     await gap();
   }
-  const run = { debounce_ms: debounce, propagation: latencySummary(prop), revert: latencySummary(rev), timeouts, samples_ms: { propagation: prop.map((v) => round(v, 1)), revert: rev.map((v) => round(v, 1)) } };
-  log(`  debounce ${debounce} ms: propagation p50 ${run.propagation.p50_ms} p95 ${run.propagation.p95_ms} p99 ${run.propagation.p99_ms} ms; revert p50 ${run.revert.p50_ms} p99 ${run.revert.p99_ms} ms; timeouts ${timeouts}`);
+  const run = {
+    debounce_ms: debounce,
+    propagation: latencySummary(prop),
+    revert: latencySummary(rev),
+    timeouts,
+    samples_ms: { propagation: prop.map((v) => round(v, 1)), revert: rev.map((v) => round(v, 1)) },
+  };
+  log(
+    `  debounce ${debounce} ms: propagation p50 ${run.propagation.p50_ms} p95 ${run.propagation.p95_ms} p99 ${run.propagation.p99_ms} ms; revert p50 ${run.revert.p50_ms} p99 ${run.revert.p99_ms} ms; timeouts ${timeouts}`,
+  );
   return run;
 }
 
@@ -105,35 +137,66 @@ async function sampleLatencies(fx: Fixture, d: DaemonProc, debounce: number, sam
  * The snapshot diff counts paths; manifest writes are also counted one by one (a rename onto the manifest
  * name seen by fs.watch on every role dir), since an apply may write the manifest more than once.
  */
-async function amplification(fx: Fixture, d: DaemonProc, files: readonly string[], version: number): Promise<{ data: number; withManifests: number; manifestWrites: number; expected: number }> {
+async function amplification(
+  fx: Fixture,
+  d: DaemonProc,
+  files: readonly string[],
+  version: number,
+): Promise<{ data: number; withManifests: number; manifestWrites: number; expected: number }> {
   let manifestWrites = 0;
-  const watchers = fx.roles.map((r) => watch(join(fx.rolesDir, r.name), (event, name) => {
-    if (event === 'rename' && name === MANIFEST) manifestWrites++;
-  }));
+  const watchers = fx.roles.map((r) =>
+    watch(join(fx.rolesDir, r.name), (event, name) => {
+      if (event === 'rename' && name === MANIFEST) manifestWrites++;
+    }),
+  );
   const before = snapshotTree(fx.rolesDir);
   const contents = files.map((rel) => Buffer.from(skillFileContent(fx.hot.skill, rel, 4096, version)));
   const copies = fx.hot.roles.map((r) => join(fx.rolesDir, r, 'skills', fx.hot.skill, files.at(-1)!));
-  await timeUntil(copies.map((c) => join(c, '..')), () => {
-    for (const [i, rel] of files.entries()) writeFileSync(join(fx.skillsDir, fx.hot.skill, rel), contents[i]!);
-  },
-    () => copies.every((c) => readFileSync(c).equals(contents.at(-1)!)));
+  await timeUntil(
+    copies.map((c) => join(c, '..')),
+    () => {
+      for (const [i, rel] of files.entries()) writeFileSync(join(fx.skillsDir, fx.hot.skill, rel), contents[i]!);
+    },
+    () => copies.every((c) => readFileSync(c).equals(contents.at(-1)!)),
+  );
   await sleep(300);
   await waitQuiet(d.pid);
   for (const w of watchers) w.close();
   const written = diffSnapshots(before, snapshotTree(fx.rolesDir)).written;
   const expected = fx.hot.roles.length * files.length;
-  return { data: written.filter((p) => !isManifest(p)).length, withManifests: written.length, manifestWrites, expected };
+  return {
+    data: written.filter((p) => !isManifest(p)).length,
+    withManifests: written.length,
+    manifestWrites,
+    expected,
+  };
 }
 
 /** Run the propagation bench; returns the figures for latest.json. */
 export async function benchPropagation(opts: BenchOptions, log: (s: string) => void = console.log): Promise<Figures> {
-  const fx = makeFixture({ roles: opts.roles, skillsPerRole: opts.skillsPerRole, registrySkills: opts.registrySkills, hotRoles: 10 });
+  const fx = makeFixture({
+    roles: opts.roles,
+    skillsPerRole: opts.skillsPerRole,
+    registrySkills: opts.registrySkills,
+    hotRoles: 10,
+  });
   const runs: DebounceRun[] = [];
-  let amp: { one: Awaited<ReturnType<typeof amplification>>; two: Awaited<ReturnType<typeof amplification>> } | undefined;
-  log(`propagation: ${opts.roles} roles × ${opts.skillsPerRole} skills, hot skill in ${fx.hot.roles.length} roles, ${opts.samples} samples per debounce setting`);
+  let amp:
+    | { one: Awaited<ReturnType<typeof amplification>>; two: Awaited<ReturnType<typeof amplification>> }
+    | undefined;
+  log(
+    `propagation: ${opts.roles} roles × ${opts.skillsPerRole} skills, hot skill in ${fx.hot.roles.length} roles, ${opts.samples} samples per debounce setting`,
+  );
   try {
     for (const debounce of opts.debounces) {
-      const d = startDaemon({ ...fx.env, HERO_TEAM_DEBOUNCE_MS: String(debounce), ...(opts.lowMemory ? { HERO_TEAM_LOW_MEMORY: '1' } : {}) }, daemonNodeArgs(opts));
+      const d = startDaemon(
+        {
+          ...fx.env,
+          HERO_TEAM_DEBOUNCE_MS: String(debounce),
+          ...(opts.lowMemory ? { HERO_TEAM_LOW_MEMORY: '1' } : {}),
+        },
+        daemonNodeArgs(opts),
+      );
       try {
         const converged = await waitConverged(d, opts.roles, runs.length === 0, 600_000);
         log(`  daemon (debounce ${debounce} ms) converged ${opts.roles} roles in ${round(converged, 2)} s after spawn`);
@@ -141,7 +204,9 @@ export async function benchPropagation(opts: BenchOptions, log: (s: string) => v
           const one = await amplification(fx, d, ['reference.md'], 1);
           const two = await amplification(fx, d, ['reference.md', 'scripts/run.sh'], 2);
           amp = { one, two };
-          log(`  write amplification: 1-file edit ${one.data}/${one.expected} data files (${one.withManifests} paths with manifests, ${one.manifestWrites} manifest writes); 2-file edit ${two.data}/${two.expected} (${two.withManifests}, ${two.manifestWrites})`);
+          log(
+            `  write amplification: 1-file edit ${one.data}/${one.expected} data files (${one.withManifests} paths with manifests, ${one.manifestWrites} manifest writes); 2-file edit ${two.data}/${two.expected} (${two.withManifests}, ${two.manifestWrites})`,
+          );
         }
         // The setup wrote ~15,000 files (and, in a full run, the cold bench ~200,000 before it): flush them, so
         // their writeback does not compete with the samples for the disk and the two CPUs.
@@ -159,15 +224,26 @@ export async function benchPropagation(opts: BenchOptions, log: (s: string) => v
   const ratio = (a: { data: number; expected: number }) => round(a.data / a.expected, 3);
   return {
     propagation: {
-      debounce_ms: main.debounce_ms, ...main.propagation,
+      debounce_ms: main.debounce_ms,
+      ...main.propagation,
       beyond_debounce_p99_ms: round(main.propagation.p99_ms - main.debounce_ms, 1),
-      copies: fx.hot.roles.length, roles: opts.roles, samples: opts.samples,
-      by_debounce: Object.fromEntries(runs.map((r) => [String(r.debounce_ms), { ...r.propagation, timeouts: r.timeouts, samples_ms: r.samples_ms.propagation }])),
+      copies: fx.hot.roles.length,
+      roles: opts.roles,
+      samples: opts.samples,
+      by_debounce: Object.fromEntries(
+        runs.map((r) => [
+          String(r.debounce_ms),
+          { ...r.propagation, timeouts: r.timeouts, samples_ms: r.samples_ms.propagation },
+        ]),
+      ),
     },
     revert: {
-      debounce_ms: main.debounce_ms, ...main.revert,
+      debounce_ms: main.debounce_ms,
+      ...main.revert,
       beyond_debounce_p99_ms: round(main.revert.p99_ms - main.debounce_ms, 1),
-      by_debounce: Object.fromEntries(runs.map((r) => [String(r.debounce_ms), { ...r.revert, samples_ms: r.samples_ms.revert }])),
+      by_debounce: Object.fromEntries(
+        runs.map((r) => [String(r.debounce_ms), { ...r.revert, samples_ms: r.samples_ms.revert }]),
+      ),
     },
     incremental: {
       write_amplification: amp ? ratio(amp.one) : null,
@@ -187,8 +263,18 @@ await runIfMain(import.meta.url, 'propagation.ts', benchPropagation, (figures) =
   const r = figures.revert as Record<string, number>;
   const a = figures.incremental as Record<string, number>;
   return [
-    { figure: 'propagation p50/p95/p99', value: p.p99_ms, unit: 'ms (p99)', note: `p50 ${p.p50_ms}, p95 ${p.p95_ms}; debounce ${p.debounce_ms} ms` },
+    {
+      figure: 'propagation p50/p95/p99',
+      value: p.p99_ms,
+      unit: 'ms (p99)',
+      note: `p50 ${p.p50_ms}, p95 ${p.p95_ms}; debounce ${p.debounce_ms} ms`,
+    },
     { figure: 'revert p99', value: r.p99_ms, unit: 'ms', note: `p50 ${r.p50_ms}; debounce ${r.debounce_ms} ms` },
-    { figure: 'write amplification', value: a.write_amplification, unit: '', note: `${a.write_amplification_with_manifests} with manifests` },
+    {
+      figure: 'write amplification',
+      value: a.write_amplification,
+      unit: '',
+      note: `${a.write_amplification_with_manifests} with manifests`,
+    },
   ];
 });

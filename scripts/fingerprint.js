@@ -6,7 +6,7 @@
  * before deciding whether tsx is needed. Costs ~2 ms (a walk of ~60 small files).
  */
 import { createHash } from 'node:crypto';
-import { readFileSync, readdirSync, writeFileSync, renameSync } from 'node:fs';
+import { readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -33,7 +33,9 @@ export function fingerprint(extraFiles = []) {
     hash.update(bytes);
   };
   const walk = (rel) => {
-    const entries = readdirSync(join(ROOT, rel), { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    const entries = readdirSync(join(ROOT, rel), { withFileTypes: true }).sort((a, b) =>
+      a.name < b.name ? -1 : a.name > b.name ? 1 : 0,
+    );
     for (const e of entries) {
       const child = `${rel}/${e.name}`;
       if (e.isDirectory()) walk(child);

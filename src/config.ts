@@ -94,13 +94,21 @@ export const MIN_TOKEN_LENGTH = 16;
 function tcpConfig(e: z.output<typeof EnvSchema>): TcpConfig | undefined {
   const token = e.HERO_TEAM_TOKEN === '' ? undefined : e.HERO_TEAM_TOKEN;
   if (e.HERO_TEAM_PORT === undefined) {
-    if (e.HERO_TEAM_HOST !== undefined) throw new InputError('HERO_TEAM_HOST', 'HERO_TEAM_HOST is set but HERO_TEAM_PORT is not: set the port to listen on TCP, or unset the host');
+    if (e.HERO_TEAM_HOST !== undefined)
+      throw new InputError(
+        'HERO_TEAM_HOST',
+        'HERO_TEAM_HOST is set but HERO_TEAM_PORT is not: set the port to listen on TCP, or unset the host',
+      );
     return undefined;
   }
-  if (token !== undefined && token.length < MIN_TOKEN_LENGTH) throw new InputError('HERO_TEAM_TOKEN', `HERO_TEAM_TOKEN must be at least ${MIN_TOKEN_LENGTH} characters`);
+  if (token !== undefined && token.length < MIN_TOKEN_LENGTH)
+    throw new InputError('HERO_TEAM_TOKEN', `HERO_TEAM_TOKEN must be at least ${MIN_TOKEN_LENGTH} characters`);
   const host = e.HERO_TEAM_HOST ?? '127.0.0.1';
   if (!LOOPBACK.has(host) && token === undefined) {
-    throw new InputError('HERO_TEAM_TOKEN', `HERO_TEAM_HOST=${host} listens beyond loopback: set HERO_TEAM_TOKEN too (every request but /healthz must then carry it as a bearer token)`);
+    throw new InputError(
+      'HERO_TEAM_TOKEN',
+      `HERO_TEAM_HOST=${host} listens beyond loopback: set HERO_TEAM_TOKEN too (every request but /healthz must then carry it as a bearer token)`,
+    );
   }
   return { port: e.HERO_TEAM_PORT, host: host === '[::1]' ? '::1' : host, ...(token !== undefined ? { token } : {}) };
 }
@@ -133,7 +141,9 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     },
     logLevel: e.LOG_LEVEL,
     discovery: {
-      target: e.HERO_TEAM_DISCOVERY ?? `unix:${join(resolve(e.HERO_SOCKET_DIR ?? join(home, 'hero', 'var', 'sockets')), 'hero_router', 'rpc.sock')}:/mcp/services`,
+      target:
+        e.HERO_TEAM_DISCOVERY ??
+        `unix:${join(resolve(e.HERO_SOCKET_DIR ?? join(home, 'hero', 'var', 'sockets')), 'hero_router', 'rpc.sock')}:/mcp/services`,
       intervalMs: e.HERO_TEAM_DISCOVERY_INTERVAL_MS,
       explicit: e.HERO_TEAM_DISCOVERY !== undefined,
     },

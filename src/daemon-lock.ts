@@ -1,13 +1,19 @@
 /** One daemon per HERO_TEAM_HOME: `serve` holds `HERO_TEAM_HOME/serve.pid` while it runs; a second one is refused. */
-import { mkdirSync, openSync, readFileSync, unlinkSync, writeSync, closeSync, fsyncSync } from 'node:fs';
+import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { isProcessAlive } from './fs/file-lock.ts';
 import { HeroTeamError } from './errors.ts';
+import { isProcessAlive } from './fs/file-lock.ts';
 
 /** Another `hero-team serve` runs on the same HERO_TEAM_HOME. */
 export class DaemonRunningError extends HeroTeamError {
-  constructor(readonly home: string, readonly pid: number) {
-    super('DAEMON_RUNNING', `another "hero-team serve" (pid ${pid}) is already running on HERO_TEAM_HOME=${home}; stop it first (kill ${pid}), or use another HERO_TEAM_HOME`);
+  constructor(
+    readonly home: string,
+    readonly pid: number,
+  ) {
+    super(
+      'DAEMON_RUNNING',
+      `another "hero-team serve" (pid ${pid}) is already running on HERO_TEAM_HOME=${home}; stop it first (kill ${pid}), or use another HERO_TEAM_HOME`,
+    );
   }
 }
 

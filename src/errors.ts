@@ -12,28 +12,41 @@ export class HeroTeamError extends Error {
 
 /** store.json cannot be parsed or validated; the file is kept as it is. */
 export class StoreError extends HeroTeamError {
-  constructor(readonly path: string, readonly detail: string, readonly position?: { line: number; column: number }) {
+  constructor(
+    readonly path: string,
+    readonly detail: string,
+    readonly position?: { line: number; column: number },
+  ) {
     super('STORE_INVALID', `${path}${position ? `:${position.line}:${position.column}` : ''}: ${detail}`);
   }
 }
 
 /** Another process holds the store lock. */
 export class StoreLockedError extends HeroTeamError {
-  constructor(readonly path: string, readonly holderPid: number | undefined) {
+  constructor(
+    readonly path: string,
+    readonly holderPid: number | undefined,
+  ) {
     super('STORE_LOCKED', `${path} is locked${holderPid ? ` by pid ${holderPid}` : ''}; try again`);
   }
 }
 
 /** User input (flags, params) is invalid; nothing was changed. */
 export class InputError extends HeroTeamError {
-  constructor(readonly field: string, message: string) {
+  constructor(
+    readonly field: string,
+    message: string,
+  ) {
     super('INPUT_INVALID', message);
   }
 }
 
 /** A role's spec cannot be rendered (unknown model, provider...): the role is Stalled until its spec changes. */
 export class InvalidSpecError extends HeroTeamError {
-  constructor(readonly role: string, message: string) {
+  constructor(
+    readonly role: string,
+    message: string,
+  ) {
     super('SPEC_INVALID', `role "${role}": ${message}`);
   }
 }
@@ -47,21 +60,39 @@ export class RoleNotFoundError extends HeroTeamError {
 
 /** A file operation failed during apply. */
 export class ApplyError extends HeroTeamError {
-  constructor(readonly role: string, readonly path: string, options?: { cause?: unknown }) {
-    super('APPLY_FAILED', `role "${role}": could not write ${path}: ${(options?.cause as Error | undefined)?.message ?? 'unknown error'}`, options);
+  constructor(
+    readonly role: string,
+    readonly path: string,
+    options?: { cause?: unknown },
+  ) {
+    super(
+      'APPLY_FAILED',
+      `role "${role}": could not write ${path}: ${(options?.cause as Error | undefined)?.message ?? 'unknown error'}`,
+      options,
+    );
   }
 }
 
 /** A role directory that is a symlink (or not a directory): refused as a conflict, nothing read or written through it. */
 export class RoleDirConflictError extends HeroTeamError {
-  constructor(readonly role: string, readonly path: string, detail: string) {
-    super('ROLE_DIR_CONFLICT', `role "${role}": ${path} ${detail}: refused as a conflict, nothing is written or pruned through it; replace it with a real directory`);
+  constructor(
+    readonly role: string,
+    readonly path: string,
+    detail: string,
+  ) {
+    super(
+      'ROLE_DIR_CONFLICT',
+      `role "${role}": ${path} ${detail}: refused as a conflict, nothing is written or pruned through it; replace it with a real directory`,
+    );
   }
 }
 
 /** A source file (services.json, secrets.env) is invalid; the last valid content stays in force. */
 export class SourceError extends HeroTeamError {
-  constructor(readonly path: string, detail: string) {
+  constructor(
+    readonly path: string,
+    detail: string,
+  ) {
     super('SOURCE_INVALID', `${path}: ${detail}`);
   }
 }
@@ -73,7 +104,11 @@ export function errorMessage(err: unknown): string {
 
 /** An agent preset (built-in or under HERO_TEAM_HOME/presets) is missing a file or breaks Kimi's loader rules. */
 export class PresetError extends HeroTeamError {
-  constructor(readonly preset: string, readonly path: string, detail: string) {
+  constructor(
+    readonly preset: string,
+    readonly path: string,
+    detail: string,
+  ) {
     super('PRESET_INVALID', `preset "${preset}": ${path}: ${detail}`);
   }
 }

@@ -1,15 +1,34 @@
 /** pino logger with secrets redacted; one child per reconcile carries `role` and `reconcileId`. */
-import { pino, type Logger, type DestinationStream } from 'pino';
+import { type DestinationStream, type Logger, pino } from 'pino';
 import prettyStream from 'pino-pretty';
 
 export type { Logger } from 'pino';
 
 /** Paths pino censors wherever they appear in a log object (keys, headers, env of MCP entries). */
 export const REDACT_PATHS = [
-  'apiKey', 'api_key', 'secret', 'secrets', 'token', 'password', 'authorization',
-  '*.apiKey', '*.api_key', '*.secret', '*.secrets', '*.token', '*.password', '*.authorization',
-  'headers', '*.headers', 'env', '*.env', 'auth', '*.auth',
-  '*.*.api_key', '*.*.headers', '*.*.env',
+  'apiKey',
+  'api_key',
+  'secret',
+  'secrets',
+  'token',
+  'password',
+  'authorization',
+  '*.apiKey',
+  '*.api_key',
+  '*.secret',
+  '*.secrets',
+  '*.token',
+  '*.password',
+  '*.authorization',
+  'headers',
+  '*.headers',
+  'env',
+  '*.env',
+  'auth',
+  '*.auth',
+  '*.*.api_key',
+  '*.*.headers',
+  '*.*.env',
 ];
 
 const OPTIONS = { base: { pid: process.pid }, redact: { paths: REDACT_PATHS, censor: '[REDACTED]' } };
@@ -20,7 +39,14 @@ const OPTIONS = { base: { pid: process.pid }, redact: { paths: REDACT_PATHS, cen
  */
 export function createLogger(level: string, dest?: DestinationStream, opts: { pretty?: boolean } = {}): Logger {
   if (opts.pretty) {
-    const pretty = prettyStream({ sync: true, destination: 2, colorize: true, singleLine: true, translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname' });
+    const pretty = prettyStream({
+      sync: true,
+      destination: 2,
+      colorize: true,
+      singleLine: true,
+      translateTime: 'SYS:HH:MM:ss',
+      ignore: 'pid,hostname',
+    });
     return pino({ level, ...OPTIONS }, dest ?? pretty);
   }
   return pino({ level, ...OPTIONS }, dest ?? stderrDestination());
@@ -39,7 +65,14 @@ export function stderrIsTty(): boolean {
 }
 
 /** Level names as a person reads them in CLI output. */
-const LEVEL_WORDS: Record<number, string> = { 10: 'trace', 20: 'debug', 30: 'info', 40: 'warning', 50: 'error', 60: 'fatal' };
+const LEVEL_WORDS: Record<number, string> = {
+  10: 'trace',
+  20: 'debug',
+  30: 'info',
+  40: 'warning',
+  50: 'error',
+  60: 'fatal',
+};
 /** Fields of a log record that are not worth a person's attention in CLI output. */
 const PLUMBING = new Set(['level', 'time', 'pid', 'hostname', 'msg', 'reconcileId', 'phasesMs']);
 
@@ -59,7 +92,9 @@ export function humanLine(json: string): string {
   } catch {
     return json;
   }
-  const fields = Object.entries(rec).filter(([k]) => !PLUMBING.has(k)).map(([k, v]) => `${k} ${typeof v === 'string' ? v : JSON.stringify(v)}`);
+  const fields = Object.entries(rec)
+    .filter(([k]) => !PLUMBING.has(k))
+    .map(([k, v]) => `${k} ${typeof v === 'string' ? v : JSON.stringify(v)}`);
   const word = LEVEL_WORDS[rec.level as number] ?? 'log';
   return `hero-team: ${word}: ${String(rec.msg ?? '')}${fields.length ? ` (${fields.join(', ')})` : ''}\n`;
 }

@@ -1,17 +1,17 @@
 /** Composition root of the daemon: real dependencies in, start, stop cleanly on SIGTERM/SIGINT. */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { startApiServer, type ApiServer } from './api/server.ts';
 import { setFlagsFromString } from 'node:v8';
+import { type ApiServer, startApiServer } from './api/server.ts';
 import { systemClock } from './clock.ts';
 import type { Config } from './config.ts';
 import { Manager } from './controllers/manager.ts';
 import { acquireDaemonLock } from './daemon-lock.ts';
-import { createLogger, stderrIsTty, type Logger } from './log.ts';
 import { InputError } from './errors.ts';
-import { httpDiscoverySource, parseDiscoveryTarget, type HttpTarget } from './observed/discovery/http-source.ts';
-import type { DiscoverySource } from './observed/discovery/source.ts';
+import { createLogger, type Logger, stderrIsTty } from './log.ts';
 import { memoryReducerOn, v8FlagName } from './node-flags.ts';
+import { type HttpTarget, httpDiscoverySource, parseDiscoveryTarget } from './observed/discovery/http-source.ts';
+import type { DiscoverySource } from './observed/discovery/source.ts';
 
 /** A running daemon. */
 export interface Daemon {
@@ -43,14 +43,22 @@ export const DAEMON_V8_FLAGS: readonly string[] = ['--heap-growing-percent=20', 
  * - `--memory-reducer-single-gc`: one compacting GC once the daemon goes quiet. That GC is what brings the RSS
  *   at rest down, so this mode wants the reducer: launch it without DAEMON_NODE_FLAGS (the daemon warns).
  */
-export const LOW_MEMORY_V8_FLAGS: readonly string[] = ['--semi-space-growth-factor=1', '--optimize-for-size', '--memory-reducer-single-gc'];
+export const LOW_MEMORY_V8_FLAGS: readonly string[] = [
+  '--semi-space-growth-factor=1',
+  '--optimize-for-size',
+  '--memory-reducer-single-gc',
+];
 
 /**
  * Apply V8 flags at run time (v8.setFlagsFromString, so every way of starting the daemon gets them) except those
  * node was started with: a flag given to node itself (its arguments or NODE_OPTIONS, in either polarity, e.g.
  * `--no-optimize-for-size`) wins. Returns the flags applied.
  */
-export function tuneHeap(flags: readonly string[], execArgv: readonly string[] = process.execArgv, nodeOptions = process.env.NODE_OPTIONS ?? ''): string[] {
+export function tuneHeap(
+  flags: readonly string[],
+  execArgv: readonly string[] = process.execArgv,
+  nodeOptions = process.env.NODE_OPTIONS ?? '',
+): string[] {
   const given = new Set([...execArgv, ...nodeOptions.split(/\s+/)].filter((a) => a.startsWith('-')).map(v8FlagName));
   const applied = flags.filter((f) => !given.has(v8FlagName(f)));
   if (applied.length) setFlagsFromString(applied.join(' '));
@@ -68,18 +76,42 @@ export function libuvThreadpoolSize(value: string | undefined): number {
 }
 
 /** Start the daemon with the given configuration and environment. */
-export async function startDaemon(config: Config, env: NodeJS.ProcessEnv, v8Flags: readonly string[] = []): Promise<Daemon> {
+export async function startDaemon(
+  config: Config,
+  env: NodeJS.ProcessEnv,
+  v8Flags: readonly string[] = [],
+): Promise<Daemon> {
   // On a terminal, one readable line per event; otherwise JSON lines for the supervisor's log collector.
   const log = createLogger(config.logLevel, undefined, { pretty: stderrIsTty() });
-  const manager = new Manager({ paths: config.paths, tuning: config.tuning, env, clock: systemClock, log, watch: true, discovery: discoveryFor(config) });
+  const manager = new Manager({
+    paths: config.paths,
+    tuning: config.tuning,
+    env,
+    clock: systemClock,
+    log,
+    watch: true,
+    discovery: discoveryFor(config),
+  });
   // `code`: dist/hero-team.js (the bundle) or src/main.ts (the sources through tsx; bin/hero-team.js).
   // `threadpool`: libuv's pool size, fixed before this module loaded (bin/hero-team.js sets 16 unless given).
   const threadpool = libuvThreadpoolSize(process.env.UV_THREADPOOL_SIZE);
   // `memoryReducer`: whether V8 compacts the heap once the daemon goes quiet (off with DAEMON_NODE_FLAGS, src/node-flags.ts).
   const memoryReducer = memoryReducerOn();
-  log.info({ paths: config.paths, tuning: config.tuning, v8Flags, memoryReducer, threadpool, code: fileURLToPath(import.meta.url) }, 'hero_team starting');
+  log.info(
+    {
+      paths: config.paths,
+      tuning: config.tuning,
+      v8Flags,
+      memoryReducer,
+      threadpool,
+      code: fileURLToPath(import.meta.url),
+    },
+    'hero_team starting',
+  );
   if (config.tuning.lowMemory && !memoryReducer) {
-    log.warn('low-memory mode without the memory reducer: node was started with --no-memory-reducer, so the heap is not compacted when the daemon goes quiet; start it without that flag, e.g. `npm run build && HERO_TEAM_LOW_MEMORY=1 node bin/hero-team.js serve` (docs/user-guide.md, "Node flags")');
+    log.warn(
+      'low-memory mode without the memory reducer: node was started with --no-memory-reducer, so the heap is not compacted when the daemon goes quiet; start it without that flag, e.g. `npm run build && HERO_TEAM_LOW_MEMORY=1 node bin/hero-team.js serve` (docs/user-guide.md, "Node flags")',
+    );
   }
   // Listen first: a second daemon stops here, before touching anything; /readyz says 503 meanwhile.
   const api = await startApiServer({ config, env, manager, clock: systemClock, log, version: packageVersion() });
@@ -109,14 +141,19 @@ export async function startDaemon(config: Config, env: NodeJS.ProcessEnv, v8Flag
 /** The version in package.json (one directory above src/ and dist/ alike). */
 export function packageVersion(): string {
   try {
-    return (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version?: string }).version ?? 'unknown';
+    return (
+      (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version?: string }).version ??
+      'unknown'
+    );
   } catch {
     return 'unknown';
   }
 }
 
 /** The discovery source the configuration names (none when `off`); InputError naming the variable when invalid. */
-export function discoveryFor(config: Config): { source: DiscoverySource; intervalMs: number; quietUntilReached: boolean } | undefined {
+export function discoveryFor(
+  config: Config,
+): { source: DiscoverySource; intervalMs: number; quietUntilReached: boolean } | undefined {
   if (!config.discovery) return undefined;
   let target: HttpTarget | null;
   try {
@@ -124,7 +161,13 @@ export function discoveryFor(config: Config): { source: DiscoverySource; interva
   } catch (err) {
     throw new InputError('HERO_TEAM_DISCOVERY', `environment variable HERO_TEAM_DISCOVERY: ${(err as Error).message}`);
   }
-  return target ? { source: httpDiscoverySource(target), intervalMs: config.discovery.intervalMs, quietUntilReached: !config.discovery.explicit } : undefined;
+  return target
+    ? {
+        source: httpDiscoverySource(target),
+        intervalMs: config.discovery.intervalMs,
+        quietUntilReached: !config.discovery.explicit,
+      }
+    : undefined;
 }
 
 /** Run the daemon until SIGTERM or SIGINT; resolves with the exit code. */

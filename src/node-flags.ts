@@ -13,7 +13,11 @@
 export const DAEMON_NODE_FLAGS: readonly string[] = ['--no-memory-reducer'];
 
 /** `--no-foo_bar=1` → `foo-bar`. */
-export const v8FlagName = (arg: string) => arg.replace(/^--?(no[-_]?)?/, '').split('=')[0]!.replaceAll('_', '-');
+export const v8FlagName = (arg: string) =>
+  arg
+    .replace(/^--?(no[-_]?)?/, '')
+    .split('=')[0]!
+    .replaceAll('_', '-');
 
 /** Whether V8's memory reducer runs in a process launched with these node arguments (the last of `--memory-reducer` and `--no-memory-reducer` wins). */
 export function memoryReducerOn(execArgv: readonly string[] = process.execArgv): boolean {

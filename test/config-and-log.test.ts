@@ -1,22 +1,33 @@
-import { DAEMON_V8_FLAGS, LOW_MEMORY_V8_FLAGS, libuvThreadpoolSize, tuneHeap } from '../src/main.ts';
 /** Configuration defaults from the environment, and log redaction. */
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config.ts';
 import { InputError } from '../src/errors.ts';
 import { createLogger } from '../src/log.ts';
+import { DAEMON_V8_FLAGS, LOW_MEMORY_V8_FLAGS, libuvThreadpoolSize, tuneHeap } from '../src/main.ts';
 
 describe('loadConfig', () => {
   it('uses the DESIGN §3 defaults under HOME and XDG_DATA_HOME', () => {
     const c = loadConfig({ HOME: '/h' });
-    expect(c.paths).toEqual({ home: '/h/.local/share/hero_team', skillsDir: '/h/hero/code/hero_skills/skills', rolesDir: '/h/.kimi/roles', socketDir: '/h/hero/var/sockets' });
+    expect(c.paths).toEqual({
+      home: '/h/.local/share/hero_team',
+      skillsDir: '/h/hero/code/hero_skills/skills',
+      rolesDir: '/h/.kimi/roles',
+      socketDir: '/h/hero/var/sockets',
+    });
     expect(loadConfig({ HOME: '/h', XDG_DATA_HOME: '/x' }).paths.home).toBe('/x/hero_team');
     expect(c.tuning).toMatchObject({ debounceMs: 100, resyncMs: 600_000, concurrency: 16 });
     expect(c.logLevel).toBe('info');
   });
 
   it('takes every override and rejects a bad value naming the variable', () => {
-    const c = loadConfig({ HOME: '/h', HERO_TEAM_HOME: '/s', KIMI_ROLES_DIR: '/r', HERO_SKILLS_DIR: '/k', HERO_TEAM_DEBOUNCE_MS: '5' });
+    const c = loadConfig({
+      HOME: '/h',
+      HERO_TEAM_HOME: '/s',
+      KIMI_ROLES_DIR: '/r',
+      HERO_SKILLS_DIR: '/k',
+      HERO_TEAM_DEBOUNCE_MS: '5',
+    });
     expect(c.paths).toMatchObject({ home: '/s', rolesDir: '/r', skillsDir: '/k' });
     expect(c.tuning.debounceMs).toBe(5);
     expect(() => loadConfig({ HOME: '/h', HERO_TEAM_CONCURRENCY: '0' })).toThrow(InputError);
@@ -27,9 +38,21 @@ describe('loadConfig', () => {
 describe('createLogger', () => {
   it('redacts keys, headers and env wherever they appear, including child bindings', () => {
     const lines: string[] = [];
-    const sink = new Writable({ write: (chunk, _enc, cb) => { lines.push(String(chunk)); cb(); } });
+    const sink = new Writable({
+      write: (chunk, _enc, cb) => {
+        lines.push(String(chunk));
+        cb();
+      },
+    });
     const log = createLogger('info', sink);
-    log.info({ api_key: 'SECRET-1', provider: { apiKey: 'SECRET-2', headers: { authorization: 'Bearer SECRET-3' } }, server: { env: { TOKEN: 'SECRET-4' } } }, 'x');
+    log.info(
+      {
+        api_key: 'SECRET-1',
+        provider: { apiKey: 'SECRET-2', headers: { authorization: 'Bearer SECRET-3' } },
+        server: { env: { TOKEN: 'SECRET-4' } },
+      },
+      'x',
+    );
     log.child({ role: 'r', token: 'SECRET-5' }).info('child');
     const text = lines.join('');
     for (const s of ['SECRET-1', 'SECRET-2', 'SECRET-3', 'SECRET-4', 'SECRET-5']) expect(text).not.toContain(s);
@@ -46,13 +69,21 @@ describe('low-memory mode', () => {
   });
 
   it('never overrides a V8 flag node was started with, in either polarity', () => {
-    expect(tuneHeap(LOW_MEMORY_V8_FLAGS, ['--no-optimize-for-size', '--semi-space-growth-factor=2'], '--no-memory-reducer-single-gc')).toEqual([]);
+    expect(
+      tuneHeap(
+        LOW_MEMORY_V8_FLAGS,
+        ['--no-optimize-for-size', '--semi-space-growth-factor=2'],
+        '--no-memory-reducer-single-gc',
+      ),
+    ).toEqual([]);
     expect(tuneHeap(DAEMON_V8_FLAGS, ['--heap_growing_percent=40'])).toEqual(['--semi-space-growth-factor=1']); // node refuses it in NODE_OPTIONS
   });
 });
 
 describe('libuvThreadpoolSize (what the daemon logs as threadpool)', () => {
   it('reads UV_THREADPOOL_SIZE as libuv does', () => {
-    expect([undefined, '16', '2', '0', '', 'abc', '12abc', '5000', '-3'].map(libuvThreadpoolSize)).toEqual([4, 16, 2, 1, 1, 1, 12, 1024, 1024]);
+    expect([undefined, '16', '2', '0', '', 'abc', '12abc', '5000', '-3'].map(libuvThreadpoolSize)).toEqual([
+      4, 16, 2, 1, 1, 1, 12, 1024, 1024,
+    ]);
   });
 });

@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { DaemonRunningError, acquireDaemonLock } from '../src/daemon-lock.ts';
+import { acquireDaemonLock, DaemonRunningError } from '../src/daemon-lock.ts';
 
 const home = mkdtempSync(join(tmpdir(), 'ht-lock-'));
 afterEach(() => rmSync(join(home, 'serve.pid'), { force: true }));
@@ -12,7 +12,9 @@ describe('acquireDaemonLock', () => {
   it('refuses while a live daemon holds it, takes over a dead one, releases only its own', () => {
     const mine = acquireDaemonLock(home, process.pid);
     expect(() => acquireDaemonLock(home, process.pid + 1)).toThrow(DaemonRunningError);
-    expect(() => acquireDaemonLock(home, process.pid + 1)).toThrow(`(pid ${process.pid}) is already running on HERO_TEAM_HOME=${home}`);
+    expect(() => acquireDaemonLock(home, process.pid + 1)).toThrow(
+      `(pid ${process.pid}) is already running on HERO_TEAM_HOME=${home}`,
+    );
     mine.release();
     expect(existsSync(join(home, 'serve.pid'))).toBe(false);
     writeFileSync(join(home, 'serve.pid'), '999999\n');

@@ -11,12 +11,12 @@
 import PQueue from 'p-queue';
 import { systemClock } from '../../src/clock.ts';
 import { loadConfig } from '../../src/config.ts';
-import { SyncBarrier } from '../../src/fs/syncfs.ts';
+import { type ReconcileDeps, reconcileRole } from '../../src/controllers/reconcile.ts';
 import { RenderMemo } from '../../src/controllers/render/memo.ts';
-import { manifestCache } from '../../src/observed/manifest.ts';
-import { reconcileRole, type ReconcileDeps } from '../../src/controllers/reconcile.ts';
 import { Sources } from '../../src/controllers/sources.ts';
+import { SyncBarrier } from '../../src/fs/syncfs.ts';
 import { silentLogger } from '../../src/log.ts';
+import { manifestCache } from '../../src/observed/manifest.ts';
 import { listManagedRoleDirs } from '../../src/observed/role-dir.ts';
 
 /** Figures of one pass. */
@@ -32,14 +32,30 @@ export interface EnginePass {
   cpuSeconds: number;
 }
 
-async function pass(sources: Sources, deps: ReconcileDeps, concurrency: number, sweepTemps: boolean): Promise<EnginePass> {
+async function pass(
+  sources: Sources,
+  deps: ReconcileDeps,
+  concurrency: number,
+  sweepTemps: boolean,
+): Promise<EnginePass> {
   const t0 = performance.now();
   const cpu0 = process.cpuUsage();
   await sources.loadAll();
   const scanSeconds = (performance.now() - t0) / 1000;
-  const names = [...new Set([...sources.store!.roles.map((r) => r.name), ...(await listManagedRoleDirs(deps.paths.rolesDir))])];
+  const names = [
+    ...new Set([...sources.store!.roles.map((r) => r.name), ...(await listManagedRoleDirs(deps.paths.rolesDir))]),
+  ];
   const queue = new PQueue({ concurrency });
-  const out: EnginePass = { seconds: 0, scanSeconds, roles: names.length, written: 0, deleted: 0, unchanged: 0, failures: 0, cpuSeconds: 0 };
+  const out: EnginePass = {
+    seconds: 0,
+    scanSeconds,
+    roles: names.length,
+    written: 0,
+    deleted: 0,
+    unchanged: 0,
+    failures: 0,
+    cpuSeconds: 0,
+  };
   await Promise.all(
     names.map((name) =>
       queue.add(async () => {
@@ -65,8 +81,16 @@ const passes = Number(process.argv.find((a) => a.startsWith('--passes='))?.slice
 const config = loadConfig(process.env);
 const sources = new Sources(config.paths);
 const deps: ReconcileDeps = {
-  paths: config.paths, env: process.env, clock: systemClock, log: silentLogger(),
-  registry: sources.registry, store: () => sources.store!, services: () => sources.services, barrier: new SyncBarrier(), renders: new RenderMemo(), manifests: manifestCache(),
+  paths: config.paths,
+  env: process.env,
+  clock: systemClock,
+  log: silentLogger(),
+  registry: sources.registry,
+  store: () => sources.store!,
+  services: () => sources.services,
+  barrier: new SyncBarrier(),
+  renders: new RenderMemo(),
+  manifests: manifestCache(),
 };
 const results: EnginePass[] = [];
 for (let i = 0; i < passes; i++) results.push(await pass(sources, deps, config.tuning.concurrency, i === 0));

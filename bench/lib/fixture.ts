@@ -85,7 +85,12 @@ function filler(seed: string, bytes: number): string {
 
 /** The bytes of one generated skill file (SKILL.md carries valid frontmatter). */
 export function skillFileContent(name: string, rel: string, bytes: number, version = 0): string {
-  const head = rel === 'SKILL.md' ? `---\nname: ${name}\ndescription: benchmark skill ${name} v${version}\n---\n` : rel.endsWith('.sh') ? '#!/bin/sh\n' : `# ${name} ${rel} v${version}\n`;
+  const head =
+    rel === 'SKILL.md'
+      ? `---\nname: ${name}\ndescription: benchmark skill ${name} v${version}\n---\n`
+      : rel.endsWith('.sh')
+        ? '#!/bin/sh\n'
+        : `# ${name} ${rel} v${version}\n`;
   return head + filler(`${name}/${rel}/${version}`, Math.max(0, bytes - head.length - 1)) + '\n';
 }
 
@@ -101,7 +106,8 @@ export function writeSkill(skillsDir: string, name: string, bytes: number, versi
 /** Role i whitelists S skills spread over the registry (each skill is shared by about R·S/K roles). */
 function whitelist(i: number, spec: FixtureSpec): string[] {
   const out = new Set<string>();
-  for (let j = 0; out.size < Math.min(spec.skillsPerRole, spec.registrySkills); j++) out.add(skillName((i * spec.skillsPerRole + j) % spec.registrySkills));
+  for (let j = 0; out.size < Math.min(spec.skillsPerRole, spec.registrySkills); j++)
+    out.add(skillName((i * spec.skillsPerRole + j) % spec.registrySkills));
   return [...out];
 }
 
@@ -122,7 +128,10 @@ export function makeFixture(spec: FixtureSpec): Fixture {
     if (i < hotRoles) skills.push(hotSkill);
     return { name: `role-${String(i).padStart(3, '0')}`, skills };
   });
-  const store = { version: 1, roles: roles.map((r) => ({ name: r.name, model: 'kimi-code/kimi-for-coding', skills: r.skills })) };
+  const store = {
+    version: 1,
+    roles: roles.map((r) => ({ name: r.name, model: 'kimi-code/kimi-for-coding', skills: r.skills })),
+  };
   writeFileSync(join(home, 'store.json'), JSON.stringify(store, null, 2) + '\n');
   pendingCleanups.push(root);
   const env: NodeJS.ProcessEnv = {
@@ -135,11 +144,18 @@ export function makeFixture(spec: FixtureSpec): Fixture {
     KIMI_API_KEY: 'sk-bench',
     LOG_LEVEL: 'info',
     // Tuning under test passes through from the shell (HERO_TEAM_CONCURRENCY=8 npx tsx bench/cold.ts).
-    ...Object.fromEntries(Object.entries(process.env).filter(([k]) => /^(HERO_TEAM_CONCURRENCY|UV_THREADPOOL_SIZE)$/.test(k))),
+    ...Object.fromEntries(
+      Object.entries(process.env).filter(([k]) => /^(HERO_TEAM_CONCURRENCY|UV_THREADPOOL_SIZE)$/.test(k)),
+    ),
     ...spec.env,
   };
   return {
-    root, skillsDir, rolesDir, home, env, roles,
+    root,
+    skillsDir,
+    rolesDir,
+    home,
+    env,
+    roles,
     hot: { skill: hotSkill, roles: roles.slice(0, hotRoles).map((r) => r.name) },
     skillFiles: SKILL_FILES,
     bytesPerRole: spec.skillsPerRole * SKILL_FILES.length * bytes,

@@ -39,8 +39,42 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
   const quick = flag('quick');
   const only = new Set((value('only') ?? 'cold,propagation,memory,api').split(',').filter(Boolean));
   const base: BenchOptions = quick
-    ? { quick, keep: false, only, roles: 40, skillsPerRole: 25, registrySkills: 400, repeats: 3, samples: 30, debounces: [100], memSkills: 10_000, memRoles: 100, memSkillsPerRole: 50, idleSeconds: 10, daemonNodeArgs: [], fromSources: false, lowMemory: false }
-    : { quick, keep: false, only, roles: 100, skillsPerRole: 50, registrySkills: 1000, repeats: 5, samples: 200, debounces: [100, 0], memSkills: 10_000, memRoles: 100, memSkillsPerRole: 50, idleSeconds: 30, daemonNodeArgs: [], fromSources: false, lowMemory: false };
+    ? {
+        quick,
+        keep: false,
+        only,
+        roles: 40,
+        skillsPerRole: 25,
+        registrySkills: 400,
+        repeats: 3,
+        samples: 30,
+        debounces: [100],
+        memSkills: 10_000,
+        memRoles: 100,
+        memSkillsPerRole: 50,
+        idleSeconds: 10,
+        daemonNodeArgs: [],
+        fromSources: false,
+        lowMemory: false,
+      }
+    : {
+        quick,
+        keep: false,
+        only,
+        roles: 100,
+        skillsPerRole: 50,
+        registrySkills: 1000,
+        repeats: 5,
+        samples: 200,
+        debounces: [100, 0],
+        memSkills: 10_000,
+        memRoles: 100,
+        memSkillsPerRole: 50,
+        idleSeconds: 30,
+        daemonNodeArgs: [],
+        fromSources: false,
+        lowMemory: false,
+      };
   base.keep = flag('keep');
   base.fromSources = flag('from-sources');
   base.lowMemory = flag('low-memory');

@@ -1,6 +1,6 @@
 /** Child processes: the real `hero-team` binary, timed commands, /proc readings (RSS, CPU ticks). */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { readFileSync, readdirSync, readlinkSync } from 'node:fs';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 /** The real executable (`node bin/hero-team.js`: the bundle dist/hero-team.js while it matches src/, else the sources through tsx). */
@@ -17,7 +17,11 @@ export interface Timed {
 }
 
 /** Run a command to completion, timing it from spawn to exit. */
-export function timeCommand(cmd: string, args: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<Timed> {
+export function timeCommand(
+  cmd: string,
+  args: readonly string[],
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<Timed> {
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
     const child = spawn(cmd, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -26,7 +30,9 @@ export function timeCommand(cmd: string, args: readonly string[], env: NodeJS.Pr
     child.stdout.on('data', (c) => (stdout += c));
     child.stderr.on('data', (c) => (stderr += c));
     child.on('error', reject);
-    child.on('close', (code) => resolve({ seconds: (performance.now() - t0) / 1000, code: code ?? -1, stdout, stderr }));
+    child.on('close', (code) =>
+      resolve({ seconds: (performance.now() - t0) / 1000, code: code ?? -1, stdout, stderr }),
+    );
   });
 }
 
@@ -134,7 +140,10 @@ export function cpuTicks(pid: number): number {
 }
 
 /** Wait until the process used at most `maxTicks` CPU ticks in each of `windows` consecutive windows of `windowMs`. */
-export async function waitQuiet(pid: number, opts: { windowMs?: number; windows?: number; maxTicks?: number; timeoutMs?: number } = {}): Promise<number> {
+export async function waitQuiet(
+  pid: number,
+  opts: { windowMs?: number; windows?: number; maxTicks?: number; timeoutMs?: number } = {},
+): Promise<number> {
   const { windowMs = 250, windows = 4, maxTicks = 1, timeoutMs = 120_000 } = opts;
   const t0 = performance.now();
   let quiet = 0;
@@ -158,12 +167,21 @@ export function sleep(ms: number): Promise<void> {
  * Wait for the daemon's convergence: on an empty roles dir, one "reconciled" line per role; on a converged
  * tree (nothing to write, nothing logged), the start-up line. Then wait until its CPU goes quiet.
  */
-export async function waitConverged(d: DaemonProc, roles: number, fromEmpty: boolean, timeoutMs: number): Promise<number> {
+export async function waitConverged(
+  d: DaemonProc,
+  roles: number,
+  fromEmpty: boolean,
+  timeoutMs: number,
+): Promise<number> {
   const seen = new Set<string>();
-  await d.waitLog((r) => {
-    if (r.msg === 'reconciled' && r.role) seen.add(r.role);
-    return fromEmpty ? seen.size >= roles : r.msg === 'watching and converging';
-  }, timeoutMs, fromEmpty ? `${roles} roles reconciled` : 'daemon start');
+  await d.waitLog(
+    (r) => {
+      if (r.msg === 'reconciled' && r.role) seen.add(r.role);
+      return fromEmpty ? seen.size >= roles : r.msg === 'watching and converging';
+    },
+    timeoutMs,
+    fromEmpty ? `${roles} roles reconciled` : 'daemon start',
+  );
   const converged = (performance.now() - d.startedAt) / 1000;
   await waitQuiet(d.pid, { timeoutMs });
   return converged;
@@ -180,7 +198,9 @@ export function inotifyWatches(pid: number): number {
       continue;
     }
     if (target !== 'anon_inode:inotify') continue;
-    count += readFileSync(`/proc/${pid}/fdinfo/${fd}`, 'utf8').split('\n').filter((l) => l.startsWith('inotify wd:')).length;
+    count += readFileSync(`/proc/${pid}/fdinfo/${fd}`, 'utf8')
+      .split('\n')
+      .filter((l) => l.startsWith('inotify wd:')).length;
   }
   return count;
 }

@@ -1,7 +1,7 @@
 /** Results file and the printed table: figures, targets, pass/fail. */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 /** Path of bench/results/latest.json. */
 export const LATEST = fileURLToPath(new URL('../results/latest.json', import.meta.url));
@@ -44,13 +44,18 @@ export function formatTable(rows: readonly Row[]): string {
   ]);
   const head = ['figure', 'value', 'target', 'result', 'note'];
   const widths = head.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)));
-  const line = (c: string[]) => c.map((x, i) => x.padEnd(widths[i]!)).join('  ').trimEnd();
+  const line = (c: string[]) =>
+    c
+      .map((x, i) => x.padEnd(widths[i]!))
+      .join('  ')
+      .trimEnd();
   return [line(head), line(widths.map((w) => '-'.repeat(w))), ...cells.map(line)].join('\n');
 }
 
 /** Get a nested number by dotted key (`cold.seconds`). */
 export function pick(figures: Figures, key: string): number | null {
   let cur: unknown = figures;
-  for (const k of key.split('.')) cur = cur && typeof cur === 'object' ? (cur as Record<string, unknown>)[k] : undefined;
+  for (const k of key.split('.'))
+    cur = cur && typeof cur === 'object' ? (cur as Record<string, unknown>)[k] : undefined;
   return typeof cur === 'number' ? cur : null;
 }

@@ -24,7 +24,13 @@ export function round(n: number, digits = 3): number {
 }
 
 /** p50/p95/p99/max of latency samples in ms. */
-export function latencySummary(samples: readonly number[]): { n: number; p50_ms: number; p95_ms: number; p99_ms: number; max_ms: number } {
+export function latencySummary(samples: readonly number[]): {
+  n: number;
+  p50_ms: number;
+  p95_ms: number;
+  p99_ms: number;
+  max_ms: number;
+} {
   return {
     n: samples.length,
     p50_ms: round(percentile(samples, 50), 1),

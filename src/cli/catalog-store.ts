@@ -12,11 +12,20 @@ export const PROVIDER_NAME_RE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
 /** Add a custom model; its provider must exist, the alias must be new. */
 export async function addModel(config: Config, alias: string, model: Model): Promise<void> {
-  if (!MODEL_ALIAS_RE.test(alias)) throw new InputError('ALIAS', `invalid model alias "${alias}": use letters, digits and . _ : / - (e.g. "openrouter/kimi-k2")`);
+  if (!MODEL_ALIAS_RE.test(alias))
+    throw new InputError(
+      'ALIAS',
+      `invalid model alias "${alias}": use letters, digits and . _ : / - (e.g. "openrouter/kimi-k2")`,
+    );
   await mutateStoreFor(config, (data) => {
     const catalog = effectiveCatalog(data.catalog);
-    if (Object.hasOwn(catalog.models, alias)) throw new InputError('ALIAS', `model "${alias}" already exists; remove it first ("hero-team model rm ${alias}")`);
-    if (!catalogProvider(catalog, model.provider)) throw new InputError('provider', `unknown provider "${model.provider}"; known providers: ${Object.keys(catalog.providers).sort().join(', ')}`);
+    if (Object.hasOwn(catalog.models, alias))
+      throw new InputError('ALIAS', `model "${alias}" already exists; remove it first ("hero-team model rm ${alias}")`);
+    if (!catalogProvider(catalog, model.provider))
+      throw new InputError(
+        'provider',
+        `unknown provider "${model.provider}"; known providers: ${Object.keys(catalog.providers).sort().join(', ')}`,
+      );
     data.catalog.models[alias] = model;
     return data;
   });
@@ -26,10 +35,19 @@ export async function addModel(config: Config, alias: string, model: Model): Pro
 export async function removeModel(config: Config, alias: string): Promise<void> {
   await mutateStoreFor(config, (data) => {
     if (!Object.hasOwn(data.catalog.models, alias)) {
-      throw new InputError('ALIAS', Object.hasOwn(builtinCatalog().models, alias) ? `model "${alias}" is built in and cannot be removed` : `no custom model "${alias}" (see "hero-team model list")`);
+      throw new InputError(
+        'ALIAS',
+        Object.hasOwn(builtinCatalog().models, alias)
+          ? `model "${alias}" is built in and cannot be removed`
+          : `no custom model "${alias}" (see "hero-team model list")`,
+      );
     }
     const users = data.roles.filter((r) => r.model === alias).map((r) => r.name);
-    if (users.length) throw new InputError('ALIAS', `model "${alias}" is used by role(s) ${users.join(', ')}; give them another model first ("hero-team role set NAME --model M")`);
+    if (users.length)
+      throw new InputError(
+        'ALIAS',
+        `model "${alias}" is used by role(s) ${users.join(', ')}; give them another model first ("hero-team role set NAME --model M")`,
+      );
     delete data.catalog.models[alias];
     return data;
   });
@@ -37,9 +55,17 @@ export async function removeModel(config: Config, alias: string): Promise<void> 
 
 /** Add a custom provider (the NAME of the variable holding its key, never the key). */
 export async function addProvider(config: Config, name: string, provider: Provider): Promise<void> {
-  if (!PROVIDER_NAME_RE.test(name)) throw new InputError('NAME', `invalid provider name "${name}": use letters, digits, ".", "_" and "-" ("managed:" names are Kimi's own)`);
+  if (!PROVIDER_NAME_RE.test(name))
+    throw new InputError(
+      'NAME',
+      `invalid provider name "${name}": use letters, digits, ".", "_" and "-" ("managed:" names are Kimi's own)`,
+    );
   await mutateStoreFor(config, (data) => {
-    if (catalogProvider(effectiveCatalog(data.catalog), name)) throw new InputError('NAME', `provider "${name}" already exists; remove it first ("hero-team provider rm ${name}")`);
+    if (catalogProvider(effectiveCatalog(data.catalog), name))
+      throw new InputError(
+        'NAME',
+        `provider "${name}" already exists; remove it first ("hero-team provider rm ${name}")`,
+      );
     data.catalog.providers[name] = provider;
     return data;
   });
@@ -49,10 +75,21 @@ export async function addProvider(config: Config, name: string, provider: Provid
 export async function removeProvider(config: Config, name: string): Promise<void> {
   await mutateStoreFor(config, (data) => {
     if (!Object.hasOwn(data.catalog.providers, name)) {
-      throw new InputError('NAME', Object.hasOwn(builtinCatalog().providers, name) ? `provider "${name}" is built in and cannot be removed` : `no custom provider "${name}" (see "hero-team provider list")`);
+      throw new InputError(
+        'NAME',
+        Object.hasOwn(builtinCatalog().providers, name)
+          ? `provider "${name}" is built in and cannot be removed`
+          : `no custom provider "${name}" (see "hero-team provider list")`,
+      );
     }
-    const models = Object.entries(effectiveCatalog(data.catalog).models).filter(([, m]) => m.provider === name).map(([a]) => a);
-    if (models.length) throw new InputError('NAME', `provider "${name}" is used by model(s) ${models.join(', ')}; remove them first ("hero-team model rm ALIAS")`);
+    const models = Object.entries(effectiveCatalog(data.catalog).models)
+      .filter(([, m]) => m.provider === name)
+      .map(([a]) => a);
+    if (models.length)
+      throw new InputError(
+        'NAME',
+        `provider "${name}" is used by model(s) ${models.join(', ')}; remove them first ("hero-team model rm ALIAS")`,
+      );
     delete data.catalog.providers[name];
     return data;
   });

@@ -66,20 +66,30 @@ export function defineCommand<O extends OptionSpecs>(spec: CommandSpec<O>): Comm
  * `--thinking --no-thinking` contradicts itself, `--model a --model b` is ambiguous) and a wrong number of
  * positionals are InputErrors naming the flag.
  */
-export function parseCommandArgs<O extends OptionSpecs>(spec: CommandSpec<O>, args: string[]): { values: FlagValues<O>; positionals: string[] } {
+export function parseCommandArgs<O extends OptionSpecs>(
+  spec: CommandSpec<O>,
+  args: string[],
+): { values: FlagValues<O>; positionals: string[] } {
   const options: Record<string, { type: 'string' | 'boolean'; short?: string; multiple?: boolean }> = {};
-  for (const [name, o] of Object.entries(spec.options)) options[name] = { type: o.type, ...(o.short ? { short: o.short } : {}), ...(o.multiple ? { multiple: true } : {}) };
+  for (const [name, o] of Object.entries(spec.options))
+    options[name] = { type: o.type, ...(o.short ? { short: o.short } : {}), ...(o.multiple ? { multiple: true } : {}) };
   let parsed;
   try {
     parsed = parseArgs({ args, options, allowPositionals: true, strict: true, allowNegative: true, tokens: true });
   } catch (err) {
-    throw new InputError('flags', `${(err as Error).message.replace(/^TypeError \[[A-Z_]+\]: /, '')}; see "hero-team ${spec.name} --help"`);
+    throw new InputError(
+      'flags',
+      `${(err as Error).message.replace(/^TypeError \[[A-Z_]+\]: /, '')}; see "hero-team ${spec.name} --help"`,
+    );
   }
   refuseRepeats(spec, parsed.tokens ?? []);
   const range = spec.positionals ?? { min: 0, max: 0 };
   const n = parsed.positionals.length;
   if (n < range.min || n > range.max) {
-    const extra = n > range.max ? `unexpected argument(s): ${parsed.positionals.slice(range.max).join(' ')}` : 'missing argument(s)';
+    const extra =
+      n > range.max
+        ? `unexpected argument(s): ${parsed.positionals.slice(range.max).join(' ')}`
+        : 'missing argument(s)';
     throw new InputError('arguments', `${extra}; usage: hero-team ${spec.name} ${spec.usage}`);
   }
   return { values: parsed.values as FlagValues<O>, positionals: parsed.positionals };
@@ -92,10 +102,16 @@ function refuseRepeats(spec: CommandSpec, tokens: readonly Token[]): void {
   for (const t of tokens) {
     if (t.kind !== 'option' || !t.name) continue;
     const o = Object.hasOwn(spec.options, t.name) ? spec.options[t.name]! : undefined;
-    if (o?.type === 'boolean' && t.rawName?.startsWith('--no-') && !o.negatable) throw new InputError(t.name, `${t.rawName} is not a flag of "hero-team ${spec.name}"`);
+    if (o?.type === 'boolean' && t.rawName?.startsWith('--no-') && !o.negatable)
+      throw new InputError(t.name, `${t.rawName} is not a flag of "hero-team ${spec.name}"`);
     const before = seen.get(t.name);
     if (before !== undefined && !o?.multiple) {
-      throw new InputError(t.name, before === t.rawName ? `${t.rawName} given twice: give it once` : `${before} and ${t.rawName} contradict each other: give one`);
+      throw new InputError(
+        t.name,
+        before === t.rawName
+          ? `${t.rawName} given twice: give it once`
+          : `${before} and ${t.rawName} contradict each other: give one`,
+      );
     }
     seen.set(t.name, t.rawName ?? `--${t.name}`);
   }

@@ -1,9 +1,10 @@
 /** Every CLI command, in the order `hero-team help` lists them. Adding a command: its file, plus one line here. */
-import type { CommandSpec } from './command.ts';
+
 import { backups } from './backups.ts';
+import type { CommandSpec } from './command.ts';
+import { completeNames, completion } from './completion.ts';
 import { diff } from './diff.ts';
 import { doctor } from './doctor.ts';
-import { completeNames, completion } from './completion.ts';
 import { init } from './init.ts';
 import { modelAdd } from './model-add.ts';
 import { modelList } from './model-list.ts';

@@ -3,22 +3,29 @@
  * skills, presets, hooks, models) come from `hero-team __complete KIND` at completion time.
  */
 import { readdir } from 'node:fs/promises';
+import type { Config } from '../config.ts';
 import { statePaths } from '../config.ts';
 import { effectiveCatalog } from '../desired/catalog-defaults.ts';
 import { HOOK_NAMES } from '../desired/hook-catalog.ts';
 import { listPresetNames } from '../desired/presets.ts';
-import { readStore } from '../desired/store.ts';
 import { SKILL_NAME_RE } from '../desired/schema.ts';
+import { readStore } from '../desired/store.ts';
 import { InputError } from '../errors.ts';
 import { readServices } from '../observed/services.ts';
 import { defineCommand } from './command.ts';
 import { COMMANDS } from './commands.ts';
 import { EXIT, out } from './io.ts';
-import type { Config } from '../config.ts';
 
 /** What the positional arguments of a command name. */
 const POSITIONALS: Record<string, 'role' | 'preset' | 'shell'> = {
-  sync: 'role', render: 'role', 'role show': 'role', 'role set': 'role', 'role rm': 'role', run: 'role', 'preset show': 'preset', completion: 'shell',
+  sync: 'role',
+  render: 'role',
+  'role show': 'role',
+  'role set': 'role',
+  'role rm': 'role',
+  run: 'role',
+  'preset show': 'preset',
+  completion: 'shell',
 };
 
 /** Each command (one or two words), its flags (from the command table) and what its positional arguments name. */
@@ -26,21 +33,33 @@ export function completionTree(): Record<string, { flags: string[]; args?: 'role
   const tree: Record<string, { flags: string[]; args?: 'role' | 'preset' | 'shell' }> = {};
   for (const c of COMMANDS) {
     if (c.name.startsWith('__')) continue;
-    const flags = Object.entries(c.options).flatMap(([name, o]) => (o.negatable ? [`--${name}`, `--no-${name}`] : [`--${name}`]));
+    const flags = Object.entries(c.options).flatMap(([name, o]) =>
+      o.negatable ? [`--${name}`, `--no-${name}`] : [`--${name}`],
+    );
     tree[c.name] = { flags: [...flags, '--help'], args: POSITIONALS[c.name] };
   }
   return tree;
 }
 
 /** Values of flags that take a name (comma lists for --skills, --mcp, --hooks). */
-const FLAG_VALUES: Record<string, string> = { '--preset': 'presets', '--skills': 'skills', '--hooks': 'hooks', '--model': 'models', '--role': 'roles', '--mcp': 'services', '--drift': 'drift', '--file': 'files' };
+const FLAG_VALUES: Record<string, string> = {
+  '--preset': 'presets',
+  '--skills': 'skills',
+  '--hooks': 'hooks',
+  '--model': 'models',
+  '--role': 'roles',
+  '--mcp': 'services',
+  '--drift': 'drift',
+  '--file': 'files',
+};
 
 /** Print the completion script for a shell. */
 export const completion = defineCommand({
   name: 'completion',
   summary: 'shell completion script for bash or zsh',
   usage: 'bash|zsh',
-  description: 'Completes commands, flags, and role, skill, preset, hook, model and service names.\nbash: eval "$(hero-team completion bash)" in ~/.bashrc; zsh: eval "$(hero-team completion zsh)" in ~/.zshrc after compinit.',
+  description:
+    'Completes commands, flags, and role, skill, preset, hook, model and service names.\nbash: eval "$(hero-team completion bash)" in ~/.bashrc; zsh: eval "$(hero-team completion zsh)" in ~/.zshrc after compinit.',
   options: {},
   positionals: { min: 1, max: 1 },
   examples: ['completion bash'],
@@ -78,7 +97,9 @@ async function namesOf(kind: string, config: Config): Promise<string[]> {
   if (kind === 'skills') {
     // Names only (a directory or a flat .md per skill): completion must not hash the registry.
     const entries = await readdir(config.paths.skillsDir, { withFileTypes: true });
-    const names = entries.map((e) => (e.isDirectory() ? e.name : e.name.replace(/\.md$/i, ''))).filter((n) => SKILL_NAME_RE.test(n));
+    const names = entries
+      .map((e) => (e.isDirectory() ? e.name : e.name.replace(/\.md$/i, '')))
+      .filter((n) => SKILL_NAME_RE.test(n));
     return [...new Set(names)].sort();
   }
   return [];
@@ -90,13 +111,19 @@ function firstWords(): string[] {
 }
 
 function secondWords(first: string): string[] {
-  return Object.keys(completionTree()).filter((k) => k.startsWith(`${first} `)).map((k) => k.split(' ')[1]!);
+  return Object.keys(completionTree())
+    .filter((k) => k.startsWith(`${first} `))
+    .map((k) => k.split(' ')[1]!);
 }
 
 function bashScript(): string {
   const groups = firstWords().filter((w) => secondWords(w).length);
-  const flagCases = Object.entries(completionTree()).map(([cmd, spec]) => `    "${cmd}") flags="${spec.flags.join(' ')}"; kind="${kindOf(spec.args)}";;`).join('\n');
-  const valueCases = Object.entries(FLAG_VALUES).map(([flag, kind]) => `    ${flag}) __hero_team_names ${kind} "$cur"; return;;`).join('\n');
+  const flagCases = Object.entries(completionTree())
+    .map(([cmd, spec]) => `    "${cmd}") flags="${spec.flags.join(' ')}"; kind="${kindOf(spec.args)}";;`)
+    .join('\n');
+  const valueCases = Object.entries(FLAG_VALUES)
+    .map(([flag, kind]) => `    ${flag}) __hero_team_names ${kind} "$cur"; return;;`)
+    .join('\n');
   return `# hero-team completion for bash. Load it with: eval "$(hero-team completion bash)"
 __hero_team_names() {
   local kind="$1" cur="$2" prefix=""
@@ -126,8 +153,12 @@ complete -F _hero_team hero-team`;
 
 function zshScript(): string {
   const groups = firstWords().filter((w) => secondWords(w).length);
-  const flagCases = Object.entries(completionTree()).map(([cmd, spec]) => `    "${cmd}") flags=(${spec.flags.join(' ')}); kind="${kindOf(spec.args)}";;`).join('\n');
-  const valueCases = Object.entries(FLAG_VALUES).map(([flag, kind]) => `    ${flag}) __hero_team_names ${kind}; return;;`).join('\n');
+  const flagCases = Object.entries(completionTree())
+    .map(([cmd, spec]) => `    "${cmd}") flags=(${spec.flags.join(' ')}); kind="${kindOf(spec.args)}";;`)
+    .join('\n');
+  const valueCases = Object.entries(FLAG_VALUES)
+    .map(([flag, kind]) => `    ${flag}) __hero_team_names ${kind}; return;;`)
+    .join('\n');
   return `#compdef hero-team
 # hero-team completion for zsh. Load it with: eval "$(hero-team completion zsh)" (after compinit)
 __hero_team_names() {

@@ -33,7 +33,12 @@ export const diff = defineCommand({
       io.stderr.write(`hero-team: ${sources.storeError}\n`);
       return EXIT.usage;
     }
-    const deps = sources.reconcileDeps({ paths: config.paths, env: io.env, clock: systemClock, log: createLogger('silent') });
+    const deps = sources.reconcileDeps({
+      paths: config.paths,
+      env: io.env,
+      clock: systemClock,
+      log: createLogger('silent'),
+    });
     const result = await diffRoles(positionals.length ? positionals : undefined, deps);
     if (values.json) out(io, JSON.stringify(result, null, 2));
     else print(io, result.roles, result.errors);

@@ -26,7 +26,14 @@ export function overviewHelp(commands: readonly CommandSpec[], version: string):
 
 /** `hero-team help role`: the commands of a group, with usage and flags. */
 export function groupHelp(group: string, commands: readonly CommandSpec[]): string {
-  return [`hero-team ${group}: ${commands.length} command(s)`, '', ...commands.map((c) => commandHelp(c)).join('\n\n').split('\n')].join('\n');
+  return [
+    `hero-team ${group}: ${commands.length} command(s)`,
+    '',
+    ...commands
+      .map((c) => commandHelp(c))
+      .join('\n\n')
+      .split('\n'),
+  ].join('\n');
 }
 
 /** `hero-team role add --help`: usage, description, flags, examples. */
@@ -42,6 +49,7 @@ export function commandHelp(c: CommandSpec): string {
 }
 
 function flagLabel(name: string, o: OptionSpec): string {
-  const long = o.type === 'boolean' ? (o.negatable ? `--[no-]${name}` : `--${name}`) : `--${name} ${o.value ?? 'VALUE'}`;
+  const long =
+    o.type === 'boolean' ? (o.negatable ? `--[no-]${name}` : `--${name}`) : `--${name} ${o.value ?? 'VALUE'}`;
   return o.short ? `-${o.short}, ${long}` : long;
 }

@@ -2,19 +2,21 @@
 import { existsSync, lstatSync } from 'node:fs';
 import { chmod, cp, mkdir, readdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { Config } from '../config.ts';
 import { statePaths } from '../config.ts';
-import { writeFileAtomic } from '../fs/atomic-write.ts';
 import { builtinCatalog } from '../desired/catalog-defaults.ts';
+import { writeFileAtomic } from '../fs/atomic-write.ts';
+import { detectKimiTarget } from '../observed/kimi-install.ts';
 import { defineCommand } from './command.ts';
 import { EXIT, out } from './io.ts';
-import { packageRoot } from './version.ts';
-import { detectKimiTarget } from '../observed/kimi-install.ts';
 import { loadStoreFor, mutateStoreFor } from './store-access.ts';
-import type { Config } from '../config.ts';
+import { packageRoot } from './version.ts';
 
 /** The secrets.env template: the variable of every built-in provider, commented out. */
 export function secretsTemplate(): string {
-  const vars = [...new Set(Object.values(builtinCatalog().providers).flatMap((p) => (p.apiKeyEnv ? [p.apiKeyEnv] : [])))];
+  const vars = [
+    ...new Set(Object.values(builtinCatalog().providers).flatMap((p) => (p.apiKeyEnv ? [p.apiKeyEnv] : []))),
+  ];
   return [
     '# hero_team provider keys (dotenv format: VAR=value). The environment wins over this file.',
     '# Keep this file mode 0600. Uncomment and fill the keys of the providers you use:',
@@ -28,8 +30,14 @@ export const init = defineCommand({
   name: 'init',
   summary: 'first-run setup: HERO_TEAM_HOME, a secrets.env template (0600), example skills on request',
   usage: '[--example-skills]',
-  description: 'Existing files are kept as they are. Example skills are copied into HERO_SKILLS_DIR only where no skill of that name exists.',
-  options: { 'example-skills': { type: 'boolean', description: 'copy the example skills shipped with hero_team into the registry' } },
+  description:
+    'Existing files are kept as they are. Example skills are copied into HERO_SKILLS_DIR only where no skill of that name exists.',
+  options: {
+    'example-skills': {
+      type: 'boolean',
+      description: 'copy the example skills shipped with hero_team into the registry',
+    },
+  },
   examples: ['init', 'init --example-skills'],
   async run({ values, io, config }) {
     const home = config.paths.home;
@@ -39,14 +47,21 @@ export const init = defineCommand({
     if (taken(secrets)) {
       // A link whose target is not there (yet) is kept as it is: nothing to chmod.
       const chmodded = existsSync(secrets) ? await chmod(secrets, 0o600).then(() => true) : false;
-      out(io, `secrets.env: ${secrets} exists, kept${chmodded ? ' (mode set to 0600)' : ' (a symlink to a missing file)'}`);
+      out(
+        io,
+        `secrets.env: ${secrets} exists, kept${chmodded ? ' (mode set to 0600)' : ' (a symlink to a missing file)'}`,
+      );
     } else {
       await writeFileAtomic(secrets, secretsTemplate(), 0o600);
       out(io, `secrets.env: ${secrets} created (0600): put your keys there, e.g. KIMI_API_KEY=sk-...`);
     }
     await chooseTarget(config, (line) => out(io, line), io.env);
     if (values['example-skills']) await copyExamples(config.paths.skillsDir, (line) => out(io, line));
-    else if (!existsSync(config.paths.skillsDir)) out(io, `registry:    ${config.paths.skillsDir} does not exist; "hero-team init --example-skills" creates it with examples, or set HERO_SKILLS_DIR`);
+    else if (!existsSync(config.paths.skillsDir))
+      out(
+        io,
+        `registry:    ${config.paths.skillsDir} does not exist; "hero-team init --example-skills" creates it with examples, or set HERO_SKILLS_DIR`,
+      );
     out(io, 'next: hero-team skill list, then hero-team role add NAME --skills a,b, then hero-team sync');
     return EXIT.ok;
   },
@@ -56,9 +71,13 @@ export const init = defineCommand({
 async function copyExamples(registry: string, say: (line: string) => void): Promise<void> {
   const root = packageRoot();
   const examples = root ? join(root, 'examples', 'skills') : undefined;
-  if (!examples || !existsSync(examples)) throw new Error('the example skills are not installed with this copy of hero_team (examples/skills)');
+  if (!examples || !existsSync(examples))
+    throw new Error('the example skills are not installed with this copy of hero_team (examples/skills)');
   await mkdir(registry, { recursive: true });
-  const names = (await readdir(examples, { withFileTypes: true })).filter((e) => e.isDirectory()).map((e) => e.name).sort();
+  const names = (await readdir(examples, { withFileTypes: true }))
+    .filter((e) => e.isDirectory())
+    .map((e) => e.name)
+    .sort();
   const added: string[] = [];
   for (const name of names) {
     const target = join(registry, name);
@@ -86,8 +105,12 @@ async function chooseTarget(config: Config, say: (line: string) => void, env: No
     return;
   }
   const { target, install } = await detectKimiTarget(env);
-  await mutateStoreFor(config, (data) => (data.settings.kimiTarget ? undefined : { ...data, settings: { ...data.settings, kimiTarget: target } }));
-  const found = install ? `kimi at ${install.path}${install.version ? ` (${install.version})` : ''}` : 'no kimi on PATH';
+  await mutateStoreFor(config, (data) =>
+    data.settings.kimiTarget ? undefined : { ...data, settings: { ...data.settings, kimiTarget: target } },
+  );
+  const found = install
+    ? `kimi at ${install.path}${install.version ? ` (${install.version})` : ''}`
+    : 'no kimi on PATH';
   say(`target:      ${target} (${found}); change it with "hero-team target set kimi-code|kimi-cli"`);
 }
 

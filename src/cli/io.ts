@@ -1,6 +1,6 @@
 /** What a CLI command may touch: its environment and output streams (injected so tests run commands in-process). */
 import type { Writable } from 'node:stream';
-import { loadConfig, type Config } from '../config.ts';
+import { type Config, loadConfig } from '../config.ts';
 
 /** Streams and environment of one CLI invocation. */
 export interface CliIo {

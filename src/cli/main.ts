@@ -1,9 +1,9 @@
 /** CLI dispatcher: picks the command, answers help and --version, prints errors as one clear line, maps them to exit codes. */
-import { InputError, RoleNotFoundError, StoreError, errorMessage } from '../errors.ts';
-import { parseCommandArgs, type CommandSpec } from './command.ts';
+import { errorMessage, InputError, RoleNotFoundError, StoreError } from '../errors.ts';
+import { type CommandSpec, parseCommandArgs } from './command.ts';
 import { COMMANDS } from './commands.ts';
 import { commandHelp, groupHelp, overviewHelp } from './help.ts';
-import { configFor, EXIT, out, type CliIo } from './io.ts';
+import { type CliIo, configFor, EXIT, out } from './io.ts';
 import { packageVersion } from './version.ts';
 
 /** Run the CLI with argv (without node and script); resolves to the exit code. */

@@ -11,7 +11,8 @@ export const modelAdd = defineCommand({
   name: 'model add',
   summary: 'add a custom model alias (on a built-in or custom provider)',
   usage: 'ALIAS --provider P --model-id ID --context N [--capabilities thinking,image_in,...] [--display-name TEXT]',
-  description: 'The alias is what roles name ("role add NAME --model ALIAS"); the model id is what the provider\'s API calls it.',
+  description:
+    'The alias is what roles name ("role add NAME --model ALIAS"); the model id is what the provider\'s API calls it.',
   options: {
     provider: { type: 'string', value: 'P', description: 'provider name ("hero-team provider list")' },
     'model-id': { type: 'string', value: 'ID', description: "the provider's model id" },
@@ -23,10 +24,16 @@ export const modelAdd = defineCommand({
   examples: ['model add openrouter/kimi-k2 --provider openrouter --model-id moonshotai/kimi-k2 --context 131072'],
   async run({ values, positionals, io, config }) {
     const alias = positionals[0]!;
-    for (const flag of ['provider', 'model-id', 'context'] as const) if (values[flag] === undefined) throw new InputError(flag, `--${flag} is required; see "hero-team model add --help"`);
+    for (const flag of ['provider', 'model-id', 'context'] as const)
+      if (values[flag] === undefined)
+        throw new InputError(flag, `--${flag} is required; see "hero-team model add --help"`);
     const capabilities = [...new Set(splitList(values.capabilities) ?? [])];
     const bad = capabilities.filter((c) => !(CAPABILITIES as readonly string[]).includes(c));
-    if (bad.length) throw new InputError('capabilities', `unknown capabilities ${bad.join(', ')}; Kimi accepts ${CAPABILITIES.join(', ')}`);
+    if (bad.length)
+      throw new InputError(
+        'capabilities',
+        `unknown capabilities ${bad.join(', ')}; Kimi accepts ${CAPABILITIES.join(', ')}`,
+      );
     await addModel(config, alias, {
       provider: values.provider!,
       model: values['model-id']!,

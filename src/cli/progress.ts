@@ -8,7 +8,10 @@ export class SyncProgress {
   private shown = false;
   private readonly tty: boolean;
 
-  constructor(private readonly stream: Writable, private readonly total: number) {
+  constructor(
+    private readonly stream: Writable,
+    private readonly total: number,
+  ) {
     this.tty = (stream as Writable & { isTTY?: boolean }).isTTY === true;
   }
 

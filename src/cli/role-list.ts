@@ -22,10 +22,25 @@ export const roleList = defineCommand({
     }
     const rows = [['NAME', 'MODEL', 'THINKING', 'SKILLS', 'MCP', 'DRIFT', 'GEN']];
     for (const r of [...store.roles].sort((a, b) => (a.name < b.name ? -1 : 1))) {
-      rows.push([r.name, r.model, String(r.thinking), String(r.skills.length), r.mcp.join(',') || '-', r.driftPolicy, String(r.generation)]);
+      rows.push([
+        r.name,
+        r.model,
+        String(r.thinking),
+        String(r.skills.length),
+        r.mcp.join(',') || '-',
+        r.driftPolicy,
+        String(r.generation),
+      ]);
     }
     const widths = rows[0]!.map((_, i) => Math.max(...rows.map((row) => row[i]!.length)));
-    for (const row of rows) out(io, row.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd());
+    for (const row of rows)
+      out(
+        io,
+        row
+          .map((c, i) => c.padEnd(widths[i]!))
+          .join('  ')
+          .trimEnd(),
+      );
     return EXIT.ok;
   },
 });

@@ -14,7 +14,10 @@ export const roleRm = defineCommand({
   async run({ positionals, io, config }) {
     const name = positionals[0]!;
     const { viaDaemon } = await deleteRoleSpec(config, name);
-    out(io, `role "${name}" removed; its generated files are deleted ${viaDaemon ? 'now by the running daemon' : 'at the next sync'} (files you added are kept)`);
+    out(
+      io,
+      `role "${name}" removed; its generated files are deleted ${viaDaemon ? 'now by the running daemon' : 'at the next sync'} (files you added are kept)`,
+    );
     return EXIT.ok;
   },
 });

@@ -30,12 +30,18 @@ export const roleShow = defineCommand({
     out(io, `name:        ${role.name}`);
     if (role.description) out(io, `description: ${role.description}`);
     out(io, `model:       ${role.model}${role.maxContextSize ? ` (context ${role.maxContextSize})` : ''}`);
-    out(io, `thinking:    ${role.thinking}    yolo: ${role.yolo}    drift: ${role.driftPolicy}    generation: ${role.generation}`);
+    out(
+      io,
+      `thinking:    ${role.thinking}    yolo: ${role.yolo}    drift: ${role.driftPolicy}    generation: ${role.generation}`,
+    );
     out(io, `skills:      ${role.skills.join(', ') || '-'}`);
     out(io, `mcp:         ${role.mcp.join(', ') || '-'}`);
     out(io, `preset:      ${role.preset ?? '-'}    hooks: ${role.hooks?.join(', ') || '-'}`);
     out(io, `dir:         ${dir}`);
-    out(io, `written:     ${manifest.state === 'ok' ? `${files} file(s) (manifest)` : manifest.state === 'absent' ? 'nothing yet (run "hero-team sync")' : 'manifest unreadable'}`);
+    out(
+      io,
+      `written:     ${manifest.state === 'ok' ? `${files} file(s) (manifest)` : manifest.state === 'absent' ? 'nothing yet (run "hero-team sync")' : 'manifest unreadable'}`,
+    );
     out(io, `launch:      ${launch}`);
     return EXIT.ok;
   },

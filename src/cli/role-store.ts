@@ -4,16 +4,16 @@
  * the role at once); otherwise store.json is written here under its lock (the daemon, if one starts later, reads
  * it). The CLI's own checks run first either way, so messages and exit codes are the same.
  */
-import { RpcClientError, type HeroTeamClient } from '../api/client.ts';
+import { type HeroTeamClient, RpcClientError } from '../api/client.ts';
 import type { RoleInput as ApiRoleInput } from '../api/schemas.ts';
 import type { Config } from '../config.ts';
-import { removeRole, upsertRole } from '../desired/store.ts';
-import type { RoleSpec } from '../desired/schema.ts';
-import { InputError, RoleNotFoundError } from '../errors.ts';
-import { presetFor, resolveFields, validateReferences, type RoleInput } from './role-input.ts';
-import { cliErrorFor, daemonClient } from './daemon-client.ts';
-import { loadStoreFor, mutateStoreFor } from './store-access.ts';
 import { DEFAULT_MODEL } from '../desired/catalog-defaults.ts';
+import type { RoleSpec } from '../desired/schema.ts';
+import { removeRole, upsertRole } from '../desired/store.ts';
+import { InputError, RoleNotFoundError } from '../errors.ts';
+import { cliErrorFor, daemonClient } from './daemon-client.ts';
+import { presetFor, type RoleInput, resolveFields, validateReferences } from './role-input.ts';
+import { loadStoreFor, mutateStoreFor } from './store-access.ts';
 
 /** What a role change did. */
 export interface RoleChange {
@@ -26,22 +26,35 @@ export interface RoleChange {
 /** Create a role; refuses an existing name. Everything is validated before the store is written. */
 export async function addRole(config: Config, input: RoleInput): Promise<RoleChange> {
   const current = await loadStoreFor(config);
-  if (current.roles.some((r) => r.name === input.name)) throw new InputError('NAME', `role "${input.name}" already exists; use "hero-team role set ${input.name} ..." to change it`);
+  if (current.roles.some((r) => r.name === input.name))
+    throw new InputError(
+      'NAME',
+      `role "${input.name}" already exists; use "hero-team role set ${input.name} ..." to change it`,
+    );
   // A preset brings defaults; the flags given win over them.
   const preset = await presetFor(config, input.fields.preset);
   const { hooks, ...presetDefaults } = preset?.defaults ?? {};
-  const spec = { model: DEFAULT_MODEL, ...presetDefaults, ...(hooks?.length ? { hooks } : {}), ...resolveFields(input), name: input.name };
+  const spec = {
+    model: DEFAULT_MODEL,
+    ...presetDefaults,
+    ...(hooks?.length ? { hooks } : {}),
+    ...resolveFields(input),
+    name: input.name,
+  };
   await validateReferences(config, current, spec);
   const client = await daemonClient(config);
   if (client) {
     await client.call('role_upsert', { role: roleInputFrom(spec), expectedGeneration: 0 }).catch((err: unknown) => {
-      throw err instanceof RpcClientError && err.code === -32001 ? new InputError('NAME', `role "${input.name}" already exists`) : cliErrorFor(err, input.name);
+      throw err instanceof RpcClientError && err.code === -32001
+        ? new InputError('NAME', `role "${input.name}" already exists`)
+        : cliErrorFor(err, input.name);
     });
     return { role: (await client.call('role_get', { name: input.name })).spec, changed: true, viaDaemon: true };
   }
   let change: RoleChange | undefined;
   await mutateStoreFor(config, (data) => {
-    if (data.roles.some((r) => r.name === input.name)) throw new InputError('NAME', `role "${input.name}" already exists`);
+    if (data.roles.some((r) => r.name === input.name))
+      throw new InputError('NAME', `role "${input.name}" already exists`);
     const r = upsertRole(data, spec);
     change = { role: r.role, changed: true };
     return r.data;
@@ -56,9 +69,14 @@ export async function setRole(config: Config, input: RoleInput): Promise<RoleCha
   if (!before) throw new RoleNotFoundError(input.name);
   const fields = resolveFields(input, before);
   // Only what the command introduces is checked: a skill already whitelisted may be missing from the registry today.
-  const added = { ...fields, skills: fields.skills?.filter((s) => !before.skills.includes(s)), mcp: fields.mcp?.filter((s) => !before.mcp.includes(s)) };
+  const added = {
+    ...fields,
+    skills: fields.skills?.filter((s) => !before.skills.includes(s)),
+    mcp: fields.mcp?.filter((s) => !before.mcp.includes(s)),
+  };
   // A new model must still hold the role's context override.
-  if (fields.model !== undefined && fields.maxContextSize === undefined && before.maxContextSize !== undefined) added.maxContextSize = before.maxContextSize;
+  if (fields.model !== undefined && fields.maxContextSize === undefined && before.maxContextSize !== undefined)
+    added.maxContextSize = before.maxContextSize;
   await validateReferences(config, current, added, before.model);
   await presetFor(config, fields.preset);
   const client = await daemonClient(config);
@@ -80,9 +98,11 @@ async function setRoleViaDaemon(client: HeroTeamClient, input: RoleInput): Promi
     throw cliErrorFor(err, input.name);
   });
   const next = { ...spec, ...resolveFields(input, spec) };
-  const r = await client.call('role_upsert', { role: roleInputFrom(next), expectedGeneration: spec.generation }).catch((err: unknown) => {
-    throw cliErrorFor(err, input.name);
-  });
+  const r = await client
+    .call('role_upsert', { role: roleInputFrom(next), expectedGeneration: spec.generation })
+    .catch((err: unknown) => {
+      throw cliErrorFor(err, input.name);
+    });
   return { role: { ...next, generation: r.generation }, changed: r.changed, viaDaemon: true };
 }
 
@@ -102,5 +122,9 @@ export async function deleteRoleSpec(config: Config, name: string): Promise<{ vi
 /** The API's role shape (`context`, `drift`) from a store spec. */
 export function roleInputFrom(spec: Partial<RoleSpec> & { name: string; model: string }): ApiRoleInput {
   const { maxContextSize, driftPolicy, generation: _g, ...rest } = spec;
-  return { ...rest, ...(maxContextSize !== undefined ? { context: maxContextSize } : {}), ...(driftPolicy !== undefined ? { drift: driftPolicy } : {}) };
+  return {
+    ...rest,
+    ...(maxContextSize !== undefined ? { context: maxContextSize } : {}),
+    ...(driftPolicy !== undefined ? { drift: driftPolicy } : {}),
+  };
 }

@@ -3,19 +3,19 @@ import { spawn } from 'node:child_process';
 import { accessSync, constants, statSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { systemClock } from '../clock.ts';
-import { reconcileRole, type ReconcileOutcome } from '../controllers/reconcile.ts';
-import { shellQuote } from '../controllers/render/hooks.ts';
-import { Sources } from '../controllers/sources.ts';
-import { ROLE_NAME_RE } from '../desired/schema.ts';
-import { InputError, RoleNotFoundError, errorMessage } from '../errors.ts';
-import { createLogger } from '../log.ts';
-import { defineCommand } from './command.ts';
-import { EXIT, out, type CliIo } from './io.ts';
 import { statePaths } from '../config.ts';
+import { type ReconcileOutcome, reconcileRole } from '../controllers/reconcile.ts';
+import { shellQuote } from '../controllers/render/hooks.ts';
 import { launchKeyEnv } from '../controllers/render/targets/launch.ts';
+import { Sources } from '../controllers/sources.ts';
 import { effectiveCatalog } from '../desired/catalog-defaults.ts';
 import { resolveTarget } from '../desired/kimi-target.ts';
+import { ROLE_NAME_RE } from '../desired/schema.ts';
+import { errorMessage, InputError, RoleNotFoundError } from '../errors.ts';
+import { createLogger } from '../log.ts';
 import { readProviderSecrets } from '../observed/secrets.ts';
+import { defineCommand } from './command.ts';
+import { type CliIo, EXIT, out } from './io.ts';
 import { launchFor } from './store-access.ts';
 
 /** Launch Kimi as the role; resolves to kimi's exit code. */
@@ -23,48 +23,67 @@ export const run = defineCommand({
   name: 'run',
   summary: 'converge a role, then run kimi with its files',
   usage: 'ROLE [--print] [-- KIMI_ARGS...]',
-  description: 'Kimi\'s own arguments go after "--". Exits with kimi\'s exit code; a role that cannot be converged is not launched.',
+  description:
+    'Kimi\'s own arguments go after "--". Exits with kimi\'s exit code; a role that cannot be converged is not launched.',
   options: { print: { type: 'boolean', description: 'print the command instead of running it (changes nothing)' } },
   positionals: { min: 1, max: 10_000 },
   examples: ['run review', 'run review -- -p "review the last commit"', 'run review --print'],
   run: async ({ values, positionals, io, config }) => {
-  const [name, ...passThrough] = positionals as [string, ...string[]];
-  if (!ROLE_NAME_RE.test(name)) throw new InputError('ROLE', `invalid role name "${name}"`);
-  const sources = new Sources(config.paths);
-  await sources.loadAll();
-  if (!sources.store) throw new InputError('store', sources.storeError ?? 'no valid store');
-  const role = sources.store.roles.find((r) => r.name === name);
-  if (!role) throw new RoleNotFoundError(name);
-  // Kimi Code: the role directory is its home (KIMI_CODE_HOME) and named keys come from here (environment, secrets.env).
-  const launch = launchFor(config.paths.rolesDir, name, role.preset, sources.store, io.env);
-  const argv = [...launch.argv.slice(1), ...passThrough];
-  const catalog = effectiveCatalog(sources.store.catalog);
-  const secrets = await readProviderSecrets(statePaths(config.paths.home).secrets, io.env, catalog);
-  const kimiEnv: NodeJS.ProcessEnv = { ...io.env, ...launchKeyEnv(resolveTarget(sources.store.settings, io.env).keys, role, catalog, secrets), ...launch.env };
-  for (const variable of launch.unset) delete kimiEnv[variable];
-  const shown = [...launch.unset.flatMap((v) => ['-u', v]), ...Object.entries(launch.env).map(([k, v]) => `${k}=${v}`)];
-  const line = [...(shown.length ? ['env', ...shown] : []), 'kimi', ...argv].map(shellQuote).join(' ');
-  const kimi = findOnPath('kimi', io.env.PATH);
-  if (values.print) {
-    out(io, line);
-    return EXIT.ok;
-  }
-  if (!kimi) {
-    io.stderr.write(`hero-team: "kimi" is not on PATH; install Kimi Code CLI (https://github.com/MoonshotAI/kimi-cli) or add it to PATH. The launch line is:\n  ${line}\n`);
-    return EXIT.failed;
-  }
-  // Converge first: Kimi must start from the role's current files, never half-written or stale ones.
-  const log = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel);
-  let outcome: ReconcileOutcome;
-  try {
-    outcome = await reconcileRole(name, sources.reconcileDeps({ paths: config.paths, env: io.env, clock: systemClock, log }));
-  } catch (err) {
-    io.stderr.write(`hero-team: cannot launch role "${name}": it could not be converged: ${errorMessage(err)}\n  fix it, then check with "hero-team sync ${name}"\n`);
-    return EXIT.failed;
-  }
-  if (outcome.result?.written || outcome.result?.deleted) io.stderr.write(`hero-team: role "${name}" converged (${outcome.result.written} written, ${outcome.result.deleted} deleted)\n`);
-  for (const m of outcome.desired?.missingRequiredSecrets ?? []) io.stderr.write(`hero-team: warning: ${m} is not set: the role's model cannot authenticate\n`);
-  return execKimi(kimi, argv, io, kimiEnv);
+    const [name, ...passThrough] = positionals as [string, ...string[]];
+    if (!ROLE_NAME_RE.test(name)) throw new InputError('ROLE', `invalid role name "${name}"`);
+    const sources = new Sources(config.paths);
+    await sources.loadAll();
+    if (!sources.store) throw new InputError('store', sources.storeError ?? 'no valid store');
+    const role = sources.store.roles.find((r) => r.name === name);
+    if (!role) throw new RoleNotFoundError(name);
+    // Kimi Code: the role directory is its home (KIMI_CODE_HOME) and named keys come from here (environment, secrets.env).
+    const launch = launchFor(config.paths.rolesDir, name, role.preset, sources.store, io.env);
+    const argv = [...launch.argv.slice(1), ...passThrough];
+    const catalog = effectiveCatalog(sources.store.catalog);
+    const secrets = await readProviderSecrets(statePaths(config.paths.home).secrets, io.env, catalog);
+    const kimiEnv: NodeJS.ProcessEnv = {
+      ...io.env,
+      ...launchKeyEnv(resolveTarget(sources.store.settings, io.env).keys, role, catalog, secrets),
+      ...launch.env,
+    };
+    for (const variable of launch.unset) delete kimiEnv[variable];
+    const shown = [
+      ...launch.unset.flatMap((v) => ['-u', v]),
+      ...Object.entries(launch.env).map(([k, v]) => `${k}=${v}`),
+    ];
+    const line = [...(shown.length ? ['env', ...shown] : []), 'kimi', ...argv].map(shellQuote).join(' ');
+    const kimi = findOnPath('kimi', io.env.PATH);
+    if (values.print) {
+      out(io, line);
+      return EXIT.ok;
+    }
+    if (!kimi) {
+      io.stderr.write(
+        `hero-team: "kimi" is not on PATH; install Kimi Code CLI (https://github.com/MoonshotAI/kimi-cli) or add it to PATH. The launch line is:\n  ${line}\n`,
+      );
+      return EXIT.failed;
+    }
+    // Converge first: Kimi must start from the role's current files, never half-written or stale ones.
+    const log = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel);
+    let outcome: ReconcileOutcome;
+    try {
+      outcome = await reconcileRole(
+        name,
+        sources.reconcileDeps({ paths: config.paths, env: io.env, clock: systemClock, log }),
+      );
+    } catch (err) {
+      io.stderr.write(
+        `hero-team: cannot launch role "${name}": it could not be converged: ${errorMessage(err)}\n  fix it, then check with "hero-team sync ${name}"\n`,
+      );
+      return EXIT.failed;
+    }
+    if (outcome.result?.written || outcome.result?.deleted)
+      io.stderr.write(
+        `hero-team: role "${name}" converged (${outcome.result.written} written, ${outcome.result.deleted} deleted)\n`,
+      );
+    for (const m of outcome.desired?.missingRequiredSecrets ?? [])
+      io.stderr.write(`hero-team: warning: ${m} is not set: the role's model cannot authenticate\n`);
+    return execKimi(kimi, argv, io, kimiEnv);
   },
 });
 

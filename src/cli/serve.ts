@@ -6,7 +6,8 @@ export const serve = defineCommand({
   name: 'serve',
   summary: 'the daemon: watch the registry, the store and the role dirs, converge',
   usage: '',
-  description: 'Runs in the foreground until SIGTERM or SIGINT (running reconciles finish). One daemon per HERO_TEAM_HOME.',
+  description:
+    'Runs in the foreground until SIGTERM or SIGINT (running reconciles finish). One daemon per HERO_TEAM_HOME.',
   options: {},
   examples: ['serve'],
   async run({ io, config }) {

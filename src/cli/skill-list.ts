@@ -1,6 +1,6 @@
 /** `hero-team skill list [--role NAME]`: registry skills with description, tags, validity and the roles using them. */
 import type { StoreData } from '../desired/schema.ts';
-import { RoleNotFoundError, StoreError, errorMessage } from '../errors.ts';
+import { errorMessage, RoleNotFoundError, StoreError } from '../errors.ts';
 import { DigestCache } from '../observed/digest.ts';
 import { scanRegistry } from '../observed/registry.ts';
 import { readSkillMeta } from '../observed/skill-meta.ts';
@@ -34,13 +34,19 @@ export const skillList = defineCommand({
   },
   examples: ['skill list', 'skill list --role backend', 'skill list --json'],
   async run({ values, io, config }) {
-    const [storeRead, index] = await Promise.all([readStoreOrError(config), scanRegistry(config.paths.skillsDir, new DigestCache())]);
+    const [storeRead, index] = await Promise.all([
+      readStoreOrError(config),
+      scanRegistry(config.paths.skillsDir, new DigestCache()),
+    ]);
     const store = storeRead.store;
-    if (storeRead.error) io.stderr.write(`hero-team: warning: ${storeRead.error.message}; listing the registry without roles\n`);
+    if (storeRead.error)
+      io.stderr.write(`hero-team: warning: ${storeRead.error.message}; listing the registry without roles\n`);
     if (values.role !== undefined && !store) throw storeRead.error ?? new RoleNotFoundError(values.role);
     const role = values.role === undefined ? undefined : store?.roles.find((r) => r.name === values.role);
     if (values.role !== undefined && !role) throw new RoleNotFoundError(values.role);
-    const names = role ? [...role.skills].sort() : [...new Set([...index.skills.keys(), ...index.invalid.keys()])].sort();
+    const names = role
+      ? [...role.skills].sort()
+      : [...new Set([...index.skills.keys(), ...index.invalid.keys()])].sort();
     const rows: SkillRow[] = [];
     for (const name of names) {
       const skill = index.skills.get(name);
@@ -62,14 +68,20 @@ export const skillList = defineCommand({
       out(io, JSON.stringify({ registry: config.paths.skillsDir, exists: index.exists, skills: rows }, null, 2));
       return EXIT.ok;
     }
-    if (!index.exists) out(io, `registry ${config.paths.skillsDir} does not exist ("hero-team init --example-skills" creates one with examples)`);
+    if (!index.exists)
+      out(
+        io,
+        `registry ${config.paths.skillsDir} does not exist ("hero-team init --example-skills" creates one with examples)`,
+      );
     for (const r of rows) for (const line of rowLines(r)) out(io, line);
     out(io, `${index.skills.size} valid, ${index.invalid.size} invalid skill(s) in ${config.paths.skillsDir}`);
     return EXIT.ok;
   },
 });
 
-async function readStoreOrError(config: Parameters<typeof loadStoreFor>[0]): Promise<{ store?: StoreData; error?: StoreError }> {
+async function readStoreOrError(
+  config: Parameters<typeof loadStoreFor>[0],
+): Promise<{ store?: StoreData; error?: StoreError }> {
   try {
     return { store: await loadStoreFor(config) };
   } catch (err) {
@@ -79,10 +91,20 @@ async function readStoreOrError(config: Parameters<typeof loadStoreFor>[0]): Pro
 }
 
 function rowLines(r: SkillRow): string[] {
-  const state = r.state === 'valid' ? `${r.files} file(s)` : r.state === 'invalid' ? `INVALID: ${r.reason}` : 'MISSING from the registry';
-  const lines = [`${r.name.padEnd(24)} ${state}${r.tags.length ? `  [${r.tags.join(', ')}]` : ''}${r.usedBy.length ? `  roles: ${r.usedBy.join(',')}` : ''}`];
+  const state =
+    r.state === 'valid'
+      ? `${r.files} file(s)`
+      : r.state === 'invalid'
+        ? `INVALID: ${r.reason}`
+        : 'MISSING from the registry';
+  const lines = [
+    `${r.name.padEnd(24)} ${state}${r.tags.length ? `  [${r.tags.join(', ')}]` : ''}${r.usedBy.length ? `  roles: ${r.usedBy.join(',')}` : ''}`,
+  ];
   if (r.description) lines.push(`    ${oneLine(r.description, 100)}`);
-  if (r.frontmatterName) lines.push(`    warning: SKILL.md names it "${r.frontmatterName}": Kimi lists it under that name; whitelists use the folder name "${r.name}"`);
+  if (r.frontmatterName)
+    lines.push(
+      `    warning: SKILL.md names it "${r.frontmatterName}": Kimi lists it under that name; whitelists use the folder name "${r.name}"`,
+    );
   return lines;
 }
 

@@ -4,10 +4,21 @@
  * file lives where it was meant to. Bytes that changed are backed up, a file saved into place meanwhile is left
  * alone (raced: the role reconciles again), and a directory that changed stops the apply.
  */
-import { closeSync, constants, fstatSync, linkSync, lstatSync, openSync, readFileSync, realpathSync, renameSync, unlinkSync } from 'node:fs';
+import {
+  closeSync,
+  constants,
+  fstatSync,
+  linkSync,
+  lstatSync,
+  openSync,
+  readFileSync,
+  realpathSync,
+  renameSync,
+  unlinkSync,
+} from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
 import { closeStaged, discardStaged, locateStaged, publishStaged, type StagedFile } from '../fs/atomic-write.ts';
-import { PlaceChangedError, type DirIdentities, type Expected } from '../fs/place-check.ts';
+import { type DirIdentities, type Expected, PlaceChangedError } from '../fs/place-check.ts';
 import { tempPathFor } from '../fs/temp-names.ts';
 import { md5Bytes } from '../observed/digest.ts';
 import type { DeleteAction, WriteAction } from './plan.ts';
@@ -40,7 +51,10 @@ export class RealRoot {
     this.real ??= realpathSync.native(this.dir);
     const at = locateStaged(f);
     if (at === join(this.real, relative(this.dir, f.tmp))) return;
-    throw new PlaceChangedError(f.tmp, at ? `the temp file was created in ${at}` : 'the temp file cannot be found where it was created');
+    throw new PlaceChangedError(
+      f.tmp,
+      at ? `the temp file was created in ${at}` : 'the temp file cannot be found where it was created',
+    );
   }
 }
 
@@ -82,7 +96,10 @@ export class Replacer {
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
       if (code === 'EEXIST') placed = false;
-      else if ((code === 'EPERM' || code === 'ENOTSUP' || code === 'EOPNOTSUPP') && !lstatSync(f.path, { throwIfNoEntry: false })) {
+      else if (
+        (code === 'EPERM' || code === 'ENOTSUP' || code === 'EOPNOTSUPP') &&
+        !lstatSync(f.path, { throwIfNoEntry: false })
+      ) {
         renameSync(f.tmp, f.path); // no hard links here: the check just made is all there is
         closeStaged(f, true);
         if (aside) await this.settleAside(rel, aside);
@@ -168,7 +185,13 @@ export class Replacer {
       const expected = this.expected.get(rel)!;
       const st = fstatSync(aside.fd);
       // The rename aside changed its ctime: the version is told by inode, size and mtime.
-      const asPlanned = expected.kind === 'inode' ? st.ino === expected.ino && st.dev === expected.dev : expected.kind === 'stamp' && st.ino === expected.ino && st.size === expected.size && st.mtimeMs === expected.mtimeMs;
+      const asPlanned =
+        expected.kind === 'inode'
+          ? st.ino === expected.ino && st.dev === expected.dev
+          : expected.kind === 'stamp' &&
+            st.ino === expected.ino &&
+            st.size === expected.size &&
+            st.mtimeMs === expected.mtimeMs;
       const at = whereIs(aside);
       if (!at) return; // moved out of reach: left where it is, nothing lost
       if (!asPlanned) await this.backup(rel, at, md5Bytes(readFileSync(aside.fd)));

@@ -4,17 +4,42 @@ import { mkdir as mkdirAsync } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Clock } from '../clock.ts';
 import { ApplyError } from '../errors.ts';
-import { isRacy, md5FileSync, sameStamp } from '../observed/digest.ts';
-import { MANIFEST_FILE, manifestPath, rememberWrittenManifest, serializeManifest, type ManifestCache } from '../observed/manifest.ts';
-import type { DesiredFile } from './artifacts.ts';
-import { entriesByPath, SKILLS_PREFIX, skillOfFile, type Manifest, type ManifestEntry } from '../observed/role-files.ts';
-import { expectedOf, isSecretPath, parentRel, RealRoot, Replacer } from './apply-checks.ts';
-import { DirIdentities, type Expected } from '../fs/place-check.ts';
-import { tempPathFor } from '../fs/temp-names.ts';
-import { closeStaged, discardStaged, discardStagedDir, fsyncPath, fsyncStaged, publishStaged, publishStagedDir, stageCopy, stageDir, stageFile, syncDir, type StagedFile } from '../fs/atomic-write.ts';
-import { BackupSession } from './backup.ts';
+import {
+  closeStaged,
+  discardStaged,
+  discardStagedDir,
+  fsyncPath,
+  fsyncStaged,
+  publishStaged,
+  publishStagedDir,
+  type StagedFile,
+  stageCopy,
+  stageDir,
+  stageFile,
+  syncDir,
+} from '../fs/atomic-write.ts';
 import { DurableBatch, settleAll } from '../fs/durable-batch.ts';
+import { DirIdentities, type Expected } from '../fs/place-check.ts';
 import type { SyncBarrier } from '../fs/syncfs.ts';
+import { tempPathFor } from '../fs/temp-names.ts';
+import { isRacy, md5FileSync, sameStamp } from '../observed/digest.ts';
+import {
+  MANIFEST_FILE,
+  type ManifestCache,
+  manifestPath,
+  rememberWrittenManifest,
+  serializeManifest,
+} from '../observed/manifest.ts';
+import {
+  entriesByPath,
+  type Manifest,
+  type ManifestEntry,
+  SKILLS_PREFIX,
+  skillOfFile,
+} from '../observed/role-files.ts';
+import { expectedOf, isSecretPath, parentRel, RealRoot, Replacer } from './apply-checks.ts';
+import type { DesiredFile } from './artifacts.ts';
+import { BackupSession } from './backup.ts';
 import type { Plan } from './plan.ts';
 
 /** Side effects apply needs. */
@@ -66,10 +91,21 @@ export async function applyPlan(plan: Plan, deps: ApplyDeps): Promise<ApplyResul
   let extraBackups = 0;
   // Bytes found where other bytes were planned for (a hand edit landing mid-apply): a backup of their own.
   const asides = new Map<string, string>();
-  const replacer = new Replacer(dirs, expected, async (rel, abs, md5) => {
-    await new BackupSession(deps.backupsDir, plan.role, deps.clock).save(rel, abs, { reason: 'modified', md5 }, isSecretPath(rel), { link: true });
-    extraBackups++;
-  }, asides);
+  const replacer = new Replacer(
+    dirs,
+    expected,
+    async (rel, abs, md5) => {
+      await new BackupSession(deps.backupsDir, plan.role, deps.clock).save(
+        rel,
+        abs,
+        { reason: 'modified', md5 },
+        isSecretPath(rel),
+        { link: true },
+      );
+      extraBackups++;
+    },
+    asides,
+  );
   const run: ApplyRun = { dirs, expected, temps: new Map(), fresh: new Map(), replacer, real: new RealRoot(plan.dir) };
   // 1. Back up every byte we did not write, before anything is touched (by hard link where it can: an edit
   //    landing on that inode until it is replaced is then in the backup too), and note what each path holds.
@@ -92,7 +128,8 @@ export async function applyPlan(plan: Plan, deps: ApplyDeps): Promise<ApplyResul
   const batch = new DurableBatch(deps.barrier, plan.writes.length, plan.dir, [join(plan.dir, 'skills')]);
   if (plan.writes.length) nameTemps(plan, run, asides);
   const manifestTmp = tempPathFor(manifestPath(plan.dir));
-  if (plan.writes.length && plan.manifest) await guard(plan, MANIFEST_FILE, () => writeIntent(plan, run, manifestTmp, asides));
+  if (plan.writes.length && plan.manifest)
+    await guard(plan, MANIFEST_FILE, () => writeIntent(plan, run, manifestTmp, asides));
   // 3. Write desired files atomically (staged, made durable, renamed), recording what actually landed.
   const landed = new Map<string, ManifestEntry>();
   const record = (w: Plan['writes'][number], abs: string, entry: Omit<ManifestEntry, 'path'>, inStagedDir: boolean) => {
@@ -103,7 +140,8 @@ export async function applyPlan(plan: Plan, deps: ApplyDeps): Promise<ApplyResul
     result.written++;
   };
   // A skill directory renamed into place moved from the role directory into skills/: both need their flush.
-  if (plan.writes.length && (await writeFiles(plan, run, batch, deps.clock.now(), record))) touchedDirs.add(plan.dir).add(join(plan.dir, 'skills'));
+  if (plan.writes.length && (await writeFiles(plan, run, batch, deps.clock.now(), record)))
+    touchedDirs.add(plan.dir).add(join(plan.dir, 'skills'));
   // 4. Delete what the manifest says we wrote and is no longer desired, then empty parents.
   for (const d of plan.deletes) {
     const abs = join(plan.dir, d.path);
@@ -123,12 +161,15 @@ export async function applyPlan(plan: Plan, deps: ApplyDeps): Promise<ApplyResul
   //    covers the renames and the manifest's bytes.
   if (plan.manifest && plan.manifestChanged) {
     const manifest = finalManifest(plan, landed, replacer.raced);
-    const staged = await guard(plan, MANIFEST_FILE, () => stageFile(manifestPath(plan.dir), serializeManifest(manifest), 0o600, manifestTmp));
+    const staged = await guard(plan, MANIFEST_FILE, () =>
+      stageFile(manifestPath(plan.dir), serializeManifest(manifest), 0o600, manifestTmp),
+    );
     try {
       if (await batch.syncfs()) closeStaged(staged);
       else await settleAll([fsyncStaged(staged), ...[...touchedDirs].map((d) => syncDir(d))]);
       await guard(plan, MANIFEST_FILE, () => publishStaged(staged));
-      if (deps.manifests) rememberWrittenManifest(deps.manifests, plan.dir, manifest, lstatSync(manifestPath(plan.dir)));
+      if (deps.manifests)
+        rememberWrittenManifest(deps.manifests, plan.dir, manifest, lstatSync(manifestPath(plan.dir)));
     } catch (err) {
       discardStaged([staged]);
       throw err;
@@ -156,7 +197,8 @@ function nameTemps(plan: Plan, run: ApplyRun, asides: Map<string, string>): void
   run.fresh = freshSkillDirs(plan);
   for (const d of run.fresh.values()) d.at = tempPathFor(join(plan.dir, `skill-${d.rel.slice(7)}`));
   for (const w of plan.writes) {
-    if (!run.fresh.has(skillDirOf(w.file.path) ?? '')) run.temps.set(w.file.path, tempPathFor(join(plan.dir, w.file.path)));
+    if (!run.fresh.has(skillDirOf(w.file.path) ?? ''))
+      run.temps.set(w.file.path, tempPathFor(join(plan.dir, w.file.path)));
   }
 }
 
@@ -166,8 +208,15 @@ function nameTemps(plan: Plan, run: ApplyRun, asides: Map<string, string>): void
  * that md5 was taken at and is past the racy window; otherwise the staged copy is read back and hashed, so the
  * manifest records what landed (and a source changed mid-flight shows as sourceChanged).
  */
-async function stageDesired(abs: string, file: DesiredFile, now: number, at?: string, hold = false): Promise<{ f: StagedFile; md5: string }> {
-  if (file.source.kind === 'bytes') return { f: await stageFile(abs, file.source.bytes, file.mode, at, hold), md5: file.md5 };
+async function stageDesired(
+  abs: string,
+  file: DesiredFile,
+  now: number,
+  at?: string,
+  hold = false,
+): Promise<{ f: StagedFile; md5: string }> {
+  if (file.source.kind === 'bytes')
+    return { f: await stageFile(abs, file.source.bytes, file.mode, at, hold), md5: file.md5 };
   const f = await stageCopy(abs, file.source.from, file.mode, at, hold);
   try {
     const st = statSync(file.source.from);
@@ -218,7 +267,9 @@ function freshSkillDirs(plan: Plan): Map<string, FreshDir> {
     if (top && writes.has(top)) owned.set(top, (owned.get(top) ?? 0) + 1);
   }
   const present = skillsEntries(plan.dir);
-  if (present) for (const [top, n] of writes) if (owned.get(top) === n && !present.has(top.slice(SKILLS_PREFIX.length))) fresh.set(top, { rel: top });
+  if (present)
+    for (const [top, n] of writes)
+      if (owned.get(top) === n && !present.has(top.slice(SKILLS_PREFIX.length))) fresh.set(top, { rel: top });
   return fresh;
 }
 
@@ -259,7 +310,13 @@ function skillDirOf(path: string): string | undefined {
  * same step. Nothing is renamed before all of it is durable; on any error the staged temp files are removed.
  * New skill directories are staged whole (freshSkillDirs) and renamed once each; returns how many.
  */
-async function writeFiles(plan: Plan, run: ApplyRun, batch: DurableBatch, now: number, record: (w: Plan['writes'][number], abs: string, e: Omit<ManifestEntry, 'path'>, inStagedDir: boolean) => void): Promise<number> {
+async function writeFiles(
+  plan: Plan,
+  run: ApplyRun,
+  batch: DurableBatch,
+  now: number,
+  record: (w: Plan['writes'][number], abs: string, e: Omit<ManifestEntry, 'path'>, inStagedDir: boolean) => void,
+): Promise<number> {
   const staged: { w: Plan['writes'][number]; f: StagedFile; md5: string; dir?: FreshDir; published?: boolean }[] = [];
   const fresh = run.fresh;
   const stagedDirs: string[] = [];
@@ -290,16 +347,25 @@ async function writeFiles(plan: Plan, run: ApplyRun, batch: DurableBatch, now: n
         // fsync each file, and the write intent (in place, not yet flushed) with its directory; before the
         // first rename, the staged directories too (their entries are what their rename publishes).
         const intent = i === 0 && plan.manifest ? [fsyncPath(manifestPath(plan.dir)), syncDir(plan.dir)] : [];
-        const dirs = i + STAGE_CHUNK >= plan.writes.length ? [...stagedDirs, ...(fresh.size ? [join(plan.dir, 'skills')] : [])].map((d) => syncDir(d)) : [];
-        await settleAll([...intent, ...dirs, ...chunk.map(({ w, f }) => guard(plan, w.file.path, () => fsyncStaged(f)))]);
+        const dirs =
+          i + STAGE_CHUNK >= plan.writes.length
+            ? [...stagedDirs, ...(fresh.size ? [join(plan.dir, 'skills')] : [])].map((d) => syncDir(d))
+            : [];
+        await settleAll([
+          ...intent,
+          ...dirs,
+          ...chunk.map(({ w, f }) => guard(plan, w.file.path, () => fsyncStaged(f))),
+        ]);
       }
     }
     await settleAll([
-      ...staged.filter((s) => !s.dir).map((s) =>
-        guard(plan, s.w.file.path, async () => {
-          s.published = await run.replacer.replace(s.f, s.w.file.path);
-        }),
-      ),
+      ...staged
+        .filter((s) => !s.dir)
+        .map((s) =>
+          guard(plan, s.w.file.path, async () => {
+            s.published = await run.replacer.replace(s.f, s.w.file.path);
+          }),
+        ),
       ...[...fresh.values()].map((d) =>
         guard(plan, d.rel, async () => {
           try {
@@ -312,7 +378,9 @@ async function writeFiles(plan: Plan, run: ApplyRun, batch: DurableBatch, now: n
         }),
       ),
     ]);
-    for (const { w, f, md5, dir, published } of staged) if (dir || published) record(w, f.path, { md5, size: f.size, mode: w.file.mode, mtimeMs: f.mtimeMs }, dir !== undefined);
+    for (const { w, f, md5, dir, published } of staged)
+      if (dir || published)
+        record(w, f.path, { md5, size: f.size, mode: w.file.mode, mtimeMs: f.mtimeMs }, dir !== undefined);
     return fresh.size;
   } catch (err) {
     discardStaged(staged.filter((s) => (s.dir ? !s.dir.published : !s.published)).map((s) => s.f));
@@ -382,7 +450,12 @@ async function makeDirsByDepth(plan: Plan, base: string, dirs: Set<string>): Pro
  * The previous manifest plus, for every path about to be written, the md5 of the bytes being written. Put in
  * place but not flushed: writeFiles makes it durable with the staged files, before any of them is renamed.
  */
-async function writeIntent(plan: Plan, run: ApplyRun, manifestTmp: string, asides: ReadonlyMap<string, string>): Promise<void> {
+async function writeIntent(
+  plan: Plan,
+  run: ApplyRun,
+  manifestTmp: string,
+  asides: ReadonlyMap<string, string>,
+): Promise<void> {
   const entries = new Map(plan.previous?.entries.map((e) => [e.path, { ...e }]) ?? []);
   for (const w of plan.writes) {
     const entry = entries.get(w.file.path) ?? { path: w.file.path, md5: '', size: -1, mode: w.file.mode, mtimeMs: 0 };
@@ -391,8 +464,16 @@ async function writeIntent(plan: Plan, run: ApplyRun, manifestTmp: string, aside
   }
   const base = plan.previous ?? { version: 1 as const, role: plan.role, revision: '' };
   const rel = (abs: string) => abs.slice(plan.dir.length + 1);
-  const temps = [...run.temps.values(), ...[...run.fresh.values()].map((d) => d.at!), manifestTmp].map(rel).concat(leftoverTemps(plan)).sort();
-  const text = serializeManifest({ ...base, entries: [...entries.values()], temps, asides: [...asides.values()].map(rel).sort() });
+  const temps = [...run.temps.values(), ...[...run.fresh.values()].map((d) => d.at!), manifestTmp]
+    .map(rel)
+    .concat(leftoverTemps(plan))
+    .sort();
+  const text = serializeManifest({
+    ...base,
+    entries: [...entries.values()],
+    temps,
+    asides: [...asides.values()].map(rel).sort(),
+  });
   await publishStaged(await stageFile(manifestPath(plan.dir), text, 0o600));
 }
 

@@ -1,10 +1,20 @@
 /** Backups of bytes we did not write, before they are overwritten or deleted. Never overwrites a backup. */
-import { chmodSync, constants, copyFileSync, existsSync, linkSync, lstatSync, readdirSync, readFileSync, unlinkSync } from 'node:fs';
+import {
+  chmodSync,
+  constants,
+  copyFileSync,
+  existsSync,
+  linkSync,
+  lstatSync,
+  readdirSync,
+  readFileSync,
+  unlinkSync,
+} from 'node:fs';
 import { mkdir, open } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { fileTimestamp, type Clock } from '../clock.ts';
+import { type Clock, fileTimestamp } from '../clock.ts';
 import { syncDir, writeFileAtomic } from '../fs/atomic-write.ts';
-import { stampOf, type Expected } from '../fs/place-check.ts';
+import { type Expected, stampOf } from '../fs/place-check.ts';
 import { md5Bytes, sameStamp } from '../observed/digest.ts';
 
 /** Why a file was backed up. */
@@ -51,7 +61,13 @@ export class BackupSession {
    * hard link where possible (apply, which replaces the file at once: until then the live file and the backup
    * share their bytes); `opts.dedupe`: make nothing when the latest backup of the path holds these bytes.
    */
-  async save(path: string, abs: string, record: Omit<BackupRecord, 'path' | 'at' | 'size' | 'mode' | 'generation' | 'linked'>, secret = false, opts: { link?: boolean; dedupe?: boolean } = {}): Promise<Expected | null> {
+  async save(
+    path: string,
+    abs: string,
+    record: Omit<BackupRecord, 'path' | 'at' | 'size' | 'mode' | 'generation' | 'linked'>,
+    secret = false,
+    opts: { link?: boolean; dedupe?: boolean } = {},
+  ): Promise<Expected | null> {
     if (opts.dedupe && this.alreadyKept(path, record.md5)) return null;
     const st = lstatSync(abs);
     const dir = await this.ensureDir();
@@ -69,8 +85,21 @@ export class BackupSession {
     }
     const md5 = md5Bytes(readFileSync(target));
     const generation = this.generation === undefined ? {} : { generation: this.generation };
-    this.records.push({ path, ...record, md5, at: new Date(this.clock.now()).toISOString(), size: st.size, mode: st.mode & 0o777, ...generation, ...(linked ? { linked } : {}) });
-    await writeFileAtomic(join(dir, BACKUP_RECORD), JSON.stringify({ role: this.role, files: this.records }, null, 2) + '\n', 0o600);
+    this.records.push({
+      path,
+      ...record,
+      md5,
+      at: new Date(this.clock.now()).toISOString(),
+      size: st.size,
+      mode: st.mode & 0o777,
+      ...generation,
+      ...(linked ? { linked } : {}),
+    });
+    await writeFileAtomic(
+      join(dir, BACKUP_RECORD),
+      JSON.stringify({ role: this.role, files: this.records }, null, 2) + '\n',
+      0o600,
+    );
     await syncDir(dirname(target));
     return expected;
   }
@@ -100,7 +129,8 @@ export class BackupSession {
     for (const d of dirs) {
       let files: BackupRecord[];
       try {
-        files = (JSON.parse(readFileSync(join(roleDir, d, BACKUP_RECORD), 'utf8')) as { files?: BackupRecord[] }).files ?? [];
+        files =
+          (JSON.parse(readFileSync(join(roleDir, d, BACKUP_RECORD), 'utf8')) as { files?: BackupRecord[] }).files ?? [];
       } catch {
         continue;
       }
@@ -136,7 +166,8 @@ function linkInto(abs: string, target: string): Expected | undefined {
     linkSync(abs, target);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'EXDEV' || code === 'EPERM' || code === 'EMLINK' || code === 'ENOTSUP' || code === 'EOPNOTSUPP') return undefined;
+    if (code === 'EXDEV' || code === 'EPERM' || code === 'EMLINK' || code === 'ENOTSUP' || code === 'EOPNOTSUPP')
+      return undefined;
     throw err;
   }
   const st = lstatSync(target);

@@ -2,7 +2,15 @@
 
 /** Condition types of a role. */
 /** Every condition type, in the order status lists them. */
-export const CONDITION_TYPES = ['Ready', 'Reconciling', 'Stalled', 'Drifted', 'SecretsMissing', 'DiscoveryUnavailable', 'Held'] as const;
+export const CONDITION_TYPES = [
+  'Ready',
+  'Reconciling',
+  'Stalled',
+  'Drifted',
+  'SecretsMissing',
+  'DiscoveryUnavailable',
+  'Held',
+] as const;
 
 /** One condition's type. */
 export type ConditionType = (typeof CONDITION_TYPES)[number];
@@ -17,9 +25,18 @@ export interface Condition {
 }
 
 /** Return the list with `next` set (pure). */
-export function setCondition(list: readonly Condition[], next: Omit<Condition, 'lastTransitionTime'>, nowIso: string): Condition[] {
+export function setCondition(
+  list: readonly Condition[],
+  next: Omit<Condition, 'lastTransitionTime'>,
+  nowIso: string,
+): Condition[] {
   const prev = list.find((c) => c.type === next.type);
-  const merged: Condition = { ...next, lastTransitionTime: prev && prev.status === next.status ? prev.lastTransitionTime : nowIso };
+  const merged: Condition = {
+    ...next,
+    lastTransitionTime: prev && prev.status === next.status ? prev.lastTransitionTime : nowIso,
+  };
   const order: readonly ConditionType[] = CONDITION_TYPES;
-  return [...list.filter((c) => c.type !== next.type), merged].sort((a, b) => order.indexOf(a.type) - order.indexOf(b.type));
+  return [...list.filter((c) => c.type !== next.type), merged].sort(
+    (a, b) => order.indexOf(a.type) - order.indexOf(b.type),
+  );
 }

@@ -2,9 +2,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { statePaths } from '../config.ts';
-import { InvalidSpecError, errorMessage } from '../errors.ts';
-import { listManagedRoleDirs } from '../observed/role-dir.ts';
 import { effectiveCatalog } from '../desired/catalog-defaults.ts';
+import { errorMessage, InvalidSpecError } from '../errors.ts';
+import { listManagedRoleDirs } from '../observed/role-dir.ts';
 import { inspectRolePath } from '../observed/role-path.ts';
 import { readProviderSecrets } from '../observed/secrets.ts';
 import type { DesiredFile } from './artifacts.ts';
@@ -36,7 +36,11 @@ export interface RoleDiffs {
 
 /** Diff the named roles (default: every declared role and every managed directory). */
 export async function diffRoles(names: readonly string[] | undefined, deps: ReconcileDeps): Promise<RoleDiffs> {
-  const all = names ?? [...new Set([...deps.store().roles.map((r) => r.name), ...(await listManagedRoleDirs(deps.paths.rolesDir))])].sort();
+  const all =
+    names ??
+    [
+      ...new Set([...deps.store().roles.map((r) => r.name), ...(await listManagedRoleDirs(deps.paths.rolesDir))]),
+    ].sort();
   const out: RoleDiffs = { converged: true, roles: [], errors: [] };
   for (const name of all) {
     try {

@@ -23,7 +23,14 @@ export interface DiscoverySettings {
 /** Start polling (once now, then every interval); resolves with the running poller. */
 export async function startDiscovery(
   settings: DiscoverySettings,
-  deps: { sources: Sources; status: StatusBook; clock: Clock; log: Logger; home: string; wake: (role: string, spec?: boolean) => void },
+  deps: {
+    sources: Sources;
+    status: StatusBook;
+    clock: Clock;
+    log: Logger;
+    home: string;
+    wake: (role: string, spec?: boolean) => void;
+  },
 ): Promise<ServiceDiscovery> {
   const { sources, status, clock, log, home, wake } = deps;
   // A role depends on discovery when its whitelist is `*` or names a service services.json does not provide.

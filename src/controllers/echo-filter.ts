@@ -15,7 +15,7 @@
  * the role's reconcile runs are judged once it is done, against the manifest it wrote.
  */
 import { lstatSync } from 'node:fs';
-import { readManifest, type ManifestCache } from '../observed/manifest.ts';
+import { type ManifestCache, readManifest } from '../observed/manifest.ts';
 import { isSameFile } from '../observed/role-dir.ts';
 import { entriesByPath } from '../observed/role-files.ts';
 
@@ -23,7 +23,12 @@ import { entriesByPath } from '../observed/role-files.ts';
  * True when the event at role-relative `path` is explained by the role's manifest as it is on disk now, or by
  * `deleted`: the paths the role's last apply deleted.
  */
-export async function isOwnWrite(roleDir: string, path: string, manifests: ManifestCache, deleted: readonly string[] = []): Promise<boolean> {
+export async function isOwnWrite(
+  roleDir: string,
+  path: string,
+  manifests: ManifestCache,
+  deleted: readonly string[] = [],
+): Promise<boolean> {
   if (!path) return false; // the role directory itself: moved, deleted or replaced
   const read = await readManifest(roleDir, manifests);
   if (read.state !== 'ok') return false;
@@ -35,6 +40,11 @@ export async function isOwnWrite(roleDir: string, path: string, manifests: Manif
     return false; // ENOTDIR: something replaced a directory on the way
   }
   // Gone, no longer ours, and gone by our hand: a file apply deleted, or a directory it emptied and removed.
-  if (!st) return !entry && deleted.some((d) => d === path || d.startsWith(`${path}/`)) && !read.manifest.entries.some((e) => e.path.startsWith(`${path}/`));
+  if (!st)
+    return (
+      !entry &&
+      deleted.some((d) => d === path || d.startsWith(`${path}/`)) &&
+      !read.manifest.entries.some((e) => e.path.startsWith(`${path}/`))
+    );
   return !!entry && entry.pendingMd5 === undefined && isSameFile(st, entry);
 }

@@ -41,7 +41,10 @@ export function mapEventPath(roots: EventRoots, path: string): EventTarget {
   }
   const roleSeg = firstSegment(roots.rolesDir, path);
   if (roleSeg !== undefined && ROLE_NAME_RE.test(roleSeg)) {
-    const rolePath = relative(roots.rolesDir, path).slice(roleSeg.length + 1).split(sep).join('/');
+    const rolePath = relative(roots.rolesDir, path)
+      .slice(roleSeg.length + 1)
+      .split(sep)
+      .join('/');
     // Kimi Code keeps its own state in the role directory (its home): only what hero_team writes wakes the role.
     return isOwnedRolePath(rolePath) ? { kind: 'role', role: roleSeg, path: rolePath } : { kind: 'none' };
   }

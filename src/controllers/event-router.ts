@@ -68,7 +68,11 @@ export async function reloadStore(deps: EventRouterDeps): Promise<void> {
  * While a tree is watched in full its events are trusted: registry scans are shared (ScanFreshness), role
  * observations reused (RoleObservations). A failed watch turns that off for the tree, for good.
  */
-export function trustWatches(tree: WatchedTree, state: WatchState, deps: Pick<EventRouterDeps, 'snapshot' | 'log'>): void {
+export function trustWatches(
+  tree: WatchedTree,
+  state: WatchState,
+  deps: Pick<EventRouterDeps, 'snapshot' | 'log'>,
+): void {
   const trust = tree === 'registry' ? deps.snapshot.registry.freshness : deps.snapshot.roles;
   if (state === 'full') {
     trust.watchedInFull();

@@ -34,7 +34,12 @@ const VANISH_GUARD_MIN = 2;
  * (a re-clone, an unmounted disk, a mistyped path); mcp.json is left as it is when no valid services catalog is
  * known. Returns the desired state to plan with (a copy when something is held; `desired` is shared).
  */
-export function holdUnjustified(desired: DesiredRole, manifest: Manifest | null, mcpWanted: boolean, inputs: InputState): { desired: DesiredRole; holds: Hold[] } {
+export function holdUnjustified(
+  desired: DesiredRole,
+  manifest: Manifest | null,
+  mcpWanted: boolean,
+  inputs: InputState,
+): { desired: DesiredRole; holds: Hold[] } {
   const holds: Hold[] = [];
   const keep: string[] = [];
   let files = desired.files;
@@ -44,7 +49,10 @@ export function holdUnjustified(desired: DesiredRole, manifest: Manifest | null,
     const problem = inputs.registryProblem();
     if (problem) {
       keep.push(...vanished.map((name) => `skills/${name}/`));
-      holds.push({ reason: 'RegistryUnavailable', message: `${problem}: nothing is pruned and the last good copies stay (${desired.missingSkills.join(', ')})` });
+      holds.push({
+        reason: 'RegistryUnavailable',
+        message: `${problem}: nothing is pruned and the last good copies stay (${desired.missingSkills.join(', ')})`,
+      });
     } else if (!inputs.pruneVanished && vanished.length >= VANISH_GUARD_MIN && vanished.length * 2 > owned.size) {
       keep.push(...vanished.map((name) => `skills/${name}/`));
       holds.push({
@@ -56,7 +64,10 @@ export function holdUnjustified(desired: DesiredRole, manifest: Manifest | null,
   if (mcpWanted && !inputs.services.valid) {
     files = files.filter((f) => f.path !== 'mcp.json');
     keep.push('mcp.json');
-    holds.push({ reason: 'ServicesUnavailable', message: `${inputs.services.error ?? 'services.json is invalid'}; no valid catalog is known: mcp.json is left as it is` });
+    holds.push({
+      reason: 'ServicesUnavailable',
+      message: `${inputs.services.error ?? 'services.json is invalid'}; no valid catalog is known: mcp.json is left as it is`,
+    });
   }
   if (!keep.length) return { desired, holds };
   return { desired: { ...desired, files, keepPrefixes: [...desired.keepPrefixes, ...keep] }, holds };
@@ -69,10 +80,12 @@ export function driftHolds(plan: Plan, desired: DesiredRole | null): Hold[] {
   const wanted = new Set(desired.files.map((f) => f.path));
   const held = reported.filter((d) => wanted.has(d.path)).map((d) => d.path);
   if (!held.length) return [];
-  return [{
-    reason: 'DriftHeld',
-    message: `edited by hand and kept (drift policy report), desired changes are not applied: ${held.join(', ')}. Resolve with "hero-team restore ${plan.role} PATH" or "hero-team role set ${plan.role} --drift revert"`,
-  }];
+  return [
+    {
+      reason: 'DriftHeld',
+      message: `edited by hand and kept (drift policy report), desired changes are not applied: ${held.join(', ')}. Resolve with "hero-team restore ${plan.role} PATH" or "hero-team role set ${plan.role} --drift revert"`,
+    },
+  ];
 }
 
 /** Skill names with at least one file in the manifest. */

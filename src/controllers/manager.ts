@@ -1,31 +1,31 @@
 /** The manager: owns one actor per role, runs their reconciles through one bounded queue, wires events to them. */
 import { mkdir } from 'node:fs/promises';
 import PQueue from 'p-queue';
-import { createActor, fromPromise, waitFor, type ActorRefFrom } from 'xstate';
+import { type ActorRefFrom, createActor, fromPromise, waitFor } from 'xstate';
 import type { Scheduler } from '../clock.ts';
-import { statePaths, type Paths, type Tuning } from '../config.ts';
-import { secretsFileWarning } from '../observed/secrets.ts';
+import { type Paths, statePaths, type Tuning } from '../config.ts';
+import { SyncBarrier } from '../fs/syncfs.ts';
 import type { Logger } from '../log.ts';
 import type { ServiceDiscovery } from '../observed/discovery/poller.ts';
 import { manifestCache } from '../observed/manifest.ts';
-import { RoleObservations } from '../observed/role-observations.ts';
 import { listManagedRoleDirs } from '../observed/role-dir.ts';
+import { RoleObservations } from '../observed/role-observations.ts';
+import { secretsFileWarning } from '../observed/secrets.ts';
 import { ObservedSnapshot } from '../observed/snapshot.ts';
-import { startDiscovery, type DiscoverySettings } from './discovery-link.ts';
-import { SyncBarrier } from '../fs/syncfs.ts';
+import { type DiscoverySettings, startDiscovery } from './discovery-link.ts';
 import { EchoGate } from './echo-gate.ts';
 import type { EventTarget } from './event-map.ts';
-import { reloadStore, routeEvent, trustWatches, type EventRouterDeps } from './event-router.ts';
+import { type EventRouterDeps, reloadStore, routeEvent, trustWatches } from './event-router.ts';
+import { ProblemLog } from './problem-log.ts';
 import { RegistryScope } from './registry-scope.ts';
 import { RenderMemo } from './render/memo.ts';
 import { Resync } from './resync.ts';
-import { RoleRunner } from './role-runner.ts';
 import { roleMachine } from './role-machine.ts';
+import { RoleRunner } from './role-runner.ts';
+import { type SourceWatchers, startSourceWatchers, type WatchedTree, type WatchState } from './source-watchers.ts';
+import { reportSourceErrors, Sources, saveDigests } from './sources.ts';
 import { SpecChanges } from './spec-changes.ts';
-import { Sources, reportSourceErrors, saveDigests } from './sources.ts';
-import { startSourceWatchers, type SourceWatchers, type WatchedTree, type WatchState } from './source-watchers.ts';
 import { StatusBook } from './status-book.ts';
-import { ProblemLog } from './problem-log.ts';
 
 /** Everything the manager needs, injected. */
 export interface ManagerDeps {
@@ -76,7 +76,12 @@ export class Manager {
     const sources = (this.sources = new Sources(paths));
     const status = (this.status = new StatusBook(clock));
     this.queue = new PQueue({ concurrency: tuning.concurrency });
-    const [manifests, observations, renders, barrier] = [manifestCache(), new RoleObservations(), new RenderMemo(), this.barrier];
+    const [manifests, observations, renders, barrier] = [
+      manifestCache(),
+      new RoleObservations(),
+      new RenderMemo(),
+      this.barrier,
+    ];
     const wake = (role: string, spec?: boolean) => this.wake(role, spec);
     const wakeAll = (force: boolean) => this.wakeAll(force);
     const snapshot = new ObservedSnapshot(paths, sources.registry, observations);
@@ -86,7 +91,19 @@ export class Manager {
     this.resync = new Resync({ sources, scope, snapshot, clock, log, intervalMs: tuning.resyncMs, wakeAll });
     const { retention } = tuning;
     const refreshStore = this.refreshStore;
-    const reconcileDeps = () => sources.reconcileDeps({ paths, env, clock, log, barrier, renders, manifests, observations, retention, refreshStore });
+    const reconcileDeps = () =>
+      sources.reconcileDeps({
+        paths,
+        env,
+        clock,
+        log,
+        barrier,
+        renders,
+        manifests,
+        observations,
+        retention,
+        refreshStore,
+      });
     const problems = new ProblemLog(log);
     this.runner = new RoleRunner({ sources, snapshot, status, problems, echoes, clock, log, reconcileDeps, wake });
   }
@@ -101,7 +118,14 @@ export class Manager {
     if (exposed) log.warn(exposed);
     if (this.deps.discovery && this.deps.watch) {
       const { sources, status } = this;
-      this.discovery = await startDiscovery(this.deps.discovery, { sources, status, clock: this.deps.clock, log, home: paths.home, wake: (r, spec) => this.wake(r, spec) });
+      this.discovery = await startDiscovery(this.deps.discovery, {
+        sources,
+        status,
+        clock: this.deps.clock,
+        log,
+        home: paths.home,
+        wake: (r, spec) => this.wake(r, spec),
+      });
     }
     const load = this.sources.digestLoad;
     if (load?.state === 'ignored') log.warn({ reason: load.reason }, 'digest cache ignored; files are hashed again');
@@ -109,7 +133,14 @@ export class Manager {
     if (this.deps.watch) {
       const { scope } = this.events;
       scope.starting();
-      this.watchers = await startSourceWatchers(paths, log, (t) => void this.onTarget(t), (tree, state) => this.onWatchState(tree, state), scope.has, this.deps.clock);
+      this.watchers = await startSourceWatchers(
+        paths,
+        log,
+        (t) => void this.onTarget(t),
+        (tree, state) => this.onWatchState(tree, state),
+        scope.has,
+        this.deps.clock,
+      );
       if (this.stopping) return this.watchers.close(); // stop() ran while the watches were being set
       await scope.watching(this.watchers);
     }
@@ -163,7 +194,11 @@ export class Manager {
     this.discovery?.stop();
     await this.watchers?.close();
     for (const actor of this.actors.values()) actor.send({ type: 'STOP' });
-    await Promise.all([...this.actors.values()].map((a) => waitFor(a, (s) => s.status === 'done', { timeout: 120_000 }).catch(() => {})));
+    await Promise.all(
+      [...this.actors.values()].map((a) =>
+        waitFor(a, (s) => s.status === 'done', { timeout: 120_000 }).catch(() => {}),
+      ),
+    );
     await this.queue.onIdle();
     this.barrier.close();
     await saveDigests(this.sources, this.deps.log);
@@ -181,7 +216,8 @@ export class Manager {
 
   /** Queue, watches and resync schedule, for the status document and metrics. */
   introspect(): ManagerIntrospection {
-    const complete = this.watchers !== undefined && this.watchStates.roles === 'full' && this.watchStates.registry === 'full';
+    const complete =
+      this.watchers !== undefined && this.watchStates.roles === 'full' && this.watchStates.registry === 'full';
     return {
       queue: { waiting: this.queue.size, running: this.queue.pending },
       watches: { count: this.watchers?.count() ?? 0, complete, trees: { ...this.watchStates } },
@@ -221,9 +257,15 @@ export class Manager {
   private ensureActor(name: string): RoleActor {
     let actor = this.actors.get(name);
     if (actor) return actor;
-    const machine = roleMachine.provide({ actors: { reconcile: fromPromise<void, { role: string; attempt: number }>(({ input }) => this.runReconcile(input.role)) } });
+    const machine = roleMachine.provide({
+      actors: {
+        reconcile: fromPromise<void, { role: string; attempt: number }>(({ input }) => this.runReconcile(input.role)),
+      },
+    });
     const { debounceMs, backoffBaseMs, backoffMaxMs } = this.deps.tuning;
-    actor = createActor(machine, { input: { role: name, debounceMs, backoffBaseMs, backoffMaxMs, now: () => this.deps.clock.now() } });
+    actor = createActor(machine, {
+      input: { role: name, debounceMs, backoffBaseMs, backoffMaxMs, now: () => this.deps.clock.now() },
+    });
     this.actors.set(name, actor);
     actor.start();
     return actor;

@@ -1,6 +1,7 @@
 /** The plan (pure): the difference between desired artifacts and what the manifest and the disk say. */
-import type { DesiredFile, DesiredRole } from './artifacts.ts';
+
 import { entriesByPath, type Manifest, type ManifestEntry, type ObservedFile } from '../observed/role-files.ts';
+import type { DesiredFile, DesiredRole } from './artifacts.ts';
 
 /** Why a file is written. */
 export type WriteReason = 'create' | 'update' | 'restore' | 'revert' | 'adopt' | 'mode';
@@ -71,7 +72,17 @@ export interface PlanInput {
 export function planRole(input: PlanInput): Plan {
   const previous = input.manifest ? entriesByPath(input.manifest) : new Map<string, ManifestEntry>();
   const next = new Map<string, ManifestEntry>();
-  const plan: Plan = { role: input.role, dir: input.dir, writes: [], deletes: [], drift: [], manifest: null, manifestChanged: false, previous: input.manifest, unchanged: 0 };
+  const plan: Plan = {
+    role: input.role,
+    dir: input.dir,
+    writes: [],
+    deletes: [],
+    drift: [],
+    manifest: null,
+    manifestChanged: false,
+    previous: input.manifest,
+    unchanged: 0,
+  };
   const desiredPaths = new Set<string>();
   for (const file of input.desired?.files ?? []) {
     desiredPaths.add(file.path);
@@ -88,13 +99,16 @@ export function planRole(input: PlanInput): Plan {
     const entries = [...next.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
     plan.manifest = { version: 1, role: input.role, revision: input.desired.revision, entries };
   }
-  plan.manifestChanged = plan.writes.length > 0 || plan.deletes.length > 0 || !sameManifest(input.manifest, plan.manifest);
+  plan.manifestChanged =
+    plan.writes.length > 0 || plan.deletes.length > 0 || !sameManifest(input.manifest, plan.manifest);
   return plan;
 }
 
 /** The observed version of a file, when the observation carries it. */
 function seenOf(obs: ObservedFile): Seen | undefined {
-  return obs.ino === undefined || obs.ctimeMs === undefined ? undefined : { ino: obs.ino, size: obs.size!, mtimeMs: obs.mtimeMs!, ctimeMs: obs.ctimeMs };
+  return obs.ino === undefined || obs.ctimeMs === undefined
+    ? undefined
+    : { ino: obs.ino, size: obs.size!, mtimeMs: obs.mtimeMs!, ctimeMs: obs.ctimeMs };
 }
 
 function observedAt(observed: ReadonlyMap<string, ObservedFile>, path: string): ObservedFile {
@@ -106,7 +120,14 @@ function entryFor(file: DesiredFile, mtimeMs: number): ManifestEntry {
   return { path: file.path, md5: file.md5, size: file.size, mode: file.mode, mtimeMs };
 }
 
-function planFile(plan: Plan, file: DesiredFile, prev: ManifestEntry | undefined, obs: ObservedFile, policy: 'revert' | 'report', next: Map<string, ManifestEntry>): void {
+function planFile(
+  plan: Plan,
+  file: DesiredFile,
+  prev: ManifestEntry | undefined,
+  obs: ObservedFile,
+  policy: 'revert' | 'report',
+  next: Map<string, ManifestEntry>,
+): void {
   if (obs.kind === 'missing') {
     plan.writes.push({ file, reason: prev ? 'restore' : 'create', backup: null });
     next.set(file.path, entryFor(file, 0));
@@ -133,8 +154,12 @@ function planFile(plan: Plan, file: DesiredFile, prev: ManifestEntry | undefined
 
 /** The file on disk holds bytes we did not write: a hand edit of our file, or a file that was there before us. */
 function planForeignBytes(
-  plan: Plan, file: DesiredFile, prev: ManifestEntry | undefined, obs: ObservedFile,
-  policy: 'revert' | 'report', next: Map<string, ManifestEntry>,
+  plan: Plan,
+  file: DesiredFile,
+  prev: ManifestEntry | undefined,
+  obs: ObservedFile,
+  policy: 'revert' | 'report',
+  next: Map<string, ManifestEntry>,
 ): void {
   const kind = prev ? 'modified' : 'foreign';
   if (policy === 'report') {
@@ -143,7 +168,9 @@ function planForeignBytes(
     return;
   }
   plan.drift.push({ path: file.path, kind, action: 'reverted' });
-  const backup = prev ? { reason: 'modified' as const, md5: obs.md5!, expectedMd5: prev.md5 } : { reason: 'foreign' as const, md5: obs.md5! };
+  const backup = prev
+    ? { reason: 'modified' as const, md5: obs.md5!, expectedMd5: prev.md5 }
+    : { reason: 'foreign' as const, md5: obs.md5! };
   plan.writes.push({ file, reason: prev ? 'revert' : 'adopt', backup, seen: seenOf(obs) });
   next.set(file.path, entryFor(file, 0));
 }
@@ -153,7 +180,13 @@ function planForeignBytes(
  * `foreign` before we take it over, so a rollback keeps it and a later prune or rewrite never loses it.
  * A different mode is a difference like any other foreign one.
  */
-function planIdenticalForeign(plan: Plan, file: DesiredFile, obs: ObservedFile, policy: 'revert' | 'report', next: Map<string, ManifestEntry>): void {
+function planIdenticalForeign(
+  plan: Plan,
+  file: DesiredFile,
+  obs: ObservedFile,
+  policy: 'revert' | 'report',
+  next: Map<string, ManifestEntry>,
+): void {
   if (obs.mode !== file.mode) {
     planForeignBytes(plan, file, undefined, obs, policy, next);
     return;
@@ -168,7 +201,11 @@ function planPrune(plan: Plan, entry: ManifestEntry, obs: ObservedFile, policy: 
     plan.deletes.push({ path: entry.path, backup: null, seen: seenOf(obs) });
   } else if (policy === 'revert') {
     plan.drift.push({ path: entry.path, kind: 'modified', action: 'reverted' });
-    plan.deletes.push({ path: entry.path, backup: { reason: 'modified', md5: obs.md5!, expectedMd5: entry.md5 }, seen: seenOf(obs) });
+    plan.deletes.push({
+      path: entry.path,
+      backup: { reason: 'modified', md5: obs.md5!, expectedMd5: entry.md5 },
+      seen: seenOf(obs),
+    });
   } else {
     // Report policy: an edited file we no longer want is left to the user and forgotten.
     plan.drift.push({ path: entry.path, kind: 'modified', action: 'reported' });

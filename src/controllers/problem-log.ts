@@ -6,7 +6,9 @@ import { outcomeWarnings } from './status-book.ts';
 /** The problems a person should hear about for a converged role (pure): warnings of the outcome, missing keys. */
 export function outcomeProblems(o: ReconcileOutcome): string[] {
   if (o.kind !== 'converged') return [];
-  const keys = (o.desired?.missingRequiredSecrets ?? []).map((k) => `${k} is not set: the role's model cannot authenticate`);
+  const keys = (o.desired?.missingRequiredSecrets ?? []).map(
+    (k) => `${k} is not set: the role's model cannot authenticate`,
+  );
   return [...outcomeWarnings(o), ...keys];
 }
 

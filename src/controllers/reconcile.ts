@@ -1,30 +1,35 @@
 /** reconcile(role): read desired and observed state, render, plan, apply. Level-triggered: it never asks what woke it. */
 import { randomBytes } from 'node:crypto';
-import { lstatSync, mkdirSync, unlinkSync, type Stats } from 'node:fs';
+import { lstatSync, mkdirSync, type Stats, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Clock } from '../clock.ts';
-import { statePaths, type Paths } from '../config.ts';
-import { ROLE_NAME_RE, type StoreData } from '../desired/schema.ts';
+import { type Paths, statePaths } from '../config.ts';
 import type { PresetResolver } from '../desired/preset-resolver.ts';
-import { withFileLock } from '../fs/file-lock.ts';
+import { ROLE_NAME_RE, type StoreData } from '../desired/schema.ts';
 import { InputError, RoleDirConflictError } from '../errors.ts';
+import { withFileLock } from '../fs/file-lock.ts';
+import type { SyncBarrier } from '../fs/syncfs.ts';
+import { sweepTemps } from '../fs/temp-sweep.ts';
 import type { Logger } from '../log.ts';
-import { md5FileSync, sameStamp, type FileStamp } from '../observed/digest.ts';
-import { entriesByPath } from '../observed/role-files.ts';
-import { isManifestOf, MANIFEST_FILE, manifestPath, readManifest, type ManifestCache } from '../observed/manifest.ts';
+import { type FileStamp, md5FileSync, sameStamp } from '../observed/digest.ts';
+import { isManifestOf, MANIFEST_FILE, type ManifestCache, manifestPath, readManifest } from '../observed/manifest.ts';
 import { refreshSkills, registryProblem } from '../observed/registry.ts';
 import type { RegistryIndex, RegistryState } from '../observed/registry-types.ts';
+import {
+  isSameFile,
+  listStraySkillEntries,
+  observeRoleFiles,
+  parentsAreDirs,
+  readSkillsListing,
+} from '../observed/role-dir.ts';
+import { entriesByPath, type Manifest, type ObservedFile, skillsEntryOf } from '../observed/role-files.ts';
 import type { RoleObservations } from '../observed/role-observations.ts';
-import { isSameFile, listStraySkillEntries, observeRoleFiles, parentsAreDirs, readSkillsListing } from '../observed/role-dir.ts';
 import type { McpServer } from '../observed/services.ts';
-import { applyPlan, type ApplyResult } from './apply.ts';
-import { DEFAULT_RETENTION, pruneBackups, type RetentionRule } from './backup-retention.ts';
-import { sweepTemps } from '../fs/temp-sweep.ts';
-import type { SyncBarrier } from '../fs/syncfs.ts';
+import { type ApplyResult, applyPlan } from './apply.ts';
 import type { DesiredRole } from './artifacts.ts';
-import { skillsEntryOf, type Manifest, type ObservedFile } from '../observed/role-files.ts';
-import { driftHolds, holdUnjustified, type Hold } from './holds.ts';
-import { planRole, type Plan } from './plan.ts';
+import { DEFAULT_RETENTION, pruneBackups, type RetentionRule } from './backup-retention.ts';
+import { driftHolds, type Hold, holdUnjustified } from './holds.ts';
+import { type Plan, planRole } from './plan.ts';
 import type { RenderMemo } from './render/memo.ts';
 import { renderRole } from './render/role.ts';
 import { readRenderInput } from './render-input.ts';
@@ -128,14 +133,21 @@ function mark(phases: Record<string, number>, name: string, since: number): numb
  * writer touched the role since), and every file the plan overwrites or deletes is still as observed (a hand
  * edit while we waited for the lock is backed up, not lost). Else the role is observed and planned again.
  */
-export async function reconcileRole(name: string, deps: ReconcileDeps, opts: ReconcileOptions = {}): Promise<ReconcileOutcome> {
+export async function reconcileRole(
+  name: string,
+  deps: ReconcileDeps,
+  opts: ReconcileOptions = {},
+): Promise<ReconcileOutcome> {
   // The name becomes a path: nothing but a valid role name may reach join().
   if (!ROLE_NAME_RE.test(name)) throw new InputError('ROLE', `invalid role name "${name}"`);
   refuseLinkedRoleDir(name, join(deps.paths.rolesDir, name));
   if (opts.dryRun) return finish(await prepare(name, deps, opts));
   if (!opts.sweepTemps) {
     const probe = await prepare(name, deps, opts);
-    if (probe.pendingTemps) return withRoleLock(name, deps, async () => applyPrepared(await prepare(name, deps, { ...opts, sweepTemps: true }), deps));
+    if (probe.pendingTemps)
+      return withRoleLock(name, deps, async () =>
+        applyPrepared(await prepare(name, deps, { ...opts, sweepTemps: true }), deps),
+      );
     if (isConverged(probe)) {
       const outcome = finish(probe, { written: 0, deleted: 0, backups: 0, sourceChanged: [] });
       probe.log.debug({ durationMs: outcome.durationMs, locked: false }, 'no change');
@@ -189,7 +201,8 @@ function sweepAsides(dir: string, manifest: Manifest): number {
 /** One rule everywhere (sync, the daemon, a deleted role): a role directory that is a symlink is a conflict. */
 function refuseLinkedRoleDir(name: string, dir: string): void {
   const st = lstatSync(dir, { throwIfNoEntry: false });
-  if (st && !st.isDirectory()) throw new RoleDirConflictError(name, dir, st.isSymbolicLink() ? 'is a symlink' : 'is not a directory');
+  if (st && !st.isDirectory())
+    throw new RoleDirConflictError(name, dir, st.isSymbolicLink() ? 'is a symlink' : 'is not a directory');
 }
 
 function withRoleLock<T>(name: string, deps: ReconcileDeps, fn: () => Promise<T>): Promise<T> {
@@ -237,7 +250,13 @@ async function applyPrepared(p: Prepared, deps: ReconcileDeps): Promise<Reconcil
   const applying = performance.now();
   let result: ApplyResult;
   try {
-    result = await applyPlan(plan, { backupsDir: statePaths(deps.paths.home).backups, clock: deps.clock, generation: p.base.generation, barrier: deps.barrier, manifests: deps.manifests });
+    result = await applyPlan(plan, {
+      backupsDir: statePaths(deps.paths.home).backups,
+      clock: deps.clock,
+      generation: p.base.generation,
+      barrier: deps.barrier,
+      manifests: deps.manifests,
+    });
   } finally {
     // What apply touched (even partly, on a failure) is observed afresh next time; its events come later.
     deps.observations?.wrote(plan.dir, touchedPaths(plan));
@@ -246,7 +265,17 @@ async function applyPrepared(p: Prepared, deps: ReconcileDeps): Promise<Reconcil
   mark(p.phases, 'apply', applying);
   const outcome = finish(p, result);
   if (result.written || result.deleted || result.backups) {
-    p.log.info({ written: result.written, deleted: result.deleted, backups: result.backups, drift: plan.drift.length, durationMs: outcome.durationMs, phasesMs: p.phases }, 'reconciled');
+    p.log.info(
+      {
+        written: result.written,
+        deleted: result.deleted,
+        backups: result.backups,
+        drift: plan.drift.length,
+        durationMs: outcome.durationMs,
+        phasesMs: p.phases,
+      },
+      'reconciled',
+    );
   } else p.log.debug({ durationMs: outcome.durationMs }, 'no change');
   return outcome;
 }
@@ -254,7 +283,12 @@ async function applyPrepared(p: Prepared, deps: ReconcileDeps): Promise<Reconcil
 /** Drop old backups of the role per the retention rule; a failure only warns (the backups stay). */
 function applyRetention(role: string, deps: ReconcileDeps, log: Logger): void {
   try {
-    const dropped = pruneBackups(statePaths(deps.paths.home).backups, role, deps.retention ?? DEFAULT_RETENTION, deps.clock);
+    const dropped = pruneBackups(
+      statePaths(deps.paths.home).backups,
+      role,
+      deps.retention ?? DEFAULT_RETENTION,
+      deps.clock,
+    );
     if (dropped.length) log.info({ dropped: dropped.length }, 'old backups removed by the retention rule');
   } catch (err) {
     log.warn({ err: (err as Error).message }, 'backup retention not applied');
@@ -277,7 +311,8 @@ async function prepare(name: string, deps: ReconcileDeps, opts: ReconcileOptions
   const spec = store.roles.find((r) => r.name === name);
   // 1. Read observed state: manifest and leftovers of an interrupted run.
   const manifestRead = await readManifest(dir, deps.manifests);
-  if (manifestRead.state === 'corrupt') log.warn({ error: manifestRead.error }, 'manifest unreadable: treating every file as not ours');
+  if (manifestRead.state === 'corrupt')
+    log.warn({ error: manifestRead.error }, 'manifest unreadable: treating every file as not ours');
   let manifest = manifestRead.state === 'ok' ? manifestRead.manifest : null;
   if (manifest && manifest.role !== name) {
     // A copied or renamed role dir (dev → dev.bak): its files are not ours at this path, never prune them.
@@ -286,25 +321,48 @@ async function prepare(name: string, deps: ReconcileDeps, opts: ReconcileOptions
   }
   if (opts.sweepTemps && !opts.dryRun) {
     // Only temps the write intent recorded, and manifest temps that are this role's manifest, are ours.
-    const swept = sweepTemps(dir, manifest?.temps ?? [], MANIFEST_FILE, (text) => isManifestOf(text, name)) + (manifest ? sweepAsides(dir, manifest) : 0);
+    const swept =
+      sweepTemps(dir, manifest?.temps ?? [], MANIFEST_FILE, (text) => isManifestOf(text, name)) +
+      (manifest ? sweepAsides(dir, manifest) : 0);
     if (swept) log.info({ swept }, 'removed temp files of an interrupted write');
   }
   const manifestStamp = manifestRead.state === 'absent' ? undefined : manifestRead.stamp;
   t = mark(phases, 'read', t);
-  if (!spec && !manifest) return { base: { role: name, reconcileId, skills: [], holds: [] }, kind: 'absent', manifestStamp, store, started, phases, log };
+  if (!spec && !manifest)
+    return {
+      base: { role: name, reconcileId, skills: [], holds: [] },
+      kind: 'absent',
+      manifestStamp,
+      store,
+      started,
+      phases,
+      log,
+    };
   // 2. Render the desired state (pure) from fresh inputs.
   let desired: DesiredRole | null = null;
   if (spec) {
     await refreshSkills(deps.registry, spec.skills, deps.registry.cache, deps.registry.freshness);
     const { home, rolesDir } = deps.paths;
-    const input = await readRenderInput(spec, { store, index: deps.registry.index, services: deps.services(), home, rolesDir, env: deps.env, presets: deps.presets });
+    const input = await readRenderInput(spec, {
+      store,
+      index: deps.registry.index,
+      services: deps.services(),
+      home,
+      rolesDir,
+      env: deps.env,
+      presets: deps.presets,
+    });
     desired = deps.renders ? deps.renders.render(input, store.catalog) : renderRole(input);
   } else {
     deps.renders?.forget(name);
   }
   let holds: Hold[] = [];
   if (desired) {
-    const inputs = { registryProblem: () => registryProblem(deps.registry.index.root), services: deps.servicesState?.() ?? { valid: true }, pruneVanished: opts.pruneVanished };
+    const inputs = {
+      registryProblem: () => registryProblem(deps.registry.index.root),
+      services: deps.servicesState?.() ?? { valid: true },
+      pruneVanished: opts.pruneVanished,
+    };
     ({ desired, holds } = holdUnjustified(desired, manifest, spec!.mcp.length > 0, inputs));
   }
   t = mark(phases, 'render', t);
@@ -316,7 +374,15 @@ async function prepare(name: string, deps: ReconcileDeps, opts: ReconcileOptions
   const observed = await observeRoleFiles(dir, paths, manifest, listing, prior, reused);
   t = mark(phases, 'observe', t);
   const strays = desired ? listStraySkillEntries(listing, ownedTop) : [];
-  const planInput = { role: name, dir, desired, manifest, observed, driftPolicy: spec?.driftPolicy ?? 'revert', strays } as const;
+  const planInput = {
+    role: name,
+    dir,
+    desired,
+    manifest,
+    observed,
+    driftPolicy: spec?.driftPolicy ?? 'revert',
+    strays,
+  } as const;
   let plan = planRole(planInput);
   // Nothing is written, deleted or backed up on the word of a reused observation: look at those paths now.
   // planRole decides each path on its own, so after that the plan touches no reused path; should that ever
@@ -334,15 +400,37 @@ async function prepare(name: string, deps: ReconcileDeps, opts: ReconcileOptions
   if (prior) deps.observations!.record(dir, observed, prior);
   const skills = skillStates(spec?.skills ?? [], deps.registry.index, desired);
   for (const name of desired?.invalidSkills ?? []) {
-    log.debug({ skill: name, reason: deps.registry.index.invalid.get(name)?.reason }, 'invalid registry skill: last good copy kept');
+    log.debug(
+      { skill: name, reason: deps.registry.index.invalid.get(name)?.reason },
+      'invalid registry skill: last good copy kept',
+    );
   }
   for (const name of desired?.missingSkills ?? []) log.debug({ skill: name }, 'whitelisted skill not in the registry');
   holds.push(...driftHolds(plan, desired));
   for (const hold of holds) log.debug({ reason: hold.reason }, hold.message);
-  const base = { role: name, reconcileId, generation: spec?.generation, desired: desired ?? undefined, plan, skills, holds };
+  const base = {
+    role: name,
+    reconcileId,
+    generation: spec?.generation,
+    desired: desired ?? undefined,
+    plan,
+    skills,
+    holds,
+  };
   mark(phases, 'plan', t);
   const pendingTemps = !opts.sweepTemps && !!(manifest?.temps?.length || manifest?.asides?.length);
-  return { base, kind: spec ? 'converged' : 'deleted', plan, manifestStamp, observed, store, started, phases, log, pendingTemps };
+  return {
+    base,
+    kind: spec ? 'converged' : 'deleted',
+    plan,
+    manifestStamp,
+    observed,
+    store,
+    started,
+    phases,
+    log,
+    pendingTemps,
+  };
 }
 
 /** Paths a plan writes or deletes (backups are taken of those same paths). */
@@ -351,9 +439,15 @@ function touchedPaths(plan: Plan): string[] {
 }
 
 /** The paths a reconcile looks at, and the skills/ entries they own, per (render, manifest) pair (both are reused while unchanged). */
-const pathSets = new WeakMap<DesiredRole, { manifest: Manifest | null; paths: ReadonlySet<string>; ownedTop: ReadonlySet<string> }>();
+const pathSets = new WeakMap<
+  DesiredRole,
+  { manifest: Manifest | null; paths: ReadonlySet<string>; ownedTop: ReadonlySet<string> }
+>();
 
-function pathsOf(desired: DesiredRole | null, manifest: Manifest | null): { paths: ReadonlySet<string>; ownedTop: ReadonlySet<string> } {
+function pathsOf(
+  desired: DesiredRole | null,
+  manifest: Manifest | null,
+): { paths: ReadonlySet<string>; ownedTop: ReadonlySet<string> } {
   const hit = desired && pathSets.get(desired);
   if (hit && hit.manifest === manifest) return hit;
   const paths = new Set<string>();
@@ -371,7 +465,11 @@ function addPath(path: string, paths: Set<string>, ownedTop: Set<string>): void 
   if (entry !== undefined) ownedTop.add(entry);
 }
 
-function skillStates(names: readonly string[], index: RegistryIndex, desired: DesiredRole | null): ReconcileOutcome['skills'] {
+function skillStates(
+  names: readonly string[],
+  index: RegistryIndex,
+  desired: DesiredRole | null,
+): ReconcileOutcome['skills'] {
   return [...new Set(names)].sort().map((name) => {
     const skill = index.skills.get(name);
     const stale = !skill || !!desired?.invalidSkills.includes(name);

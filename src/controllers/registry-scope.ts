@@ -6,8 +6,8 @@
 import { rolesUsingSkill } from '../desired/skill-index.ts';
 import type { Logger } from '../log.ts';
 import type { ObservedSnapshot } from '../observed/snapshot.ts';
-import type { Sources } from './sources.ts';
 import type { SourceWatchers } from './source-watchers.ts';
+import type { Sources } from './sources.ts';
 
 /** How the scope changed. */
 export interface ScopeChange {
@@ -61,6 +61,9 @@ export class RegistryScope {
       this.snapshot.invalidate(this.snapshot.skillPath(name));
       for (const role of rolesUsingSkill(roles, name)) this.wake(role);
     }
-    this.log.debug({ added: change.added.length, removed: change.removed.length, scope: this.sources.scope.size }, 'registry scope changed');
+    this.log.debug(
+      { added: change.added.length, removed: change.removed.length, scope: this.sources.scope.size },
+      'registry scope changed',
+    );
   }
 }

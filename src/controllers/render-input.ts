@@ -1,8 +1,8 @@
 /** The inputs of one role's render, read from the state in force: the effective catalog, the provider keys and the role's preset. */
 import { statePaths } from '../config.ts';
 import { effectiveCatalog } from '../desired/catalog-defaults.ts';
-import { PresetResolver } from '../desired/preset-resolver.ts';
 import { resolveTarget } from '../desired/kimi-target.ts';
+import { PresetResolver } from '../desired/preset-resolver.ts';
 import type { RoleSpec, StoreData } from '../desired/schema.ts';
 import type { RegistryIndex } from '../observed/registry-types.ts';
 import { readProviderSecrets } from '../observed/secrets.ts';
@@ -30,5 +30,15 @@ export async function readRenderInput(role: RoleSpec, from: RenderSources): Prom
   const presets = from.presets ?? new PresetResolver({ user: statePaths(from.home).presets });
   const preset = role.preset ? await presets.resolve(role.name, role.preset) : undefined;
   const { target, keys } = resolveTarget(from.store.settings, from.env);
-  return { role, catalog, rolesDir: from.rolesDir, index: from.index, services: from.services, secrets, preset, target, keys };
+  return {
+    role,
+    catalog,
+    rolesDir: from.rolesDir,
+    index: from.index,
+    services: from.services,
+    secrets,
+    preset,
+    target,
+    keys,
+  };
 }

@@ -1,14 +1,15 @@
 /** Restore one backed-up file into a role directory, backing up first whatever there is not ours. */
-import { isSecretPath } from './apply-checks.ts';
+
 import { join } from 'node:path';
 import type { Clock } from '../clock.ts';
 import { type Paths, statePaths } from '../config.ts';
 import { ROLE_NAME_RE } from '../desired/schema.ts';
 import { HeroTeamError, InputError } from '../errors.ts';
+import { writeFileAtomic } from '../fs/atomic-write.ts';
 import { type BackupEntry, readBackupIndex, readVerifiedBackup } from '../observed/backup-index.ts';
 import { readManifest } from '../observed/manifest.ts';
 import { inspectRolePath, type PathState, roleDirIsReal } from '../observed/role-path.ts';
-import { writeFileAtomic } from '../fs/atomic-write.ts';
+import { isSecretPath } from './apply-checks.ts';
 import { BackupSession } from './backup.ts';
 import { withRoleDirLock } from './reconcile.ts';
 
@@ -85,7 +86,12 @@ export async function restoreFile(
     if (opts.dryRun) return report;
     if (report.backupOfCurrent) {
       const session = new BackupSession(backupsRoot, name, clock, opts.generation);
-      await session.save(rel, join(dir, rel), { reason: report.backupOfCurrent, md5: (now as { md5: string }).md5 }, isSecretPath(rel));
+      await session.save(
+        rel,
+        join(dir, rel),
+        { reason: report.backupOfCurrent, md5: (now as { md5: string }).md5 },
+        isSecretPath(rel),
+      );
       report.backupDir = session.path;
     }
     await writeFileAtomic(join(dir, rel), bytes, from.mode ?? (now.kind === 'file' ? now.mode : 0o600));

@@ -7,7 +7,7 @@ import type { CancelTimer, Scheduler } from '../clock.ts';
 import type { Logger } from '../log.ts';
 import type { ObservedSnapshot } from '../observed/snapshot.ts';
 import type { RegistryScope } from './registry-scope.ts';
-import { reportSourceErrors, saveDigests, type Sources } from './sources.ts';
+import { reportSourceErrors, type Sources, saveDigests } from './sources.ts';
 
 /** What a resync re-reads and wakes. */
 export interface ResyncDeps {

@@ -34,7 +34,9 @@ export interface RoleContext extends RoleTiming {
 export type RoleEvent = { type: 'WAKE' } | { type: 'SPEC' } | { type: 'STOP' };
 
 /** The debounce's wait now: the quiet period, cut short where the burst has lasted its maximum. */
-export function debounceDelay(ctx: Pick<RoleContext, 'debounceMs' | 'debounceMaxWaitMs' | 'burstStart' | 'now'>): number {
+export function debounceDelay(
+  ctx: Pick<RoleContext, 'debounceMs' | 'debounceMaxWaitMs' | 'burstStart' | 'now'>,
+): number {
   const maxWait = ctx.debounceMaxWaitMs ?? Math.max(1000, 10 * ctx.debounceMs);
   const left = (ctx.burstStart ?? ctx.now()) + maxWait - ctx.now();
   return Math.max(0, Math.min(ctx.debounceMs, left));
@@ -47,7 +49,11 @@ export function backoffDelay(ctx: RoleTiming, attempt: number): number {
 
 /** The role lifecycle machine; the `reconcile` actor is provided by the manager. */
 export const roleMachine = setup({
-  types: { context: {} as RoleContext, input: {} as { role: string; now?: () => number } & RoleTiming, events: {} as RoleEvent },
+  types: {
+    context: {} as RoleContext,
+    input: {} as { role: string; now?: () => number } & RoleTiming,
+    events: {} as RoleEvent,
+  },
   actors: {
     reconcile: fromPromise<void, { role: string; attempt: number }>(async () => {
       throw new Error('reconcile actor not provided');
@@ -73,7 +79,11 @@ export const roleMachine = setup({
     debouncing: {
       // A wake re-enters this state: the burst keeps the start it had.
       entry: assign({ burstStart: ({ context }) => context.burstStart ?? context.now() }),
-      on: { WAKE: { target: 'debouncing', reenter: true }, SPEC: { target: 'debouncing', reenter: true }, STOP: 'stopped' },
+      on: {
+        WAKE: { target: 'debouncing', reenter: true },
+        SPEC: { target: 'debouncing', reenter: true },
+        STOP: 'stopped',
+      },
       after: { debounce: 'reconciling' },
     },
     reconciling: {
@@ -88,14 +98,25 @@ export const roleMachine = setup({
         ],
         onError: [
           { guard: 'stopping', target: 'stopped' },
-          { guard: 'invalidSpec', target: 'stalled', actions: assign({ lastError: ({ event }) => String((event.error as Error).message) }) },
+          {
+            guard: 'invalidSpec',
+            target: 'stalled',
+            actions: assign({ lastError: ({ event }) => String((event.error as Error).message) }),
+          },
           {
             target: 'backoff',
-            actions: assign({ attempt: ({ context }) => context.attempt + 1, lastError: ({ event }) => String((event.error as Error)?.message ?? event.error) }),
+            actions: assign({
+              attempt: ({ context }) => context.attempt + 1,
+              lastError: ({ event }) => String((event.error as Error)?.message ?? event.error),
+            }),
           },
         ],
       },
-      on: { WAKE: { actions: assign({ dirty: true }) }, SPEC: { actions: assign({ dirty: true }) }, STOP: { actions: assign({ stopping: true }) } },
+      on: {
+        WAKE: { actions: assign({ dirty: true }) },
+        SPEC: { actions: assign({ dirty: true }) },
+        STOP: { actions: assign({ stopping: true }) },
+      },
     },
     backoff: {
       after: { backoff: 'reconciling' },

@@ -1,12 +1,12 @@
 /** One reconcile of one role as the queue runs it: status, echo holding, and the follow-up it may need. */
 import type { Scheduler } from '../clock.ts';
-import { InvalidSpecError, errorMessage } from '../errors.ts';
+import { errorMessage, InvalidSpecError } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import { skillsEntryOf } from '../observed/role-files.ts';
 import type { ObservedSnapshot } from '../observed/snapshot.ts';
 import type { EchoGate } from './echo-gate.ts';
 import { outcomeProblems, type ProblemLog } from './problem-log.ts';
-import { reconcileRole, type ReconcileDeps, type ReconcileOutcome } from './reconcile.ts';
+import { type ReconcileDeps, type ReconcileOutcome, reconcileRole } from './reconcile.ts';
 import type { Sources } from './sources.ts';
 import type { StatusBook } from './status-book.ts';
 
@@ -53,7 +53,10 @@ export class RoleRunner {
     } catch (err) {
       const stalled = err instanceof InvalidSpecError;
       status.failed(name, errorMessage(err), stalled);
-      log.error({ role: name, err: errorMessage(err) }, stalled ? 'role stalled: invalid spec' : 'reconcile failed; will retry');
+      log.error(
+        { role: name, err: errorMessage(err) },
+        stalled ? 'role stalled: invalid spec' : 'reconcile failed; will retry',
+      );
       throw err;
     }
   }

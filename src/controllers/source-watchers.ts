@@ -1,12 +1,12 @@
 /** Wires directory watchers on every input and output root to event targets; a missing registry is polled until it appears. */
 import { mkdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { systemClock, type CancelTimer, type Scheduler } from '../clock.ts';
-import { statePaths, type Paths } from '../config.ts';
+import { type CancelTimer, type Scheduler, systemClock } from '../clock.ts';
+import { type Paths, statePaths } from '../config.ts';
 import type { Logger } from '../log.ts';
 import { MANIFEST_FILE } from '../observed/manifest.ts';
-import { watchDirEntries, watchTree, type ScopedTreeWatcher, type TreeWatcher } from '../observed/watchers.ts';
-import { isForeignRolePath, mapEventPath, type EventRoots, type EventTarget } from './event-map.ts';
+import { type ScopedTreeWatcher, type TreeWatcher, watchDirEntries, watchTree } from '../observed/watchers.ts';
+import { type EventRoots, type EventTarget, isForeignRolePath, mapEventPath } from './event-map.ts';
 
 /** Running watchers of the daemon. */
 export interface SourceWatchers {
@@ -31,11 +31,21 @@ export type WatchedTree = 'registry' | 'roles';
  * that appears, goes or is renamed is reported either way.
  */
 export async function startSourceWatchers(
-  paths: Paths, log: Logger, onTarget: (t: EventTarget) => void, onWatchState: (tree: WatchedTree, state: WatchState) => void = () => {},
-  registryScope?: (name: string) => boolean, clock: Scheduler = systemClock,
+  paths: Paths,
+  log: Logger,
+  onTarget: (t: EventTarget) => void,
+  onWatchState: (tree: WatchedTree, state: WatchState) => void = () => {},
+  registryScope?: (name: string) => boolean,
+  clock: Scheduler = systemClock,
 ): Promise<SourceWatchers> {
   const files = statePaths(paths.home);
-  const roots: EventRoots = { skillsDir: paths.skillsDir, rolesDir: paths.rolesDir, storeFile: files.store, servicesFile: files.services, secretsFile: files.secrets };
+  const roots: EventRoots = {
+    skillsDir: paths.skillsDir,
+    rolesDir: paths.rolesDir,
+    storeFile: files.store,
+    servicesFile: files.services,
+    secretsFile: files.secrets,
+  };
   const emit = (path: string) => {
     const target = mapEventPath(roots, path);
     if (target.kind !== 'none') onTarget(target);
@@ -99,5 +109,8 @@ export async function startSourceWatchers(
 }
 
 async function exists(path: string): Promise<boolean> {
-  return stat(path).then((s) => s.isDirectory(), () => false);
+  return stat(path).then(
+    (s) => s.isDirectory(),
+    () => false,
+  );
 }

@@ -1,20 +1,20 @@
 /** The inputs in force: last valid store, last valid services catalog, registry index. Invalid edits are reported, never applied. */
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { statePaths, type Paths } from '../config.ts';
+import { type Paths, statePaths } from '../config.ts';
 import { PresetResolver } from '../desired/preset-resolver.ts';
-import { readStore } from '../desired/store.ts';
 import type { StoreData } from '../desired/schema.ts';
-import { StoreError, errorMessage } from '../errors.ts';
+import { readStore } from '../desired/store.ts';
+import { errorMessage, StoreError } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import { DigestCache } from '../observed/digest.ts';
-import { loadDigestCache, saveDigestCache, type DigestLoad } from '../observed/digest-store.ts';
+import { type DigestLoad, loadDigestCache, saveDigestCache } from '../observed/digest-store.ts';
+import { readDiscoveryCache } from '../observed/discovery/poller.ts';
 import { dropSkills, retainIndexed, scanRegistry } from '../observed/registry.ts';
 import type { RegistryState } from '../observed/registry-types.ts';
-import { ScanFreshness } from '../observed/scan-freshness.ts';
 import { listManagedRoleDirs } from '../observed/role-dir.ts';
-import { readDiscoveryCache } from '../observed/discovery/poller.ts';
-import { LastGoodServices, readServices, type McpServer } from '../observed/services.ts';
+import { ScanFreshness } from '../observed/scan-freshness.ts';
+import { LastGoodServices, type McpServer, readServices } from '../observed/services.ts';
 import type { ReconcileDeps } from './reconcile.ts';
 
 /** Mutable holder of the observed and desired inputs shared by every reconcile. */
@@ -56,7 +56,11 @@ export class Sources {
   ) {
     this.presets = new PresetResolver({ user: statePaths(paths.home).presets });
     this.lastGoodServices = new LastGoodServices(statePaths(paths.home).servicesLastGood);
-    this.registry = { index: { root: paths.skillsDir, exists: false, skills: new Map(), invalid: new Map() }, cache: new DigestCache(), freshness: new ScanFreshness(opts.scanShareMs) };
+    this.registry = {
+      index: { root: paths.skillsDir, exists: false, skills: new Map(), invalid: new Map() },
+      cache: new DigestCache(),
+      freshness: new ScanFreshness(opts.scanShareMs),
+    };
   }
 
   /** Re-read store.json; returns true when a valid store is now in force, keeping the last valid one otherwise. */
@@ -71,7 +75,11 @@ export class Sources {
       // not "no roles". Pruning everything is only ever done for an explicit store with no roles.
       if (!existsSync(file)) {
         const managed = await listManagedRoleDirs(this.paths.rolesDir);
-        if (managed.length) throw new StoreError(file, `missing while ${managed.length} managed role dir(s) exist in ${this.paths.rolesDir} (${managed.slice(0, 5).join(', ')}); nothing is pruned until it is back. To remove them all, create it with "roles": []`);
+        if (managed.length)
+          throw new StoreError(
+            file,
+            `missing while ${managed.length} managed role dir(s) exist in ${this.paths.rolesDir} (${managed.slice(0, 5).join(', ')}); nothing is pruned until it is back. To remove them all, create it with "roles": []`,
+          );
       }
       const data = await readStore(file);
       // Two reloads may overlap (a watcher event and a locked reconcile): the later one started wins.
@@ -108,7 +116,9 @@ export class Sources {
    * invalid one keeps the catalog in force, or the last one saved (a one-off sync behaves as the daemon does).
    */
   async loadServices(): Promise<boolean> {
-    if (!this.discoveryLive) this.discovered = (await readDiscoveryCache(statePaths(this.paths.home).discoveryCache))?.services ?? this.discovered;
+    if (!this.discoveryLive)
+      this.discovered =
+        (await readDiscoveryCache(statePaths(this.paths.home).discoveryCache))?.services ?? this.discovered;
     const files = statePaths(this.paths.home);
     try {
       const read = await readServices(files.services);
@@ -126,7 +136,8 @@ export class Sources {
           this.servicesValid = true;
         }
       }
-      if (this.servicesValid) this.servicesError += ` (the last valid catalog stays in force, kept in ${files.servicesLastGood})`;
+      if (this.servicesValid)
+        this.servicesError += ` (the last valid catalog stays in force, kept in ${files.servicesLastGood})`;
       return false;
     } finally {
       this.mergeServices();
@@ -180,10 +191,17 @@ export class Sources {
       freshness.invalidate(name);
     }
     const indexed = [...index.skills.keys(), ...index.invalid.keys()];
-    dropSkills(index, indexed.filter((name) => !this.scope.has(name)), cache);
+    dropSkills(
+      index,
+      indexed.filter((name) => !this.scope.has(name)),
+      cache,
+    );
     this.registry.index = index;
     retainIndexed(index, cache);
-    freshness.record(indexed.filter((name) => scanned.has(name) && this.scope.has(name)), startedAt);
+    freshness.record(
+      indexed.filter((name) => scanned.has(name) && this.scope.has(name)),
+      startedAt,
+    );
   }
 
   /**
@@ -200,8 +218,29 @@ export class Sources {
   }
 
   /** Dependencies of a reconcile that reads these inputs (the store must have loaded). */
-  reconcileDeps(base: Pick<ReconcileDeps, 'paths' | 'env' | 'clock' | 'log' | 'barrier' | 'renders' | 'manifests' | 'observations' | 'retention' | 'refreshStore'>): ReconcileDeps {
-    return { ...base, registry: this.registry, store: () => this.store!, services: () => this.services, presets: this.presets, servicesState: () => ({ error: this.servicesError, valid: this.servicesValid }) };
+  reconcileDeps(
+    base: Pick<
+      ReconcileDeps,
+      | 'paths'
+      | 'env'
+      | 'clock'
+      | 'log'
+      | 'barrier'
+      | 'renders'
+      | 'manifests'
+      | 'observations'
+      | 'retention'
+      | 'refreshStore'
+    >,
+  ): ReconcileDeps {
+    return {
+      ...base,
+      registry: this.registry,
+      store: () => this.store!,
+      services: () => this.services,
+      presets: this.presets,
+      servicesState: () => ({ error: this.servicesError, valid: this.servicesValid }),
+    };
   }
 
   /**
@@ -223,8 +262,10 @@ export class Sources {
 
 /** Log the store or services file that is invalid (the last valid one stays in force). */
 export function reportSourceErrors(sources: Sources, log: Logger): void {
-  if (sources.storeError) log.error({ error: sources.storeError }, 'store.json invalid: the last valid state stays in force');
-  if (sources.servicesError) log.error({ error: sources.servicesError }, 'services.json invalid: the last valid catalog stays in force');
+  if (sources.storeError)
+    log.error({ error: sources.storeError }, 'store.json invalid: the last valid state stays in force');
+  if (sources.servicesError)
+    log.error({ error: sources.servicesError }, 'services.json invalid: the last valid catalog stays in force');
 }
 
 /** Persist the registry digest cache; it is rebuildable, so a failure is only a warning. */

@@ -1,6 +1,7 @@
 /** Which roles' inputs in the store (their spec and the catalog) changed since they were last looked at. */
-import { specKey } from '../desired/skill-index.ts';
+
 import type { StoreData } from '../desired/schema.ts';
+import { specKey } from '../desired/skill-index.ts';
 
 /** Remembers each role's spec key between store reloads. */
 export class SpecChanges {
@@ -15,7 +16,10 @@ export class SpecChanges {
     const catalogKey = JSON.stringify([store.catalog, store.settings]);
     const names = new Set([...store.roles.map((r) => r.name), ...managed, ...this.keys.keys()]);
     return [...names].map((name) => {
-      const key = specKey(store.roles.find((r) => r.name === name), catalogKey);
+      const key = specKey(
+        store.roles.find((r) => r.name === name),
+        catalogKey,
+      );
       const changed = this.keys.get(name) !== key;
       this.keys.set(name, key);
       return [name, changed];

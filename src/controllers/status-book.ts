@@ -1,6 +1,6 @@
 /** The status book: per-role phase, conditions and counters, updated from reconcile outcomes (DESIGN §6). */
 import type { Clock } from '../clock.ts';
-import { setCondition, type Condition } from './conditions.ts';
+import { type Condition, setCondition } from './conditions.ts';
 import type { ReconcileOutcome } from './reconcile.ts';
 
 /** Lifecycle phase of a role. */
@@ -28,7 +28,14 @@ export interface RoleStatus {
   strays: string[];
   /** Provider key variables the role's config references that are unset. */
   missingSecrets: string[];
-  counts: { reconciles: number; filesWritten: number; filesDeleted: number; driftReverted: number; backups: number; errors: number };
+  counts: {
+    reconciles: number;
+    filesWritten: number;
+    filesDeleted: number;
+    driftReverted: number;
+    backups: number;
+    errors: number;
+  };
 }
 
 /** How a reconcile ended. */
@@ -37,13 +44,33 @@ export type ReconcileResult = 'converged' | 'deleted' | 'absent' | 'error' | 'st
 /** A change in the book, for subscribers (metrics, the dashboard's server-sent events, waiters). */
 export type StatusEvent =
   | { type: 'started'; role: string }
-  | { type: 'finished'; role: string; result: ReconcileResult; durationMs?: number; written: number; deleted: number; backups: number; driftReverted: number; error?: string };
+  | {
+      type: 'finished';
+      role: string;
+      result: ReconcileResult;
+      durationMs?: number;
+      written: number;
+      deleted: number;
+      backups: number;
+      driftReverted: number;
+      error?: string;
+    };
 
 /** A subscriber of the book; a throwing listener is isolated from the others. */
 export type StatusListener = (event: StatusEvent) => void;
 
 function emptyStatus(name: string): RoleStatus {
-  return { name, phase: 'Pending', conditions: [], skills: [], warnings: [], drifted: [], strays: [], missingSecrets: [], counts: { reconciles: 0, filesWritten: 0, filesDeleted: 0, driftReverted: 0, backups: 0, errors: 0 } };
+  return {
+    name,
+    phase: 'Pending',
+    conditions: [],
+    skills: [],
+    warnings: [],
+    drifted: [],
+    strays: [],
+    missingSecrets: [],
+    counts: { reconciles: 0, filesWritten: 0, filesDeleted: 0, driftReverted: 0, backups: 0, errors: 0 },
+  };
 }
 
 /** Warnings of an outcome, one line each (pure). */
@@ -53,7 +80,10 @@ export function outcomeWarnings(o: ReconcileOutcome): string[] {
   if (d?.missingSkills.length) w.push(`skills not in the registry: ${d.missingSkills.join(', ')}`);
   if (d?.invalidSkills.length) w.push(`invalid registry skills (last good copy kept): ${d.invalidSkills.join(', ')}`);
   if (d?.missingServices.length) w.push(`MCP services not in services.json: ${d.missingServices.join(', ')}`);
-  if (d?.rejectedServices?.length) w.push(`MCP services left out of mcp.json (Kimi Code cannot load them; fix their entry in services.json): ${d.rejectedServices.join(', ')}`);
+  if (d?.rejectedServices?.length)
+    w.push(
+      `MCP services left out of mcp.json (Kimi Code cannot load them; fix their entry in services.json): ${d.rejectedServices.join(', ')}`,
+    );
   for (const item of o.plan?.drift ?? []) if (item.action === 'reported') w.push(`${item.kind}: ${item.path}`);
   for (const hold of o.holds ?? []) w.push(`held (${hold.reason}): ${hold.message}`);
   return w;
@@ -89,13 +119,25 @@ export class StatusBook {
   started(name: string, deleting: boolean): void {
     const s = this.entry(name);
     s.phase = deleting ? 'Deleting' : 'Reconciling';
-    s.conditions = setCondition(s.conditions, { type: 'Reconciling', status: 'True', reason: 'Progressing', message: 'reconcile running' }, this.now());
+    s.conditions = setCondition(
+      s.conditions,
+      { type: 'Reconciling', status: 'True', reason: 'Progressing', message: 'reconcile running' },
+      this.now(),
+    );
     this.emit({ type: 'started', role: name });
   }
 
   /** A reconcile finished. */
   succeeded(o: ReconcileOutcome): void {
-    const done = { type: 'finished', role: o.role, result: o.kind, durationMs: o.durationMs, written: o.result?.written ?? 0, deleted: o.result?.deleted ?? 0, backups: o.result?.backups ?? 0 } as const;
+    const done = {
+      type: 'finished',
+      role: o.role,
+      result: o.kind,
+      durationMs: o.durationMs,
+      written: o.result?.written ?? 0,
+      deleted: o.result?.deleted ?? 0,
+      backups: o.result?.backups ?? 0,
+    } as const;
     const reverted = o.plan?.drift.filter((d) => d.action === 'reverted').length ?? 0;
     if (o.kind !== 'converged') {
       this.roles.delete(o.role);
@@ -126,21 +168,53 @@ export class StatusBook {
     s.counts.filesDeleted += o.result?.deleted ?? 0;
     s.counts.backups += o.result?.backups ?? 0;
     s.counts.driftReverted += reverted;
-    let c = setCondition(s.conditions, { type: 'Reconciling', status: 'False', reason: 'Succeeded', message: 'last reconcile succeeded' }, now);
+    let c = setCondition(
+      s.conditions,
+      { type: 'Reconciling', status: 'False', reason: 'Succeeded', message: 'last reconcile succeeded' },
+      now,
+    );
     c = setCondition(c, { type: 'Stalled', status: 'False', reason: 'SpecValid', message: '' }, now);
-    c = setCondition(c, s.phase === 'Ready'
-      ? { type: 'Ready', status: 'True', reason: 'Converged', message: 'role directory matches the desired state' }
-      : { type: 'Ready', status: 'False', reason: 'Degraded', message: [...warnings, ...required.map((m) => `unset key variable ${m} (needed by the role's model)`)].join('; ') }, now);
-    c = setCondition(c, reported.length
-      ? { type: 'Drifted', status: 'True', reason: 'HandEdited', message: reported.map((d) => d.path).join(', ') }
-      : { type: 'Drifted', status: 'False', reason: reverted ? 'Reverted' : 'InSync', message: reverted ? `${reverted} file(s) reverted` : '' }, now);
-    c = setCondition(c, missing.length
-      ? { type: 'SecretsMissing', status: 'True', reason: 'Unset', message: `unset: ${missing.join(', ')}` }
-      : { type: 'SecretsMissing', status: 'False', reason: 'AllSet', message: '' }, now);
+    c = setCondition(
+      c,
+      s.phase === 'Ready'
+        ? { type: 'Ready', status: 'True', reason: 'Converged', message: 'role directory matches the desired state' }
+        : {
+            type: 'Ready',
+            status: 'False',
+            reason: 'Degraded',
+            message: [...warnings, ...required.map((m) => `unset key variable ${m} (needed by the role's model)`)].join(
+              '; ',
+            ),
+          },
+      now,
+    );
+    c = setCondition(
+      c,
+      reported.length
+        ? { type: 'Drifted', status: 'True', reason: 'HandEdited', message: reported.map((d) => d.path).join(', ') }
+        : {
+            type: 'Drifted',
+            status: 'False',
+            reason: reverted ? 'Reverted' : 'InSync',
+            message: reverted ? `${reverted} file(s) reverted` : '',
+          },
+      now,
+    );
+    c = setCondition(
+      c,
+      missing.length
+        ? { type: 'SecretsMissing', status: 'True', reason: 'Unset', message: `unset: ${missing.join(', ')}` }
+        : { type: 'SecretsMissing', status: 'False', reason: 'AllSet', message: '' },
+      now,
+    );
     const holds = o.holds ?? [];
-    c = setCondition(c, holds.length
-      ? { type: 'Held', status: 'True', reason: holds[0]!.reason, message: holds.map((h) => h.message).join('; ') }
-      : { type: 'Held', status: 'False', reason: 'NothingHeld', message: '' }, now);
+    c = setCondition(
+      c,
+      holds.length
+        ? { type: 'Held', status: 'True', reason: holds[0]!.reason, message: holds.map((h) => h.message).join('; ') }
+        : { type: 'Held', status: 'False', reason: 'NothingHeld', message: '' },
+      now,
+    );
     s.conditions = c;
     this.applyDiscovery(s);
     this.emit({ ...done, driftReverted: reverted });
@@ -156,9 +230,18 @@ export class StatusBook {
     const d = this.discovery;
     if (!d) return;
     const down = !d.available && this.dependsOnDiscovery(s.name);
-    s.conditions = setCondition(s.conditions, down
-      ? { type: 'DiscoveryUnavailable', status: 'True', reason: 'SourceUnreachable', message: `${d.source}: ${d.error ?? 'unavailable'}; the last good service list stays in force` }
-      : { type: 'DiscoveryUnavailable', status: 'False', reason: 'Available', message: '' }, this.now());
+    s.conditions = setCondition(
+      s.conditions,
+      down
+        ? {
+            type: 'DiscoveryUnavailable',
+            status: 'True',
+            reason: 'SourceUnreachable',
+            message: `${d.source}: ${d.error ?? 'unavailable'}; the last good service list stays in force`,
+          }
+        : { type: 'DiscoveryUnavailable', status: 'False', reason: 'Available', message: '' },
+      this.now(),
+    );
   }
 
   /** A reconcile failed; `stalled` when the spec itself is invalid (no retry until it changes). */
@@ -169,12 +252,38 @@ export class StatusBook {
     s.lastError = error;
     s.lastReconcileAt = now;
     s.counts.errors++;
-    let c = setCondition(s.conditions, { type: 'Reconciling', status: 'False', reason: stalled ? 'Stalled' : 'RetryScheduled', message: error }, now);
-    c = setCondition(c, { type: 'Ready', status: 'False', reason: stalled ? 'InvalidSpec' : 'ReconcileError', message: error }, now);
-    c = setCondition(c, { type: 'Stalled', status: stalled ? 'True' : 'False', reason: stalled ? 'InvalidSpec' : 'Retrying', message: stalled ? error : '' }, now);
+    let c = setCondition(
+      s.conditions,
+      { type: 'Reconciling', status: 'False', reason: stalled ? 'Stalled' : 'RetryScheduled', message: error },
+      now,
+    );
+    c = setCondition(
+      c,
+      { type: 'Ready', status: 'False', reason: stalled ? 'InvalidSpec' : 'ReconcileError', message: error },
+      now,
+    );
+    c = setCondition(
+      c,
+      {
+        type: 'Stalled',
+        status: stalled ? 'True' : 'False',
+        reason: stalled ? 'InvalidSpec' : 'Retrying',
+        message: stalled ? error : '',
+      },
+      now,
+    );
     s.conditions = c;
     s.lastOutcome = stalled ? 'stalled' : 'error';
-    this.emit({ type: 'finished', role: name, result: s.lastOutcome, written: 0, deleted: 0, backups: 0, driftReverted: 0, error });
+    this.emit({
+      type: 'finished',
+      role: name,
+      result: s.lastOutcome,
+      written: 0,
+      deleted: 0,
+      backups: 0,
+      driftReverted: 0,
+      error,
+    });
   }
 
   /** Forget a role (deleted and pruned). */

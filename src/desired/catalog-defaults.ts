@@ -13,12 +13,26 @@ export function builtinCatalog(): Catalog {
     providers: {
       'managed:kimi-code': { type: 'kimi', baseUrl: 'https://api.kimi.com/coding/v1', apiKeyEnv: 'KIMI_API_KEY' },
       'managed:groq': { type: 'openai_legacy', baseUrl: 'https://api.groq.com/openai/v1', apiKeyEnv: 'GROQ_API_KEY' },
-      'managed:sambanova': { type: 'openai_legacy', baseUrl: 'https://api.sambanova.ai/v1', apiKeyEnv: 'SAMBANOVA_API_KEY' },
+      'managed:sambanova': {
+        type: 'openai_legacy',
+        baseUrl: 'https://api.sambanova.ai/v1',
+        apiKeyEnv: 'SAMBANOVA_API_KEY',
+      },
     },
     models: {
       'kimi-code/kimi-for-coding': { provider: 'managed:kimi-code', model: 'kimi-for-coding', maxContextSize: 262144 },
-      'groq/kimi-k2-instruct': { provider: 'managed:groq', model: 'moonshotai/kimi-k2-instruct-0905', maxContextSize: 262144, maxOutputSize: 16384 },
-      'sambanova/llama-3.3-70b': { provider: 'managed:sambanova', model: 'Meta-Llama-3.3-70B-Instruct', maxContextSize: 131072, maxOutputSize: 8192 },
+      'groq/kimi-k2-instruct': {
+        provider: 'managed:groq',
+        model: 'moonshotai/kimi-k2-instruct-0905',
+        maxContextSize: 262144,
+        maxOutputSize: 16384,
+      },
+      'sambanova/llama-3.3-70b': {
+        provider: 'managed:sambanova',
+        model: 'Meta-Llama-3.3-70B-Instruct',
+        maxContextSize: 131072,
+        maxOutputSize: 8192,
+      },
     },
   };
 }

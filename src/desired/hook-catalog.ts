@@ -29,7 +29,8 @@ export const HOOK_WIRING: Readonly<Record<HookName, readonly HookWiring[]>> = {
 
 /** What each hook does, for help text and `preset show`. */
 export const HOOK_DESCRIPTIONS: Readonly<Record<HookName, string>> = {
-  'safety-check': 'blocks destructive shell commands (recursive deletes of / or ~, force pushes, curl | sh, disk formatting, chmod -R 777)',
+  'safety-check':
+    'blocks destructive shell commands (recursive deletes of / or ~, force pushes, curl | sh, disk formatting, chmod -R 777)',
   'completion-check': 'at Stop, asks for one more turn to verify when files changed and the work was not yet checked',
   notify: 'a desktop notification (notify-send / osascript) on Notification and Stop, else a line in a log',
 };

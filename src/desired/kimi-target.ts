@@ -1,6 +1,6 @@
 /** Which Kimi client an installation targets, and where provider keys go: settings, environment override, defaults. */
 import { InputError } from '../errors.ts';
-import { KEY_MODES, KIMI_TARGETS, type KeyMode, type KimiTargetId, type Settings } from './schema.ts';
+import { KEY_MODES, type KeyMode, KIMI_TARGETS, type KimiTargetId, type Settings } from './schema.ts';
 
 /** Environment variable that overrides the stored target (for one process: a daemon, a sync, a test). */
 export const TARGET_ENV = 'HERO_TEAM_KIMI_TARGET';
@@ -27,7 +27,11 @@ export function resolveTarget(settings: Settings | undefined, env: NodeJS.Proces
   let target: KimiTargetId;
   let source: TargetChoice['source'];
   if (fromEnv !== undefined && fromEnv !== '') {
-    if (!isTargetId(fromEnv)) throw new InputError(TARGET_ENV, `environment variable ${TARGET_ENV}: expected one of ${KIMI_TARGETS.join(', ')}, got "${fromEnv}"`);
+    if (!isTargetId(fromEnv))
+      throw new InputError(
+        TARGET_ENV,
+        `environment variable ${TARGET_ENV}: expected one of ${KIMI_TARGETS.join(', ')}, got "${fromEnv}"`,
+      );
     target = fromEnv;
     source = 'env';
   } else if (settings?.kimiTarget) {

@@ -46,7 +46,10 @@ export function migrateStore(raw: unknown, opts: MigrateOptions = {}): MigrateRe
   }
   const from = readVersion(file, raw as RawStore);
   if (from > target) {
-    throw new StoreError(file, `version ${from} was written by a newer hero_team (this one reads up to version ${target})`);
+    throw new StoreError(
+      file,
+      `version ${from} was written by a newer hero_team (this one reads up to version ${target})`,
+    );
   }
   let data = raw as RawStore;
   for (let v = from; v < target; v++) {

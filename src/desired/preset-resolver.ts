@@ -17,7 +17,11 @@ export class PresetResolver {
       if (err instanceof PresetError) throw new InvalidSpecError(role, err.message);
       throw err;
     }
-    if (!preset) throw new InvalidSpecError(role, `preset "${name}" not found (built-in presets, or ${this.roots.user}/${name}/); see "hero-team preset list"`);
+    if (!preset)
+      throw new InvalidSpecError(
+        role,
+        `preset "${name}" not found (built-in presets, or ${this.roots.user}/${name}/); see "hero-team preset list"`,
+      );
     const key = JSON.stringify(preset);
     const prev = this.last.get(name);
     if (prev?.key === key) return prev.preset;

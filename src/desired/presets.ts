@@ -52,8 +52,12 @@ export function builtinPresetsDir(): string {
 
 /** Load preset `name` (user first, then built-in); undefined when neither has it, PresetError when invalid. */
 export async function loadPreset(name: string, roots: PresetRoots): Promise<Preset | undefined> {
-  if (!PRESET_NAME_RE.test(name)) throw new PresetError(name, name, 'invalid preset name: use lowercase letters, digits and single "-" (kebab-case)');
-  for (const [source, root] of [['user', roots.user], ['builtin', roots.builtin ?? builtinPresetsDir()]] as const) {
+  if (!PRESET_NAME_RE.test(name))
+    throw new PresetError(name, name, 'invalid preset name: use lowercase letters, digits and single "-" (kebab-case)');
+  for (const [source, root] of [
+    ['user', roots.user],
+    ['builtin', roots.builtin ?? builtinPresetsDir()],
+  ] as const) {
     const dir = join(root, name);
     const agentText = await readOptional(join(dir, 'agent.yaml'));
     if (agentText === undefined && !(await isDir(dir))) continue;
@@ -70,7 +74,12 @@ export async function listPresetNames(roots: PresetRoots): Promise<{ name: strin
   return [...names].sort(([a], [b]) => (a < b ? -1 : 1)).map(([name, source]) => ({ name, source }));
 }
 
-async function parsePreset(name: string, source: Preset['source'], dir: string, agentText: string | undefined): Promise<Preset> {
+async function parsePreset(
+  name: string,
+  source: Preset['source'],
+  dir: string,
+  agentText: string | undefined,
+): Promise<Preset> {
   const fail = (file: string, detail: string) => new PresetError(name, join(dir, file), detail);
   if (agentText === undefined) throw fail('agent.yaml', 'missing');
   const spec = parseAgentSpec(agentText);
@@ -80,7 +89,11 @@ async function parsePreset(name: string, source: Preset['source'], dir: string, 
   // kimi-cli renders system.md with Jinja (`${…}`, `{% %}`, `{# #}`), Kimi Code substitutes `${…}`: a preset
   // prompt stays plain text and each target's renderer adds the variables it knows.
   const template = /\$\{|\{%|\{#/.exec(prompt);
-  if (template) throw fail('system.md', `template syntax "${template[0]}" at line ${prompt.slice(0, template.index).split('\n').length}; write plain text (the project context is added per target)`);
+  if (template)
+    throw fail(
+      'system.md',
+      `template syntax "${template[0]}" at line ${prompt.slice(0, template.index).split('\n').length}; write plain text (the project context is added per target)`,
+    );
   const json = await readOptional(join(dir, 'preset.json'));
   let defaults: PresetDefaults = {};
   if (json !== undefined) {
@@ -103,13 +116,17 @@ async function readOptional(path: string): Promise<string | undefined> {
   try {
     return await readFile(path, 'utf8');
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT' || (err as NodeJS.ErrnoException).code === 'ENOTDIR') return undefined;
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT' || (err as NodeJS.ErrnoException).code === 'ENOTDIR')
+      return undefined;
     throw err;
   }
 }
 
 async function isDir(path: string): Promise<boolean> {
-  return stat(path).then((s) => s.isDirectory(), () => false);
+  return stat(path).then(
+    (s) => s.isDirectory(),
+    () => false,
+  );
 }
 
 async function subdirs(root: string): Promise<string[]> {

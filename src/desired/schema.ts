@@ -15,7 +15,17 @@ export const ENV_NAME_RE = /^[A-Z_][A-Z0-9_]*$/;
  * Provider types of the catalog: kimi-cli's names (test-only types excluded) plus Kimi Code's `openai` and
  * `google-genai`; each target maps them to its own vocabulary (controllers/render/targets).
  */
-export const PROVIDER_TYPES = ['kimi', 'openai_legacy', 'openai', 'openai_responses', 'anthropic', 'gemini', 'google_genai', 'google-genai', 'vertexai'] as const;
+export const PROVIDER_TYPES = [
+  'kimi',
+  'openai_legacy',
+  'openai',
+  'openai_responses',
+  'anthropic',
+  'gemini',
+  'google_genai',
+  'google-genai',
+  'vertexai',
+] as const;
 export type ProviderType = (typeof PROVIDER_TYPES)[number];
 /** Model capabilities Kimi CLI accepts. */
 export const CAPABILITIES = ['image_in', 'video_in', 'thinking', 'always_thinking'] as const;
@@ -28,11 +38,17 @@ export const RoleSpecSchema = z.strictObject({
   thinking: z.boolean().default(true),
   yolo: z.boolean().default(false),
   maxContextSize: z.number().int().positive().optional(),
-  skills: z.array(z.string().regex(SKILL_NAME_RE, { error: 'skill name must match ^[a-z0-9][a-z0-9_-]{0,63}$' })).default([]),
+  skills: z
+    .array(z.string().regex(SKILL_NAME_RE, { error: 'skill name must match ^[a-z0-9][a-z0-9_-]{0,63}$' }))
+    .default([]),
   mcp: z.array(z.string().min(1)).default([]),
   driftPolicy: z.enum(['revert', 'report']).default('revert'),
   /** Agent preset (built-in or HERO_TEAM_HOME/presets/<name>): the role's agent spec and prompt. */
-  preset: z.string().max(63).regex(PRESET_NAME_RE, { error: 'preset name must be kebab-case (^[a-z0-9]+(-[a-z0-9]+)*$)' }).optional(),
+  preset: z
+    .string()
+    .max(63)
+    .regex(PRESET_NAME_RE, { error: 'preset name must be kebab-case (^[a-z0-9]+(-[a-z0-9]+)*$)' })
+    .optional(),
   /** Built-in hooks wired into the role's config (hook-catalog.ts). */
   hooks: z.array(z.enum(HOOK_NAMES)).optional(),
   generation: z.number().int().min(1).default(1),
@@ -96,7 +112,8 @@ export const StoreDataSchema = z
   .superRefine((data, ctx) => {
     const seen = new Set<string>();
     data.roles.forEach((role, i) => {
-      if (seen.has(role.name)) ctx.addIssue({ code: 'custom', path: ['roles', i, 'name'], message: `duplicate role name "${role.name}"` });
+      if (seen.has(role.name))
+        ctx.addIssue({ code: 'custom', path: ['roles', i, 'name'], message: `duplicate role name "${role.name}"` });
       seen.add(role.name);
     });
   });

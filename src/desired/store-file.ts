@@ -10,9 +10,10 @@ import { syncDir, writeFileAtomic } from '../fs/atomic-write.ts';
 import { cleanJsonMessage, jsonErrorPosition } from '../fs/json-errors.ts';
 
 export { cleanJsonMessage, jsonErrorPosition, offsetToLineColumn } from '../fs/json-errors.ts';
+
 import { StoreError } from '../errors.ts';
 import { migrateStore } from './migrations.ts';
-import { StoreDataSchema, type StoreData } from './schema.ts';
+import { type StoreData, StoreDataSchema } from './schema.ts';
 import { describeIssues } from './store-issues.ts';
 
 /** Reads (parse with positions → migrate → validate) and writes (temp, fsync, rename, fsync dir) store.json. */
@@ -67,5 +68,3 @@ export function parseStoreJson(file: string, text: string): unknown {
     throw new StoreError(file, `invalid JSON: ${cleanJsonMessage(message)}`, jsonErrorPosition(message, body));
   }
 }
-
-

@@ -25,4 +25,3 @@ export function formatPath(path: readonly PropertyKey[]): string {
   }
   return out || '(root)';
 }
-

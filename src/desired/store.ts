@@ -6,12 +6,25 @@ import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { Low } from 'lowdb';
 import { InputError, RoleNotFoundError } from '../errors.ts';
-import { describeIssues, issuePath } from './store-issues.ts';
-import { RoleSpecSchema, StoreDataSchema, emptyStoreData, type RoleSpec, type RoleSpecInput, type StoreData } from './schema.ts';
+import { type FileLockOptions, withFileLock } from '../fs/file-lock.ts';
+import {
+  emptyStoreData,
+  type RoleSpec,
+  type RoleSpecInput,
+  RoleSpecSchema,
+  type StoreData,
+  StoreDataSchema,
+} from './schema.ts';
 import { StoreFile } from './store-file.ts';
-import { withFileLock, type FileLockOptions } from '../fs/file-lock.ts';
+import { describeIssues, issuePath } from './store-issues.ts';
 
-export { cleanJsonMessage, jsonErrorPosition, offsetToLineColumn, parseStoreJson, serializeStore } from './store-file.ts';
+export {
+  cleanJsonMessage,
+  jsonErrorPosition,
+  offsetToLineColumn,
+  parseStoreJson,
+  serializeStore,
+} from './store-file.ts';
 export { describeIssues, formatPath } from './store-issues.ts';
 
 /** A change to the store: edit the draft in place or return a replacement (sync or async). */
@@ -23,7 +36,12 @@ export async function readStore(file: string): Promise<StoreData> {
 }
 
 /** Apply mutate under the store lock and write the result durably; returns the data now in force. */
-export async function updateStore(file: string, lockPath: string, mutate: StoreMutation, lock?: FileLockOptions): Promise<StoreData> {
+export async function updateStore(
+  file: string,
+  lockPath: string,
+  mutate: StoreMutation,
+  lock?: FileLockOptions,
+): Promise<StoreData> {
   await mkdir(dirname(lockPath), { recursive: true, mode: 0o700 });
   return withFileLock(
     lockPath,
@@ -53,7 +71,10 @@ function validateUpdate(data: StoreData): StoreData {
 }
 
 /** Insert or replace a role (pure); generation starts at 1 and is bumped only when the spec really changes. */
-export function upsertRole(data: StoreData, spec: RoleSpecInput | RoleSpec): { data: StoreData; changed: boolean; role: RoleSpec } {
+export function upsertRole(
+  data: StoreData,
+  spec: RoleSpecInput | RoleSpec,
+): { data: StoreData; changed: boolean; role: RoleSpec } {
   const parsed = RoleSpecSchema.safeParse(spec);
   if (!parsed.success) throw new InputError(issuePath(parsed.error.issues[0]!), describeIssues(parsed.error));
   const index = data.roles.findIndex((r) => r.name === parsed.data.name);
@@ -81,23 +102,40 @@ export function sameSpec(a: RoleSpec, b: RoleSpec): boolean {
 function canonicalJson(value: unknown): string {
   return JSON.stringify(value, (_key, v: unknown) =>
     v && typeof v === 'object' && !Array.isArray(v)
-      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0)))
+      ? Object.fromEntries(
+          Object.entries(v as Record<string, unknown>).sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0)),
+        )
       : v,
   );
 }
 
 /** Upsert a role in the store file under the lock; writes nothing when the spec is unchanged. */
-export async function putRole(file: string, lockPath: string, spec: RoleSpecInput | RoleSpec, lock?: FileLockOptions): Promise<{ role: RoleSpec; changed: boolean }> {
+export async function putRole(
+  file: string,
+  lockPath: string,
+  spec: RoleSpecInput | RoleSpec,
+  lock?: FileLockOptions,
+): Promise<{ role: RoleSpec; changed: boolean }> {
   let result: { role: RoleSpec; changed: boolean } | undefined;
-  await updateStore(file, lockPath, (data) => {
-    const r = upsertRole(data, spec);
-    result = { role: r.role, changed: r.changed };
-    return r.data;
-  }, lock);
+  await updateStore(
+    file,
+    lockPath,
+    (data) => {
+      const r = upsertRole(data, spec);
+      result = { role: r.role, changed: r.changed };
+      return r.data;
+    },
+    lock,
+  );
   return result!;
 }
 
 /** Delete a role from the store file under the lock; throws RoleNotFoundError when absent. */
-export async function deleteRole(file: string, lockPath: string, name: string, lock?: FileLockOptions): Promise<StoreData> {
+export async function deleteRole(
+  file: string,
+  lockPath: string,
+  name: string,
+  lock?: FileLockOptions,
+): Promise<StoreData> {
   return updateStore(file, lockPath, (data) => removeRole(data, name), lock);
 }

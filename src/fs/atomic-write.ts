@@ -6,10 +6,29 @@
  * microseconds of journal work each) overlaps the event loop; writes, stats and closes of these small files
  * are synchronous (docs/performance.md).
  */
-import { createReadStream, createWriteStream, chmodSync, closeSync, constants, copyFile, fchmodSync, fstatSync, fsync, lstatSync, open, openSync, readlinkSync, rename, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  closeSync,
+  constants,
+  copyFile,
+  createReadStream,
+  createWriteStream,
+  fchmodSync,
+  fstatSync,
+  fsync,
+  lstatSync,
+  open,
+  openSync,
+  readlinkSync,
+  rename,
+  rmSync,
+  statSync,
+  unlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { mkdir } from 'node:fs/promises';
-import { pipeline } from 'node:stream/promises';
 import { dirname, join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
 import { promisify } from 'node:util';
 import { tempPathFor } from './temp-names.ts';
 
@@ -31,7 +50,11 @@ export interface WrittenFile {
  * is created or retried: its directory was made by the caller, and if it is gone (swept, or removed by hand)
  * the write fails rather than recreate it and publish a partial skill.
  */
-async function createTemp<T>(path: string, create: (tmp: string) => Promise<T>, at?: string): Promise<{ tmp: string; made: T }> {
+async function createTemp<T>(
+  path: string,
+  create: (tmp: string) => Promise<T>,
+  at?: string,
+): Promise<{ tmp: string; made: T }> {
   if (at !== undefined) return { tmp: at, made: await create(at) };
   for (let attempt = 0; ; attempt++) {
     const tmp = tempPathFor(path);
@@ -78,7 +101,13 @@ export interface StagedFile {
  * makes it durable (`fsyncStaged`, or a syncfs of the filesystem for a batch) and only then `publishStaged`
  * renames it into place.
  */
-export async function stageFile(path: string, data: Buffer | string, mode: number, at?: string, hold = false): Promise<StagedFile> {
+export async function stageFile(
+  path: string,
+  data: Buffer | string,
+  mode: number,
+  at?: string,
+  hold = false,
+): Promise<StagedFile> {
   const { tmp, made: fd } = await createTemp(path, (t) => openAsync(t, 'wx', mode), at);
   return fillStaged(path, tmp, fd, mode, hold, async () => writeFileSync(fd, data));
 }
@@ -87,7 +116,14 @@ export async function stageFile(path: string, data: Buffer | string, mode: numbe
  * Fill a temp file just created and open, set its mode, and describe it. On failure it is removed wherever it
  * now is (its descriptor says where, should its directory have been moved meanwhile).
  */
-async function fillStaged(path: string, tmp: string, fd: number, mode: number, hold: boolean, fill: () => Promise<void>): Promise<StagedFile> {
+async function fillStaged(
+  path: string,
+  tmp: string,
+  fd: number,
+  mode: number,
+  hold: boolean,
+  fill: () => Promise<void>,
+): Promise<StagedFile> {
   const first = fstatSync(fd);
   const file: StagedFile = { path, tmp, fd, dev: first.dev, ino: first.ino, size: 0, mtimeMs: 0, hold };
   try {
@@ -108,11 +144,19 @@ async function fillStaged(path: string, tmp: string, fd: number, mode: number, h
  * this process). The temp file is created exclusively; `mode` is set on it. Its descriptor is opened only if
  * it needs an fsync (`fd` -1 until then). `at`: stage it there, inside a staged directory (see stageDir).
  */
-export async function stageCopy(path: string, from: string, mode: number, at?: string, hold = false): Promise<StagedFile> {
+export async function stageCopy(
+  path: string,
+  from: string,
+  mode: number,
+  at?: string,
+  hold = false,
+): Promise<StagedFile> {
   if (hold) {
     // Held: created and filled through one descriptor, streamed (bounded memory whatever the file's size).
     const { tmp, made: fd } = await createTemp(path, (t) => openAsync(t, 'wx', mode), at);
-    return fillStaged(path, tmp, fd, mode, hold, () => pipeline(createReadStream(from), createWriteStream('', { fd, autoClose: false })));
+    return fillStaged(path, tmp, fd, mode, hold, () =>
+      pipeline(createReadStream(from), createWriteStream('', { fd, autoClose: false })),
+    );
   }
   const { tmp } = await createTemp(path, (t) => copyFileAsync(from, t, constants.COPYFILE_EXCL), at);
   try {

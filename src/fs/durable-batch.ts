@@ -4,7 +4,7 @@
  * (the caller's fallback when `syncfs()` says false). The strategy lives here alone.
  */
 import { statSync } from 'node:fs';
-import { SyncfsUnavailable, type SyncBarrier } from './syncfs.ts';
+import { type SyncBarrier, SyncfsUnavailable } from './syncfs.ts';
 
 /** A batch at least this large is made durable by one shared syncfs rather than an fsync per file. */
 export const SYNCFS_MIN_FILES = 16;

@@ -159,7 +159,10 @@ async function releaseLock(lockPath: string, token: string): Promise<void> {
 }
 
 /** unlink (synchronous unless `remove` says otherwise) that ignores a file already gone. */
-async function unlinkIfExists(path: string, remove: (path: string) => void | Promise<void> = unlinkSync): Promise<void> {
+async function unlinkIfExists(
+  path: string,
+  remove: (path: string) => void | Promise<void> = unlinkSync,
+): Promise<void> {
   try {
     await remove(path);
   } catch (err) {

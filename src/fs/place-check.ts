@@ -22,7 +22,10 @@ export type Expected =
 /** Thrown when a directory on the way changed (swapped for a symlink, replaced) since it was observed. */
 export class PlaceChangedError extends Error {
   override readonly name = 'PlaceChangedError';
-  constructor(readonly path: string, detail: string) {
+  constructor(
+    readonly path: string,
+    detail: string,
+  ) {
     super(`${path}: ${detail}; nothing is written through it`);
   }
 }
@@ -42,7 +45,11 @@ export class DirIdentities {
       this.of(cut < 0 ? '' : rel.slice(0, cut));
     }
     const st = lstatSync(this.abs(rel), { throwIfNoEntry: false });
-    if (!st?.isDirectory()) throw new PlaceChangedError(this.abs(rel), st ? 'not a real directory (a symlink or a file)' : 'directory missing');
+    if (!st?.isDirectory())
+      throw new PlaceChangedError(
+        this.abs(rel),
+        st ? 'not a real directory (a symlink or a file)' : 'directory missing',
+      );
     const id = { dev: st.dev, ino: st.ino };
     this.ids.set(rel, id);
     return id;
@@ -50,7 +57,8 @@ export class DirIdentities {
 
   /** Like `of`, creating `rel` (and missing parents) first when it is absent. */
   ensure(rel: string): DirId {
-    if (!this.ids.has(rel) && !lstatSync(this.abs(rel), { throwIfNoEntry: false })) mkdirSync(this.abs(rel), { recursive: true, mode: 0o755 });
+    if (!this.ids.has(rel) && !lstatSync(this.abs(rel), { throwIfNoEntry: false }))
+      mkdirSync(this.abs(rel), { recursive: true, mode: 0o755 });
     return this.of(rel);
   }
 
@@ -58,7 +66,8 @@ export class DirIdentities {
   check(rel: string): void {
     const id = this.of(rel);
     const st = lstatSync(this.abs(rel), { throwIfNoEntry: false });
-    if (!st?.isDirectory() || st.dev !== id.dev || st.ino !== id.ino) throw new PlaceChangedError(this.abs(rel), 'the directory changed while it was written to');
+    if (!st?.isDirectory() || st.dev !== id.dev || st.ino !== id.ino)
+      throw new PlaceChangedError(this.abs(rel), 'the directory changed while it was written to');
   }
 
   private abs(rel: string): string {

@@ -11,7 +11,7 @@
  * Node has no syncfs binding; coreutils' `sync --file-system PATH` is that call. When it cannot run here
  * (no coreutils, an old one without -f), `available()` turns false and apply falls back to per-file fsync.
  */
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 
 /** Runs syncfs on the filesystem holding `path`; rejects when the flush failed. */
 export type SyncfsRunner = (path: string) => Promise<void>;
@@ -44,7 +44,10 @@ export class SyncfsCoprocess {
 
   private setRef(on: boolean, child = this.child): void {
     if (!child) return;
-    for (const h of [child, child.stdin, child.stdout, child.stderr] as unknown as { ref?: () => void; unref?: () => void }[]) {
+    for (const h of [child, child.stdin, child.stdout, child.stderr] as unknown as {
+      ref?: () => void;
+      unref?: () => void;
+    }[]) {
       if (on) h.ref?.();
       else h.unref?.();
     }
@@ -52,7 +55,8 @@ export class SyncfsCoprocess {
 
   private start(): ChildProcessWithoutNullStreams {
     if (this.child) return this.child;
-    const script = 'while IFS= read -r p; do if out=$(sync -f -- "$p" 2>&1); then echo ok; else echo "fail $out" | tr "\\n" " "; echo; fi; done';
+    const script =
+      'while IFS= read -r p; do if out=$(sync -f -- "$p" 2>&1); then echo ok; else echo "fail $out" | tr "\\n" " "; echo; fi; done';
     const child = spawn('sh', ['-c', script], { stdio: ['pipe', 'pipe', 'pipe'] });
     this.child = child;
     this.buffered = '';
@@ -66,7 +70,8 @@ export class SyncfsCoprocess {
         if (!this.waiting.length) this.setRef(false);
         if (!req) continue;
         if (line === 'ok') req.resolve();
-        else req.reject(new Error(`sync -f ${req.path} failed: ${line.replace(/^fail ?/, '').trim() || 'unknown error'}`));
+        else
+          req.reject(new Error(`sync -f ${req.path} failed: ${line.replace(/^fail ?/, '').trim() || 'unknown error'}`));
       }
     });
     const fail = (why: string) => {
@@ -125,10 +130,12 @@ export class SyncBarrier {
     const rounds = r;
     if (!rounds.running) return this.start(rounds, path);
     // The running round may have started before our writes: share the round queued after it.
-    rounds.next ??= rounds.running.catch(() => {}).then(() => {
-      rounds.next = undefined;
-      return this.start(rounds, path);
-    });
+    rounds.next ??= rounds.running
+      .catch(() => {})
+      .then(() => {
+        rounds.next = undefined;
+        return this.start(rounds, path);
+      });
     return rounds.next;
   }
 

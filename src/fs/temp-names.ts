@@ -13,4 +13,3 @@ export function tempPathFor(path: string): string {
   tempSeq = (tempSeq + 1) >>> 0;
   return join(dirname(path), `.${basename(path)}.hero-tmp-${process.pid}-${tempSeq.toString(16).padStart(8, '0')}`);
 }
-

@@ -15,7 +15,12 @@ const STAGED_DIR_PREFIX = '.skill-';
  * Remove the recorded temps under `root` (role-relative paths) and the top-level temp files of `markerFile`
  * that `isMarked` recognises by content; returns how many went. Nothing is removed through a symlink.
  */
-export function sweepTemps(root: string, recorded: readonly string[], markerFile: string, isMarked: (text: string) => boolean): number {
+export function sweepTemps(
+  root: string,
+  recorded: readonly string[],
+  markerFile: string,
+  isMarked: (text: string) => boolean,
+): number {
   let removed = 0;
   for (const rel of recorded) if (removeRecorded(root, rel)) removed++;
   let names: string[];
@@ -53,7 +58,8 @@ function removeRecorded(root: string, rel: string): boolean {
     const st = lstatSync(abs, { throwIfNoEntry: false });
     if (!st) return false;
     if (st.isFile()) unlinkSync(abs);
-    else if (st.isDirectory() && parts.length === 1 && name.startsWith(STAGED_DIR_PREFIX)) rmSync(abs, { recursive: true });
+    else if (st.isDirectory() && parts.length === 1 && name.startsWith(STAGED_DIR_PREFIX))
+      rmSync(abs, { recursive: true });
     else return false;
     return true;
   } catch {

@@ -24,9 +24,17 @@ const CacheFileSchema = z.object({
 });
 
 /** Outcome of loading the cache file. */
-export type DigestLoad = { state: 'loaded'; entries: number } | { state: 'absent' } | { state: 'ignored'; reason: string };
+export type DigestLoad =
+  | { state: 'loaded'; entries: number }
+  | { state: 'absent' }
+  | { state: 'ignored'; reason: string };
 
-const stampOf = (t: readonly [number, number, number, number]): FileStamp => ({ ino: t[0], size: t[1], mtimeMs: t[2], ctimeMs: t[3] });
+const stampOf = (t: readonly [number, number, number, number]): FileStamp => ({
+  ino: t[0],
+  size: t[1],
+  mtimeMs: t[2],
+  ctimeMs: t[3],
+});
 const stampTuple = (s: FileStamp): [number, number, number, number] => [s.ino, s.size, s.mtimeMs, s.ctimeMs];
 
 /** Fill `cache` from the file at `path` when it was written for the registry at `root`. */
@@ -46,9 +54,12 @@ export function loadDigestCache(path: string, root: string, cache: DigestCache):
   }
   if (!parsed.success) return { state: 'ignored', reason: z.prettifyError(parsed.error) };
   if (parsed.data.root !== root) return { state: 'ignored', reason: `written for registry ${parsed.data.root}` };
-  for (const [p, ino, size, mtimeMs, ctimeMs, md5] of parsed.data.md5) cache.md5s.restore(p, stampOf([ino, size, mtimeMs, ctimeMs]), md5);
+  for (const [p, ino, size, mtimeMs, ctimeMs, md5] of parsed.data.md5)
+    cache.md5s.restore(p, stampOf([ino, size, mtimeMs, ctimeMs]), md5);
   for (const [p, ino, size, mtimeMs, ctimeMs, md5, ok, text] of parsed.data.skillMd) {
-    const record: SkillMdRecord = ok ? { md5, ok, ...(text === null ? {} : { description: text }) } : { md5, ok, reason: text ?? '' };
+    const record: SkillMdRecord = ok
+      ? { md5, ok, ...(text === null ? {} : { description: text }) }
+      : { md5, ok, reason: text ?? '' };
     cache.skillMds.restore(p, stampOf([ino, size, mtimeMs, ctimeMs]), record);
   }
   return { state: 'loaded', entries: parsed.data.md5.length + parsed.data.skillMd.length };

@@ -9,10 +9,17 @@
  * re-read unchanged directories.
  */
 import { readdirSync, type Stats } from 'node:fs';
-import { isRacy, type DigestCache } from './digest.ts';
+import { type DigestCache, isRacy } from './digest.ts';
 
 /** A directory's entries as read: names, one kind letter each (d, f, l, o), and the stat they belong to. */
-export interface Listing { ino: number; mtimeMs: number; ctimeMs: number; names: string[]; kinds: string; set?: Set<string> }
+export interface Listing {
+  ino: number;
+  mtimeMs: number;
+  ctimeMs: number;
+  names: string[];
+  kinds: string;
+  set?: Set<string>;
+}
 
 /** The entries of `dir`, given its stat taken just before (from the cache when that stat still matches). */
 export function listDir(cache: DigestCache, dir: string, st: Stats): Listing {
@@ -21,8 +28,16 @@ export function listDir(cache: DigestCache, dir: string, st: Stats): Listing {
   if (hit && hit.ino === st.ino && hit.mtimeMs === st.mtimeMs && hit.ctimeMs === st.ctimeMs) return hit;
   const racy = isRacy(st);
   const entries = readdirSync(dir, { withFileTypes: true });
-  const kinds = entries.map((e) => (e.isDirectory() ? 'd' : e.isFile() ? 'f' : e.isSymbolicLink() ? 'l' : 'o')).join('');
-  const listing: Listing = { ino: st.ino, mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs, names: entries.map((e) => e.name), kinds };
+  const kinds = entries
+    .map((e) => (e.isDirectory() ? 'd' : e.isFile() ? 'f' : e.isSymbolicLink() ? 'l' : 'o'))
+    .join('');
+  const listing: Listing = {
+    ino: st.ino,
+    mtimeMs: st.mtimeMs,
+    ctimeMs: st.ctimeMs,
+    names: entries.map((e) => e.name),
+    kinds,
+  };
   if (racy) memo.delete(dir);
   else memo.set(dir, listing);
   return listing;

@@ -90,9 +90,14 @@ function parseBlock(block: string, firstLine: number): BlockResult {
 export function parseYamlBlock(block: string, firstLine = 2): BlockResult {
   const skipped = block.match(PY_LEADING)?.[0] ?? '';
   const start = firstLine + (skipped.match(LINE_BREAK)?.length ?? 0);
-  const doc = parseDocument(block.replace(PY_STRIP, ''), { prettyErrors: true, customTags: [pyBool, 'timestamp'], merge: true });
+  const doc = parseDocument(block.replace(PY_STRIP, ''), {
+    prettyErrors: true,
+    customTags: [pyBool, 'timestamp'],
+    merge: true,
+  });
   const errors = [...doc.errors, ...doc.warnings.filter((w) => w.code === 'TAG_RESOLVE_FAILED')];
-  if (errors.length > 0) return { ok: false, reason: `frontmatter is not valid YAML: ${describeError(errors[0], start)}` };
+  if (errors.length > 0)
+    return { ok: false, reason: `frontmatter is not valid YAML: ${describeError(errors[0], start)}` };
   let data: unknown;
   try {
     data = doc.toJS();
@@ -126,7 +131,8 @@ export function parseFrontmatter(text: string): FrontmatterResult {
     if (size <= FRONTMATTER_MAX) inside.push(line.text);
   }
   // Only a closed block is frontmatter (an unclosed one is body, as Kimi reads it); a closed one too large is refused unparsed.
-  if (close && size > FRONTMATTER_MAX) return { ok: false, reason: `frontmatter is larger than ${FRONTMATTER_MAX / 1024} KiB` };
+  if (close && size > FRONTMATTER_MAX)
+    return { ok: false, reason: `frontmatter is larger than ${FRONTMATTER_MAX / 1024} KiB` };
   if (!close) return { ok: true, data: null, body: text };
   const block = inside.join('\n');
   const body = text.slice(close.end);
@@ -161,7 +167,8 @@ export function validateSkillMd(bytes: Uint8Array): SkillMdVerdict {
   if (!fm.ok) return { ok: false, reason: `SKILL.md ${fm.reason}` };
   const data = fm.data ?? {};
   for (const key of ['name', 'description']) {
-    if (isTruthy(data[key]) && typeof data[key] !== 'string') return { ok: false, reason: `SKILL.md frontmatter ${key} is not a string` };
+    if (isTruthy(data[key]) && typeof data[key] !== 'string')
+      return { ok: false, reason: `SKILL.md frontmatter ${key} is not a string` };
   }
   if (isTruthy(data.type) && data.type !== 'standard' && data.type !== 'flow') {
     return { ok: false, reason: 'SKILL.md frontmatter type is neither "standard" nor "flow"' };

@@ -3,18 +3,47 @@ import { parse } from 'smol-toml';
 import { CAPABILITIES } from '../desired/schema.ts';
 
 /** Provider types the legacy kimi-cli accepts (kimi-cli-format §1.3; test-only types excluded). */
-const PROVIDER_TYPES = ['kimi', 'openai_legacy', 'openai_responses', 'anthropic', 'gemini', 'google_genai', 'vertexai'] as const;
+const PROVIDER_TYPES = [
+  'kimi',
+  'openai_legacy',
+  'openai_responses',
+  'anthropic',
+  'gemini',
+  'google_genai',
+  'vertexai',
+] as const;
 
 type Table = Record<string, unknown>;
 
 const TOP_KEYS = [
-  'default_model', 'default_thinking', 'default_yolo', 'skip_afk_prompt_injection', 'default_plan_mode',
-  'default_editor', 'theme', 'show_thinking_stream', 'models', 'providers', 'loop_control', 'background',
-  'notifications', 'services', 'mcp', 'hooks', 'merge_all_available_skills', 'extra_skill_dirs', 'telemetry',
+  'default_model',
+  'default_thinking',
+  'default_yolo',
+  'skip_afk_prompt_injection',
+  'default_plan_mode',
+  'default_editor',
+  'theme',
+  'show_thinking_stream',
+  'models',
+  'providers',
+  'loop_control',
+  'background',
+  'notifications',
+  'services',
+  'mcp',
+  'hooks',
+  'merge_all_available_skills',
+  'extra_skill_dirs',
+  'telemetry',
 ];
 const TOP_BOOLS = [
-  'default_thinking', 'default_yolo', 'skip_afk_prompt_injection', 'default_plan_mode',
-  'show_thinking_stream', 'merge_all_available_skills', 'telemetry',
+  'default_thinking',
+  'default_yolo',
+  'skip_afk_prompt_injection',
+  'default_plan_mode',
+  'show_thinking_stream',
+  'merge_all_available_skills',
+  'telemetry',
 ];
 const PROVIDER_KEYS = ['type', 'base_url', 'api_key', 'env', 'custom_headers', 'reasoning_key', 'oauth'];
 const MODEL_KEYS = ['provider', 'model', 'max_context_size', 'capabilities', 'display_name'];
@@ -86,10 +115,13 @@ function checkProvider(name: string, provider: unknown, out: string[]): void {
     return;
   }
   unknownKeys(provider, PROVIDER_KEYS, at, out);
-  if (!(PROVIDER_TYPES as readonly unknown[]).includes(provider.type)) out.push(`${at}.type must be one of ${PROVIDER_TYPES.join(', ')}`);
-  for (const key of ['base_url', 'api_key']) if (typeof provider[key] !== 'string') out.push(`${at}.${key} must be a string`);
+  if (!(PROVIDER_TYPES as readonly unknown[]).includes(provider.type))
+    out.push(`${at}.type must be one of ${PROVIDER_TYPES.join(', ')}`);
+  for (const key of ['base_url', 'api_key'])
+    if (typeof provider[key] !== 'string') out.push(`${at}.${key} must be a string`);
   for (const key of ['env', 'custom_headers']) stringMap(provider[key], `${at}.${key}`, out);
-  if ('reasoning_key' in provider && typeof provider.reasoning_key !== 'string') out.push(`${at}.reasoning_key must be a string`);
+  if ('reasoning_key' in provider && typeof provider.reasoning_key !== 'string')
+    out.push(`${at}.reasoning_key must be a string`);
 }
 
 /** Rules for one `[models.<alias>]` table (§1.4) and its provider reference (§1.9). */
@@ -101,10 +133,12 @@ function checkModel(alias: string, model: unknown, providers: Table, out: string
   }
   unknownKeys(model, MODEL_KEYS, at, out);
   if (typeof model.provider !== 'string') out.push(`${at}.provider must be a string`);
-  else if (!Object.hasOwn(providers, model.provider)) out.push(`${at}.provider "${model.provider}" is not a key of providers`);
+  else if (!Object.hasOwn(providers, model.provider))
+    out.push(`${at}.provider "${model.provider}" is not a key of providers`);
   if (typeof model.model !== 'string') out.push(`${at}.model must be a string`);
   if (!Number.isInteger(model.max_context_size)) out.push(`${at}.max_context_size must be an integer`);
-  if ('display_name' in model && typeof model.display_name !== 'string') out.push(`${at}.display_name must be a string`);
+  if ('display_name' in model && typeof model.display_name !== 'string')
+    out.push(`${at}.display_name must be a string`);
   if ('capabilities' in model) {
     const caps = model.capabilities;
     const ok = Array.isArray(caps) && caps.every((c) => (CAPABILITIES as readonly unknown[]).includes(c));
@@ -119,9 +153,13 @@ function checkServices(services: Table, out: string[]): void {
     const service = services[name];
     if (service === undefined) continue;
     const at = `services.${name}`;
-    if (!isTable(service)) { out.push(`${at} must be a table`); continue; }
+    if (!isTable(service)) {
+      out.push(`${at} must be a table`);
+      continue;
+    }
     unknownKeys(service, SERVICE_KEYS, at, out);
-    for (const key of ['base_url', 'api_key']) if (typeof service[key] !== 'string') out.push(`${at}.${key} must be a string`);
+    for (const key of ['base_url', 'api_key'])
+      if (typeof service[key] !== 'string') out.push(`${at}.${key} must be a string`);
     stringMap(service.custom_headers, `${at}.custom_headers`, out);
   }
 }
@@ -139,14 +177,16 @@ function checkMcpServer(name: string, server: unknown, out: string[]): void {
   if ('command' in server && !stdio) out.push(`${at}.command must be a string`);
   if ('url' in server && !remote) out.push(`${at}.url must be a string`);
   const args = server.args;
-  if (args !== undefined && !(Array.isArray(args) && args.every((a) => typeof a === 'string'))) out.push(`${at}.args must be a list of strings`);
+  if (args !== undefined && !(Array.isArray(args) && args.every((a) => typeof a === 'string')))
+    out.push(`${at}.args must be a list of strings`);
   if ('env' in server && !isTable(server.env)) out.push(`${at}.env must be an object`);
   stringMap(server.headers, `${at}.headers`, out);
   if ('auth' in server && typeof server.auth !== 'string') out.push(`${at}.auth must be a string`);
   const transport = server.transport;
   if (transport === undefined || transport === null) return;
   if (stdio && transport !== 'stdio') out.push(`${at}.transport must be "stdio" for a command server`);
-  if (!stdio && !REMOTE_TRANSPORTS.includes(transport as string)) out.push(`${at}.transport must be one of ${REMOTE_TRANSPORTS.join(', ')}`);
+  if (!stdio && !REMOTE_TRANSPORTS.includes(transport as string))
+    out.push(`${at}.transport must be one of ${REMOTE_TRANSPORTS.join(', ')}`);
 }
 
 /** The table under `key`, or an empty one (recording a violation when present but not a table). */
@@ -166,7 +206,8 @@ function unknownKeys(table: Table, known: readonly string[], at: string, out: st
 /** Record a violation when an optional value is present but not a string→string map. */
 function stringMap(value: unknown, at: string, out: string[]): void {
   if (value === undefined) return;
-  if (!isTable(value) || Object.values(value).some((v) => typeof v !== 'string')) out.push(`${at} must map strings to strings`);
+  if (!isTable(value) || Object.values(value).some((v) => typeof v !== 'string'))
+    out.push(`${at} must map strings to strings`);
 }
 
 /** True for a plain object (TOML table / JSON object). */

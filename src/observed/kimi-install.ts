@@ -80,7 +80,9 @@ async function kimiVersion(command: KimiCommand, env: NodeJS.ProcessEnv): Promis
 }
 
 /** The target `hero-team init` picks: the installed kimi's, else kimi-code (also when no kimi is installed). */
-export async function detectKimiTarget(env: NodeJS.ProcessEnv): Promise<{ target: KimiTargetId; install?: KimiInstall }> {
+export async function detectKimiTarget(
+  env: NodeJS.ProcessEnv,
+): Promise<{ target: KimiTargetId; install?: KimiInstall }> {
   const found = findKimiOnPath(env);
   if (!found) return { target: 'kimi-code' };
   const install = await probeKimi({ file: found, args: [] }, env);
@@ -91,12 +93,19 @@ export async function detectKimiTarget(env: NodeJS.ProcessEnv): Promise<{ target
 export function checkKimiMatchesTarget(target: KimiTargetId, install: KimiInstall | undefined): KimiCheck {
   const other = target === 'kimi-code' ? 'kimi-cli' : 'kimi-code';
   const setOther = `or render for it: hero-team target set ${other}`;
-  const installIt = target === 'kimi-code' ? 'npm i -g @moonshot-ai/kimi-code (Node >= 22.19)' : 'install the Python kimi-cli';
+  const installIt =
+    target === 'kimi-code' ? 'npm i -g @moonshot-ai/kimi-code (Node >= 22.19)' : 'install the Python kimi-cli';
   if (!install) return { ok: false, message: `no kimi on PATH (target ${target})`, fix: installIt };
   const what = `${install.path}${install.version ? ` (${install.version})` : ''}`;
   // A wrapper script or a stand-in: nothing to hold against it.
-  if (!install.target) return { ok: true, message: `kimi at ${what}: which client it is cannot be told (no version printed)` };
-  if (install.target !== target) return { ok: false, message: `kimi at ${what} is ${install.target}, but roles are rendered for ${target}`, fix: `${installIt}, ${setOther}` };
+  if (!install.target)
+    return { ok: true, message: `kimi at ${what}: which client it is cannot be told (no version printed)` };
+  if (install.target !== target)
+    return {
+      ok: false,
+      message: `kimi at ${what} is ${install.target}, but roles are rendered for ${target}`,
+      fix: `${installIt}, ${setOther}`,
+    };
   return { ok: true, message: `kimi at ${what} matches the target ${target}` };
 }
 
@@ -109,13 +118,30 @@ export interface DoctorConfigResult {
 }
 
 /** Run `kimi doctor config <roleDir>/config.toml` with the role directory as its home. */
-export async function kimiDoctorConfig(command: KimiCommand, roleDir: string, env: NodeJS.ProcessEnv): Promise<DoctorConfigResult> {
-  const r = await run(command, ['doctor', 'config', join(roleDir, 'config.toml')], { ...env, KIMI_CODE_HOME: roleDir, KIMI_CODE_NO_AUTO_UPDATE: '1' }, 60_000);
+export async function kimiDoctorConfig(
+  command: KimiCommand,
+  roleDir: string,
+  env: NodeJS.ProcessEnv,
+): Promise<DoctorConfigResult> {
+  const r = await run(
+    command,
+    ['doctor', 'config', join(roleDir, 'config.toml')],
+    { ...env, KIMI_CODE_HOME: roleDir, KIMI_CODE_NO_AUTO_UPDATE: '1' },
+    60_000,
+  );
   const output = `${r.stdout}${r.stderr}`;
   // Detail lines are indented under their file's "OK"/"ERROR" line.
-  const details = output.split('\n').filter((line) => /^\s+\S/.test(line)).map((line) => line.trim());
+  const details = output
+    .split('\n')
+    .filter((line) => /^\s+\S/.test(line))
+    .map((line) => line.trim());
   const failed = r.code !== 0;
-  return { ok: !failed && details.length === 0, errors: failed ? (details.length ? details : [output.trim() || `exit ${r.code}`]) : [], warnings: failed ? [] : details, output };
+  return {
+    ok: !failed && details.length === 0,
+    errors: failed ? (details.length ? details : [output.trim() || `exit ${r.code}`]) : [],
+    warnings: failed ? [] : details,
+    output,
+  };
 }
 
 interface RunResult {
@@ -167,7 +193,9 @@ export async function kimiDoctorChecks(input: KimiDoctorInput): Promise<KimiDoct
   const checks: KimiDoctorCheck[] = [{ name: 'kimi', severity, ...checkKimiMatchesTarget(input.target, install) }];
   if (!command || input.target !== 'kimi-code' || install?.target !== 'kimi-code') return checks;
   const queue = new PQueue({ concurrency: DOCTOR_CONCURRENCY });
-  const results = await Promise.all(input.roleDirs.map((dir) => queue.add(() => kimiDoctorConfig(command, dir, input.env))));
+  const results = await Promise.all(
+    input.roleDirs.map((dir) => queue.add(() => kimiDoctorConfig(command, dir, input.env))),
+  );
   input.roleDirs.forEach((dir, i) => {
     const r = results[i]!;
     const problems = [...r.errors, ...r.warnings];
@@ -177,7 +205,11 @@ export async function kimiDoctorChecks(input: KimiDoctorInput): Promise<KimiDoct
       ok: r.ok,
       message: r.ok ? 'Kimi Code accepts it' : problems.join('; '),
       ...(r.ok ? {} : { severity: r.errors.length ? ('error' as const) : ('warning' as const) }),
-      ...(r.ok ? {} : { fix: 'run "hero-team sync" (a hand edit or a Kimi rewrite is reverted); if it persists, report it: hero_team rendered something Kimi Code rejects' }),
+      ...(r.ok
+        ? {}
+        : {
+            fix: 'run "hero-team sync" (a hand edit or a Kimi rewrite is reverted); if it persists, report it: hero_team rendered something Kimi Code rejects',
+          }),
     });
   });
   return checks;

@@ -11,20 +11,99 @@ type Table = Record<string, unknown>;
 
 /** kimi-cli §4.3: the import paths of the default agent's 17 tools (plus okabe's two). */
 const CLI_TOOL_PATHS = [
-  'kimi_cli.tools.agent:Agent', 'kimi_cli.tools.ask_user:AskUserQuestion', 'kimi_cli.tools.todo:SetTodoList', 'kimi_cli.tools.shell:Shell',
-  'kimi_cli.tools.background:TaskList', 'kimi_cli.tools.background:TaskOutput', 'kimi_cli.tools.background:TaskStop',
-  'kimi_cli.tools.file:ReadFile', 'kimi_cli.tools.file:ReadMediaFile', 'kimi_cli.tools.file:Glob', 'kimi_cli.tools.file:Grep',
-  'kimi_cli.tools.file:WriteFile', 'kimi_cli.tools.file:StrReplaceFile', 'kimi_cli.tools.web:SearchWeb', 'kimi_cli.tools.web:FetchURL',
-  'kimi_cli.tools.plan:ExitPlanMode', 'kimi_cli.tools.plan.enter:EnterPlanMode', 'kimi_cli.tools.think:Think', 'kimi_cli.tools.dmail:SendDMail',
+  'kimi_cli.tools.agent:Agent',
+  'kimi_cli.tools.ask_user:AskUserQuestion',
+  'kimi_cli.tools.todo:SetTodoList',
+  'kimi_cli.tools.shell:Shell',
+  'kimi_cli.tools.background:TaskList',
+  'kimi_cli.tools.background:TaskOutput',
+  'kimi_cli.tools.background:TaskStop',
+  'kimi_cli.tools.file:ReadFile',
+  'kimi_cli.tools.file:ReadMediaFile',
+  'kimi_cli.tools.file:Glob',
+  'kimi_cli.tools.file:Grep',
+  'kimi_cli.tools.file:WriteFile',
+  'kimi_cli.tools.file:StrReplaceFile',
+  'kimi_cli.tools.web:SearchWeb',
+  'kimi_cli.tools.web:FetchURL',
+  'kimi_cli.tools.plan:ExitPlanMode',
+  'kimi_cli.tools.plan.enter:EnterPlanMode',
+  'kimi_cli.tools.think:Think',
+  'kimi_cli.tools.dmail:SendDMail',
 ];
 /** kimi-cli §4.4 built-in prompt variables, plus ROLE_ADDITIONAL that the default agent's args define. */
-const CLI_PROMPT_VARS = ['KIMI_NOW', 'KIMI_WORK_DIR', 'KIMI_WORK_DIR_LS', 'KIMI_AGENTS_MD', 'KIMI_SKILLS', 'KIMI_ADDITIONAL_DIRS_INFO', 'KIMI_OS', 'KIMI_SHELL', 'ROLE_ADDITIONAL'];
+const CLI_PROMPT_VARS = [
+  'KIMI_NOW',
+  'KIMI_WORK_DIR',
+  'KIMI_WORK_DIR_LS',
+  'KIMI_AGENTS_MD',
+  'KIMI_SKILLS',
+  'KIMI_ADDITIONAL_DIRS_INFO',
+  'KIMI_OS',
+  'KIMI_SHELL',
+  'ROLE_ADDITIONAL',
+];
 /** kimi-cli §5: the 13 hook events. */
-const CLI_EVENTS = ['PreToolUse', 'PostToolUse', 'PostToolUseFailure', 'UserPromptSubmit', 'Stop', 'StopFailure', 'SessionStart', 'SessionEnd', 'SubagentStart', 'SubagentStop', 'PreCompact', 'PostCompact', 'Notification'];
+const CLI_EVENTS = [
+  'PreToolUse',
+  'PostToolUse',
+  'PostToolUseFailure',
+  'UserPromptSubmit',
+  'Stop',
+  'StopFailure',
+  'SessionStart',
+  'SessionEnd',
+  'SubagentStart',
+  'SubagentStop',
+  'PreCompact',
+  'PostCompact',
+  'Notification',
+];
 /** Kimi Code §6: the 20 hook events. */
-const CODE_EVENTS = ['PreToolUse', 'PostToolUse', 'PostToolUseFailure', 'PermissionRequest', 'PermissionResult', 'UserPromptSubmit', 'UserPromptQueued', 'TurnStarted', 'Stop', 'StopFailure', 'Interrupt', 'SessionStart', 'SessionEnd', 'SessionHeartbeat', 'SubagentStart', 'SubagentStop', 'TaskStarted', 'PreCompact', 'PostCompact', 'Notification'];
+const CODE_EVENTS = [
+  'PreToolUse',
+  'PostToolUse',
+  'PostToolUseFailure',
+  'PermissionRequest',
+  'PermissionResult',
+  'UserPromptSubmit',
+  'UserPromptQueued',
+  'TurnStarted',
+  'Stop',
+  'StopFailure',
+  'Interrupt',
+  'SessionStart',
+  'SessionEnd',
+  'SessionHeartbeat',
+  'SubagentStart',
+  'SubagentStop',
+  'TaskStarted',
+  'PreCompact',
+  'PostCompact',
+  'Notification',
+];
 /** Kimi Code's built-in tool names (agent-core-v2 tools, kimi-code-format §0.5). */
-const CODE_TOOLS = ['Read', 'Write', 'Edit', 'Grep', 'Glob', 'Bash', 'TaskList', 'TaskOutput', 'TaskStop', 'WaitFor', 'ReadMediaFile', 'TodoList', 'Skill', 'WebSearch', 'Agent', 'FetchURL', 'AskUserQuestion', 'EnterPlanMode', 'ExitPlanMode'];
+const CODE_TOOLS = [
+  'Read',
+  'Write',
+  'Edit',
+  'Grep',
+  'Glob',
+  'Bash',
+  'TaskList',
+  'TaskOutput',
+  'TaskStop',
+  'WaitFor',
+  'ReadMediaFile',
+  'TodoList',
+  'Skill',
+  'WebSearch',
+  'Agent',
+  'FetchURL',
+  'AskUserQuestion',
+  'EnterPlanMode',
+  'ExitPlanMode',
+];
 /** Kimi Code §5 substitutes these in an agent body. */
 const CODE_PROMPT_VARS = ['base_prompt', 'skills', 'agents_md', 'cwd', 'os'];
 /** Tool-name events: their matcher must be anchored on both ends. */
@@ -37,15 +116,19 @@ export function checkKimiCliAgent(yamlText: string, systemMd: string): string[] 
   if (doc.errors.length) return [`agent.yaml is not valid YAML: ${doc.errors[0]!.message}`];
   if (!isMap(doc.contents)) return ['agent.yaml must be a mapping'];
   const version = doc.get('version', true);
-  if (!isScalar(version) || String(version.source ?? version.value) !== '1') out.push('version: str(version) must be "1"');
+  if (!isScalar(version) || String(version.source ?? version.value) !== '1')
+    out.push('version: str(version) must be "1"');
   const agent = (doc.toJS() as Table).agent;
   if (!isTable(agent)) return [...out, 'agent must be a mapping'];
   if (agent.extend !== 'default') out.push('extend must be "default" (a path would not resolve in the role dir)');
-  if (typeof agent.name !== 'string' || !agent.name) out.push('name is required after inheritance (the default agent\'s is "")');
+  if (typeof agent.name !== 'string' || !agent.name)
+    out.push('name is required after inheritance (the default agent\'s is "")');
   if (agent.system_prompt_path !== './system.md') out.push('system_prompt_path must name the system.md beside it');
   const tools = agent.allowed_tools ?? agent.tools;
   if (!Array.isArray(tools) || !tools.length) out.push('tools must be a non-empty list');
-  else for (const t of tools) if (!CLI_TOOL_PATHS.includes(t as string)) out.push(`unknown tool ${String(t)} (InvalidToolError)`);
+  else
+    for (const t of tools)
+      if (!CLI_TOOL_PATHS.includes(t as string)) out.push(`unknown tool ${String(t)} (InvalidToolError)`);
   if ('subagents' in agent && agent.subagents !== null) out.push('subagents paths would not resolve');
   out.push(...checkJinja(systemMd, CLI_PROMPT_VARS));
   return out;
@@ -55,7 +138,8 @@ export function checkKimiCliAgent(yamlText: string, systemMd: string): string[] 
 function checkJinja(text: string, known: readonly string[]): string[] {
   const out: string[] = [];
   if (/\{#|\{%/.test(text)) out.push('system.md holds Jinja block or comment syntax');
-  for (const m of text.matchAll(/\$\{\s*([^}]*?)\s*\}/g)) if (!known.includes(m[1]!)) out.push(`system.md: undefined variable \${${m[1]}} (StrictUndefined)`);
+  for (const m of text.matchAll(/\$\{\s*([^}]*?)\s*\}/g))
+    if (!known.includes(m[1]!)) out.push(`system.md: undefined variable \${${m[1]}} (StrictUndefined)`);
   if (/\$\{[^}]*$/.test(text)) out.push('system.md: unclosed ${');
   return out;
 }
@@ -72,13 +156,16 @@ export function checkKimiCodeAgent(text: string, fileStem: string): string[] {
   if (typeof front.description !== 'string' || !front.description.trim()) out.push('description is required');
   if (!Array.isArray(front.tools)) out.push('tools must be listed (omitted = every tool)');
   else {
-    for (const t of front.tools) if (!CODE_TOOLS.includes(t as string)) out.push(`unknown Kimi Code tool ${String(t)} (matches nothing, silently)`);
+    for (const t of front.tools)
+      if (!CODE_TOOLS.includes(t as string))
+        out.push(`unknown Kimi Code tool ${String(t)} (matches nothing, silently)`);
     if (!front.tools.includes('Skill')) out.push('tools lacks Skill: the agent would get no skills');
   }
   if (front.subagents !== undefined && !Array.isArray(front.subagents)) out.push('subagents must be a list');
   const body = m[2]!.trim();
   if (!body) out.push('body (the system prompt) is empty');
-  for (const v of body.matchAll(/\$\{([^}]*)\}/g)) if (!CODE_PROMPT_VARS.includes(v[1]!)) out.push(`body: \${${v[1]}} is not substituted by Kimi Code`);
+  for (const v of body.matchAll(/\$\{([^}]*)\}/g))
+    if (!CODE_PROMPT_VARS.includes(v[1]!)) out.push(`body: \${${v[1]}} is not substituted by Kimi Code`);
   return out;
 }
 
@@ -97,7 +184,8 @@ export function checkKimiHooks(toml: string, target: 'kimi-cli' | 'kimi-code'): 
       return;
     }
     // Kimi Code is strict (an extra field drops every hook); kimi-cli ignores extras, we emit none either way.
-    for (const key of Object.keys(h)) if (!['event', 'command', 'matcher', 'timeout'].includes(key)) out.push(`${at}: unknown field ${key}`);
+    for (const key of Object.keys(h))
+      if (!['event', 'command', 'matcher', 'timeout'].includes(key)) out.push(`${at}: unknown field ${key}`);
     if (!events.includes(h.event as string)) out.push(`${at}.event ${String(h.event)} is not a ${target} event`);
     if (typeof h.command !== 'string' || !h.command) out.push(`${at}.command must be a non-empty string`);
     const matcher = h.matcher ?? '';
@@ -111,12 +199,15 @@ export function checkKimiHooks(toml: string, target: 'kimi-cli' | 'kimi-code'): 
     } catch {
       out.push(`${at}.matcher is not a valid regex (the hook would never fire)`);
     }
-    if (re && h.event === 'Stop' && !re.test('')) out.push(`${at}: a Stop matcher must match "" or the hook never fires`);
+    if (re && h.event === 'Stop' && !re.test(''))
+      out.push(`${at}: a Stop matcher must match "" or the hook never fires`);
     if (re && TOOL_EVENTS.includes(h.event as string) && matcher) {
-      if (!/^\^.*\$$/.test(matcher)) out.push(`${at}.matcher must be anchored (^…$): Kimi searches, so it would match substrings`);
+      if (!/^\^.*\$$/.test(matcher))
+        out.push(`${at}.matcher must be anchored (^…$): Kimi searches, so it would match substrings`);
       if (re.test(`${shell}X`) || re.test(`X${shell}`)) out.push(`${at}.matcher matches more than the tool name`);
     }
-    if (!Number.isInteger(h.timeout) || (h.timeout as number) < 1 || (h.timeout as number) > 600) out.push(`${at}.timeout must be an integer in 1..600`);
+    if (!Number.isInteger(h.timeout) || (h.timeout as number) < 1 || (h.timeout as number) > 600)
+      out.push(`${at}.timeout must be an integer in 1..600`);
   });
   return out;
 }

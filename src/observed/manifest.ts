@@ -1,11 +1,12 @@
 /** Reading the per-role manifest: the record of every file hero_team wrote for a role. */
-import { systemClock } from '../clock.ts';
-import { fstatSync, openSync, closeSync, readFileSync } from 'node:fs';
+
+import { closeSync, fstatSync, openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import type { Manifest } from './role-files.ts';
-import { StampedMap, type FileStamp } from './digest.ts';
+import { systemClock } from '../clock.ts';
 import { cleanJsonMessage, jsonErrorPosition } from '../fs/json-errors.ts';
+import { type FileStamp, StampedMap } from './digest.ts';
+import type { Manifest } from './role-files.ts';
 
 /** File name of the manifest inside a role directory. */
 export const MANIFEST_FILE = '.hero-team-manifest.json';
@@ -23,7 +24,14 @@ const ManifestSchema = z.object({
   role: z.string(),
   revision: z.string(),
   entries: z.array(
-    z.object({ path: SafePath, md5: z.string(), size: z.number(), mode: z.number(), mtimeMs: z.number(), pendingMd5: z.string().optional() }),
+    z.object({
+      path: SafePath,
+      md5: z.string(),
+      size: z.number(),
+      mode: z.number(),
+      mtimeMs: z.number(),
+      pendingMd5: z.string().optional(),
+    }),
   ),
   temps: z.array(SafePath).optional(),
   asides: z.array(SafePath).optional(),
@@ -35,7 +43,10 @@ export function manifestPath(roleDir: string): string {
 }
 
 /** Outcome of reading a manifest: absent, valid, or unreadable (treated as absent: nothing is then ours). */
-export type ManifestRead = { state: 'absent' } | { state: 'ok'; manifest: Manifest; stamp: FileStamp } | { state: 'corrupt'; error: string; stamp: FileStamp };
+export type ManifestRead =
+  | { state: 'absent' }
+  | { state: 'ok'; manifest: Manifest; stamp: FileStamp }
+  | { state: 'corrupt'; error: string; stamp: FileStamp };
 
 /**
  * Parsed manifests by path, reused while the file keeps its stamp (inode, size, mtime, ctime) and was past the
@@ -62,7 +73,8 @@ export async function readManifest(roleDir: string, cache?: ManifestCache): Prom
     if (hit) return { state: 'ok', manifest: hit, stamp };
     text = readFileSync(fd, 'utf8');
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT' || (err as NodeJS.ErrnoException).code === 'ENOTDIR') return { state: 'absent' };
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT' || (err as NodeJS.ErrnoException).code === 'ENOTDIR')
+      return { state: 'absent' };
     throw err;
   } finally {
     if (fd !== undefined) closeSync(fd);
@@ -76,7 +88,11 @@ export async function readManifest(roleDir: string, cache?: ManifestCache): Prom
     // The position only: the parser's message quotes the text around the error, which may hold a key.
     const message = (err as Error).message;
     const at = jsonErrorPosition(message, text);
-    return { state: 'corrupt', error: `not valid JSON${at ? ` at line ${at.line}, column ${at.column}` : ''}: ${cleanJsonMessage(message)}`, stamp };
+    return {
+      state: 'corrupt',
+      error: `not valid JSON${at ? ` at line ${at.line}, column ${at.column}` : ''}: ${cleanJsonMessage(message)}`,
+      stamp,
+    };
   }
 }
 
@@ -85,9 +101,18 @@ export async function readManifest(roleDir: string, cache?: ManifestCache): Prom
  * stamp after the rename), so the next reconcile of the role does not parse it back. A later edit of the
  * file changes its stamp (ctime at least), and then it is read again.
  */
-export function rememberWrittenManifest(cache: ManifestCache, roleDir: string, manifest: Manifest, stamp: FileStamp): void {
+export function rememberWrittenManifest(
+  cache: ManifestCache,
+  roleDir: string,
+  manifest: Manifest,
+  stamp: FileStamp,
+): void {
   const entries = [...manifest.entries].sort(byPath).map((e) => ({ ...e }));
-  cache.restore(manifestPath(roleDir), stamp, deepFreeze({ version: manifest.version, role: manifest.role, revision: manifest.revision, entries }));
+  cache.restore(
+    manifestPath(roleDir),
+    stamp,
+    deepFreeze({ version: manifest.version, role: manifest.role, revision: manifest.revision, entries }),
+  );
 }
 
 const byPath = (a: { path: string }, b: { path: string }): number => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);

@@ -6,11 +6,12 @@
  * costs many times the syscall itself (thread-pool round trip, promise, queue), paid on every reconcile.
  * Reads are only of files whose (size, mtime) changed.
  */
-import { TimeSlicer } from '../clock.ts';
-import { lstatSync, readdirSync, readFileSync, realpathSync, statSync, type Dirent, type Stats } from 'node:fs';
+
+import { type Dirent, lstatSync, readdirSync, readFileSync, realpathSync, type Stats, statSync } from 'node:fs';
 import { basename, resolve, sep } from 'node:path';
+import { TimeSlicer } from '../clock.ts';
 import { SKILL_NAME_RE } from '../desired/schema.ts';
-import { type DigestCache, isRacy, isUnder, md5Bytes, md5FileSync, sameStamp, type SkillMdRecord } from './digest.ts';
+import { type DigestCache, isRacy, isUnder, md5Bytes, md5FileSync, type SkillMdRecord, sameStamp } from './digest.ts';
 import { forgetListings, listDir } from './dir-listing.ts';
 import { SKILL_MD_MAX, validateSkillMd } from './frontmatter.ts';
 import type { InvalidSkill, RegistryIndex, Skill, SkillFile } from './registry-types.ts';
@@ -41,8 +42,17 @@ interface ScanCtx {
   previous?: ReadonlyMap<string, Skill>;
   found?: { path: string; st: Stats };
 }
-interface RawFile { rel: string; abs: string; st: Stats }
-interface WalkDir { dir: string; real: string; rel: string; ancestors: readonly string[] }
+interface RawFile {
+  rel: string;
+  abs: string;
+  st: Stats;
+}
+interface WalkDir {
+  dir: string;
+  real: string;
+  rel: string;
+  ancestors: readonly string[];
+}
 
 /** Aborts the scan of one skill with the reason it is invalid. */
 class SkillInvalid extends Error {}
@@ -57,7 +67,14 @@ function rootNames(ctx: ScanCtx): Set<string> | undefined {
 /** Registry entries that are never skills nor skill files: dotfiles, node_modules, editor temp files. */
 function isIgnoredName(name: string): boolean {
   // The same editor files the watchers ignore (watchers.ts): a copied file must be one whose events are seen.
-  return name.startsWith('.') || name === 'node_modules' || name.endsWith('~') || name.endsWith('.swp') || name.endsWith('.swx') || name.includes('.tmp');
+  return (
+    name.startsWith('.') ||
+    name === 'node_modules' ||
+    name.endsWith('~') ||
+    name.endsWith('.swp') ||
+    name.endsWith('.swx') ||
+    name.includes('.tmp')
+  );
 }
 
 /** `dir/name` for a normalized absolute `dir` and a bare entry name (path.join's normalization is not needed here, and it was a large share of a scan's garbage). */
@@ -157,7 +174,11 @@ function checkSkillMd(ctx: ScanCtx, file: RawFile): SkillMdRecord {
   const hit = ctx.cache.skillMds.get(file.abs, file.st);
   if (hit) return hit;
   if (file.st.size > SKILL_MD_MAX) {
-    const check: SkillMdRecord = { md5: md5FileSync(file.abs, file.st.size), ok: false, reason: `SKILL.md is larger than ${SKILL_MD_MAX >> 20} MiB` };
+    const check: SkillMdRecord = {
+      md5: md5FileSync(file.abs, file.st.size),
+      ok: false,
+      reason: `SKILL.md is larger than ${SKILL_MD_MAX >> 20} MiB`,
+    };
     ctx.cache.skillMds.set(file.abs, file.st, check);
     return check;
   }
@@ -178,7 +199,18 @@ function buildSkill(ctx: ScanCtx, name: string, kind: Skill['kind'], source: str
     const md5s = raw.map(({ abs, st }) => (abs === skillMd.abs ? check.md5 : ctx.cache.digestSync(abs, st)));
     const prev = ctx.previous?.get(name);
     if (prev && sameSkill(prev, kind, source, raw, md5s, check.description)) return { skill: prev };
-    const files = raw.map(({ rel, abs, st }, i): SkillFile => ({ rel, abs, size: st.size, mtimeMs: st.mtimeMs, ino: st.ino, ctimeMs: st.ctimeMs, mode: st.mode & 0o777, md5: md5s[i]! }));
+    const files = raw.map(
+      ({ rel, abs, st }, i): SkillFile => ({
+        rel,
+        abs,
+        size: st.size,
+        mtimeMs: st.mtimeMs,
+        ino: st.ino,
+        ctimeMs: st.ctimeMs,
+        mode: st.mode & 0o777,
+        md5: md5s[i]!,
+      }),
+    );
     const skill: Skill = { name, kind, source, files, digest: skillDigest(files) };
     if (check.description !== undefined) skill.description = check.description;
     return { skill };
@@ -190,8 +222,21 @@ function buildSkill(ctx: ScanCtx, name: string, kind: Skill['kind'], source: str
 }
 
 /** True when a rescan found exactly what `prev` holds (so the same object, digest included, stands). */
-function sameSkill(prev: Skill, kind: Skill['kind'], source: string, raw: readonly RawFile[], md5s: readonly string[], description: string | undefined): boolean {
-  if (prev.kind !== kind || prev.source !== source || prev.description !== description || prev.files.length !== raw.length) return false;
+function sameSkill(
+  prev: Skill,
+  kind: Skill['kind'],
+  source: string,
+  raw: readonly RawFile[],
+  md5s: readonly string[],
+  description: string | undefined,
+): boolean {
+  if (
+    prev.kind !== kind ||
+    prev.source !== source ||
+    prev.description !== description ||
+    prev.files.length !== raw.length
+  )
+    return false;
   return raw.every(({ rel, abs, st }, i) => {
     const f = prev.files[i]!;
     return f.rel === rel && f.abs === abs && sameStamp(f, st) && f.mode === (st.mode & 0o777) && f.md5 === md5s[i];
@@ -252,7 +297,11 @@ function scanOne(ctx: ScanCtx, name: string): SkillScan {
   if (dir === null) return buildSkill(ctx, name, 'flat', source);
   const result = buildSkill(ctx, name, 'dir', dir);
   if (result.skill && flats.length > 0) {
-    result.invalid = { name, source: flats[0], reason: `${basename(flats[0])} is shadowed by directory skill ${name}/` };
+    result.invalid = {
+      name,
+      source: flats[0],
+      reason: `${basename(flats[0])} is shadowed by directory skill ${name}/`,
+    };
   }
   return result;
 }
@@ -304,7 +353,12 @@ export function retainIndexed(index: RegistryIndex, cache: DigestCache): void {
  * `previous` that are found unchanged keep their objects (so what was derived from them can be reused).
  * `only`: the names to index (the skills some role whitelists); the others are not read at all.
  */
-export async function scanRegistry(root: string, cache: DigestCache, previous?: RegistryIndex, only?: ReadonlySet<string>): Promise<RegistryIndex> {
+export async function scanRegistry(
+  root: string,
+  cache: DigestCache,
+  previous?: RegistryIndex,
+  only?: ReadonlySet<string>,
+): Promise<RegistryIndex> {
   const index: RegistryIndex = { root: resolve(root), exists: false, skills: new Map(), invalid: new Map() };
   const ctx = openScan(index.root, cache);
   if (!ctx) return index;
@@ -329,7 +383,12 @@ export async function scanSkill(root: string, name: string, cache: DigestCache):
  * that replaced the index meanwhile does not lose what this rescan found. With `freshness`, skills another
  * reader rescanned moments ago with no change signalled since are not rescanned.
  */
-export async function refreshSkills(at: RegistryIndex | { readonly index: RegistryIndex }, names: Iterable<string>, cache: DigestCache, freshness?: ScanFreshness): Promise<void> {
+export async function refreshSkills(
+  at: RegistryIndex | { readonly index: RegistryIndex },
+  names: Iterable<string>,
+  cache: DigestCache,
+  freshness?: ScanFreshness,
+): Promise<void> {
   const current = (): RegistryIndex => ('skills' in at ? at : at.index);
   const all = [...new Set(names)];
   const unique = freshness ? all.filter((name) => !freshness.isFresh(name)) : all;
@@ -388,7 +447,8 @@ export function registryProblem(root: string): string | undefined {
   for (const e of names) {
     if (isIgnoredName(e.name)) continue;
     if (/\.md$/i.test(e.name) && !e.isDirectory()) return undefined;
-    if ((e.isDirectory() || e.isSymbolicLink()) && statOrNone(child(root, `${e.name}/SKILL.md`), true)?.isFile()) return undefined;
+    if ((e.isDirectory() || e.isSymbolicLink()) && statOrNone(child(root, `${e.name}/SKILL.md`), true)?.isFile())
+      return undefined;
   }
   return `the skills registry ${root} holds no skill`;
 }

@@ -1,13 +1,14 @@
 /** Observing a role directory: what is on disk at the paths we care about, strays, leftovers. */
-import { TimeSlicer } from '../clock.ts';
-import { lstatSync, readFileSync, readdirSync, type Dirent, type Stats } from 'node:fs';
-import { readdir, lstat } from 'node:fs/promises';
+
+import { type Dirent, lstatSync, readdirSync, readFileSync, type Stats } from 'node:fs';
+import { lstat, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { entriesByPath, skillOfFile, type Manifest, type ObservedFile } from './role-files.ts';
+import { TimeSlicer } from '../clock.ts';
+import { ROLE_NAME_RE } from '../desired/schema.ts';
 import { TEMP_FILE_RE } from '../fs/temp-names.ts';
 import { md5FileSync } from './digest.ts';
-import { ROLE_NAME_RE } from '../desired/schema.ts';
 import { MANIFEST_FILE } from './manifest.ts';
+import { entriesByPath, type Manifest, type ObservedFile, skillOfFile } from './role-files.ts';
 import type { PriorObservation } from './role-observations.ts';
 
 /** Longest stretch observeRoleFiles runs before yielding to the event loop. */
@@ -20,8 +21,12 @@ const SLICE_MS = 10;
  * promise-based lstat costs several times the syscall.
  */
 export async function observeRoleFiles(
-  roleDir: string, paths: Iterable<string>, manifest: Manifest | null, skillsListing?: SkillsListing,
-  prior?: PriorObservation, reused?: Set<string>,
+  roleDir: string,
+  paths: Iterable<string>,
+  manifest: Manifest | null,
+  skillsListing?: SkillsListing,
+  prior?: PriorObservation,
+  reused?: Set<string>,
 ): Promise<Map<string, ObservedFile>> {
   const known = manifest ? entriesByPath(manifest) : undefined;
   const out = new Map<string, ObservedFile>();
@@ -42,7 +47,11 @@ export async function observeRoleFiles(
     // A symlink (or file) where a directory of ours should be: never write or delete through it.
     // A skill directory the listing does not have is absent: its files are missing, no lstat needed.
     if (listed && isUnlistedSkillFile(p, listed)) out.set(p, { path: p, kind: 'missing' });
-    else out.set(p, parentsAreDirs(roleDir, p, parents) ? observeOne(roleDir, p, known?.get(p)) : { path: p, kind: 'other' });
+    else
+      out.set(
+        p,
+        parentsAreDirs(roleDir, p, parents) ? observeOne(roleDir, p, known?.get(p)) : { path: p, kind: 'other' },
+      );
   }
   return out;
 }
@@ -75,7 +84,11 @@ function dirIsReal(roleDir: string, rel: string, memo: Map<string, boolean>): bo
 }
 
 /** `path` is a safe relative path (manifest schema, render): plain concatenation, no normalisation needed. */
-function observeOne(roleDir: string, path: string, entry: { md5: string; size: number; mtimeMs: number } | undefined): ObservedFile {
+function observeOne(
+  roleDir: string,
+  path: string,
+  entry: { md5: string; size: number; mtimeMs: number } | undefined,
+): ObservedFile {
   const abs = `${roleDir}/${path}`;
   let st;
   try {
@@ -135,6 +148,13 @@ export async function listManagedRoleDirs(rolesDir: string): Promise<string[]> {
     return [];
   }
   const dirs = entries.filter((e) => e.isDirectory() && ROLE_NAME_RE.test(e.name)).map((e) => e.name);
-  const flags = await Promise.all(dirs.map((d) => lstat(join(rolesDir, d, MANIFEST_FILE)).then(() => true, () => false)));
+  const flags = await Promise.all(
+    dirs.map((d) =>
+      lstat(join(rolesDir, d, MANIFEST_FILE)).then(
+        () => true,
+        () => false,
+      ),
+    ),
+  );
   return dirs.filter((_, i) => flags[i]).sort();
 }

@@ -1,7 +1,7 @@
 /** Provider keys from the environment and HERO_TEAM_HOME/secrets.env; values never leave this module's callers' render. */
 import { readFileSync, statSync } from 'node:fs';
 import { parse } from 'dotenv';
-import { ENV_NAME_RE, type Catalog } from '../desired/schema.ts';
+import { type Catalog, ENV_NAME_RE } from '../desired/schema.ts';
 
 /** Parse a dotenv file with dotenv's own rules: quotes, `# comments` (also after a value), `export`, multi-line values. */
 export function parseEnvFile(text: string): Record<string, string> {
@@ -16,7 +16,11 @@ export function secretsFileWarning(file: string): string | undefined {
 }
 
 /** The values of the named variables: the environment wins over secrets.env; empty values count as unset. */
-export async function readSecrets(file: string, env: NodeJS.ProcessEnv, names: Iterable<string>): Promise<Record<string, string>> {
+export async function readSecrets(
+  file: string,
+  env: NodeJS.ProcessEnv,
+  names: Iterable<string>,
+): Promise<Record<string, string>> {
   let fromFile: Record<string, string> = {};
   try {
     // Usually absent (keys come from the environment): a stat that says so costs far less than a thrown ENOENT.
@@ -34,7 +38,11 @@ export async function readSecrets(file: string, env: NodeJS.ProcessEnv, names: I
 }
 
 /** The keys of every provider in the catalog (by the variable each names), from the env and `secretsFile`. */
-export function readProviderSecrets(secretsFile: string, env: NodeJS.ProcessEnv, catalog: Catalog): Promise<Record<string, string>> {
+export function readProviderSecrets(
+  secretsFile: string,
+  env: NodeJS.ProcessEnv,
+  catalog: Catalog,
+): Promise<Record<string, string>> {
   const names = Object.values(catalog.providers).flatMap((p) => (p.apiKeyEnv ? [p.apiKeyEnv] : []));
   return readSecrets(secretsFile, env, names);
 }

@@ -1,9 +1,9 @@
 /** The MCP services catalog: HERO_TEAM_HOME/services.json, `{"services": {"<name>": <mcpServers entry>}}`. */
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
-import { cleanJsonMessage, jsonErrorPosition } from '../fs/json-errors.ts';
 import { SourceError } from '../errors.ts';
 import { writeFileAtomic } from '../fs/atomic-write.ts';
+import { cleanJsonMessage, jsonErrorPosition } from '../fs/json-errors.ts';
 
 const StdioServer = z.looseObject({
   command: z.string().min(1),
@@ -50,7 +50,10 @@ export async function readServices(path: string): Promise<ServicesCatalog> {
     // Only the position: V8's message quotes the source around the error, which may be a token.
     const message = (err as Error).message;
     const at = jsonErrorPosition(message, text);
-    throw new SourceError(path, `not valid JSON${at ? ` at line ${at.line}, column ${at.column}` : ''}: ${cleanJsonMessage(message)}`);
+    throw new SourceError(
+      path,
+      `not valid JSON${at ? ` at line ${at.line}, column ${at.column}` : ''}: ${cleanJsonMessage(message)}`,
+    );
   }
   const parsed = ServicesFileSchema.safeParse(raw);
   if (!parsed.success) throw new SourceError(path, z.prettifyError(parsed.error).replace(/\n/g, '; '));

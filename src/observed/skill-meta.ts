@@ -44,5 +44,12 @@ export async function readSkillMeta(skill: Skill): Promise<SkillMeta> {
 
 function tagList(value: unknown): string[] {
   const items = Array.isArray(value) ? value : typeof value === 'string' ? value.split(',') : [];
-  return [...new Set(items.filter((t): t is string => typeof t === 'string').map((t) => t.trim()).filter(Boolean))];
+  return [
+    ...new Set(
+      items
+        .filter((t): t is string => typeof t === 'string')
+        .map((t) => t.trim())
+        .filter(Boolean),
+    ),
+  ];
 }

@@ -8,8 +8,8 @@
  * findings all come through `invalidate(path)` and `invalidateAll()`.
  */
 import { join, relative, sep } from 'node:path';
-import type { RegistryState } from './registry-types.ts';
 import { registryEntryOf } from './registry-path.ts';
+import type { RegistryState } from './registry-types.ts';
 import type { RoleObservations } from './role-observations.ts';
 
 /** The observed state shared by every reconcile of a process. */

@@ -5,9 +5,10 @@
  * its entries (create, delete, rename, write, chmod) with the entry's name, and a watch per file would
  * multiply the watches and the memory they hold (docs/decisions/001-per-directory-watcher.md).
  */
-import { systemClock, TimeSlicer, type CancelTimer, type Scheduler } from '../clock.ts';
-import { readdirSync, realpathSync, statSync, watch as fsWatch, type FSWatcher, type Stats } from 'node:fs';
+
+import { type FSWatcher, watch as fsWatch, readdirSync, realpathSync, type Stats, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import { type CancelTimer, type Scheduler, systemClock, TimeSlicer } from '../clock.ts';
 import { TEMP_FILE_RE } from '../fs/temp-names.ts';
 
 /** A running watcher. */
@@ -118,7 +119,8 @@ class DirTreeWatcher implements ScopedTreeWatcher {
       this.epochs.set(dir, this.epochOf(dir) + 1);
       this.incomplete.delete(dir);
       this.removeTree(dir);
-      if (wanted) await this.addTree({ dir, depth: 1, ancestors: this.ancestorsOf(dir), epoch: this.epochOf(dir) }, false);
+      if (wanted)
+        await this.addTree({ dir, depth: 1, ancestors: this.ancestorsOf(dir), epoch: this.epochOf(dir) }, false);
     }
   }
 
@@ -149,7 +151,9 @@ class DirTreeWatcher implements ScopedTreeWatcher {
   }
 
   private ignored(path: string, st?: Stats): boolean {
-    return NOISE_RE.test(path) || TEMP_FILE_RE.test(path.slice(path.lastIndexOf('/') + 1)) || !!this.opts.ignore?.(path, st);
+    return (
+      NOISE_RE.test(path) || TEMP_FILE_RE.test(path.slice(path.lastIndexOf('/') + 1)) || !!this.opts.ignore?.(path, st)
+    );
   }
 
   /**
@@ -191,8 +195,10 @@ class DirTreeWatcher implements ScopedTreeWatcher {
         const descend = (this.opts.depth === undefined || depth < this.opts.depth) && (depth > 0 || this.inScope(path));
         // A plain subdirectory's real path is its parent's plus its name; only a symlink needs a lookup.
         const kidEpoch = depth === 0 ? this.epochOf(path) : epoch;
-        if (descend && e.isDirectory()) stack.push({ dir: path, depth: depth + 1, ancestors: below, real: `${real}/${e.name}`, epoch: kidEpoch });
-        else if (descend && e.isSymbolicLink()) stack.push({ dir: path, depth: depth + 1, ancestors: below, epoch: kidEpoch });
+        if (descend && e.isDirectory())
+          stack.push({ dir: path, depth: depth + 1, ancestors: below, real: `${real}/${e.name}`, epoch: kidEpoch });
+        else if (descend && e.isSymbolicLink())
+          stack.push({ dir: path, depth: depth + 1, ancestors: below, epoch: kidEpoch });
       }
     }
   }
@@ -263,7 +269,15 @@ class DirTreeWatcher implements ScopedTreeWatcher {
     const parent = this.dirs.get(dirname(path));
     if (!parent) return;
     if ((this.opts.depth !== undefined && parent.depth >= this.opts.depth) || !this.inScope(path)) return;
-    void this.addTree({ dir: path, depth: parent.depth + 1, ancestors: this.ancestorsOf(path), epoch: this.epochOf(this.rootEntryOf(path)) }, true).catch(this.onError);
+    void this.addTree(
+      {
+        dir: path,
+        depth: parent.depth + 1,
+        ancestors: this.ancestorsOf(path),
+        epoch: this.epochOf(this.rootEntryOf(path)),
+      },
+      true,
+    ).catch(this.onError);
   }
 
   /** The root was moved, deleted or replaced: drop its watches and watch it again once it is a directory. */
@@ -308,7 +322,12 @@ class DirTreeWatcher implements ScopedTreeWatcher {
 }
 
 /** Watch `root`; `onPath` gets the path of every change to files and directories under it, once the watches are set. */
-export async function watchTree(root: string, opts: WatchOptions, onPath: (path: string) => void, onError: (err: unknown) => void): Promise<ScopedTreeWatcher> {
+export async function watchTree(
+  root: string,
+  opts: WatchOptions,
+  onPath: (path: string) => void,
+  onError: (err: unknown) => void,
+): Promise<ScopedTreeWatcher> {
   const tree = new DirTreeWatcher(root, opts, onPath, onError);
   await tree.start();
   return tree;
@@ -319,7 +338,11 @@ export async function watchTree(root: string, opts: WatchOptions, onPath: (path:
  * Used for the state files: a file watch follows the inode, and a file replaced by rename right
  * after an in-place write was missed; a directory watch sees every replacement.
  */
-export function watchDirEntries(dir: string, onName: (name: string) => void, onError: (err: unknown) => void): TreeWatcher {
+export function watchDirEntries(
+  dir: string,
+  onName: (name: string) => void,
+  onError: (err: unknown) => void,
+): TreeWatcher {
   const watcher = fsWatch(dir, { persistent: true }, (_event, name) => {
     if (name) onName(name.toString());
   });

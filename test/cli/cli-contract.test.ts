@@ -9,7 +9,7 @@ import { PassThrough } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/main.ts';
 import { cli } from '../helpers/cli.ts';
-import { addSkill, makeTree, put, writeStore, type TestTree } from '../helpers/tree.ts';
+import { addSkill, makeTree, put, type TestTree, writeStore } from '../helpers/tree.ts';
 
 let tree: TestTree;
 const storeFile = () => join(tree.paths.home, 'store.json');
@@ -47,10 +47,16 @@ describe('help and version (item 16)', () => {
 
   it.each([
     [['role', 'add', 'x', '--thinking', '--no-thinking'], /--thinking and --no-thinking contradict each other/],
-    [['role', 'add', 'x', '--model', 'kimi-code/kimi-for-coding', '--model', 'groq/kimi-k2-instruct'], /--model given twice/],
+    [
+      ['role', 'add', 'x', '--model', 'kimi-code/kimi-for-coding', '--model', 'groq/kimi-k2-instruct'],
+      /--model given twice/,
+    ],
     [['role', 'add', 'x', '--context', '0'], /--context must be a positive integer/],
     [['role', 'add', 'x', '--context', '262145'], /--context 262145 exceeds the model's context of 262144/],
-    [['role', 'add', 'x', '--model', 'sambanova/llama-3.3-70b', '--context', '200000'], /exceeds the model's context of 131072/],
+    [
+      ['role', 'add', 'x', '--model', 'sambanova/llama-3.3-70b', '--context', '200000'],
+      /exceeds the model's context of 131072/,
+    ],
     [['role', 'add', 'x', '--skills', 'alpha,+beta'], /either a full list \(a,b\) or edits \(\+a,-b\)/],
     [['skill', 'list', '--json', '--json'], /--json given twice/],
     [['role', 'list', '--no-json'], /--no-json is not a flag/],
@@ -62,13 +68,17 @@ describe('help and version (item 16)', () => {
   });
 
   it('edits a whitelist with +a,-b and --add-skills/--remove-skills, collapsing duplicates', async () => {
-    expect((await cli(tree.env, 'role', 'add', 'dev', '--skills', 'alpha,alpha,beta', '--mcp', 'github,github')).code).toBe(0);
+    expect(
+      (await cli(tree.env, 'role', 'add', 'dev', '--skills', 'alpha,alpha,beta', '--mcp', 'github,github')).code,
+    ).toBe(0);
     expect(role('dev')).toMatchObject({ skills: ['alpha', 'beta'], mcp: ['github'] });
     expect((await cli(tree.env, 'role', 'set', 'dev', '--skills', '+gamma,-alpha')).code).toBe(0);
     expect(role('dev').skills).toEqual(['beta', 'gamma']);
     expect((await cli(tree.env, 'role', 'set', 'dev', '--skills=-beta')).code).toBe(0);
     expect(role('dev').skills).toEqual(['gamma']);
-    expect((await cli(tree.env, 'role', 'set', 'dev', '--add-skills', 'alpha,gamma', '--remove-skills', 'gamma')).code).toBe(2);
+    expect(
+      (await cli(tree.env, 'role', 'set', 'dev', '--add-skills', 'alpha,gamma', '--remove-skills', 'gamma')).code,
+    ).toBe(2);
     expect((await cli(tree.env, 'role', 'set', 'dev', '--add-skills', 'alpha,alpha')).code).toBe(0);
     expect(role('dev').skills).toEqual(['gamma', 'alpha']);
     const unknown = await cli(tree.env, 'role', 'set', 'dev', '--add-skills', 'nope');
@@ -84,8 +94,14 @@ describe('prototype names (item 8)', () => {
     [['role', 'add', 'x', '--model', '__proto__'], /unknown model "__proto__"/],
     [['role', 'add', 'x', '--model', 'toString'], /unknown model "toString"/],
     [['role', 'add', 'x', '--mcp', 'toString'], /unknown MCP service\(s\) "toString"/],
-    [['role', 'add', 'x', '--mcp', 'constructor,hasOwnProperty'], /unknown MCP service\(s\) "constructor", "hasOwnProperty"/],
-    [['model', 'add', 'm', '--provider', 'constructor', '--model-id', 'x', '--context', '1000'], /unknown provider "constructor"/],
+    [
+      ['role', 'add', 'x', '--mcp', 'constructor,hasOwnProperty'],
+      /unknown MCP service\(s\) "constructor", "hasOwnProperty"/,
+    ],
+    [
+      ['model', 'add', 'm', '--provider', 'constructor', '--model-id', 'x', '--context', '1000'],
+      /unknown provider "constructor"/,
+    ],
   ])('refuses %j as unknown', async (argv, message) => {
     const r = await cli(tree.env, ...(argv as string[]));
     expect(r.stderr).toMatch(message);
@@ -135,7 +151,10 @@ describe('logs and progress (items 18, 19)', () => {
   });
 
   it('shows roles done of total and files written on a terminal, and nothing off one', async () => {
-    writeStore(tree, ['a', 'b', 'c'].map((name) => ({ name, model: 'kimi-code/kimi-for-coding', skills: ['alpha'] })));
+    writeStore(
+      tree,
+      ['a', 'b', 'c'].map((name) => ({ name, model: 'kimi-code/kimi-for-coding', skills: ['alpha'] })),
+    );
     const run = async (tty: boolean) => {
       const stdout = new PassThrough();
       const stderr = Object.assign(new PassThrough(), { isTTY: tty });
@@ -156,7 +175,10 @@ describe('logs and progress (items 18, 19)', () => {
 
 describe('skill list (item 20)', () => {
   it('shows description and tags, flags a frontmatter name that differs from the folder, lists with a corrupt store', async () => {
-    put(join(tree.paths.skillsDir, 'deploy', 'SKILL.md'), '---\nname: deployer\ndescription: Ship it safely\nmetadata:\n  tags: [ops, release]\n---\nbody\n');
+    put(
+      join(tree.paths.skillsDir, 'deploy', 'SKILL.md'),
+      '---\nname: deployer\ndescription: Ship it safely\nmetadata:\n  tags: [ops, release]\n---\nbody\n',
+    );
     put(storeFile(), '{ "version": 1, "roles": [ }');
     const r = await cli(tree.env, 'skill', 'list');
     expect(r.code).toBe(0);
@@ -166,17 +188,25 @@ describe('skill list (item 20)', () => {
     expect(r.stdout).toContain('warning: SKILL.md names it "deployer"');
     expect(r.stdout).toContain('the alpha skill');
     const json = JSON.parse((await cli(tree.env, 'skill', 'list', '--json')).stdout);
-    expect(json.skills.find((s: { name: string }) => s.name === 'deploy')).toMatchObject({ description: 'Ship it safely', tags: ['ops', 'release'], frontmatterName: 'deployer' });
+    expect(json.skills.find((s: { name: string }) => s.name === 'deploy')).toMatchObject({
+      description: 'Ship it safely',
+      tags: ['ops', 'release'],
+      frontmatterName: 'deployer',
+    });
     expect((await cli(tree.env, 'skill', 'list', '--role', 'x')).code).toBe(2);
   });
 });
 
 describe('--context against a new model (item 16)', () => {
-  it('refuses a model change that the role\'s context override no longer fits', async () => {
+  it("refuses a model change that the role's context override no longer fits", async () => {
     expect((await cli(tree.env, 'role', 'add', 'dev', '--context', '200000')).code).toBe(0);
     const r = await cli(tree.env, 'role', 'set', 'dev', '--model', 'sambanova/llama-3.3-70b');
-    expect(r.stderr).toContain("--context 200000 exceeds the model's context of 131072 tokens (sambanova/llama-3.3-70b)");
+    expect(r.stderr).toContain(
+      "--context 200000 exceeds the model's context of 131072 tokens (sambanova/llama-3.3-70b)",
+    );
     expect(r.code).toBe(2);
-    expect((await cli(tree.env, 'role', 'set', 'dev', '--model', 'sambanova/llama-3.3-70b', '--context', '100000')).code).toBe(0);
+    expect(
+      (await cli(tree.env, 'role', 'set', 'dev', '--model', 'sambanova/llama-3.3-70b', '--context', '100000')).code,
+    ).toBe(0);
   });
 });

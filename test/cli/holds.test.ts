@@ -3,7 +3,7 @@ import { existsSync, readFileSync, renameSync, rmSync, unlinkSync, writeFileSync
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { cli } from '../helpers/cli.ts';
-import { addSkill, makeTree, put, writeStore, type TestTree } from '../helpers/tree.ts';
+import { addSkill, makeTree, put, type TestTree, writeStore } from '../helpers/tree.ts';
 
 let tree: TestTree;
 const roleDir = (r: string) => join(tree.paths.rolesDir, r);
@@ -38,7 +38,7 @@ describe('a registry that is missing, moved or emptied (item 1)', () => {
     for (const s of ['alpha', 'beta', 'gamma']) expect(existsSync(copy(s))).toBe(true);
   });
 
-  it('most of a role\'s skills vanishing in one step is held unless --prune-vanished; one vanishing is pruned as usual', async () => {
+  it("most of a role's skills vanishing in one step is held unless --prune-vanished; one vanishing is pruned as usual", async () => {
     rmSync(join(tree.paths.skillsDir, 'beta'), { recursive: true });
     rmSync(join(tree.paths.skillsDir, 'gamma'), { recursive: true });
     const held = await cli(tree.env, 'sync');

@@ -1,5 +1,5 @@
 /** `init` (items 14) and the catalog commands `model`/`provider list|add|rm` (item 15). */
-import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { cli } from '../helpers/cli.ts';
@@ -23,7 +23,8 @@ describe('init (item 14)', () => {
     const list = await cli(env, 'skill', 'list', '--json');
     const skills = JSON.parse(list.stdout).skills as { name: string; state: string; description?: string }[];
     expect(skills.map((s) => s.name)).toEqual(names);
-    for (const s of skills) expect(s, s.name).toMatchObject({ state: 'valid', description: expect.stringMatching(/^.{40,}$/) });
+    for (const s of skills)
+      expect(s, s.name).toMatchObject({ state: 'valid', description: expect.stringMatching(/^.{40,}$/) });
     // A second run keeps the user's secrets and skills.
     writeFileSync(secrets, 'KIMI_API_KEY=mine\n', { mode: 0o644 });
     writeFileSync(join(registry, names[0]!, 'SKILL.md'), '---\nname: x\ndescription: my edit\n---\n');
@@ -40,15 +41,61 @@ describe('model and provider commands (item 15)', () => {
 
   it('adds a custom provider and model a role can use; lists them without key values; removes them in order', async () => {
     const env = { ...tree.env, OPENROUTER_API_KEY: 'sk-or-marker-123' };
-    expect((await cli(env, 'provider', 'add', 'openrouter', '--type', 'openai_legacy', '--base-url', 'https://openrouter.ai/api/v1', '--key-env', 'OPENROUTER_API_KEY')).code).toBe(0);
-    expect((await cli(env, 'model', 'add', 'openrouter/kimi-k2', '--provider', 'openrouter', '--model-id', 'moonshotai/kimi-k2', '--context', '131072', '--capabilities', 'thinking')).code).toBe(0);
+    expect(
+      (
+        await cli(
+          env,
+          'provider',
+          'add',
+          'openrouter',
+          '--type',
+          'openai_legacy',
+          '--base-url',
+          'https://openrouter.ai/api/v1',
+          '--key-env',
+          'OPENROUTER_API_KEY',
+        )
+      ).code,
+    ).toBe(0);
+    expect(
+      (
+        await cli(
+          env,
+          'model',
+          'add',
+          'openrouter/kimi-k2',
+          '--provider',
+          'openrouter',
+          '--model-id',
+          'moonshotai/kimi-k2',
+          '--context',
+          '131072',
+          '--capabilities',
+          'thinking',
+        )
+      ).code,
+    ).toBe(0);
     const providers = await cli(env, 'provider', 'list');
-    expect(providers.stdout).toMatch(/openrouter\s+openai_legacy\s+https:\/\/openrouter\.ai\/api\/v1\s+OPENROUTER_API_KEY \(set\)\s+custom/);
+    expect(providers.stdout).toMatch(
+      /openrouter\s+openai_legacy\s+https:\/\/openrouter\.ai\/api\/v1\s+OPENROUTER_API_KEY \(set\)\s+custom/,
+    );
     expect(providers.stdout).toMatch(/managed:groq\s+.*GROQ_API_KEY \(not set\)\s+built-in/);
     const models = await cli(env, 'model', 'list');
-    expect(models.stdout).toMatch(/openrouter\/kimi-k2\s+openrouter\s+moonshotai\/kimi-k2\s+131072\s+OPENROUTER_API_KEY \(set\)\s+custom/);
-    for (const out of [providers.stdout, models.stdout, (await cli(env, 'model', 'list', '--json')).stdout, storeText()]) expect(out).not.toContain('sk-or-marker-123');
-    expect(JSON.parse(storeText()).catalog.providers.openrouter).toEqual({ type: 'openai_legacy', baseUrl: 'https://openrouter.ai/api/v1', apiKeyEnv: 'OPENROUTER_API_KEY' });
+    expect(models.stdout).toMatch(
+      /openrouter\/kimi-k2\s+openrouter\s+moonshotai\/kimi-k2\s+131072\s+OPENROUTER_API_KEY \(set\)\s+custom/,
+    );
+    for (const out of [
+      providers.stdout,
+      models.stdout,
+      (await cli(env, 'model', 'list', '--json')).stdout,
+      storeText(),
+    ])
+      expect(out).not.toContain('sk-or-marker-123');
+    expect(JSON.parse(storeText()).catalog.providers.openrouter).toEqual({
+      type: 'openai_legacy',
+      baseUrl: 'https://openrouter.ai/api/v1',
+      apiKeyEnv: 'OPENROUTER_API_KEY',
+    });
     expect((await cli(env, 'role', 'add', 'dev', '--model', 'openrouter/kimi-k2')).code).toBe(0);
     expect((await cli(env, 'render', 'dev', '--file', 'config.toml')).stdout).toContain('[providers.openrouter]');
     const inUse = await cli(env, 'model', 'rm', 'openrouter/kimi-k2');
@@ -61,16 +108,72 @@ describe('model and provider commands (item 15)', () => {
   });
 
   it.each([
-    [['provider', 'add', 'x', '--type', 'openai_legacy', '--base-url', 'https://x.test/v1', '--key-env', 'sk-live-abc'], /--key-env takes the NAME of a variable/],
-    [['provider', 'add', 'x', '--type', 'openai_chat', '--base-url', 'https://x.test/v1', '--key-env', 'X_KEY'], /unknown provider type "openai_chat"/],
-    [['provider', 'add', 'x', '--type', 'kimi', '--base-url', 'ftp://x', '--key-env', 'X_KEY'], /--base-url must be an http\(s\) URL/],
-    [['provider', 'add', 'managed:mine', '--type', 'kimi', '--base-url', 'https://x.test', '--key-env', 'X_KEY'], /invalid provider name "managed:mine"/],
-    [['provider', 'add', 'managed:groq', '--type', 'kimi', '--base-url', 'https://x.test', '--key-env', 'X_KEY'], /invalid provider name/],
+    [
+      [
+        'provider',
+        'add',
+        'x',
+        '--type',
+        'openai_legacy',
+        '--base-url',
+        'https://x.test/v1',
+        '--key-env',
+        'sk-live-abc',
+      ],
+      /--key-env takes the NAME of a variable/,
+    ],
+    [
+      ['provider', 'add', 'x', '--type', 'openai_chat', '--base-url', 'https://x.test/v1', '--key-env', 'X_KEY'],
+      /unknown provider type "openai_chat"/,
+    ],
+    [
+      ['provider', 'add', 'x', '--type', 'kimi', '--base-url', 'ftp://x', '--key-env', 'X_KEY'],
+      /--base-url must be an http\(s\) URL/,
+    ],
+    [
+      ['provider', 'add', 'managed:mine', '--type', 'kimi', '--base-url', 'https://x.test', '--key-env', 'X_KEY'],
+      /invalid provider name "managed:mine"/,
+    ],
+    [
+      ['provider', 'add', 'managed:groq', '--type', 'kimi', '--base-url', 'https://x.test', '--key-env', 'X_KEY'],
+      /invalid provider name/,
+    ],
     [['provider', 'rm', 'managed:groq'], /built in and cannot be removed/],
-    [['model', 'add', 'kimi-code/kimi-for-coding', '--provider', 'managed:kimi-code', '--model-id', 'x', '--context', '10'], /already exists/],
-    [['model', 'add', '__proto__', '--provider', 'managed:kimi-code', '--model-id', 'x', '--context', '10'], /invalid model alias "__proto__"/],
+    [
+      [
+        'model',
+        'add',
+        'kimi-code/kimi-for-coding',
+        '--provider',
+        'managed:kimi-code',
+        '--model-id',
+        'x',
+        '--context',
+        '10',
+      ],
+      /already exists/,
+    ],
+    [
+      ['model', 'add', '__proto__', '--provider', 'managed:kimi-code', '--model-id', 'x', '--context', '10'],
+      /invalid model alias "__proto__"/,
+    ],
     [['model', 'add', 'a', '--provider', 'managed:kimi-code', '--model-id', 'x'], /--context is required/],
-    [['model', 'add', 'a', '--provider', 'managed:kimi-code', '--model-id', 'x', '--context', '9', '--capabilities', 'telepathy'], /unknown capabilities telepathy/],
+    [
+      [
+        'model',
+        'add',
+        'a',
+        '--provider',
+        'managed:kimi-code',
+        '--model-id',
+        'x',
+        '--context',
+        '9',
+        '--capabilities',
+        'telepathy',
+      ],
+      /unknown capabilities telepathy/,
+    ],
     [['model', 'rm', 'kimi-code/kimi-for-coding'], /built in and cannot be removed/],
   ])('refuses %j, exit 2, nothing written', async (argv, message) => {
     const r = await cli(tree.env, ...(argv as string[]));

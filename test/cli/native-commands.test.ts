@@ -18,15 +18,23 @@ const store = () => JSON.parse(readFileSync(join(tree.paths.home, 'store.json'),
 
 describe('preset commands', () => {
   it('list the built-ins and a user preset, and show one with its tools under both targets', async () => {
-    put(join(tree.paths.home, 'presets', 'docs', 'agent.yaml'), 'version: 1\nagent:\n  extend: default\n  name: docs\n  system_prompt_path: ./system.md\n  tools: [kimi_cli.tools.file:ReadFile]\n');
+    put(
+      join(tree.paths.home, 'presets', 'docs', 'agent.yaml'),
+      'version: 1\nagent:\n  extend: default\n  name: docs\n  system_prompt_path: ./system.md\n  tools: [kimi_cli.tools.file:ReadFile]\n',
+    );
     put(join(tree.paths.home, 'presets', 'docs', 'system.md'), 'Write the docs.\n');
     const list = await cli(tree.env, 'preset', 'list');
     expect(list.code).toBe(0);
-    for (const name of ['architect', 'executor', 'explore', 'reviewer', 'security', 'verifier']) expect(list.stdout).toMatch(new RegExp(`^${name}\\s+builtin\\s+\\S`, 'm'));
+    for (const name of ['architect', 'executor', 'explore', 'reviewer', 'security', 'verifier'])
+      expect(list.stdout).toMatch(new RegExp(`^${name}\\s+builtin\\s+\\S`, 'm'));
     expect(list.stdout).toMatch(/^docs\s+user\s+hero_team preset docs$/m);
     const show = await cli(tree.env, 'preset', 'show', 'verifier');
-    expect(show.stdout).toMatch(/^tools: +SetTodoList, Shell, TaskList, TaskOutput, TaskStop, ReadFile, ReadMediaFile, Glob, Grep$/m);
-    expect(show.stdout).toMatch(/^ {2}kimi-code: TodoList, Bash, TaskList, TaskOutput, TaskStop, Read, ReadMediaFile, Glob, Grep, Skill$/m);
+    expect(show.stdout).toMatch(
+      /^tools: +SetTodoList, Shell, TaskList, TaskOutput, TaskStop, ReadFile, ReadMediaFile, Glob, Grep$/m,
+    );
+    expect(show.stdout).toMatch(
+      /^ {2}kimi-code: TodoList, Bash, TaskList, TaskOutput, TaskStop, Read, ReadMediaFile, Glob, Grep, Skill$/m,
+    );
     expect(show.stdout).toContain('## Review Discipline');
     expect((await cli(tree.env, 'preset', 'show', 'nope')).stderr).toContain('unknown preset "nope"');
   });
@@ -40,21 +48,40 @@ describe('preset commands', () => {
 });
 
 describe('role add --preset', () => {
-  it('takes the preset\'s defaults unless a flag says otherwise, and the launch line gains --agent-file', async () => {
+  it("takes the preset's defaults unless a flag says otherwise, and the launch line gains --agent-file", async () => {
     const add = await cli(tree.env, 'role', 'add', 'ex', '--preset', 'explore');
     expect(add.code).toBe(0);
     expect(store().roles[0]).toMatchObject({ name: 'ex', preset: 'explore', thinking: false });
     expect(store().roles[0].hooks).toBeUndefined();
     expect(add.stdout).toContain(`--agent-file ${tree.paths.rolesDir}/ex/agents/explore/agent.yaml`);
-    await cli(tree.env, 'role', 'add', 'rev', '--preset', 'executor', '--thinking', '--hooks', 'notify', '--skills', 'alpha');
-    expect(store().roles[1]).toMatchObject({ preset: 'executor', thinking: true, hooks: ['notify'], skills: ['alpha'] });
+    await cli(
+      tree.env,
+      'role',
+      'add',
+      'rev',
+      '--preset',
+      'executor',
+      '--thinking',
+      '--hooks',
+      'notify',
+      '--skills',
+      'alpha',
+    );
+    expect(store().roles[1]).toMatchObject({
+      preset: 'executor',
+      thinking: true,
+      hooks: ['notify'],
+      skills: ['alpha'],
+    });
     await cli(tree.env, 'role', 'add', 'ver', '--preset', 'verifier', '--no-thinking');
     expect(store().roles[2]).toMatchObject({ thinking: false, hooks: ['safety-check', 'notify'] });
   });
 
   it('refuses an unknown preset or hook and changes nothing', async () => {
     expect((await cli(tree.env, 'role', 'add', 'x', '--preset', 'wizard')).stderr).toContain('unknown preset "wizard"');
-    expect((await cli(tree.env, 'role', 'add', 'x', '--hooks', 'notify,rm-guard')).stderr).toContain('unknown hook(s) "rm-guard"; built-in hooks: safety-check, completion-check, notify');
+    expect((await cli(tree.env, 'role', 'add', 'x', '--hooks', 'notify,rm-guard')).stderr).toContain(
+      'unknown hook(s) "rm-guard"; built-in hooks: safety-check, completion-check, notify',
+    );
     expect(existsSync(join(tree.paths.home, 'store.json'))).toBe(false);
   });
 
@@ -62,11 +89,15 @@ describe('role add --preset', () => {
     await cli(tree.env, 'role', 'add', 'rev', '--preset', 'reviewer', '--hooks', 'safety-check');
     await cli(tree.env, 'sync', 'rev');
     const dir = join(tree.paths.rolesDir, 'rev');
-    expect(existsSync(join(dir, 'agents/reviewer/agent.yaml')) && existsSync(join(dir, 'hooks/safety-check'))).toBe(true);
+    expect(existsSync(join(dir, 'agents/reviewer/agent.yaml')) && existsSync(join(dir, 'hooks/safety-check'))).toBe(
+      true,
+    );
     expect((await cli(tree.env, 'role', 'set', 'rev', '--preset', 'none', '--hooks', 'none')).code).toBe(0);
     expect(store().roles[0].preset).toBeUndefined();
     await cli(tree.env, 'sync', 'rev');
-    expect(existsSync(join(dir, 'agents/reviewer/agent.yaml')) || existsSync(join(dir, 'hooks/safety-check'))).toBe(false);
+    expect(existsSync(join(dir, 'agents/reviewer/agent.yaml')) || existsSync(join(dir, 'hooks/safety-check'))).toBe(
+      false,
+    );
     expect(readFileSync(join(dir, 'config.toml'), 'utf8')).not.toContain('[[hooks]]');
   });
 });
@@ -74,7 +105,11 @@ describe('role add --preset', () => {
 describe('run', () => {
   const standIn = () => {
     const bin = join(tree.root, 'bin');
-    put(join(bin, 'kimi'), `#!/bin/sh\nprintf '%s\\n' "$@" > '${join(tree.root, 'kimi.args')}'\ntest -f "$2" && echo "config present"\nexit 7\n`, 0o755);
+    put(
+      join(bin, 'kimi'),
+      `#!/bin/sh\nprintf '%s\\n' "$@" > '${join(tree.root, 'kimi.args')}'\ntest -f "$2" && echo "config present"\nexit 7\n`,
+      0o755,
+    );
     return { ...tree.env, PATH: `${bin}:${dirname(process.execPath)}:/usr/bin:/bin` };
   };
 
@@ -82,11 +117,13 @@ describe('run', () => {
     await cli(tree.env, 'role', 'add', 'rev', '--preset', 'reviewer');
     const r = await cli(tree.env, 'run', 'rev', '--print', '--', '-p', 'review the diff', '--yolo');
     const dir = `${tree.paths.rolesDir}/rev`;
-    expect(r.stdout).toBe(`kimi --config-file ${dir}/config.toml --mcp-config-file ${dir}/mcp.json --skills-dir ${dir}/skills --agent-file ${dir}/agents/reviewer/agent.yaml -p 'review the diff' --yolo\n`);
+    expect(r.stdout).toBe(
+      `kimi --config-file ${dir}/config.toml --mcp-config-file ${dir}/mcp.json --skills-dir ${dir}/skills --agent-file ${dir}/agents/reviewer/agent.yaml -p 'review the diff' --yolo\n`,
+    );
     expect(existsSync(join(dir, 'config.toml'))).toBe(false); // --print changes nothing
   });
 
-  it('converges the role, then runs kimi with the role\'s files and the arguments, returning its exit code', async () => {
+  it("converges the role, then runs kimi with the role's files and the arguments, returning its exit code", async () => {
     const env = standIn();
     await cli(env, 'role', 'add', 'rev', '--preset', 'reviewer');
     const r = await cli(env, 'run', 'rev', '--', '-p', 'hello world');
@@ -94,19 +131,46 @@ describe('run', () => {
     expect(r.stdout).toBe('config present\n');
     const dir = `${tree.paths.rolesDir}/rev`;
     expect(readFileSync(join(tree.root, 'kimi.args'), 'utf8').split('\n').slice(0, -1)).toEqual([
-      '--config-file', `${dir}/config.toml`, '--mcp-config-file', `${dir}/mcp.json`, '--skills-dir', `${dir}/skills`,
-      '--agent-file', `${dir}/agents/reviewer/agent.yaml`, '-p', 'hello world',
+      '--config-file',
+      `${dir}/config.toml`,
+      '--mcp-config-file',
+      `${dir}/mcp.json`,
+      '--skills-dir',
+      `${dir}/skills`,
+      '--agent-file',
+      `${dir}/agents/reviewer/agent.yaml`,
+      '-p',
+      'hello world',
     ]);
     expect(existsSync(join(dir, 'agents/reviewer/system.md'))).toBe(true);
   });
 
   it('Kimi Code: runs kimi with the role directory as KIMI_CODE_HOME, the agent file, the key in its environment and no model override', async () => {
-    const env = { ...standIn(), HERO_TEAM_KIMI_TARGET: 'kimi-code', KIMI_API_KEY: 'sk-run-key', KIMI_MODEL_NAME: 'leak' };
-    put(join(tree.root, 'bin', 'kimi'), `#!/bin/sh\nprintf '%s\\n' "$KIMI_CODE_HOME" "$KIMI_API_KEY" "\${KIMI_MODEL_NAME-unset}" "$@" > '${join(tree.root, 'kimi.args')}'\n`, 0o755);
+    const env = {
+      ...standIn(),
+      HERO_TEAM_KIMI_TARGET: 'kimi-code',
+      KIMI_API_KEY: 'sk-run-key',
+      KIMI_MODEL_NAME: 'leak',
+    };
+    put(
+      join(tree.root, 'bin', 'kimi'),
+      `#!/bin/sh\nprintf '%s\\n' "$KIMI_CODE_HOME" "$KIMI_API_KEY" "\${KIMI_MODEL_NAME-unset}" "$@" > '${join(tree.root, 'kimi.args')}'\n`,
+      0o755,
+    );
     await cli(env, 'role', 'add', 'rev', '--preset', 'reviewer', '--hooks', 'safety-check');
     expect((await cli(env, 'run', 'rev', '--', '-p', 'hi')).code).toBe(0);
     const dir = `${tree.paths.rolesDir}/rev`;
-    expect(readFileSync(join(tree.root, 'kimi.args'), 'utf8').split('\n').slice(0, -1)).toEqual([dir, 'sk-run-key', 'unset', '--skills-dir', `${dir}/skills`, '--agent-file', `${dir}/agents/reviewer.md`, '-p', 'hi']);
+    expect(readFileSync(join(tree.root, 'kimi.args'), 'utf8').split('\n').slice(0, -1)).toEqual([
+      dir,
+      'sk-run-key',
+      'unset',
+      '--skills-dir',
+      `${dir}/skills`,
+      '--agent-file',
+      `${dir}/agents/reviewer.md`,
+      '-p',
+      'hi',
+    ]);
     expect(existsSync(join(dir, 'agents/reviewer.md'))).toBe(true);
     const config = readFileSync(join(dir, 'config.toml'), 'utf8');
     expect(config).toContain('matcher = "^Bash$"');
@@ -120,7 +184,10 @@ describe('run', () => {
     expect(noKimi.stderr).toContain('"kimi" is not on PATH');
     expect((await cli(standIn(), 'run', 'ghost')).stderr).toContain('role "ghost" does not exist');
     // A user preset that breaks the loader rules: the role cannot converge, kimi is not started.
-    put(join(tree.paths.home, 'presets', 'mine', 'agent.yaml'), 'version: 1\nagent: {extend: default, name: m, system_prompt_path: ./system.md, tools: [kimi_cli.tools.file:ReadFile]}\n');
+    put(
+      join(tree.paths.home, 'presets', 'mine', 'agent.yaml'),
+      'version: 1\nagent: {extend: default, name: m, system_prompt_path: ./system.md, tools: [kimi_cli.tools.file:ReadFile]}\n',
+    );
     put(join(tree.paths.home, 'presets', 'mine', 'system.md'), 'Mine.\n');
     const env = standIn();
     await cli(env, 'role', 'add', 'own', '--preset', 'mine');
@@ -128,7 +195,9 @@ describe('run', () => {
     put(join(tree.paths.home, 'presets', 'mine', 'system.md'), 'Now with ${KIMI_NOW}.\n');
     const bad = await cli(env, 'run', 'own');
     expect(bad.code).toBe(1);
-    expect(bad.stderr).toMatch(/cannot launch role "own": it could not be converged: role "own": preset "mine": .*system.md: template syntax/);
+    expect(bad.stderr).toMatch(
+      /cannot launch role "own": it could not be converged: role "own": preset "mine": .*system.md: template syntax/,
+    );
     expect(existsSync(join(tree.root, 'kimi.args'))).toBe(false);
   });
 });
@@ -141,7 +210,14 @@ describe('completion', () => {
     const script = (await cli(tree.env, 'completion', 'bash')).stdout;
     put(join(tree.root, 'completion.bash'), script);
     const complete = (...words: string[]) => {
-      const r = spawnSync('bash', ['-c', `source '${join(tree.root, 'completion.bash')}'; COMP_WORDS=(${words.map((w) => `'${w}'`).join(' ')}); COMP_CWORD=${words.length - 1}; _hero_team; printf '%s\\n' "\${COMPREPLY[@]}"`], { env: { ...tree.env, PATH: `${bin}:${process.env.PATH}` }, encoding: 'utf8' });
+      const r = spawnSync(
+        'bash',
+        [
+          '-c',
+          `source '${join(tree.root, 'completion.bash')}'; COMP_WORDS=(${words.map((w) => `'${w}'`).join(' ')}); COMP_CWORD=${words.length - 1}; _hero_team; printf '%s\\n' "\${COMPREPLY[@]}"`,
+        ],
+        { env: { ...tree.env, PATH: `${bin}:${process.env.PATH}` }, encoding: 'utf8' },
+      );
       return r.stdout.trim().split('\n');
     };
     expect(complete('hero-team', 'pre')).toEqual(['preset']);

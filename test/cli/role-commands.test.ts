@@ -16,28 +16,71 @@ describe('role commands', () => {
     tree = makeTree({ KIMI_API_KEY: MARKER });
     addSkill(tree, 'alpha');
     addSkill(tree, 'beta');
-    put(join(tree.paths.home, 'services.json'), JSON.stringify({ services: { github: { command: 'gh-mcp', env: { GH_TOKEN: 'ghp-secret-value' } } } }));
+    put(
+      join(tree.paths.home, 'services.json'),
+      JSON.stringify({ services: { github: { command: 'gh-mcp', env: { GH_TOKEN: 'ghp-secret-value' } } } }),
+    );
   });
   afterEach(() => tree.cleanup());
 
   it('adds a role with defaults and shows it with its launch line', async () => {
-    const add = await cli(tree.env, 'role', 'add', 'backend', '--model', 'kimi-code/kimi-for-coding', '--skills', 'alpha', '--mcp', 'github', '--no-thinking', '--context', '100000');
+    const add = await cli(
+      tree.env,
+      'role',
+      'add',
+      'backend',
+      '--model',
+      'kimi-code/kimi-for-coding',
+      '--skills',
+      'alpha',
+      '--mcp',
+      'github',
+      '--no-thinking',
+      '--context',
+      '100000',
+    );
     expect(add.code).toBe(0);
     const store = JSON.parse(storeText());
-    expect(store.roles[0]).toMatchObject({ name: 'backend', thinking: false, yolo: false, skills: ['alpha'], mcp: ['github'], maxContextSize: 100000, generation: 1, driftPolicy: 'revert' });
+    expect(store.roles[0]).toMatchObject({
+      name: 'backend',
+      thinking: false,
+      yolo: false,
+      skills: ['alpha'],
+      mcp: ['github'],
+      maxContextSize: 100000,
+      generation: 1,
+      driftPolicy: 'revert',
+    });
     // A new store renders for Kimi Code: the role directory is kimi's home.
     const dir = `${tree.paths.rolesDir}/backend`;
-    expect(add.stdout).toContain(`launch: env -u KIMI_MODEL_NAME -u KIMI_MODEL_API_KEY KIMI_CODE_HOME=${dir} KIMI_CODE_NO_AUTO_UPDATE=1 kimi --skills-dir ${dir}/skills`);
+    expect(add.stdout).toContain(
+      `launch: env -u KIMI_MODEL_NAME -u KIMI_MODEL_API_KEY KIMI_CODE_HOME=${dir} KIMI_CODE_NO_AUTO_UPDATE=1 kimi --skills-dir ${dir}/skills`,
+    );
     const show = await cli(tree.env, 'role', 'show', 'backend');
-    expect(show.stdout).toContain(`launch:      env -u KIMI_MODEL_NAME -u KIMI_MODEL_API_KEY KIMI_CODE_HOME=${dir} KIMI_CODE_NO_AUTO_UPDATE=1 kimi --skills-dir ${dir}/skills`);
+    expect(show.stdout).toContain(
+      `launch:      env -u KIMI_MODEL_NAME -u KIMI_MODEL_API_KEY KIMI_CODE_HOME=${dir} KIMI_CODE_NO_AUTO_UPDATE=1 kimi --skills-dir ${dir}/skills`,
+    );
     const legacy = await cli({ ...tree.env, HERO_TEAM_KIMI_TARGET: 'kimi-cli' }, 'role', 'show', 'backend');
-    expect(legacy.stdout).toContain(`kimi --config-file ${dir}/config.toml --mcp-config-file ${dir}/mcp.json --skills-dir ${dir}/skills`);
+    expect(legacy.stdout).toContain(
+      `kimi --config-file ${dir}/config.toml --mcp-config-file ${dir}/mcp.json --skills-dir ${dir}/skills`,
+    );
     const list = await cli(tree.env, 'role', 'list');
     expect(list.stdout).toMatch(/backend\s+kimi-code\/kimi-for-coding\s+false\s+1\s+github/);
   });
 
   it('role set changes only the given fields and bumps generation only on a real change', async () => {
-    await cli(tree.env, 'role', 'add', 'backend', '--model', 'kimi-code/kimi-for-coding', '--skills', 'alpha', '--description', 'keep me');
+    await cli(
+      tree.env,
+      'role',
+      'add',
+      'backend',
+      '--model',
+      'kimi-code/kimi-for-coding',
+      '--skills',
+      'alpha',
+      '--description',
+      'keep me',
+    );
     expect((await cli(tree.env, 'role', 'set', 'backend', '--skills', 'alpha,beta')).stdout).toContain('generation 2');
     expect((await cli(tree.env, 'role', 'set', 'backend', '--skills', 'alpha,beta')).stdout).toContain('unchanged');
     const role = JSON.parse(storeText()).roles[0];
@@ -47,7 +90,10 @@ describe('role commands', () => {
   it.each([
     [['role', 'add', '../x', '--model', 'kimi-code/kimi-for-coding'], /invalid role name "\.\.\/x"/],
     [['role', 'add', 'Backend'], /invalid role name "Backend"/],
-    [['role', 'add', 'x', '--model', 'nope/model'], /unknown model "nope\/model"; known models: .*kimi-code\/kimi-for-coding/],
+    [
+      ['role', 'add', 'x', '--model', 'nope/model'],
+      /unknown model "nope\/model"; known models: .*kimi-code\/kimi-for-coding/,
+    ],
     [['role', 'add', 'x', '--skills', 'alpha,nope'], /unknown skill "nope": not found in /],
     [['role', 'add', 'x', '--mcp', 'jira'], /unknown MCP service\(s\) "jira"; services.json lists: github/],
     [['role', 'add', 'x', '--context', '12k'], /--context must be a positive integer, got "12k"/],
@@ -99,7 +145,11 @@ describe('role commands', () => {
     expect(readFileSync(config, 'utf8')).not.toContain(MARKER);
     // Keys written into config.toml: masked on display, present in the file.
     expect((await cli(tree.env, 'target', 'set', '--keys', 'config')).code).toBe(0);
-    const again = [await cli(tree.env, 'render', 'backend'), await cli(tree.env, 'sync'), await cli(tree.env, 'role', 'show', 'backend')];
+    const again = [
+      await cli(tree.env, 'render', 'backend'),
+      await cli(tree.env, 'sync'),
+      await cli(tree.env, 'role', 'show', 'backend'),
+    ];
     for (const o of again) {
       expect(o.code).toBe(0);
       expect(o.stdout + o.stderr).not.toContain(MARKER);
@@ -123,6 +173,17 @@ describe('role commands', () => {
   it('help lists every command and exits 0', async () => {
     const r = await cli(tree.env, 'help');
     expect(r.code).toBe(0);
-    for (const c of ['serve', 'sync', 'render', 'role add', 'role set', 'role rm', 'role list', 'role show', 'skill list']) expect(r.stdout).toContain(c);
+    for (const c of [
+      'serve',
+      'sync',
+      'render',
+      'role add',
+      'role set',
+      'role rm',
+      'role list',
+      'role show',
+      'skill list',
+    ])
+      expect(r.stdout).toContain(c);
   });
 });

@@ -6,7 +6,7 @@ import { systemClock } from '../../src/clock.ts';
 import { Manager } from '../../src/controllers/manager.ts';
 import { silentLogger } from '../../src/log.ts';
 import { cli } from '../helpers/cli.ts';
-import { addSkill, makeTree, put, writeStore, type TestTree } from '../helpers/tree.ts';
+import { addSkill, makeTree, put, type TestTree, writeStore } from '../helpers/tree.ts';
 
 let tree: TestTree;
 let elsewhere: string;
@@ -41,7 +41,14 @@ it('a deleted role prunes nothing through it', async () => {
 });
 
 it('the daemon refuses it the same way and reports it in the status', async () => {
-  const manager = new Manager({ paths: tree.paths, tuning: tree.config.tuning, env: tree.env, clock: systemClock, log: silentLogger(), watch: false });
+  const manager = new Manager({
+    paths: tree.paths,
+    tuning: tree.config.tuning,
+    env: tree.env,
+    clock: systemClock,
+    log: silentLogger(),
+    watch: false,
+  });
   await manager.start();
   await manager.settled();
   await manager.stop();

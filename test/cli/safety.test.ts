@@ -3,7 +3,7 @@ import { cpSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, symlin
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { cli } from '../helpers/cli.ts';
-import { addSkill, makeTree, put, writeStore, type TestTree } from '../helpers/tree.ts';
+import { addSkill, makeTree, put, type TestTree, writeStore } from '../helpers/tree.ts';
 
 let tree: TestTree;
 const roleDir = (r: string) => join(tree.paths.rolesDir, r);
@@ -18,12 +18,15 @@ beforeEach(async () => {
 afterEach(() => tree.cleanup());
 
 describe('safety', () => {
-  it.each(['./dev', '../roles/dev', '.', 'dev/'])('sync refuses the role name %j (it would be a path) and changes nothing', async (name) => {
-    const r = await cli(tree.env, 'sync', name);
-    expect(r.code).toBe(2);
-    expect(r.stderr).toContain('invalid role name');
-    expect(existsSync(join(roleDir('dev'), 'config.toml'))).toBe(true);
-  });
+  it.each(['./dev', '../roles/dev', '.', 'dev/'])(
+    'sync refuses the role name %j (it would be a path) and changes nothing',
+    async (name) => {
+      const r = await cli(tree.env, 'sync', name);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain('invalid role name');
+      expect(existsSync(join(roleDir('dev'), 'config.toml'))).toBe(true);
+    },
+  );
 
   it('never prunes a copied or renamed role dir: its manifest names another role', async () => {
     cpSync(roleDir('dev'), roleDir('dev-old'), { recursive: true });
@@ -48,7 +51,10 @@ describe('safety', () => {
   });
 
   it('an invalid services.json is reported by position without echoing its text', async () => {
-    put(join(tree.paths.home, 'services.json'), '{"services": {"gh": {"command": "x", "env": {"GH_TOKEN": ghp_SUPERSECRET123}}}}');
+    put(
+      join(tree.paths.home, 'services.json'),
+      '{"services": {"gh": {"command": "x", "env": {"GH_TOKEN": ghp_SUPERSECRET123}}}}',
+    );
     const r = await cli(tree.env, 'sync');
     expect(r.stderr).toMatch(/services\.json: not valid JSON at line 1, column \d+/);
     expect(r.stderr).not.toContain('SUPERSECRET');

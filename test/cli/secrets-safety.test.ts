@@ -6,7 +6,7 @@ import { BackupSession } from '../../src/controllers/backup.ts';
 import { readManifest } from '../../src/observed/manifest.ts';
 import { parseEnvFile } from '../../src/observed/secrets.ts';
 import { cli } from '../helpers/cli.ts';
-import { addSkill, makeTree, put, writeStore, type TestTree } from '../helpers/tree.ts';
+import { addSkill, makeTree, put, type TestTree, writeStore } from '../helpers/tree.ts';
 
 let tree: TestTree;
 beforeEach(() => {
@@ -18,7 +18,12 @@ const clock = { now: () => 1_800_000_000_000 };
 
 describe('secrets and backups', () => {
   it('parses secrets.env with dotenv semantics: a trailing comment after a quoted value is not part of the key', () => {
-    const text = ['KIMI_API_KEY="sk-abc" # my note', 'export GROQ_API_KEY=g1', "SAMBANOVA_API_KEY='s#2'", '# comment'].join('\n');
+    const text = [
+      'KIMI_API_KEY="sk-abc" # my note',
+      'export GROQ_API_KEY=g1',
+      "SAMBANOVA_API_KEY='s#2'",
+      '# comment',
+    ].join('\n');
     expect(parseEnvFile(text)).toEqual({ KIMI_API_KEY: 'sk-abc', GROQ_API_KEY: 'g1', SAMBANOVA_API_KEY: 's#2' });
   });
 
@@ -38,12 +43,26 @@ describe('secrets and backups', () => {
     const first = new BackupSession(backups, 'dev', clock);
     expect(await first.save('mcp.json', file, { reason: 'modified', md5: '' }, true, { dedupe: true })).not.toBeNull();
     // The record holds the md5 of what was kept; a retry plans the same bytes.
-    const kept = JSON.parse((await import('node:fs')).readFileSync(join(first.path!, 'BACKUP.json'), 'utf8')).files[0].md5 as string;
+    const kept = JSON.parse((await import('node:fs')).readFileSync(join(first.path!, 'BACKUP.json'), 'utf8')).files[0]
+      .md5 as string;
     expect(kept).not.toBe(md5);
-    for (let i = 0; i < 3; i++) expect(await new BackupSession(backups, 'dev', clock).save('mcp.json', file, { reason: 'modified', md5: kept }, true, { dedupe: true })).toBeNull();
+    for (let i = 0; i < 3; i++)
+      expect(
+        await new BackupSession(backups, 'dev', clock).save('mcp.json', file, { reason: 'modified', md5: kept }, true, {
+          dedupe: true,
+        }),
+      ).toBeNull();
     expect(readdirSync(join(backups, 'dev'))).toHaveLength(1);
     put(file, '{"mine": 2}\n');
-    expect(await new BackupSession(backups, 'dev', clock).save('mcp.json', file, { reason: 'modified', md5: 'other' }, true, { dedupe: true })).not.toBeNull();
+    expect(
+      await new BackupSession(backups, 'dev', clock).save(
+        'mcp.json',
+        file,
+        { reason: 'modified', md5: 'other' },
+        true,
+        { dedupe: true },
+      ),
+    ).not.toBeNull();
     expect(readdirSync(join(backups, 'dev'))).toHaveLength(2);
   });
 
@@ -72,13 +91,20 @@ describe('secrets and backups', () => {
     writeStore(tree, [{ name: 'dev', model: 'kimi-code/kimi-for-coding', mcp: ['remote', 'local'] }]);
     put(join(tree.paths.home, 'secrets.env'), 'KIMI_API_KEY=sk-kimi-TOPSECRET\n', 0o600);
     const services = {
-      remote: { url: 'https://alice:hunter2pass@mcp.example.com/v1?access_token=tok-ABCDEF123456&region=eu&x=Zq9vLr0PzT8kWm3N' },
-      local: { command: 'mcp-local', args: ['--key', 'sk-kimi-TOPSECRET', '--token=gh-TOKEN-999', '--verbose'], env: { GH: 'gh-TOKEN-999' } },
+      remote: {
+        url: 'https://alice:hunter2pass@mcp.example.com/v1?access_token=tok-ABCDEF123456&region=eu&x=Zq9vLr0PzT8kWm3N',
+      },
+      local: {
+        command: 'mcp-local',
+        args: ['--key', 'sk-kimi-TOPSECRET', '--token=gh-TOKEN-999', '--verbose'],
+        env: { GH: 'gh-TOKEN-999' },
+      },
     };
     put(join(tree.paths.home, 'services.json'), JSON.stringify({ services }));
     const r = await cli(tree.env, 'render', 'dev', '--file', 'mcp.json');
     expect(r.code).toBe(0);
-    for (const secret of ['hunter2pass', 'alice', 'tok-ABCDEF123456', 'Zq9vLr0PzT8kWm3N', 'TOPSECRET', 'gh-TOKEN-999']) expect(r.stdout).not.toContain(secret);
+    for (const secret of ['hunter2pass', 'alice', 'tok-ABCDEF123456', 'Zq9vLr0PzT8kWm3N', 'TOPSECRET', 'gh-TOKEN-999'])
+      expect(r.stdout).not.toContain(secret);
     expect(r.stdout).toContain('mcp.example.com');
     expect(r.stdout).toContain('region=eu');
     expect(r.stdout).toContain('--verbose');

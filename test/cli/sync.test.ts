@@ -1,11 +1,11 @@
 /** `hero-team sync` on a real tree: exactly the whitelisted files, and a second run writes nothing. */
-import { chmodSync, lstatSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { chmodSync, lstatSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { parse } from 'smol-toml';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { checkKimiConfig, checkMcpJson } from '../helpers/kimi-rules.ts';
 import { cli, cliProcess } from '../helpers/cli.ts';
-import { addSkill, makeTree, put, writeStore, type TestTree } from '../helpers/tree.ts';
+import { checkKimiConfig, checkMcpJson } from '../helpers/kimi-rules.ts';
+import { addSkill, makeTree, put, type TestTree, writeStore } from '../helpers/tree.ts';
 
 function listFiles(dir: string): string[] {
   return (readdirSync(dir, { recursive: true, withFileTypes: true }) as import('node:fs').Dirent[])
@@ -15,10 +15,12 @@ function listFiles(dir: string): string[] {
 }
 
 function fingerprint(dir: string): Record<string, string> {
-  return Object.fromEntries(listFiles(dir).map((f) => {
-    const st = lstatSync(join(dir, f), { bigint: true });
-    return [f, `${st.ino}:${st.mtimeNs}`];
-  }));
+  return Object.fromEntries(
+    listFiles(dir).map((f) => {
+      const st = lstatSync(join(dir, f), { bigint: true });
+      return [f, `${st.ino}:${st.mtimeNs}`];
+    }),
+  );
 }
 
 describe('hero-team sync', () => {
@@ -46,7 +48,9 @@ describe('hero-team sync', () => {
       'skills/alpha/scripts/run.sh',
       'skills/gamma/SKILL.md',
     ]);
-    expect(readFileSync(join(dir, 'skills/gamma/SKILL.md'), 'utf8')).toBe(readFileSync(join(tree.paths.skillsDir, 'gamma.md'), 'utf8'));
+    expect(readFileSync(join(dir, 'skills/gamma/SKILL.md'), 'utf8')).toBe(
+      readFileSync(join(tree.paths.skillsDir, 'gamma.md'), 'utf8'),
+    );
     expect(statSync(join(dir, 'skills/alpha/scripts/run.sh')).mode & 0o777).toBe(0o755);
     expect(statSync(join(dir, 'skills/alpha/SKILL.md')).mode & 0o777).toBe(0o644);
     expect(statSync(join(dir, 'config.toml')).mode & 0o777).toBe(0o600);

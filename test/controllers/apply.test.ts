@@ -1,16 +1,27 @@
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { fileTimestamp } from '../../src/clock.ts';
 import { applyPlan } from '../../src/controllers/apply.ts';
-import { publishStagedDir, stageCopy, stageDir, stageFile } from '../../src/fs/atomic-write.ts';
-import { SyncBarrier, SyncfsCoprocess } from '../../src/fs/syncfs.ts';
 import type { DesiredFile, DesiredRole } from '../../src/controllers/artifacts.ts';
 import { planRole } from '../../src/controllers/plan.ts';
-import { fileTimestamp } from '../../src/clock.ts';
 import { ApplyError } from '../../src/errors.ts';
+import { publishStagedDir, stageCopy, stageDir, stageFile } from '../../src/fs/atomic-write.ts';
+import { SyncBarrier, SyncfsCoprocess } from '../../src/fs/syncfs.ts';
 import { MANIFEST_FILE, manifestCache, readManifest } from '../../src/observed/manifest.ts';
 import { observeRoleFiles } from '../../src/observed/role-dir.ts';
 import { put } from '../helpers/tree.ts';
@@ -48,7 +59,18 @@ function copyFile(path: string, text: string, mode = 0o644): DesiredFile {
 
 function desiredRole(files: DesiredFile[]): DesiredRole {
   const revision = md5(JSON.stringify(files.map((f) => [f.path, f.md5, f.mode])));
-  return { role: 'backend', dir, files, keepPrefixes: [], revision, missingSecrets: [], missingRequiredSecrets: [], missingSkills: [], invalidSkills: [], missingServices: [] };
+  return {
+    role: 'backend',
+    dir,
+    files,
+    keepPrefixes: [],
+    revision,
+    missingSecrets: [],
+    missingRequiredSecrets: [],
+    missingSkills: [],
+    invalidSkills: [],
+    missingServices: [],
+  };
 }
 
 /** Read the manifest and the disk, plan (pure) for `files` (null: role deleted). */
@@ -57,7 +79,14 @@ async function planFor(files: DesiredFile[] | null, driftPolicy: 'revert' | 'rep
   const manifest = read.state === 'ok' ? read.manifest : null;
   const paths = new Set([...(files ?? []).map((f) => f.path), ...(manifest?.entries.map((e) => e.path) ?? [])]);
   const observed = await observeRoleFiles(dir, paths, manifest);
-  return planRole({ role: 'backend', dir, desired: files ? desiredRole(files) : null, manifest, observed, driftPolicy });
+  return planRole({
+    role: 'backend',
+    dir,
+    desired: files ? desiredRole(files) : null,
+    manifest,
+    observed,
+    driftPolicy,
+  });
 }
 
 async function converge(files: DesiredFile[] | null, driftPolicy: 'revert' | 'report' = 'revert') {
@@ -75,7 +104,8 @@ const base = (): DesiredFile[] => [
 
 const mode = (p: string): number => statSync(join(dir, p)).mode & 0o777;
 const read = (p: string): string => readFileSync(join(dir, p), 'utf8');
-const roleBackups = (): string[] => (existsSync(join(backupsDir, 'backend')) ? readdirSync(join(backupsDir, 'backend')).sort() : []);
+const roleBackups = (): string[] =>
+  existsSync(join(backupsDir, 'backend')) ? readdirSync(join(backupsDir, 'backend')).sort() : [];
 
 /** Every path under `d`, relative, recursively. */
 function listAll(d: string): string[] {
@@ -96,9 +126,11 @@ describe('applyPlan: writes and manifest', () => {
     expect(mode('skills/tdd/scripts/run.sh')).toBe(0o755);
   });
 
-  it('an edit lands when its directory vanished after planning (the staged file\'s creation makes it again)', async () => {
+  it("an edit lands when its directory vanished after planning (the staged file's creation makes it again)", async () => {
     await converge(base());
-    const edited = base().map((f) => (f.path === 'skills/tdd/scripts/run.sh' ? copyFile(f.path, '#!/bin/sh\necho edited\n', 0o755) : f));
+    const edited = base().map((f) =>
+      f.path === 'skills/tdd/scripts/run.sh' ? copyFile(f.path, '#!/bin/sh\necho edited\n', 0o755) : f,
+    );
     const plan = await planFor(edited);
     expect(plan.writes.map((w) => [w.file.path, w.reason])).toEqual([['skills/tdd/scripts/run.sh', 'update']]);
     rmSync(join(dir, 'skills/tdd/scripts'), { recursive: true }); // gone between plan and apply
@@ -113,7 +145,12 @@ describe('applyPlan: writes and manifest', () => {
     const m = await readManifest(dir);
     expect(m.state).toBe('ok');
     if (m.state !== 'ok') return;
-    expect(m.manifest.entries.map((e) => e.path)).toEqual(['config.toml', 'mcp.json', 'skills/tdd/SKILL.md', 'skills/tdd/scripts/run.sh']);
+    expect(m.manifest.entries.map((e) => e.path)).toEqual([
+      'config.toml',
+      'mcp.json',
+      'skills/tdd/SKILL.md',
+      'skills/tdd/scripts/run.sh',
+    ]);
     for (const e of m.manifest.entries) {
       const st = statSync(join(dir, e.path));
       expect(e.md5).toBe(md5(readFileSync(join(dir, e.path))));
@@ -127,7 +164,11 @@ describe('applyPlan: writes and manifest', () => {
   it('records the write intent before writing, so bytes left by a failed run are still ours', async () => {
     await converge(base());
     const before = (await readManifest(dir)) as { state: 'ok'; manifest: { entries: { path: string; md5: string }[] } };
-    const next = [bytesFile('config.toml', 'default_model = "b"\n'), ...base().slice(1), copyFile('skills/blocker/SKILL.md', 'x')];
+    const next = [
+      bytesFile('config.toml', 'default_model = "b"\n'),
+      ...base().slice(1),
+      copyFile('skills/blocker/SKILL.md', 'x'),
+    ];
     const plan = await planFor(next);
     // Planned first, then blocked: a file appears where a skill directory must go, so one write fails.
     put(join(dir, 'skills', 'blocker'), 'a file where a skill directory must go');
@@ -176,7 +217,18 @@ describe('applyPlan: backups (Ruler #487, #567, #672)', () => {
     const record = JSON.parse(readFileSync(join(result.backupDir!, 'BACKUP.json'), 'utf8'));
     expect(record).toEqual({
       role: 'backend',
-      files: [{ path: 'config.toml', reason: 'modified', md5: md5('my hand edit\n'), expectedMd5: md5('default_model = "a"\n'), at: new Date(NOW).toISOString(), size: 13, mode: 0o600, linked: true }],
+      files: [
+        {
+          path: 'config.toml',
+          reason: 'modified',
+          md5: md5('my hand edit\n'),
+          expectedMd5: md5('default_model = "a"\n'),
+          at: new Date(NOW).toISOString(),
+          size: 13,
+          mode: 0o600,
+          linked: true,
+        },
+      ],
     });
     expect(read('config.toml')).toBe('default_model = "a"\n');
   });
@@ -388,7 +440,11 @@ describe('applyPlan: large batches made durable by a shared syncfs', () => {
     const stamped = files.map((f) => {
       if (f.source.kind !== 'copy') return f;
       const st = statSync(f.source.from);
-      return { ...f, md5: 'f'.repeat(32), source: { ...f.source, stamp: { ino: st.ino, size: st.size, mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs } } };
+      return {
+        ...f,
+        md5: 'f'.repeat(32),
+        source: { ...f.source, stamp: { ino: st.ino, size: st.size, mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs } },
+      };
     });
     // The test clock is a year ahead, so the sources look long settled: their recorded md5 stands.
     const trusted = await applyPlan(await planFor(stamped), { backupsDir, clock, barrier });
@@ -401,7 +457,10 @@ describe('applyPlan: large batches made durable by a shared syncfs', () => {
 });
 
 describe('applyPlan: interrupted runs', () => {
-  const files = (v: string, n = 6): DesiredFile[] => Array.from({ length: n }, (_, i) => copyFile(`skills/s${i}/SKILL.md`, `---\nname: s${i}\n---\n${v} ${'x'.repeat(i)}\n`));
+  const files = (v: string, n = 6): DesiredFile[] =>
+    Array.from({ length: n }, (_, i) =>
+      copyFile(`skills/s${i}/SKILL.md`, `---\nname: s${i}\n---\n${v} ${'x'.repeat(i)}\n`),
+    );
   /**
    * Apply `next` but stop it as a kill would: at 'rename', a directory appears at its last file's path after
    * planning, so every other file lands and the final manifest is never written; at 'stage', its last source
@@ -471,7 +530,11 @@ describe('applyPlan: the manifest it wrote is remembered', () => {
     const parsed = await readManifest(dir);
     expect(cached).toEqual(parsed);
     expect(cached.state === 'ok' && Object.isFrozen(cached.manifest)).toBe(true);
-    expect((await readManifest(dir, manifests)).state === 'ok' && cached.state === 'ok' && (await readManifest(dir, manifests) as { manifest: unknown }).manifest).toBe(cached.state === 'ok' && cached.manifest);
+    expect(
+      (await readManifest(dir, manifests)).state === 'ok' &&
+        cached.state === 'ok' &&
+        ((await readManifest(dir, manifests)) as { manifest: unknown }).manifest,
+    ).toBe(cached.state === 'ok' && cached.manifest);
     // A hand edit of the manifest changes its stamp: it is parsed again.
     writeFileSync(join(dir, MANIFEST_FILE), '{"version":1}');
     expect((await readManifest(dir, manifests)).state).toBe('corrupt');
@@ -512,7 +575,11 @@ describe('applyPlan: a new skill directory is staged whole and renamed into plac
       // can only make the staged directory look gone early, never make beta look present while staging.
       const skills = readdirSync(join(dir, 'skills')).sort();
       const top = readdirSync(dir);
-      seen.push({ top, skills, beta: skills.includes('beta') ? readdirSync(beta, { recursive: true }).map(String).sort() : [] });
+      seen.push({
+        top,
+        skills,
+        beta: skills.includes('beta') ? readdirSync(beta, { recursive: true }).map(String).sort() : [],
+      });
       setImmediate(look);
     };
     setImmediate(look);
@@ -531,8 +598,12 @@ describe('applyPlan: a new skill directory is staged whole and renamed into plac
     const gone = join(root, '.skill-x.hero-tmp-1-00000000');
     const src = join(root, 'src-file');
     put(src, 'bytes\n');
-    await expect(stageCopy(join(dir, 'skills/x/SKILL.md'), src, 0o644, join(gone, 'SKILL.md'))).rejects.toMatchObject({ code: 'ENOENT' });
-    await expect(stageFile(join(dir, 'skills/x/a.md'), 'a', 0o644, join(gone, 'sub/a.md'))).rejects.toMatchObject({ code: 'ENOENT' });
+    await expect(stageCopy(join(dir, 'skills/x/SKILL.md'), src, 0o644, join(gone, 'SKILL.md'))).rejects.toMatchObject({
+      code: 'ENOENT',
+    });
+    await expect(stageFile(join(dir, 'skills/x/a.md'), 'a', 0o644, join(gone, 'sub/a.md'))).rejects.toMatchObject({
+      code: 'ENOENT',
+    });
     expect(existsSync(gone)).toBe(false);
   });
 
@@ -563,7 +634,9 @@ describe('applyPlan: a new skill directory is staged whole and renamed into plac
     expect(dirname(tmp)).toBe(root);
     put(join(tmp, 'SKILL.md'), 'ours\n');
     put(join(target, 'SKILL.md'), 'theirs\n');
-    await expect(publishStagedDir(tmp, target)).rejects.toMatchObject({ code: expect.stringMatching(/ENOTEMPTY|EEXIST/) });
+    await expect(publishStagedDir(tmp, target)).rejects.toMatchObject({
+      code: expect.stringMatching(/ENOTEMPTY|EEXIST/),
+    });
     expect(existsSync(tmp)).toBe(false);
     expect(readFileSync(join(target, 'SKILL.md'), 'utf8')).toBe('theirs\n');
   });
@@ -576,7 +649,9 @@ describe('applyPlan: a new skill directory is staged whole and renamed into plac
     for (const name of ['file', 'link']) {
       const tmp = await stageDir(root, `skill-${name}`);
       put(join(tmp, 'SKILL.md'), 'ours\n');
-      await expect(publishStagedDir(tmp, join(root, 'skills', name))).rejects.toMatchObject({ code: expect.stringMatching(/ENOTDIR|EEXIST|EISDIR/) });
+      await expect(publishStagedDir(tmp, join(root, 'skills', name))).rejects.toMatchObject({
+        code: expect.stringMatching(/ENOTDIR|EEXIST|EISDIR/),
+      });
       expect(existsSync(tmp)).toBe(false);
     }
     expect(readFileSync(join(root, 'skills', 'file'), 'utf8')).toBe('a file\n');
@@ -607,7 +682,8 @@ describe.skipIf(!canMount)('applyPlan: skills/ on another mount (root only)', ()
     if (r.status !== 0) throw new Error(`mount ${args.join(' ')}: ${r.stderr}`);
     return { [Symbol.dispose]: () => spawnSync('umount', [at]) };
   };
-  const newSkills = (n: number) => Array.from({ length: n }, (_, i) => copyFile(`skills/m${i}/SKILL.md`, `---\nname: m${i}\n---\nv1\n`));
+  const newSkills = (n: number) =>
+    Array.from({ length: n }, (_, i) => copyFile(`skills/m${i}/SKILL.md`, `---\nname: m${i}\n---\nv1\n`));
 
   it('a batch flushed by syncfs covers the filesystem of skills/ too, not only the role directory', async () => {
     using _ = mounted(['-t', 'tmpfs', '-o', 'size=8m', 'tmpfs'], join(dir, 'skills'));
@@ -635,7 +711,9 @@ describe.skipIf(!canMount)('applyPlan: skills/ on another mount (root only)', ()
     using _ = mounted(['--bind', elsewhere], join(dir, 'skills'));
     expect(statSync(join(dir, 'skills')).dev).toBe(statSync(dir).dev); // a device check cannot tell
     const files = newSkills(2);
-    await expect(applyPlan(await planFor(files), { backupsDir, clock })).rejects.toMatchObject({ cause: { code: 'EXDEV' } });
+    await expect(applyPlan(await planFor(files), { backupsDir, clock })).rejects.toMatchObject({
+      cause: { code: 'EXDEV' },
+    });
     expect(readdirSync(dir).filter((n) => n.includes('.hero-tmp-'))).toEqual([]);
     const result = await applyPlan(await planFor(files), { backupsDir, clock });
     expect(result.written).toBe(2);

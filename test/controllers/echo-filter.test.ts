@@ -3,11 +3,11 @@ import { chmodSync, mkdirSync, readFileSync, rmSync, statSync, utimesSync, write
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isOwnWrite } from '../../src/controllers/echo-filter.ts';
-import { reconcileRole, type ReconcileDeps } from '../../src/controllers/reconcile.ts';
+import { type ReconcileDeps, reconcileRole } from '../../src/controllers/reconcile.ts';
 import { Sources } from '../../src/controllers/sources.ts';
 import { silentLogger } from '../../src/log.ts';
-import { manifestCache, MANIFEST_FILE, type ManifestCache } from '../../src/observed/manifest.ts';
-import { addSkill, makeTree, writeStore, type TestTree } from '../helpers/tree.ts';
+import { MANIFEST_FILE, type ManifestCache, manifestCache } from '../../src/observed/manifest.ts';
+import { addSkill, makeTree, type TestTree, writeStore } from '../helpers/tree.ts';
 
 let tree: TestTree;
 let dir: string;
@@ -21,8 +21,14 @@ beforeEach(async () => {
   await sources.loadAll();
   manifests = manifestCache();
   const deps: ReconcileDeps = {
-    paths: tree.paths, env: {}, clock: { now: () => Date.now() }, log: silentLogger(),
-    registry: sources.registry, store: () => sources.store!, services: () => sources.services, manifests,
+    paths: tree.paths,
+    env: {},
+    clock: { now: () => Date.now() },
+    log: silentLogger(),
+    registry: sources.registry,
+    store: () => sources.store!,
+    services: () => sources.services,
+    manifests,
   };
   await reconcileRole('backend', deps);
   dir = join(tree.paths.rolesDir, 'backend');

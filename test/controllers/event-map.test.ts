@@ -1,8 +1,8 @@
 /** Pure mapping of watcher paths to targets. */
 import { describe, expect, it } from 'vitest';
-import { mapEventPath, type EventRoots } from '../../src/controllers/event-map.ts';
-import { rolesUsingSkill, rolesUsingService, specKey } from '../../src/desired/skill-index.ts';
+import { type EventRoots, mapEventPath } from '../../src/controllers/event-map.ts';
 import { RoleSpecSchema } from '../../src/desired/schema.ts';
+import { rolesUsingService, rolesUsingSkill, specKey } from '../../src/desired/skill-index.ts';
 
 const roots: EventRoots = {
   skillsDir: '/reg',

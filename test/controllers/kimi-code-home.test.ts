@@ -3,13 +3,13 @@
  * pruned, backed up or watched; Kimi's rewrites of config.toml are drift like any hand edit, without a loop;
  * a target switch converges to the other target's files with backups of hand edits only.
  */
-import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse, stringify } from 'smol-toml';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startSourceWatchers } from '../../src/controllers/source-watchers.ts';
 import type { EventTarget } from '../../src/controllers/event-map.ts';
 import { mapEventPath } from '../../src/controllers/event-map.ts';
+import { startSourceWatchers } from '../../src/controllers/source-watchers.ts';
 import { createLogger } from '../../src/log.ts';
 import { cli } from '../helpers/cli.ts';
 import { addSkill, makeTree, put, type TestTree } from '../helpers/tree.ts';
@@ -56,7 +56,10 @@ describe('a role directory that is also Kimi Code home', () => {
     expect(again.stdout).toMatch(/^dev: converged; written 0, deleted 0, backups 0;/m);
     expect(again.stdout).not.toMatch(/warning/);
     writeStoreV2(tree, { kimiTarget: 'kimi-code' });
-    put(join(tree.paths.home, 'store.json'), JSON.stringify({ version: 2, roles: [], settings: { kimiTarget: 'kimi-code' } }));
+    put(
+      join(tree.paths.home, 'store.json'),
+      JSON.stringify({ version: 2, roles: [], settings: { kimiTarget: 'kimi-code' } }),
+    );
     const removed = await cli(tree.env, 'sync');
     expect(removed.stdout).toMatch(/^dev: deleted; written 0, deleted \d+, backups 0;/m);
     expect(existsSync(join(dir(), 'config.toml'))).toBe(false);
@@ -65,10 +68,21 @@ describe('a role directory that is also Kimi Code home', () => {
   });
 
   it("maps Kimi's churn to nothing and hero_team's files to the role", () => {
-    const roots = { skillsDir: '/reg', rolesDir: '/roles', storeFile: '/h/store.json', servicesFile: '/h/services.json', secretsFile: '/h/secrets.env' };
-    for (const rel of Object.keys(KIMI_STATE)) expect(mapEventPath(roots, `/roles/dev/${rel}`)).toEqual({ kind: 'none' });
+    const roots = {
+      skillsDir: '/reg',
+      rolesDir: '/roles',
+      storeFile: '/h/store.json',
+      servicesFile: '/h/services.json',
+      secretsFile: '/h/secrets.env',
+    };
+    for (const rel of Object.keys(KIMI_STATE))
+      expect(mapEventPath(roots, `/roles/dev/${rel}`)).toEqual({ kind: 'none' });
     expect(mapEventPath(roots, '/roles/dev/config.toml')).toEqual({ kind: 'role', role: 'dev', path: 'config.toml' });
-    expect(mapEventPath(roots, '/roles/dev/skills/alpha/SKILL.md')).toEqual({ kind: 'role', role: 'dev', path: 'skills/alpha/SKILL.md' });
+    expect(mapEventPath(roots, '/roles/dev/skills/alpha/SKILL.md')).toEqual({
+      kind: 'role',
+      role: 'dev',
+      path: 'skills/alpha/SKILL.md',
+    });
     expect(mapEventPath(roots, '/roles/dev')).toEqual({ kind: 'role', role: 'dev', path: '' });
   });
 
@@ -81,7 +95,9 @@ describe('a role directory that is also Kimi Code home', () => {
       await new Promise((r) => setTimeout(r, 400));
       expect(seen.filter((t) => t.kind === 'role')).toEqual([]);
       writeFileSync(join(dir(), 'mcp.json'), '{}\n');
-      await expect.poll(() => seen.filter((t) => t.kind === 'role'), { timeout: 3000 }).toContainEqual({ kind: 'role', role: 'dev', path: 'mcp.json' });
+      await expect
+        .poll(() => seen.filter((t) => t.kind === 'role'), { timeout: 3000 })
+        .toContainEqual({ kind: 'role', role: 'dev', path: 'mcp.json' });
     } finally {
       await watchers.close();
     }
@@ -148,7 +164,9 @@ describe('switching the target', () => {
     const toCode = await cli(tree.env, 'sync');
     expect(toCode.stdout).toMatch(/^dev: converged; written 2, deleted 0, backups 1/m);
     const backups = readdirSync(join(tree.paths.home, 'backups', 'dev'));
-    expect(readdirSync(join(tree.paths.home, 'backups', 'dev', backups[0]!), { recursive: true })).toContain(join('skills', 'alpha', 'SKILL.md'));
+    expect(readdirSync(join(tree.paths.home, 'backups', 'dev', backups[0]!), { recursive: true })).toContain(
+      join('skills', 'alpha', 'SKILL.md'),
+    );
     expect(readFileSync(join(dir, 'config.toml'), 'utf8')).toContain('[thinking]');
     expect((await cli(tree.env, 'target', 'set', 'kimi-cli')).code).toBe(0);
     const back = await cli(tree.env, 'sync');

@@ -6,7 +6,7 @@ import { systemClock } from '../../src/clock.ts';
 import { Manager } from '../../src/controllers/manager.ts';
 import { createLogger, silentLogger } from '../../src/log.ts';
 import { eventually } from '../helpers/cli.ts';
-import { addSkill, makeTree, writeStore, type TestTree } from '../helpers/tree.ts';
+import { addSkill, makeTree, type TestTree, writeStore } from '../helpers/tree.ts';
 
 let tree: TestTree;
 let manager: Manager | undefined;
@@ -108,7 +108,10 @@ describe('Manager', () => {
     expect(freshness.trustEvents).toBe(true);
     await new Promise((r) => setTimeout(r, 1100)); // past the bound the shared scans have without watches
     const copy = (role: string, rel: string) => join(tree.paths.rolesDir, role, 'skills', rel);
-    writeFileSync(join(tree.paths.skillsDir, 'beta', 'SKILL.md'), '---\nname: beta\ndescription: beta, edited\n---\nbody two\n');
+    writeFileSync(
+      join(tree.paths.skillsDir, 'beta', 'SKILL.md'),
+      '---\nname: beta\ndescription: beta, edited\n---\nbody two\n',
+    );
     mkdirSync(join(tree.paths.skillsDir, 'alpha', 'refs', 'deep'), { recursive: true });
     writeFileSync(join(tree.paths.skillsDir, 'alpha', 'refs', 'deep', 'x.md'), 'deep file\n');
     await eventually(() => {
@@ -135,13 +138,21 @@ describe('Manager', () => {
       { name: 'two', model: 'kimi-code/kimi-for-coding', skills: ['alpha'] },
     ]);
     const copy = join(tree.paths.rolesDir, 'one', 'skills', 'gamma', 'refs', 'deep', 'x.md');
-    await eventually(() => existsSync(copy) && readFileSync(copy, 'utf8') === 'v2\n', 5000, 'gamma copied once whitelisted');
+    await eventually(
+      () => existsSync(copy) && readFileSync(copy, 'utf8') === 'v2\n',
+      5000,
+      'gamma copied once whitelisted',
+    );
     await eventually(() => !index.skills.has('beta') && !manager!.sources.scope.has('beta'), 5000, 'beta out of scope');
     expect(index.skills.has('gamma')).toBe(true);
     // In scope now: its nested directory, which existed before, has a watch, so an edit there propagates.
     await manager!.settled();
     writeFileSync(join(tree.paths.skillsDir, 'gamma', 'refs', 'deep', 'x.md'), 'v3\n');
-    await eventually(() => readFileSync(copy, 'utf8') === 'v3\n', 5000, 'edit in a nested dir of a skill that entered scope');
+    await eventually(
+      () => readFileSync(copy, 'utf8') === 'v3\n',
+      5000,
+      'edit in a nested dir of a skill that entered scope',
+    );
     // Out of scope: an edit of beta is not read (beta stays out of the index).
     writeFileSync(join(tree.paths.skillsDir, 'beta', 'SKILL.md'), '---\nname: beta\ndescription: edited\n---\n');
     await new Promise((r) => setTimeout(r, 300));
@@ -161,7 +172,8 @@ describe('Manager', () => {
     await manager!.settled();
     await new Promise((r) => setTimeout(r, 300)); // echoes of the first convergence
     await manager!.settled();
-    const reconcilesOf = (role: string) => lines.filter((l) => l.role === role && (l.msg === 'reconciled' || l.msg === 'no change')).length;
+    const reconcilesOf = (role: string) =>
+      lines.filter((l) => l.role === role && (l.msg === 'reconciled' || l.msg === 'no change')).length;
     const before = reconcilesOf('two');
     writeFileSync(join(tree.paths.skillsDir, 'beta', 'SKILL.md'), '---\nname: beta\ndescription: beta v2\n---\nbody\n');
     const copy = join(tree.paths.rolesDir, 'two', 'skills', 'beta', 'SKILL.md');

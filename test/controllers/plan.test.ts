@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { DesiredFile, DesiredRole } from '../../src/controllers/artifacts.ts';
+import { type PlanInput, planRole } from '../../src/controllers/plan.ts';
 import type { Manifest, ManifestEntry, ObservedFile } from '../../src/observed/role-files.ts';
-import { planRole, type PlanInput } from '../../src/controllers/plan.ts';
 
 const DIR = '/roles/backend';
 const md5 = (s: string): string => createHash('md5').update(s).digest('hex');
@@ -15,8 +15,17 @@ function desiredFile(path: string, text: string, mode = 0o644): DesiredFile {
 
 function desiredRole(files: DesiredFile[], extra: Partial<DesiredRole> = {}): DesiredRole {
   return {
-    role: 'backend', dir: DIR, files, keepPrefixes: [], revision: 'rev-2',
-    missingSecrets: [], missingRequiredSecrets: [], missingSkills: [], invalidSkills: [], missingServices: [], ...extra,
+    role: 'backend',
+    dir: DIR,
+    files,
+    keepPrefixes: [],
+    revision: 'rev-2',
+    missingSecrets: [],
+    missingRequiredSecrets: [],
+    missingSkills: [],
+    invalidSkills: [],
+    missingServices: [],
+    ...extra,
   };
 }
 
@@ -39,7 +48,15 @@ function observed(...files: ObservedFile[]): Map<string, ObservedFile> {
 }
 
 function plan(input: Partial<PlanInput>) {
-  return planRole({ role: 'backend', dir: DIR, desired: null, manifest: null, observed: new Map(), driftPolicy: 'revert', ...input });
+  return planRole({
+    role: 'backend',
+    dir: DIR,
+    desired: null,
+    manifest: null,
+    observed: new Map(),
+    driftPolicy: 'revert',
+    ...input,
+  });
 }
 
 describe('planRole: desired files', () => {
@@ -50,12 +67,17 @@ describe('planRole: desired files', () => {
     expect(p.writes[0]!.file.path).toBe('config.toml');
     expect(p.deletes).toEqual([]);
     expect(p.drift).toEqual([]);
-    expect(p.manifest).toEqual(manifest([{ path: 'config.toml', md5: md5('a'), size: 1, mode: 0o600, mtimeMs: 0 }], 'rev-2'));
+    expect(p.manifest).toEqual(
+      manifest([{ path: 'config.toml', md5: md5('a'), size: 1, mode: 0o600, mtimeMs: 0 }], 'rev-2'),
+    );
     expect(p.manifestChanged).toBe(true);
   });
 
   it('restores a file we wrote that was deleted from disk, without backup', () => {
-    const p = plan({ desired: desiredRole([desiredFile('mcp.json', 'x')]), manifest: manifest([entry('mcp.json', 'x')]) });
+    const p = plan({
+      desired: desiredRole([desiredFile('mcp.json', 'x')]),
+      manifest: manifest([entry('mcp.json', 'x')]),
+    });
     expect(p.writes.map((w) => [w.file.path, w.reason, w.backup])).toEqual([['mcp.json', 'restore', null]]);
     expect(p.drift).toEqual([]);
   });
@@ -69,7 +91,9 @@ describe('planRole: desired files', () => {
     expect(p.writes).toEqual([]);
     expect(p.deletes).toEqual([]);
     expect(p.unchanged).toBe(1);
-    expect(p.manifest!.entries).toEqual([{ path: 'config.toml', md5: md5('same'), size: 4, mode: 0o600, mtimeMs: 7777 }]);
+    expect(p.manifest!.entries).toEqual([
+      { path: 'config.toml', md5: md5('same'), size: 4, mode: 0o600, mtimeMs: 7777 },
+    ]);
   });
 
   it('reports manifestChanged false when disk, manifest and desired agree', () => {
@@ -155,14 +179,18 @@ describe('planRole: desired files', () => {
     expect(p.manifest!.entries).toEqual([]);
   });
 
-  it('takes over an identical pre-existing file only after backing it up: the bytes are still the user\'s', () => {
+  it("takes over an identical pre-existing file only after backing it up: the bytes are still the user's", () => {
     const p = plan({
       desired: desiredRole([desiredFile('skills/a/SKILL.md', 'skill', 0o644)]),
       observed: observed(onDisk('skills/a/SKILL.md', 'skill', 0o644, 4242)),
     });
-    expect(p.writes.map((w) => [w.file.path, w.reason, w.backup])).toEqual([['skills/a/SKILL.md', 'adopt', { reason: 'foreign', md5: md5('skill') }]]);
+    expect(p.writes.map((w) => [w.file.path, w.reason, w.backup])).toEqual([
+      ['skills/a/SKILL.md', 'adopt', { reason: 'foreign', md5: md5('skill') }],
+    ]);
     expect(p.drift).toEqual([]);
-    expect(p.manifest!.entries).toEqual([{ path: 'skills/a/SKILL.md', md5: md5('skill'), size: 5, mode: 0o644, mtimeMs: 0 }]);
+    expect(p.manifest!.entries).toEqual([
+      { path: 'skills/a/SKILL.md', md5: md5('skill'), size: 5, mode: 0o644, mtimeMs: 0 },
+    ]);
     expect(p.manifestChanged).toBe(true);
   });
 
@@ -201,7 +229,13 @@ describe('planRole: desired files', () => {
   });
 
   it('sorts manifest entries by path regardless of desired order', () => {
-    const p = plan({ desired: desiredRole([desiredFile('skills/z/SKILL.md', 'z'), desiredFile('config.toml', 'c'), desiredFile('mcp.json', 'm')]) });
+    const p = plan({
+      desired: desiredRole([
+        desiredFile('skills/z/SKILL.md', 'z'),
+        desiredFile('config.toml', 'c'),
+        desiredFile('mcp.json', 'm'),
+      ]),
+    });
     expect(p.manifest!.entries.map((e) => e.path)).toEqual(['config.toml', 'mcp.json', 'skills/z/SKILL.md']);
   });
 });
@@ -230,7 +264,12 @@ describe('planRole: pruning', () => {
       observed: observed(baseDisk(), onDisk('skills/old/SKILL.md', 'old + my notes')),
       driftPolicy: 'revert',
     });
-    expect(p.deletes).toEqual([{ path: 'skills/old/SKILL.md', backup: { reason: 'modified', md5: md5('old + my notes'), expectedMd5: md5('old') } }]);
+    expect(p.deletes).toEqual([
+      {
+        path: 'skills/old/SKILL.md',
+        backup: { reason: 'modified', md5: md5('old + my notes'), expectedMd5: md5('old') },
+      },
+    ]);
     expect(p.drift).toEqual([{ path: 'skills/old/SKILL.md', kind: 'modified', action: 'reverted' }]);
   });
 
@@ -266,11 +305,21 @@ describe('planRole: pruning', () => {
   });
 
   it('keeps manifest entries under keepPrefixes (invalid skill) untouched, even if edited on disk', () => {
-    const kept = [entry('skills/broken/SKILL.md', 'good copy', 0o644, 11), entry('skills/broken/run.sh', 'echo', 0o755, 12)];
+    const kept = [
+      entry('skills/broken/SKILL.md', 'good copy', 0o644, 11),
+      entry('skills/broken/run.sh', 'echo', 0o755, 12),
+    ];
     const p = plan({
-      desired: desiredRole([desiredFile('config.toml', 'c', 0o600)], { keepPrefixes: ['skills/broken/'], invalidSkills: ['broken'] }),
+      desired: desiredRole([desiredFile('config.toml', 'c', 0o600)], {
+        keepPrefixes: ['skills/broken/'],
+        invalidSkills: ['broken'],
+      }),
       manifest: manifest([baseEntry(), ...kept]),
-      observed: observed(baseDisk(), onDisk('skills/broken/SKILL.md', 'edited'), onDisk('skills/broken/run.sh', 'echo', 0o755, 12)),
+      observed: observed(
+        baseDisk(),
+        onDisk('skills/broken/SKILL.md', 'edited'),
+        onDisk('skills/broken/run.sh', 'echo', 0o755, 12),
+      ),
     });
     expect(p.deletes).toEqual([]);
     expect(p.writes).toEqual([]);
@@ -290,8 +339,16 @@ describe('planRole: pruning', () => {
   it('for a deleted role (desired=null) deletes everything in the manifest and sets manifest=null', () => {
     const p = plan({
       desired: null,
-      manifest: manifest([entry('config.toml', 'c', 0o600), entry('mcp.json', 'm', 0o600), entry('skills/a/SKILL.md', 'a')]),
-      observed: observed(onDisk('config.toml', 'c', 0o600), onDisk('mcp.json', 'm', 0o600), onDisk('skills/a/SKILL.md', 'a')),
+      manifest: manifest([
+        entry('config.toml', 'c', 0o600),
+        entry('mcp.json', 'm', 0o600),
+        entry('skills/a/SKILL.md', 'a'),
+      ]),
+      observed: observed(
+        onDisk('config.toml', 'c', 0o600),
+        onDisk('mcp.json', 'm', 0o600),
+        onDisk('skills/a/SKILL.md', 'a'),
+      ),
     });
     expect(p.writes).toEqual([]);
     expect(p.deletes.map((d) => d.path).sort()).toEqual(['config.toml', 'mcp.json', 'skills/a/SKILL.md']);
@@ -324,7 +381,10 @@ describe('planRole: strays', () => {
 });
 
 describe('planRole: write intent left by an interrupted apply', () => {
-  const pending = (path: string, recorded: string, announced: string): ManifestEntry => ({ ...entry(path, recorded), pendingMd5: md5(announced) });
+  const pending = (path: string, recorded: string, announced: string): ManifestEntry => ({
+    ...entry(path, recorded),
+    pendingMd5: md5(announced),
+  });
 
   it('treats bytes an interrupted apply announced as ours: update without backup', () => {
     const p = plan({
@@ -352,11 +412,21 @@ describe('planRole: write intent left by an interrupted apply', () => {
 describe('planRole: what the write intent must carry', () => {
   it('marks the on-disk md5 of our bytes on update and mode writes, and nothing on create or revert', () => {
     const p = plan({
-      desired: desiredRole([desiredFile('a', 'new'), desiredFile('b', 'same', 0o600), desiredFile('c', 'c'), desiredFile('d', 'mine')]),
+      desired: desiredRole([
+        desiredFile('a', 'new'),
+        desiredFile('b', 'same', 0o600),
+        desiredFile('c', 'c'),
+        desiredFile('d', 'mine'),
+      ]),
       manifest: manifest([{ ...entry('a', 'old'), pendingMd5: md5('older') }, entry('b', 'same'), entry('d', 'ours')]),
       observed: observed(onDisk('a', 'older'), onDisk('b', 'same', 0o644), onDisk('d', 'hand edit')),
     });
     const byPath = Object.fromEntries(p.writes.map((w) => [w.file.path, [w.reason, w.ours]]));
-    expect(byPath).toEqual({ a: ['update', md5('older')], b: ['mode', md5('same')], c: ['create', undefined], d: ['revert', undefined] });
+    expect(byPath).toEqual({
+      a: ['update', md5('older')],
+      b: ['mode', md5('same')],
+      c: ['create', undefined],
+      d: ['revert', undefined],
+    });
   });
 });

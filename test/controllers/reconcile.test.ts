@@ -1,15 +1,24 @@
-import { existsSync, readFileSync, readdirSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'smol-toml';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { reconcileRole, type ReconcileDeps } from '../../src/controllers/reconcile.ts';
+import { type ReconcileDeps, reconcileRole } from '../../src/controllers/reconcile.ts';
 import { Sources } from '../../src/controllers/sources.ts';
 import { StatusBook } from '../../src/controllers/status-book.ts';
 import { InvalidSpecError } from '../../src/errors.ts';
-import { createLogger, silentLogger, type Logger } from '../../src/log.ts';
+import { createLogger, type Logger, silentLogger } from '../../src/log.ts';
 import { MANIFEST_FILE, readManifest } from '../../src/observed/manifest.ts';
 import { RoleObservations } from '../../src/observed/role-observations.ts';
-import { addSkill, makeTree, put, skillMd, writeStore, type TestTree } from '../helpers/tree.ts';
+import { addSkill, makeTree, put, skillMd, type TestTree, writeStore } from '../helpers/tree.ts';
 
 const clock = { now: () => 1_800_000_000_000 };
 
@@ -35,7 +44,15 @@ function role(extra: Record<string, unknown> = {}): Record<string, unknown> {
 }
 
 function deps(env: NodeJS.ProcessEnv = {}, log: Logger = silentLogger()): ReconcileDeps {
-  return { paths: tree.paths, env, clock, log, registry: sources.registry, store: () => sources.store!, services: () => sources.services };
+  return {
+    paths: tree.paths,
+    env,
+    clock,
+    log,
+    registry: sources.registry,
+    store: () => sources.store!,
+    services: () => sources.services,
+  };
 }
 
 /** Replace the store and make the new one the store in force. */
@@ -47,7 +64,10 @@ async function setRoles(roles: Record<string, unknown>[]): Promise<void> {
 /** Every regular file under the role dir, relative, sorted. */
 function roleFiles(): string[] {
   const entries = readdirSync(roleDir, { recursive: true, withFileTypes: true });
-  return entries.filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name).slice(roleDir.length + 1)).sort();
+  return entries
+    .filter((e) => e.isFile())
+    .map((e) => join(e.parentPath, e.name).slice(roleDir.length + 1))
+    .sort();
 }
 
 const read = (rel: string): string => readFileSync(join(roleDir, rel), 'utf8');
@@ -73,7 +93,9 @@ describe('reconcileRole: convergence', () => {
     expect(statSync(join(roleDir, 'skills/tdd/scripts/run.sh')).mode & 0o777).toBe(0o755);
     expect(read('skills/git-helper/SKILL.md')).toBe(skillMd('git-helper'));
     const m = await readManifest(roleDir);
-    expect(m.state === 'ok' && m.manifest.entries.map((e) => e.path)).toEqual(FIRST_RUN_FILES.filter((f) => f !== MANIFEST_FILE));
+    expect(m.state === 'ok' && m.manifest.entries.map((e) => e.path)).toEqual(
+      FIRST_RUN_FILES.filter((f) => f !== MANIFEST_FILE),
+    );
   });
 
   it('second run with nothing changed writes nothing and leaves the manifest bytes alone', async () => {
@@ -144,7 +166,10 @@ describe('reconcileRole: convergence', () => {
   it('a missing KIMI_API_KEY is listed in missingSecrets and renders as ""', async () => {
     const out = await reconcileRole('backend', deps({}));
     expect(out.desired!.missingSecrets).toContain('KIMI_API_KEY');
-    const toml = parse(read('config.toml')) as { providers: Record<string, { api_key: string }>; services: Record<string, { api_key: string }> };
+    const toml = parse(read('config.toml')) as {
+      providers: Record<string, { api_key: string }>;
+      services: Record<string, { api_key: string }>;
+    };
     expect(toml.providers['managed:kimi-code']!.api_key).toBe('');
     expect(toml.services.moonshot_search!.api_key).toBe('');
   });
@@ -243,7 +268,12 @@ describe('reconcileRole: drift and damage', () => {
 
   it('never sweeps a user file or directory that merely looks like a temp name (issue 12 item 5)', async () => {
     await reconcileRole('backend', deps());
-    const lookAlikes = ['.config.toml.hero-tmp-123-deadbeef', '.skill-mine.hero-tmp-9-0123abcd/SKILL.md', 'skills/tdd/.notes.md.hero-tmp-1-00000000', `.${MANIFEST_FILE}.hero-tmp-9-0123abce`];
+    const lookAlikes = [
+      '.config.toml.hero-tmp-123-deadbeef',
+      '.skill-mine.hero-tmp-9-0123abcd/SKILL.md',
+      'skills/tdd/.notes.md.hero-tmp-1-00000000',
+      `.${MANIFEST_FILE}.hero-tmp-9-0123abce`,
+    ];
     for (const rel of lookAlikes) put(join(roleDir, rel), 'my own bytes');
     recordTemps(['.config.toml.hero-tmp-123-deadbeee']); // an unfinished intent: the deep sweep used to run
     await reconcileRole('backend', deps(), { sweepTemps: true });
@@ -328,7 +358,8 @@ describe('reconcileRole: one writer per role', () => {
 describe('reconcileRole: reading without the lock', () => {
   const lockFile = (): string => join(tree.paths.home, 'locks', 'backend.lock');
   /** Another live holder of the role's lock (this process's pid, someone else's token). */
-  const holdLock = (): void => put(lockFile(), JSON.stringify({ pid: process.pid, acquiredAt: Date.now(), token: 'other-writer' }) + '\n');
+  const holdLock = (): void =>
+    put(lockFile(), JSON.stringify({ pid: process.pid, acquiredAt: Date.now(), token: 'other-writer' }) + '\n');
   const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
   it('checks a converged role without taking its lock: another holder does not make it wait', async () => {
@@ -350,7 +381,9 @@ describe('reconcileRole: reading without the lock', () => {
     rmSync(lockFile());
     const out = await pending;
     expect(out.result!.backups).toBe(1);
-    expect(readFileSync(join(out.result!.backupDir!, 'skills/tdd/SKILL.md'), 'utf8')).toBe('typed by hand while hero-team waited\n');
+    expect(readFileSync(join(out.result!.backupDir!, 'skills/tdd/SKILL.md'), 'utf8')).toBe(
+      'typed by hand while hero-team waited\n',
+    );
     expect(read('skills/tdd/SKILL.md')).toBe(readFileSync(join(tree.paths.skillsDir, 'tdd', 'SKILL.md'), 'utf8'));
   });
 
@@ -386,7 +419,9 @@ describe('reconcileRole: reading without the lock', () => {
     const out = await pending;
     // A plan made before the other write would have recorded git-helper as present and not restored it.
     expect(out.result!.written).toBe(2);
-    expect(read('skills/git-helper/SKILL.md')).toBe(readFileSync(join(tree.paths.skillsDir, 'git-helper', 'SKILL.md'), 'utf8'));
+    expect(read('skills/git-helper/SKILL.md')).toBe(
+      readFileSync(join(tree.paths.skillsDir, 'git-helper', 'SKILL.md'), 'utf8'),
+    );
     const again = await reconcileRole('backend', deps());
     expect(again.result!.written).toBe(0);
   });

@@ -12,7 +12,7 @@ import { Sources } from '../../src/controllers/sources.ts';
 import { silentLogger } from '../../src/log.ts';
 import type { FileStamp } from '../../src/observed/digest.ts';
 import { eventually } from '../helpers/cli.ts';
-import { addSkill, makeTree, writeStore, type TestTree } from '../helpers/tree.ts';
+import { addSkill, makeTree, type TestTree, writeStore } from '../helpers/tree.ts';
 
 let tree: TestTree;
 let manager: Manager | undefined;
@@ -91,13 +91,22 @@ describe('registry scope', () => {
     writeFileSync(join(tree.paths.skillsDir, 'gamma', 'refs', 'x.md'), 'v2\n'); // no watch sees this
     await new Promise((r) => setTimeout(r, 100));
     writeStore(tree, [{ name: 'one', model: MODEL, skills: ['alpha', 'gamma'] }]);
-    await eventually(() => existsSync(copyOf('one', 'gamma/refs/x.md')) && readFileSync(copyOf('one', 'gamma/refs/x.md'), 'utf8') === 'v2\n', 5000, 'gamma back with v2');
+    await eventually(
+      () =>
+        existsSync(copyOf('one', 'gamma/refs/x.md')) &&
+        readFileSync(copyOf('one', 'gamma/refs/x.md'), 'utf8') === 'v2\n',
+      5000,
+      'gamma back with v2',
+    );
   });
 
   it('a skill whitelisted while a resync scan runs keeps its copy after that scan', async () => {
     const many = addMany(150);
     addSkill(tree, 'gamma');
-    writeStore(tree, [{ name: 'one', model: MODEL, skills: many }, { name: 'two', model: MODEL, skills: [] }]);
+    writeStore(tree, [
+      { name: 'one', model: MODEL, skills: many },
+      { name: 'two', model: MODEL, skills: [] },
+    ]);
     const scan = Sources.prototype.scanRegistry;
     let scans = 0;
     let resyncScanned = false;
@@ -112,7 +121,14 @@ describe('registry scope', () => {
         return digest(path, st);
       };
       cache.forgetIf(() => true); // every file is hashed again
-      setTimeout(() => writeStore(tree, [{ name: 'one', model: MODEL, skills: many }, { name: 'two', model: MODEL, skills: ['gamma'] }]), 5);
+      setTimeout(
+        () =>
+          writeStore(tree, [
+            { name: 'one', model: MODEL, skills: many },
+            { name: 'two', model: MODEL, skills: ['gamma'] },
+          ]),
+        5,
+      );
       try {
         await scan.call(this);
       } finally {
@@ -139,7 +155,10 @@ describe('registry scope', () => {
     writeStore(tree, [{ name: 'one', model: MODEL, skills: ['alpha'] }]);
     await start();
     await manager!.settled();
-    const internals = manager as unknown as { watchers: { rescopeRegistry(names: Iterable<string>): Promise<void> }; onTarget(t: { kind: 'store' }): Promise<void> };
+    const internals = manager as unknown as {
+      watchers: { rescopeRegistry(names: Iterable<string>): Promise<void> };
+      onTarget(t: { kind: 'store' }): Promise<void>;
+    };
     // Setting gamma's watch takes a while; meanwhile a second reload of the same store wakes the role, which
     // copies gamma before its watch exists, and gamma is edited then: no event will ever say so.
     const rescopeRegistry = internals.watchers.rescopeRegistry;

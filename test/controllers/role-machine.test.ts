@@ -1,15 +1,20 @@
 /** The role actor: debounce, one reconcile at a time, re-run when woken meanwhile, backoff, stall until the spec changes. */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createActor, fromPromise } from 'xstate';
-import { InvalidSpecError } from '../../src/errors.ts';
 import { backoffDelay, debounceDelay, roleMachine } from '../../src/controllers/role-machine.ts';
+import { InvalidSpecError } from '../../src/errors.ts';
 
 const timing = { debounceMs: 100, backoffBaseMs: 200, backoffMaxMs: 1000 };
 
 function start(impl: (attempt: number) => Promise<void>) {
   const calls: number[] = [];
   const machine = roleMachine.provide({
-    actors: { reconcile: fromPromise<void, { role: string; attempt: number }>(async ({ input }) => { calls.push(Date.now()); await impl(input.attempt); }) },
+    actors: {
+      reconcile: fromPromise<void, { role: string; attempt: number }>(async ({ input }) => {
+        calls.push(Date.now());
+        await impl(input.attempt);
+      }),
+    },
   });
   const actor = createActor(machine, { input: { role: 'r', ...timing } }).start();
   return { actor, calls };
@@ -105,7 +110,11 @@ describe('role machine: debounce maximum wait (issue 12 item 6)', () => {
 
   it('a steady stream of wakes (one every 50 ms) still lets the role reconcile once per maximum wait', async () => {
     const calls: number[] = [];
-    const machine = roleMachine.provide({ actors: { reconcile: fromPromise<void, { role: string; attempt: number }>(async () => void calls.push(Date.now())) } });
+    const machine = roleMachine.provide({
+      actors: {
+        reconcile: fromPromise<void, { role: string; attempt: number }>(async () => void calls.push(Date.now())),
+      },
+    });
     const actor = createActor(machine, { input: { role: 'r', ...timing, debounceMaxWaitMs: 1000 } }).start();
     await vi.advanceTimersByTimeAsync(150);
     expect(calls).toEqual([100]);

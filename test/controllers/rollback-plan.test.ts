@@ -1,8 +1,8 @@
 /** planRollback (pure): originals back, our unchanged files deleted, user changes and unsafe paths left alone. */
 import { describe, expect, it } from 'vitest';
-import type { Manifest } from '../../src/observed/role-files.ts';
 import { type OriginalCopy, planRollback, summarizeRollback } from '../../src/controllers/rollback/plan.ts';
 import type { BackupEntry } from '../../src/observed/backup-index.ts';
+import type { Manifest } from '../../src/observed/role-files.ts';
 import type { PathState } from '../../src/observed/role-path.ts';
 
 const manifest = (paths: Record<string, string>): Manifest => ({

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { DesiredRole } from '../../src/controllers/artifacts.ts';
 import type { ApplyResult } from '../../src/controllers/apply.ts';
+import type { DesiredRole } from '../../src/controllers/artifacts.ts';
 import type { DriftItem, Plan } from '../../src/controllers/plan.ts';
 import type { ReconcileOutcome } from '../../src/controllers/reconcile.ts';
 import { StatusBook } from '../../src/controllers/status-book.ts';
@@ -16,17 +16,44 @@ const iso = (ms: number): string => new Date(ms).toISOString();
 
 function desired(extra: Partial<DesiredRole> = {}): DesiredRole {
   return {
-    role: 'backend', dir: '/r/backend', files: [], keepPrefixes: [], revision: 'rev-1',
-    missingSecrets: [], missingRequiredSecrets: [], missingSkills: [], invalidSkills: [], missingServices: [], ...extra,
+    role: 'backend',
+    dir: '/r/backend',
+    files: [],
+    keepPrefixes: [],
+    revision: 'rev-1',
+    missingSecrets: [],
+    missingRequiredSecrets: [],
+    missingSkills: [],
+    invalidSkills: [],
+    missingServices: [],
+    ...extra,
   };
 }
 
 function plan(drift: DriftItem[] = []): Plan {
-  return { role: 'backend', dir: '/r/backend', writes: [], deletes: [], drift, manifest: null, manifestChanged: false, previous: null, unchanged: 0 };
+  return {
+    role: 'backend',
+    dir: '/r/backend',
+    writes: [],
+    deletes: [],
+    drift,
+    manifest: null,
+    manifestChanged: false,
+    previous: null,
+    unchanged: 0,
+  };
 }
 
 /** A converged outcome; override any part. */
-function outcome(o: { desired?: Partial<DesiredRole>; drift?: DriftItem[]; result?: Partial<ApplyResult>; kind?: ReconcileOutcome['kind']; generation?: number } = {}): ReconcileOutcome {
+function outcome(
+  o: {
+    desired?: Partial<DesiredRole>;
+    drift?: DriftItem[];
+    result?: Partial<ApplyResult>;
+    kind?: ReconcileOutcome['kind'];
+    generation?: number;
+  } = {},
+): ReconcileOutcome {
   return {
     role: 'backend',
     reconcileId: 'abcd1234',
@@ -60,15 +87,27 @@ describe('StatusBook', () => {
     expect(cond(book, 'Stalled')).toMatchObject({ status: 'False' });
     expect(cond(book, 'Drifted')).toMatchObject({ status: 'False', reason: 'InSync' });
     expect(cond(book, 'SecretsMissing')).toMatchObject({ status: 'False' });
-    expect(s.conditions.map((c) => c.type)).toEqual(['Ready', 'Reconciling', 'Stalled', 'Drifted', 'SecretsMissing', 'Held']);
+    expect(s.conditions.map((c) => c.type)).toEqual([
+      'Ready',
+      'Reconciling',
+      'Stalled',
+      'Drifted',
+      'SecretsMissing',
+      'Held',
+    ]);
   });
 
   it('is Degraded with warnings for missing skills, invalid skills, missing services and reported drift', () => {
     const book = new StatusBook(manualClock());
-    book.succeeded(outcome({
-      desired: { missingSkills: ['ghost'], invalidSkills: ['broken'], missingServices: ['github'] },
-      drift: [{ path: 'mcp.json', kind: 'modified', action: 'reported' }, { path: 'config.toml', kind: 'modified', action: 'reverted' }],
-    }));
+    book.succeeded(
+      outcome({
+        desired: { missingSkills: ['ghost'], invalidSkills: ['broken'], missingServices: ['github'] },
+        drift: [
+          { path: 'mcp.json', kind: 'modified', action: 'reported' },
+          { path: 'config.toml', kind: 'modified', action: 'reverted' },
+        ],
+      }),
+    );
     const s = book.get('backend')!;
     expect(s.phase).toBe('Degraded');
     expect(s.warnings).toEqual([
@@ -81,15 +120,17 @@ describe('StatusBook', () => {
     expect(cond(book, 'Drifted')).toMatchObject({ status: 'True', reason: 'HandEdited', message: 'mcp.json' });
   });
 
-  it('is Degraded with SecretsMissing=True when the key of the role\'s model is unset', () => {
+  it("is Degraded with SecretsMissing=True when the key of the role's model is unset", () => {
     const book = new StatusBook(manualClock());
-    book.succeeded(outcome({ desired: { missingSecrets: ['KIMI_API_KEY'], missingRequiredSecrets: ['KIMI_API_KEY'] } }));
+    book.succeeded(
+      outcome({ desired: { missingSecrets: ['KIMI_API_KEY'], missingRequiredSecrets: ['KIMI_API_KEY'] } }),
+    );
     expect(book.get('backend')!.phase).toBe('Degraded');
     expect(cond(book, 'SecretsMissing')).toMatchObject({ status: 'True', message: 'unset: KIMI_API_KEY' });
     expect(cond(book, 'Ready')!.message).toContain('KIMI_API_KEY');
   });
 
-  it('stays Ready but flags SecretsMissing when only another provider\'s key is unset', () => {
+  it("stays Ready but flags SecretsMissing when only another provider's key is unset", () => {
     const book = new StatusBook(manualClock());
     book.succeeded(outcome({ desired: { missingSecrets: ['GROQ_API_KEY'], missingRequiredSecrets: [] } }));
     expect(book.get('backend')!.phase).toBe('Ready');
@@ -98,7 +139,12 @@ describe('StatusBook', () => {
 
   it('reports reverted drift as Drifted=False/Reverted, not as a warning', () => {
     const book = new StatusBook(manualClock());
-    book.succeeded(outcome({ drift: [{ path: 'config.toml', kind: 'modified', action: 'reverted' }], result: { written: 1, backups: 1 } }));
+    book.succeeded(
+      outcome({
+        drift: [{ path: 'config.toml', kind: 'modified', action: 'reverted' }],
+        result: { written: 1, backups: 1 },
+      }),
+    );
     expect(book.get('backend')!.phase).toBe('Ready');
     expect(cond(book, 'Drifted')).toMatchObject({ status: 'False', reason: 'Reverted', message: '1 file(s) reverted' });
   });
@@ -150,9 +196,23 @@ describe('StatusBook', () => {
   it('accumulates counts across reconciles', () => {
     const book = new StatusBook(manualClock());
     book.succeeded(outcome({ result: { written: 6 } }));
-    book.succeeded(outcome({ result: { written: 1, backups: 1 }, drift: [{ path: 'config.toml', kind: 'modified', action: 'reverted' }] }));
-    book.succeeded(outcome({ result: { deleted: 2 }, drift: [{ path: 'skills/README.md', kind: 'stray', action: 'reported' }] }));
-    expect(book.get('backend')!.counts).toEqual({ reconciles: 3, filesWritten: 7, filesDeleted: 2, driftReverted: 1, backups: 1, errors: 0 });
+    book.succeeded(
+      outcome({
+        result: { written: 1, backups: 1 },
+        drift: [{ path: 'config.toml', kind: 'modified', action: 'reverted' }],
+      }),
+    );
+    book.succeeded(
+      outcome({ result: { deleted: 2 }, drift: [{ path: 'skills/README.md', kind: 'stray', action: 'reported' }] }),
+    );
+    expect(book.get('backend')!.counts).toEqual({
+      reconciles: 3,
+      filesWritten: 7,
+      filesDeleted: 2,
+      driftReverted: 1,
+      backups: 1,
+      errors: 0,
+    });
   });
 
   it('removes the role on a deleted outcome, and on an absent one', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { StoreError } from '../../src/errors.ts';
-import { MIGRATIONS, migrateStore, type MigrationStep } from '../../src/desired/migrations.ts';
+import { MIGRATIONS, type MigrationStep, migrateStore } from '../../src/desired/migrations.ts';
 import { STORE_VERSION, StoreDataSchema } from '../../src/desired/schema.ts';
+import { StoreError } from '../../src/errors.ts';
 
 describe('migrateStore', () => {
   it('leaves a current-version store alone', () => {
@@ -24,9 +24,17 @@ describe('migrateStore', () => {
     const raw = { version: 1, roles: [{ name: 'dev', model: 'm' }] };
     const before = structuredClone(raw);
     const result = migrateStore(raw);
-    expect(result.data).toEqual({ version: 2, roles: [{ name: 'dev', model: 'm' }], settings: { kimiTarget: 'kimi-cli' } });
-    expect(migrateStore({ version: 1, settings: { kimiKeys: 'config' } }).data).toMatchObject({ settings: { kimiTarget: 'kimi-cli', kimiKeys: 'config' } });
-    expect(migrateStore({ version: 1, settings: { kimiTarget: 'kimi-code' } }).data).toMatchObject({ settings: { kimiTarget: 'kimi-code' } });
+    expect(result.data).toEqual({
+      version: 2,
+      roles: [{ name: 'dev', model: 'm' }],
+      settings: { kimiTarget: 'kimi-cli' },
+    });
+    expect(migrateStore({ version: 1, settings: { kimiKeys: 'config' } }).data).toMatchObject({
+      settings: { kimiTarget: 'kimi-cli', kimiKeys: 'config' },
+    });
+    expect(migrateStore({ version: 1, settings: { kimiTarget: 'kimi-code' } }).data).toMatchObject({
+      settings: { kimiTarget: 'kimi-code' },
+    });
     expect(raw).toEqual(before);
     expect(StoreDataSchema.safeParse(result.data).success).toBe(true);
   });
@@ -49,7 +57,8 @@ describe('migrateStore', () => {
   });
 
   it('rejects a top level that is not an object', () => {
-    for (const raw of [null, [], 3, 'x']) expect(() => migrateStore(raw)).toThrow(/expected a JSON object at the top level/);
+    for (const raw of [null, [], 3, 'x'])
+      expect(() => migrateStore(raw)).toThrow(/expected a JSON object at the top level/);
   });
 
   it('chains steps in order up to the target', () => {
@@ -63,7 +72,9 @@ describe('migrateStore', () => {
   });
 
   it('fails clearly when a step is missing', () => {
-    expect(() => migrateStore({ version: 1 }, { steps: {}, target: 2 })).toThrow(/no migration from store version 1 to 2/);
+    expect(() => migrateStore({ version: 1 }, { steps: {}, target: 2 })).toThrow(
+      /no migration from store version 1 to 2/,
+    );
   });
 
   it('has a step for every version below the current one', () => {

@@ -3,10 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Low } from 'lowdb';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { StoreError } from '../../src/errors.ts';
 import { emptyStoreData, type StoreData } from '../../src/desired/schema.ts';
-import { StoreFile, serializeStore } from '../../src/desired/store-file.ts';
 import { upsertRole } from '../../src/desired/store.ts';
+import { StoreFile, serializeStore } from '../../src/desired/store-file.ts';
+import { StoreError } from '../../src/errors.ts';
 
 let dir: string;
 let file: string;

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { InputError, RoleNotFoundError, StoreError } from '../../src/errors.ts';
+import { statePaths } from '../../src/config.ts';
 import { emptyStoreData, STORE_VERSION, type StoreData } from '../../src/desired/schema.ts';
 import {
   deleteRole,
@@ -17,7 +17,7 @@ import {
   updateStore,
   upsertRole,
 } from '../../src/desired/store.ts';
-import { statePaths } from '../../src/config.ts';
+import { InputError, RoleNotFoundError, StoreError } from '../../src/errors.ts';
 import { jsonErrorPosition } from '../../src/fs/json-errors.ts';
 
 let dir: string;
@@ -33,7 +33,11 @@ afterEach(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const role = (name: string, extra: Record<string, unknown> = {}) => ({ name, model: 'kimi-code/kimi-for-coding', ...extra });
+const role = (name: string, extra: Record<string, unknown> = {}) => ({
+  name,
+  model: 'kimi-code/kimi-for-coding',
+  ...extra,
+});
 
 /** Expect fn to reject with a StoreError and the file to keep its exact bytes. */
 async function expectRejectedUnchanged(fn: () => Promise<unknown>, bytes: Buffer): Promise<StoreError> {
@@ -53,7 +57,15 @@ describe('readStore', () => {
   it('applies schema defaults to a minimal file', async () => {
     writeFileSync(file, JSON.stringify({ version: 1, roles: [role('dev')] }));
     const data = await readStore(file);
-    expect(data.roles[0]).toEqual({ ...role('dev'), thinking: true, yolo: false, skills: [], mcp: [], driftPolicy: 'revert', generation: 1 });
+    expect(data.roles[0]).toEqual({
+      ...role('dev'),
+      thinking: true,
+      yolo: false,
+      skills: [],
+      mcp: [],
+      driftPolicy: 'revert',
+      generation: 1,
+    });
     expect(data.catalog).toEqual({ providers: {}, models: {} });
   });
 
@@ -64,7 +76,13 @@ describe('readStore', () => {
     expect(err.path).toBe(file);
     expect(err.position).toEqual({ line: 1, column: 25 });
     expect(err.message).toBe(`${file}:1:25: invalid JSON: Unexpected end of JSON input`);
-    await expectRejectedUnchanged(() => updateStore(file, lock, (d) => { d.roles = []; }), bytes);
+    await expectRejectedUnchanged(
+      () =>
+        updateStore(file, lock, (d) => {
+          d.roles = [];
+        }),
+      bytes,
+    );
   });
 
   it('points at the offending character on a later line', async () => {
@@ -82,12 +100,24 @@ describe('readStore', () => {
   });
 
   it.each([
-    ['a role name that is not a directory name', { version: 1, roles: [role('ok'), role('../x')] }, /^roles\[1\]\.name: role name must match/],
+    [
+      'a role name that is not a directory name',
+      { version: 1, roles: [role('ok'), role('../x')] },
+      /^roles\[1\]\.name: role name must match/,
+    ],
     ['an unknown key', { version: 1, roles: [role('dev', { colour: 'red' })] }, /^roles\[0\]\.colour: unknown key/],
     ['an unknown top-level key', { version: 1, rolez: [] }, /^rolez: unknown key/],
-    ['duplicate role names', { version: 1, roles: [role('a'), role('b'), role('a')] }, /^roles\[2\]\.name: duplicate role name "a"/],
+    [
+      'duplicate role names',
+      { version: 1, roles: [role('a'), role('b'), role('a')] },
+      /^roles\[2\]\.name: duplicate role name "a"/,
+    ],
     ['a wrong type', { version: 1, roles: [role('dev', { thinking: 'yes' })] }, /^roles\[0\]\.thinking: /],
-    ['a quoted catalog key', { version: 1, catalog: { providers: { 'managed:x': { type: 'nope', baseUrl: 'u' } } } }, /^catalog\.providers\["managed:x"\]\.type: /],
+    [
+      'a quoted catalog key',
+      { version: 1, catalog: { providers: { 'managed:x': { type: 'nope', baseUrl: 'u' } } } },
+      /^catalog\.providers\["managed:x"\]\.type: /,
+    ],
   ])('names the path for %s and leaves the file alone', async (_what, content, detail) => {
     writeFileSync(file, JSON.stringify(content, null, 2));
     const bytes = readFileSync(file);
@@ -121,7 +151,17 @@ describe('readStore', () => {
 
 describe('updateStore', () => {
   it('round-trips through a fresh file with 0600, pretty JSON and no leftovers', async () => {
-    const written = await updateStore(file, lock, (d) => { d.roles.push({ ...role('dev'), thinking: true, yolo: false, skills: ['a'], mcp: ['*'], driftPolicy: 'report', generation: 1 }); });
+    const written = await updateStore(file, lock, (d) => {
+      d.roles.push({
+        ...role('dev'),
+        thinking: true,
+        yolo: false,
+        skills: ['a'],
+        mcp: ['*'],
+        driftPolicy: 'report',
+        generation: 1,
+      });
+    });
     expect(await readStore(file)).toEqual(written);
     const text = readFileSync(file, 'utf8');
     expect(text).toBe(JSON.stringify(written, null, 2) + '\n');
@@ -162,7 +202,9 @@ describe('updateStore', () => {
   it('rejects a mutation that makes the store invalid and writes nothing', async () => {
     await updateStore(file, lock, (d) => upsertRole(d, role('dev')).data);
     const bytes = readFileSync(file);
-    const err = await updateStore(file, lock, (d) => { d.roles.push(d.roles[0]!); }).catch((e: unknown) => e);
+    const err = await updateStore(file, lock, (d) => {
+      d.roles.push(d.roles[0]!);
+    }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(InputError);
     expect((err as InputError).field).toBe('roles[1].name');
     expect(readFileSync(file).equals(bytes)).toBe(true);
@@ -171,7 +213,9 @@ describe('updateStore', () => {
 
   it('loses no update when 20 upserts race in one process', async () => {
     const names = Array.from({ length: 20 }, (_, i) => `role-${i}`);
-    await Promise.all(names.map((n) => updateStore(file, lock, (d) => upsertRole(d, role(n)).data, { timeoutMs: 20_000 })));
+    await Promise.all(
+      names.map((n) => updateStore(file, lock, (d) => upsertRole(d, role(n)).data, { timeoutMs: 20_000 })),
+    );
     const data = await readStore(file);
     expect(data.roles.map((r) => r.name).sort()).toEqual([...names].sort());
     expect(readdirSync(dir)).toEqual(['store.json']);
@@ -181,7 +225,11 @@ describe('updateStore', () => {
     const script = (p: number) =>
       `const { putRole } = await import(${JSON.stringify(storeModule)});` +
       `for (let i = 0; i < 5; i++) await putRole(${JSON.stringify(file)}, ${JSON.stringify(lock)}, { name: 'p${p}-' + i, model: 'm' }, { timeoutMs: 20000 });`;
-    const procs = [0, 1, 2].map((p) => spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script(p)], { stdio: ['ignore', 'ignore', 'inherit'] }));
+    const procs = [0, 1, 2].map((p) =>
+      spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script(p)], {
+        stdio: ['ignore', 'ignore', 'inherit'],
+      }),
+    );
     const local = Array.from({ length: 5 }, (_, i) => putRole(file, lock, role(`local-${i}`), { timeoutMs: 20_000 }));
     const codes = await Promise.all(procs.map(async (c) => (await once(c, 'exit'))[0]));
     await Promise.all(local);
@@ -226,12 +274,22 @@ describe('role helpers', () => {
     let data = base();
     for (const n of ['a', 'b', 'c']) data = upsertRole(data, role(n)).data;
     data = upsertRole(data, role('b', { yolo: true })).data;
-    expect(data.roles.map((r) => [r.name, r.generation])).toEqual([['a', 1], ['b', 2], ['c', 1]]);
+    expect(data.roles.map((r) => [r.name, r.generation])).toEqual([
+      ['a', 1],
+      ['b', 2],
+      ['c', 1],
+    ]);
   });
 
   it('rejects an invalid spec with an InputError naming the field', () => {
     expect(() => upsertRole(base(), role('../x'))).toThrow(InputError);
-    const err = (() => { try { upsertRole(base(), role('ok', { extra: 1 })); } catch (e) { return e as InputError; } })();
+    const err = (() => {
+      try {
+        upsertRole(base(), role('ok', { extra: 1 }));
+      } catch (e) {
+        return e as InputError;
+      }
+    })();
     expect(err?.field).toBe('extra');
   });
 
@@ -245,7 +303,10 @@ describe('role helpers', () => {
   it('putRole and deleteRole go through the file', async () => {
     expect(await putRole(file, lock, role('dev'))).toMatchObject({ changed: true, role: { generation: 1 } });
     expect(await putRole(file, lock, role('dev'))).toMatchObject({ changed: false, role: { generation: 1 } });
-    expect(await putRole(file, lock, role('dev', { yolo: true }))).toMatchObject({ changed: true, role: { generation: 2 } });
+    expect(await putRole(file, lock, role('dev', { yolo: true }))).toMatchObject({
+      changed: true,
+      role: { generation: 2 },
+    });
     expect((await readStore(file)).roles[0]!.generation).toBe(2);
     await expect(deleteRole(file, lock, 'nope')).rejects.toBeInstanceOf(RoleNotFoundError);
     expect((await deleteRole(file, lock, 'dev')).roles).toEqual([]);
@@ -268,7 +329,10 @@ describe('JSON error positions', () => {
 
   it('locates position-less messages by parsing prefixes', () => {
     const text = '[1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,\n 25 ,]';
-    expect(jsonErrorPosition("Unexpected token ']', ...\"25 ,]\" is not valid JSON", text)).toEqual({ line: 2, column: 6 });
+    expect(jsonErrorPosition('Unexpected token \']\', ..."25 ,]" is not valid JSON', text)).toEqual({
+      line: 2,
+      column: 6,
+    });
     expect(jsonErrorPosition('weird', '[1]')).toBeUndefined();
   });
 });

@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { isProcessAlive } from '../../src/fs/file-lock.ts';
 import { BIN, cliProcess, eventually, startServe } from '../helpers/cli.ts';
-import { addSkill, makeTree, put, writeStore, type TestTree } from '../helpers/tree.ts';
+import { addSkill, makeTree, put, type TestTree, writeStore } from '../helpers/tree.ts';
 
 const REPO = fileURLToPath(new URL('../..', import.meta.url));
 let tree: TestTree;
@@ -30,12 +30,20 @@ function daemonPid(log: string): number | undefined {
 describe('the daemon under npm start (item 13)', () => {
   it('stops when npm is sent SIGTERM', async () => {
     tree = makeTree();
-    const npm = spawn('npm', ['start', '--silent'], { cwd: REPO, env: { ...tree.env, npm_config_update_notifier: 'false' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const npm = spawn('npm', ['start', '--silent'], {
+      cwd: REPO,
+      env: { ...tree.env, npm_config_update_notifier: 'false' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     pids.push(npm.pid!);
     let log = '';
     npm.stdout.on('data', (c) => (log += c));
     npm.stderr.on('data', (c) => (log += c));
-    const pid = (await eventually(() => (log.includes('watching and converging') ? daemonPid(log) : undefined), 60_000, 'daemon start'))!;
+    const pid = (await eventually(
+      () => (log.includes('watching and converging') ? daemonPid(log) : undefined),
+      60_000,
+      'daemon start',
+    ))!;
     pids.push(pid);
     expect(pid).not.toBe(npm.pid);
     npm.kill('SIGTERM');
@@ -47,11 +55,18 @@ describe('a closed pipe (item 17)', () => {
   it('ends "skill list" quietly when stdout or stderr is closed early', async () => {
     tree = makeTree();
     // ~200 KB of listing: more than a pipe holds, so writes go on after the reader is gone.
-    for (let i = 0; i < 500; i++) put(join(tree.paths.skillsDir, `skill-${i}`, 'SKILL.md'), `---\nname: other-${i}\ndescription: ${'a useful skill '.repeat(6)}\n---\n`);
+    for (let i = 0; i < 500; i++)
+      put(
+        join(tree.paths.skillsDir, `skill-${i}`, 'SKILL.md'),
+        `---\nname: other-${i}\ndescription: ${'a useful skill '.repeat(6)}\n---\n`,
+      );
     put(join(tree.paths.home, 'store.json'), '{ corrupt');
     const run = (close: 'stdout' | 'stderr') =>
       new Promise<{ code: number | null; stderr: string }>((resolve) => {
-        const child = spawn(process.execPath, [BIN, 'skill', 'list'], { env: tree.env, stdio: ['ignore', 'pipe', 'pipe'] });
+        const child = spawn(process.execPath, [BIN, 'skill', 'list'], {
+          env: tree.env,
+          stdio: ['ignore', 'pipe', 'pipe'],
+        });
         let stderr = '';
         if (close === 'stdout') {
           child.stdout.once('data', () => child.stdout.destroy());
@@ -77,7 +92,9 @@ describe('one daemon per HERO_TEAM_HOME (item 21)', () => {
     await eventually(() => first.log().includes('watching and converging'), 20_000, 'first daemon');
     const second = await cliProcess(tree.env, 'serve');
     expect(second.code).toBe(1);
-    expect(second.stderr).toContain(`another "hero-team serve" (pid ${first.child.pid}) is already running on HERO_TEAM_HOME=${tree.paths.home}`);
+    expect(second.stderr).toContain(
+      `another "hero-team serve" (pid ${first.child.pid}) is already running on HERO_TEAM_HOME=${tree.paths.home}`,
+    );
     expect(second.stderr).not.toContain('hero_team starting');
     first.child.kill('SIGTERM');
     await eventually(() => first.child.exitCode !== null, 10_000, 'first daemon to stop');
@@ -101,7 +118,12 @@ describe('daemon logs (item 18)', () => {
     writeStore(tree, [{ name: 'dev', model: 'kimi-code/kimi-for-coding', skills: ['alpha', 'ghost'] }]);
     const daemon = startServe(tree.env);
     pids.push(daemon.child.pid!);
-    const lines = () => daemon.log().split('\n').filter(Boolean).map((l) => JSON.parse(l) as { msg: string; level: number; role?: string });
+    const lines = () =>
+      daemon
+        .log()
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as { msg: string; level: number; role?: string });
     const problem = 'skills not in the registry: ghost';
     await eventually(() => lines().some((l) => l.msg === problem), 20_000, 'the problem logged');
     // Resyncs every ~second reconcile the role again: the problem is not repeated.
@@ -118,7 +140,11 @@ describe('daemon logs (item 18)', () => {
 describe.skipIf(!existsSync('/usr/bin/script'))('daemon logs on a terminal (item 18)', () => {
   it('are one readable line per event, not JSON', async () => {
     tree = makeTree();
-    const child = spawn('/usr/bin/script', ['-qfec', `${process.execPath} ${BIN} serve`, '/dev/null'], { env: { ...tree.env, TERM: 'dumb' }, stdio: ['pipe', 'pipe', 'pipe'], detached: true });
+    const child = spawn('/usr/bin/script', ['-qfec', `${process.execPath} ${BIN} serve`, '/dev/null'], {
+      env: { ...tree.env, TERM: 'dumb' },
+      stdio: ['pipe', 'pipe', 'pipe'],
+      detached: true,
+    });
     pids.push(child.pid!);
     let out = '';
     child.stdout.on('data', (c) => (out += c));

@@ -8,14 +8,14 @@
  * node+tsx+watcher startup and loaded CI machines run 1.5-2× slower, so the default is 20 × 100 (~6,000 files,
  * ~45 s). Full scale: HERO_CRASH_SKILLS=200; more kills: HERO_CRASH_KILLS=N.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { TEMP_FILE_RE } from '../../src/fs/temp-names.ts';
 import { BIN, cli, cliProcess } from '../helpers/cli.ts';
-import { makeTree, put, skillMd, writeStore, type TestTree } from '../helpers/tree.ts';
+import { makeTree, put, skillMd, type TestTree, writeStore } from '../helpers/tree.ts';
 
 const ROLES = 20;
 const SKILLS = Number(process.env.HERO_CRASH_SKILLS ?? 100);
@@ -33,7 +33,8 @@ const SKILL_FILES: Record<string, number> = { 'SKILL.md': 0o644, 'reference.md':
 /** Deterministic text of `size` bytes in which every line names the skill, file and version. */
 function filler(tag: string, size: number): string {
   let s = '';
-  for (let i = 0; s.length < size; i++) s += `${tag} line ${i} ${createHash('md5').update(`${tag}:${i}`).digest('hex')}\n`;
+  for (let i = 0; s.length < size; i++)
+    s += `${tag} line ${i} ${createHash('md5').update(`${tag}:${i}`).digest('hex')}\n`;
   return s.slice(0, size);
 }
 
@@ -48,7 +49,8 @@ function skillFile(skill: string, rel: string, v: Version): Buffer {
 
 function writeRegistry(tree: TestTree, v: Version): void {
   for (const skill of skillNames) {
-    for (const [rel, mode] of Object.entries(SKILL_FILES)) put(join(tree.paths.skillsDir, skill, rel), skillFile(skill, rel, v), mode);
+    for (const [rel, mode] of Object.entries(SKILL_FILES))
+      put(join(tree.paths.skillsDir, skill, rel), skillFile(skill, rel, v), mode);
   }
 }
 
@@ -60,12 +62,19 @@ function whitelist(v: Version): string[] {
 /** The desired state of a version: registry bytes and the store (v2 also flips `thinking`, so config.toml changes). */
 function setDesired(tree: TestTree, v: Version): void {
   writeRegistry(tree, v);
-  writeStore(tree, roleNames.map((name) => ({ name, model: 'kimi-code/kimi-for-coding', thinking: v === 1, skills: whitelist(v) })));
+  writeStore(
+    tree,
+    roleNames.map((name) => ({ name, model: 'kimi-code/kimi-for-coding', thinking: v === 1, skills: whitelist(v) })),
+  );
 }
 
 /** Role-relative paths a role holds at a version (the manifest aside). */
 function desiredPaths(v: Version): Set<string> {
-  return new Set(['config.toml', 'mcp.json', ...whitelist(v).flatMap((skill) => Object.keys(SKILL_FILES).map((rel) => `skills/${skill}/${rel}`))]);
+  return new Set([
+    'config.toml',
+    'mcp.json',
+    ...whitelist(v).flatMap((skill) => Object.keys(SKILL_FILES).map((rel) => `skills/${skill}/${rel}`)),
+  ]);
 }
 
 /** What one walk of the roles dir found. */
@@ -103,7 +112,10 @@ describe('crash consistency under kill -9', () => {
   async function renderGenerated(v: Version): Promise<Map<string, Record<string, Buffer>>> {
     const emptyRegistry = join(tree.root, 'empty-registry');
     mkdirSync(emptyRegistry, { recursive: true });
-    writeStore(tree, roleNames.map((name) => ({ name, model: 'kimi-code/kimi-for-coding', thinking: v === 1, skills: [] })));
+    writeStore(
+      tree,
+      roleNames.map((name) => ({ name, model: 'kimi-code/kimi-for-coding', thinking: v === 1, skills: [] })),
+    );
     const env = { ...tree.env, HERO_SKILLS_DIR: emptyRegistry };
     const out = new Map<string, Record<string, Buffer>>();
     for (const role of roleNames) {
@@ -142,15 +154,18 @@ describe('crash consistency under kill -9', () => {
           // skills/, Kimi would list the half-made skill); the file has the name it gets once the directory is
           // renamed to skills/<name>.
           const skill = /^\.skill-(.+)\.hero-tmp-\d+-[0-9a-f]{8}$/.exec(parts[0]!)?.[1];
-          if (stagedDir !== 0 || !skill) scan.problems.push(`${role}/${rel}: staged directory outside the role directory's top level`);
-          else if (!want.has(['skills', skill, ...parts.slice(1)].join('/'))) scan.problems.push(`${role}/${rel}: file in a staged directory of an unknown target`);
+          if (stagedDir !== 0 || !skill)
+            scan.problems.push(`${role}/${rel}: staged directory outside the role directory's top level`);
+          else if (!want.has(['skills', skill, ...parts.slice(1)].join('/')))
+            scan.problems.push(`${role}/${rel}: file in a staged directory of an unknown target`);
           scan.temps++;
           continue;
         }
         if (TEMP_FILE_RE.test(e.name)) {
           // A temp file sits beside the file it was about to replace.
           const target = join(dirname(rel), e.name.slice(1).replace(/\.hero-tmp-\d+-[0-9a-f]{8}$/, ''));
-          if (!want.has(target) && target !== MANIFEST) scan.problems.push(`${role}/${rel}: temp file of an unknown target`);
+          if (!want.has(target) && target !== MANIFEST)
+            scan.problems.push(`${role}/${rel}: temp file of an unknown target`);
           scan.temps++;
           continue;
         }
@@ -158,7 +173,8 @@ describe('crash consistency under kill -9', () => {
         if (rel === MANIFEST) {
           try {
             const m = JSON.parse(bytes.toString('utf8'));
-            if (m.version !== 1 || m.role !== role || !Array.isArray(m.entries)) scan.problems.push(`${role}/${MANIFEST}: unexpected content`);
+            if (m.version !== 1 || m.role !== role || !Array.isArray(m.entries))
+              scan.problems.push(`${role}/${MANIFEST}: unexpected content`);
           } catch (err) {
             scan.problems.push(`${role}/${MANIFEST}: invalid JSON (${(err as Error).message}), ${bytes.length} bytes`);
           }
@@ -172,13 +188,20 @@ describe('crash consistency under kill -9', () => {
         if (wanted.has(rel)) seen.add(rel);
         else scan.undesired++;
         const mode = statSync(join(dir, rel)).mode & 0o777;
-        if (mode !== exp.mode) scan.problems.push(`${role}/${rel}: mode ${mode.toString(8)}, expected ${exp.mode.toString(8)}`);
+        if (mode !== exp.mode)
+          scan.problems.push(`${role}/${rel}: mode ${mode.toString(8)}, expected ${exp.mode.toString(8)}`);
         if (bytes.equals(exp.v1) && bytes.equals(exp.v2)) scan.same++;
         else if (bytes.equals(exp.v1)) scan.v1++;
         else if (bytes.equals(exp.v2)) scan.v2++;
         else {
-          const prefixOf = exp.v1.subarray(0, bytes.length).equals(bytes) ? 'v1' : exp.v2.subarray(0, bytes.length).equals(bytes) ? 'v2' : null;
-          scan.problems.push(`${role}/${rel}: ${bytes.length} bytes, neither v1 (${exp.v1.length}) nor v2 (${exp.v2.length})${prefixOf ? `: a prefix of ${prefixOf}` : ''}`);
+          const prefixOf = exp.v1.subarray(0, bytes.length).equals(bytes)
+            ? 'v1'
+            : exp.v2.subarray(0, bytes.length).equals(bytes)
+              ? 'v2'
+              : null;
+          scan.problems.push(
+            `${role}/${rel}: ${bytes.length} bytes, neither v1 (${exp.v1.length}) nor v2 (${exp.v2.length})${prefixOf ? `: a prefix of ${prefixOf}` : ''}`,
+          );
         }
       }
       scan.missing += wanted.size - seen.size;
@@ -201,7 +224,10 @@ describe('crash consistency under kill -9', () => {
     let log = '';
     // The reconciles start right after this line (debounce 0); anchoring on it keeps kills inside the writes.
     const converging = new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`daemon did not start converging in 30 s; log:\n${log.slice(-2000)}`)), 30_000);
+      const timer = setTimeout(
+        () => reject(new Error(`daemon did not start converging in 30 s; log:\n${log.slice(-2000)}`)),
+        30_000,
+      );
       child.stderr!.on('data', (c: Buffer) => {
         log += c.toString();
         if (log.includes('watching and converging')) {
@@ -223,17 +249,24 @@ describe('crash consistency under kill -9', () => {
     return { startupMs };
   }
 
-  it(`keeps every file old or new across ${KILLS} kills of a ${ROLES}-role × ${SKILLS}-skill reconcile`, { timeout: 180_000 }, async () => {
+  it(`keeps every file old or new across ${KILLS} kills of a ${ROLES}-role × ${SKILLS}-skill reconcile`, {
+    timeout: 180_000,
+  }, async () => {
     const t0 = Date.now();
     // Expected bytes of both versions, then converge v1 cleanly.
     const generated = { 1: await renderGenerated(1), 2: await renderGenerated(2) };
     const renderMs = Date.now() - t0;
     for (const role of roleNames) {
       const files = new Map<string, { v1: Buffer; v2: Buffer; mode: number }>();
-      for (const name of ['config.toml', 'mcp.json']) files.set(name, { v1: generated[1].get(role)![name]!, v2: generated[2].get(role)![name]!, mode: 0o600 });
+      for (const name of ['config.toml', 'mcp.json'])
+        files.set(name, { v1: generated[1].get(role)![name]!, v2: generated[2].get(role)![name]!, mode: 0o600 });
       for (const skill of skillNames) {
         for (const [rel, mode] of Object.entries(SKILL_FILES)) {
-          files.set(`skills/${skill}/${rel}`, { v1: skillFile(skill, rel, 1), v2: skillFile(skill, rel, 2), mode: mode & 0o111 ? 0o755 : 0o644 });
+          files.set(`skills/${skill}/${rel}`, {
+            v1: skillFile(skill, rel, 1),
+            v2: skillFile(skill, rel, 2),
+            mode: mode & 0o111 ? 0o755 : 0o644,
+          });
         }
       }
       expected.set(role, files);
@@ -254,7 +287,19 @@ describe('crash consistency under kill -9', () => {
     // Kills are drawn in [lo, lo + span) after the daemon starts converging; progress carries over from kill to kill.
     const spanMs = Math.min(1500, Math.max(600, coldSyncMs - 1000));
     let loMs = 0;
-    const stats = { kills: 0, midWrite: 0, untouched: 0, complete: 0, tempsSeen: 0, flips: 0, startupMs: [] as number[], delayMs: 0, scanMs: 0, trace: '', emptyLocks: new Set<string>() };
+    const stats = {
+      kills: 0,
+      midWrite: 0,
+      untouched: 0,
+      complete: 0,
+      tempsSeen: 0,
+      flips: 0,
+      startupMs: [] as number[],
+      delayMs: 0,
+      scanMs: 0,
+      trace: '',
+      emptyLocks: new Set<string>(),
+    };
     for (let k = 0; k < KILLS; k++) {
       const before = scan;
       const delay = loMs + Math.floor(Math.random() * spanMs);
@@ -269,8 +314,14 @@ describe('crash consistency under kill -9', () => {
       stats.tempsSeen += scan.temps;
       for (const l of emptyLocks()) stats.emptyLocks.add(l);
       const want = desired === 1 ? scan.v1 : scan.v2;
-      const complete = scan.temps === 0 && scan.missing === 0 && scan.undesired === 0 && want + scan.same === totalFiles;
-      const untouched = scan.temps === 0 && scan.v1 === before.v1 && scan.v2 === before.v2 && scan.missing === before.missing && scan.undesired === before.undesired;
+      const complete =
+        scan.temps === 0 && scan.missing === 0 && scan.undesired === 0 && want + scan.same === totalFiles;
+      const untouched =
+        scan.temps === 0 &&
+        scan.v1 === before.v1 &&
+        scan.v2 === before.v2 &&
+        scan.missing === before.missing &&
+        scan.undesired === before.undesired;
       stats.trace += complete ? 'C' : untouched ? 'U' : scan.temps ? 'T' : 'M';
       if (complete) stats.complete++;
       else if (untouched) {
@@ -290,27 +341,43 @@ describe('crash consistency under kill -9', () => {
     const tFinal = Date.now();
     const last = await cliProcess(tree.env, 'sync');
     const finalSyncMs = Date.now() - tFinal;
-    const locks = stats.emptyLocks.size ? `\n(kills left empty role locks: ${[...stats.emptyLocks].join(', ')}; now: ${emptyLocks().join(', ') || 'none'})` : '';
+    const locks = stats.emptyLocks.size
+      ? `\n(kills left empty role locks: ${[...stats.emptyLocks].join(', ')}; now: ${emptyLocks().join(', ') || 'none'})`
+      : '';
     expect(last.code, last.stderr + last.stdout + locks).toBe(0);
     scan = scanRoles(desired);
     expect(scan.problems).toEqual([]);
     expect(scan).toMatchObject({ missing: 0, undesired: 0, temps: 0, [desired === 1 ? 'v2' : 'v1']: 0 });
     for (const role of roleNames) {
-      expect(readdirOr(join(tree.paths.rolesDir, role)).sort(), role).toEqual([MANIFEST, 'config.toml', 'mcp.json', 'skills']);
+      expect(readdirOr(join(tree.paths.rolesDir, role)).sort(), role).toEqual([
+        MANIFEST,
+        'config.toml',
+        'mcp.json',
+        'skills',
+      ]);
       expect(readdirOr(join(tree.paths.rolesDir, role, 'skills')).sort(), role).toEqual(whitelist(desired)); // no empty leftovers
     }
     const again = await cliProcess(tree.env, 'sync');
     expect(again.code, again.stdout + again.stderr).toBe(0);
-    const lines = again.stdout.trim().split('\n').filter((l) => /^r\d\d: /.test(l));
+    const lines = again.stdout
+      .trim()
+      .split('\n')
+      .filter((l) => /^r\d\d: /.test(l));
     expect(lines).toHaveLength(ROLES);
     for (const line of lines) expect(line).toMatch(/: converged; written 0, deleted 0, backups 0;/);
     for (const role of roleNames) {
-      const m = JSON.parse(readFileSync(join(tree.paths.rolesDir, role, MANIFEST), 'utf8')) as { entries: { path: string; md5: string }[] };
+      const m = JSON.parse(readFileSync(join(tree.paths.rolesDir, role, MANIFEST), 'utf8')) as {
+        entries: { path: string; md5: string }[];
+      };
       const want = expected.get(role)!;
       expect(m.entries.map((e) => e.path).sort()).toEqual([...desiredPaths(desired)].sort());
       for (const e of m.entries) {
         const exp = want.get(e.path)!;
-        expect(e.md5, `${role}/${e.path}`).toBe(createHash('md5').update(desired === 1 ? exp.v1 : exp.v2).digest('hex'));
+        expect(e.md5, `${role}/${e.path}`).toBe(
+          createHash('md5')
+            .update(desired === 1 ? exp.v1 : exp.v2)
+            .digest('hex'),
+        );
       }
     }
     const backupRoles = readdirOr(join(tree.paths.home, 'backups'));
@@ -349,12 +416,19 @@ describe('kill -9 between the first write and the manifest', () => {
   let child: ChildProcess | undefined;
   const roleDir = (role: string) => join(tree.paths.rolesDir, role);
   const store = (roles: Record<string, string[]>, thinking = true) =>
-    writeStore(tree, Object.entries(roles).map(([name, skills]) => ({ name, model: 'kimi-code/kimi-for-coding', thinking, skills })));
+    writeStore(
+      tree,
+      Object.entries(roles).map(([name, skills]) => ({ name, model: 'kimi-code/kimi-for-coding', thinking, skills })),
+    );
   const readManifest = (role: string) =>
-    JSON.parse(readFileSync(join(roleDir(role), MANIFEST), 'utf8')) as { revision: string; entries: { path: string; md5: string; pendingMd5?: string }[] };
+    JSON.parse(readFileSync(join(roleDir(role), MANIFEST), 'utf8')) as {
+      revision: string;
+      entries: { path: string; md5: string; pendingMd5?: string }[];
+    };
   const registryAt = (v: Version) => {
     for (const skill of ['alpha', ...extra]) {
-      for (const [rel, mode] of Object.entries(SKILL_FILES)) put(join(tree.paths.skillsDir, skill, rel), skillFile(skill, rel, v), mode);
+      for (const [rel, mode] of Object.entries(SKILL_FILES))
+        put(join(tree.paths.skillsDir, skill, rel), skillFile(skill, rel, v), mode);
     }
   };
   /** Start the daemon and SIGKILL it (polling every 2 ms) as soon as `ready()` holds. */

@@ -1,10 +1,11 @@
 /** The daemon as a real child process: edits anywhere converge, hand edits are reverted and backed up, SIGTERM exits 0. */
-import { appendFileSync, existsSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+
 import type { ChildProcess } from 'node:child_process';
+import { appendFileSync, existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cli, cliProcess, eventually, startServe } from '../helpers/cli.ts';
-import { addSkill, makeTree, put, writeStore, type TestTree } from '../helpers/tree.ts';
+import { addSkill, makeTree, put, type TestTree, writeStore } from '../helpers/tree.ts';
 
 const MARKER = 'sk-MARKER-e2e-4242';
 
@@ -24,7 +25,8 @@ describe('hero-team serve (child process)', () => {
     roleDir = join(tree.paths.rolesDir, 'backend');
     daemon = startServe(tree.env);
     // The manifest is final once no entry carries a write intent (pendingMd5) any more.
-    const converged = () => existsSync(join(roleDir, '.hero-team-manifest.json')) && !read('.hero-team-manifest.json').includes('pendingMd5');
+    const converged = () =>
+      existsSync(join(roleDir, '.hero-team-manifest.json')) && !read('.hero-team-manifest.json').includes('pendingMd5');
     await eventually(converged, 15_000, 'first convergence');
   });
 
@@ -43,13 +45,21 @@ describe('hero-team serve (child process)', () => {
 
   it('propagates a whitelisted skill edited in the registry', async () => {
     appendFileSync(registry('alpha/SKILL.md'), 'An edit in the registry.\n');
-    await eventually(() => read('skills/alpha/SKILL.md') === readFileSync(registry('alpha/SKILL.md'), 'utf8'), 10_000, 'skill edit');
+    await eventually(
+      () => read('skills/alpha/SKILL.md') === readFileSync(registry('alpha/SKILL.md'), 'utf8'),
+      10_000,
+      'skill edit',
+    );
   });
 
   it('adds and removes skill copies when role set changes the whitelist', async () => {
     const r = await cliProcess(tree.env, 'role', 'set', 'backend', '--skills', 'alpha,gamma');
     expect(r.code).toBe(0);
-    await eventually(() => existsSync(join(roleDir, 'skills/gamma/SKILL.md')) && !existsSync(join(roleDir, 'skills/beta')), 10_000, 'whitelist change');
+    await eventually(
+      () => existsSync(join(roleDir, 'skills/gamma/SKILL.md')) && !existsSync(join(roleDir, 'skills/beta')),
+      10_000,
+      'whitelist change',
+    );
   });
 
   it('reverts a hand edit of config.toml and keeps its bytes in a backup', async () => {
@@ -58,7 +68,10 @@ describe('hero-team serve (child process)', () => {
     writeFileSync(join(roleDir, 'config.toml'), edited);
     await eventually(() => read('config.toml') === original, 10_000, 'revert');
     const backups = join(tree.paths.home, 'backups', 'backend');
-    const found = readdirSync(backups).some((d) => existsSync(join(backups, d, 'config.toml')) && readFileSync(join(backups, d, 'config.toml'), 'utf8') === edited);
+    const found = readdirSync(backups).some(
+      (d) =>
+        existsSync(join(backups, d, 'config.toml')) && readFileSync(join(backups, d, 'config.toml'), 'utf8') === edited,
+    );
     expect(found).toBe(true);
   });
 
@@ -73,7 +86,11 @@ describe('hero-team serve (child process)', () => {
   it('brings back a deleted generated file', async () => {
     const before = read('skills/gamma/SKILL.md');
     rmSync(join(roleDir, 'skills/gamma/SKILL.md'));
-    await eventually(() => existsSync(join(roleDir, 'skills/gamma/SKILL.md')) && read('skills/gamma/SKILL.md') === before, 10_000, 'restore');
+    await eventually(
+      () => existsSync(join(roleDir, 'skills/gamma/SKILL.md')) && read('skills/gamma/SKILL.md') === before,
+      10_000,
+      'restore',
+    );
   });
 
   it('reports a skill with broken frontmatter and still syncs the others', async () => {
@@ -81,7 +98,11 @@ describe('hero-team serve (child process)', () => {
     put(registry('gamma/SKILL.md'), '---\nname: [unclosed\ndescription: x\n---\nbody\n');
     appendFileSync(registry('alpha/SKILL.md'), 'Second edit.\n');
     await eventually(() => read('skills/alpha/SKILL.md').includes('Second edit.'), 10_000, 'alpha still syncs');
-    await eventually(() => /invalid registry skill/.test(daemon.log()) && daemon.log().includes('"skill":"gamma"'), 10_000, 'gamma reported');
+    await eventually(
+      () => /invalid registry skill/.test(daemon.log()) && daemon.log().includes('"skill":"gamma"'),
+      10_000,
+      'gamma reported',
+    );
     expect(read('skills/gamma/SKILL.md')).toBe(goodCopy); // the last good copy stays
   });
 
@@ -91,7 +112,11 @@ describe('hero-team serve (child process)', () => {
     writeFileSync(storeFile, '{"version": 1, "roles": [');
     await eventually(() => /store\.json invalid/.test(daemon.log()), 10_000, 'store error reported');
     appendFileSync(registry('alpha/SKILL.md'), 'Third edit.\n');
-    await eventually(() => read('skills/alpha/SKILL.md').includes('Third edit.'), 10_000, 'still converging on the last valid state');
+    await eventually(
+      () => read('skills/alpha/SKILL.md').includes('Third edit.'),
+      10_000,
+      'still converging on the last valid state',
+    );
     expect(existsSync(join(roleDir, 'config.toml'))).toBe(true);
     writeFileSync(storeFile, good);
   });
@@ -100,7 +125,8 @@ describe('hero-team serve (child process)', () => {
     put(join(roleDir, 'NOTES.txt'), 'mine\n');
     const r = await cli(tree.env, 'role', 'rm', 'backend');
     expect(r.code).toBe(0);
-    const gone = () => ['config.toml', 'mcp.json', 'skills', '.hero-team-manifest.json'].every((f) => !existsSync(join(roleDir, f)));
+    const gone = () =>
+      ['config.toml', 'mcp.json', 'skills', '.hero-team-manifest.json'].every((f) => !existsSync(join(roleDir, f)));
     await eventually(gone, 10_000, 'role files removed');
     expect(readFileSync(join(roleDir, 'NOTES.txt'), 'utf8')).toBe('mine\n');
   });

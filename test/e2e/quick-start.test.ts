@@ -50,15 +50,22 @@ describe('README quick start', () => {
     expect(r.stdout).toContain('role "backend" added');
     expect(r.stdout).toMatch(/backend: converged; written \d+/);
     const role = join(home, '.kimi', 'roles', 'backend');
-    const config = parse(readFileSync(join(role, 'config.toml'), 'utf8')) as { default_model: string; providers: Record<string, { api_key_env: string }> };
+    const config = parse(readFileSync(join(role, 'config.toml'), 'utf8')) as {
+      default_model: string;
+      providers: Record<string, { api_key_env: string }>;
+    };
     expect(config.default_model).toBe('kimi-code/kimi-for-coding');
     // Kimi Code (what init picked: the kimi on PATH says 2.1.0) reads the key named in config.toml at launch.
     expect(config.providers['managed:kimi-code']!.api_key_env).toBe('KIMI_API_KEY');
     expect(r.stdout).toMatch(/target:\s+kimi-code/);
-    for (const skill of ['git-workflow', 'testing']) expect(statSync(join(role, 'skills', skill, 'SKILL.md')).isFile()).toBe(true);
+    for (const skill of ['git-workflow', 'testing'])
+      expect(statSync(join(role, 'skills', skill, 'SKILL.md')).isFile()).toBe(true);
     expect(statSync(join(home, '.local', 'share', 'hero_team', 'secrets.env')).mode & 0o777).toBe(0o600);
     expect(readFileSync(join(home, 'kimi-args'), 'utf8').split('\n').filter(Boolean)).toEqual([
-      `KIMI_CODE_HOME=${role}`, 'KIMI_API_KEY=sk-...', '--skills-dir', join(role, 'skills'),
+      `KIMI_CODE_HOME=${role}`,
+      'KIMI_API_KEY=sk-...',
+      '--skills-dir',
+      join(role, 'skills'),
     ]);
   }, 150_000);
 });

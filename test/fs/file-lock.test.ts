@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -53,7 +53,11 @@ describe('withFileLock', () => {
   });
 
   it('releases the lock when fn throws', async () => {
-    await expect(withFileLock(lockPath, async () => { throw new Error('boom'); })).rejects.toThrow('boom');
+    await expect(
+      withFileLock(lockPath, async () => {
+        throw new Error('boom');
+      }),
+    ).rejects.toThrow('boom');
     expect(existsSync(lockPath)).toBe(false);
   });
 
@@ -77,9 +81,13 @@ describe('withFileLock', () => {
     expect(isProcessAlive(pid)).toBe(false);
     writeLock(pid);
     const started = Date.now();
-    await withFileLock(lockPath, async () => {
-      expect(JSON.parse(readFileSync(lockPath, 'utf8')).pid).toBe(process.pid);
-    }, { timeoutMs: 2000 });
+    await withFileLock(
+      lockPath,
+      async () => {
+        expect(JSON.parse(readFileSync(lockPath, 'utf8')).pid).toBe(process.pid);
+      },
+      { timeoutMs: 2000 },
+    );
     expect(Date.now() - started).toBeLessThan(1000);
     expect(existsSync(lockPath)).toBe(false);
     expect(existsSync(`${lockPath}.takeover`)).toBe(false);
@@ -107,7 +115,9 @@ describe('withFileLock', () => {
 
   it('judges an empty lock file (its creator died before writing) by its mtime, after seconds not staleMs', async () => {
     writeFileSync(lockPath, '');
-    await expect(withFileLock(lockPath, async () => 'ok', { timeoutMs: 150, staleMs: 600_000 })).rejects.toBeInstanceOf(StoreLockedError);
+    await expect(withFileLock(lockPath, async () => 'ok', { timeoutMs: 150, staleMs: 600_000 })).rejects.toBeInstanceOf(
+      StoreLockedError,
+    );
     const old = new Date(Date.now() - 5_000);
     utimesSync(lockPath, old, old);
     await expect(withFileLock(lockPath, async () => 'ok', { timeoutMs: 1000, staleMs: 600_000 })).resolves.toBe('ok');

@@ -8,7 +8,8 @@ import { SyncBarrier, SyncfsCoprocess, SyncfsUnavailable } from '../../src/fs/sy
 /** A runner whose rounds finish when the test says so. */
 function manualRunner() {
   const calls: { path: string; finish: (err?: Error) => void }[] = [];
-  const run = (path: string) => new Promise<void>((resolve, reject) => calls.push({ path, finish: (err) => (err ? reject(err) : resolve()) }));
+  const run = (path: string) =>
+    new Promise<void>((resolve, reject) => calls.push({ path, finish: (err) => (err ? reject(err) : resolve()) }));
   return { calls, run };
 }
 const tick = () => new Promise((r) => setImmediate(r));
@@ -23,7 +24,9 @@ describe('SyncBarrier', () => {
     const first = barrier.flush(1, '/a');
     expect(calls).toHaveLength(2);
     let done = 0;
-    const late = [barrier.flush(1, '/a'), barrier.flush(1, '/b'), barrier.flush(1, '/c')].map((p) => p.then(() => done++));
+    const late = [barrier.flush(1, '/a'), barrier.flush(1, '/b'), barrier.flush(1, '/c')].map((p) =>
+      p.then(() => done++),
+    );
     await tick();
     expect(calls).toHaveLength(2); // all three wait for the round after the running one
     calls[1]!.finish();
@@ -97,7 +100,10 @@ describe('SyncBarrier', () => {
     const script = `import { SyncBarrier } from ${JSON.stringify(new URL('../../src/fs/syncfs.ts', import.meta.url).pathname)};
       const b = new SyncBarrier(); await b.flush(1, ${JSON.stringify(dir)}); await b.flush(1, ${JSON.stringify(dir)}); console.log('flushed');`;
     try {
-      const out = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { timeout: 20_000, encoding: 'utf8' });
+      const out = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+        timeout: 20_000,
+        encoding: 'utf8',
+      });
       expect(out.trim()).toBe('flushed');
     } finally {
       rmSync(dir, { recursive: true, force: true });

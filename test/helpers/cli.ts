@@ -1,5 +1,5 @@
 /** Run the CLI in-process or as a real child process, capturing output. */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { PassThrough } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { runCli } from '../../src/cli/main.ts';
@@ -39,7 +39,10 @@ export function cliProcess(env: NodeJS.ProcessEnv, ...argv: string[]): Promise<C
 }
 
 /** Start `node [nodeArgs] <bin> serve` as a child, with this test's node; its stderr (the JSON log) is collected. */
-export function startServe(env: NodeJS.ProcessEnv, nodeArgs: readonly string[] = []): { child: ChildProcess; log: () => string } {
+export function startServe(
+  env: NodeJS.ProcessEnv,
+  nodeArgs: readonly string[] = [],
+): { child: ChildProcess; log: () => string } {
   const child = spawn(process.execPath, [...nodeArgs, BIN, 'serve'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let log = '';
   child.stdout!.on('data', (c) => (log += c));
@@ -58,7 +61,8 @@ export async function eventually<T>(check: () => T | Promise<T>, timeoutMs = 10_
     } catch (err) {
       last = err;
     }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
+    if (Date.now() > deadline)
+      throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
     await new Promise((r) => setTimeout(r, 25));
   }
 }

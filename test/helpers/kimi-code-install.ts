@@ -39,12 +39,15 @@ export function ensureKimiCode(): Promise<KimiCodeSetup> {
 export const KIMI_CODE_REQUIRED = process.env.HERO_TEAM_REQUIRE_KIMI_CODE === '1';
 
 async function setup(): Promise<KimiCodeSetup> {
-  const node = nodeIsRecentEnough() ? process.execPath : join(CACHE, 'node_modules', `node-${process.platform}-${process.arch}`, 'bin', 'node');
+  const node = nodeIsRecentEnough()
+    ? process.execPath
+    : join(CACHE, 'node_modules', `node-${process.platform}-${process.arch}`, 'bin', 'node');
   const main = join(CACHE, 'node_modules', '@moonshot-ai', 'kimi-code', 'dist', 'main.mjs');
   if (!existsSync(DONE)) await withLock(() => (existsSync(DONE) ? Promise.resolve() : install()));
   const command = { file: node, args: [main] };
   const version = (await exec(node, [main, '--version'], 60_000)).trim();
-  if (version !== KIMI_CODE_VERSION) throw new Error(`${main} --version printed "${version}", expected ${KIMI_CODE_VERSION}`);
+  if (version !== KIMI_CODE_VERSION)
+    throw new Error(`${main} --version printed "${version}", expected ${KIMI_CODE_VERSION}`);
   return { ok: true, command, node };
 }
 
@@ -56,9 +59,21 @@ function nodeIsRecentEnough(): boolean {
 async function install(): Promise<void> {
   rmSync(CACHE, { recursive: true, force: true });
   mkdirSync(CACHE, { recursive: true });
-  const pkgs = [`@moonshot-ai/kimi-code@${KIMI_CODE_VERSION}`, `node-${process.platform}-${process.arch}@${NODE_VERSION}`];
+  const pkgs = [
+    `@moonshot-ai/kimi-code@${KIMI_CODE_VERSION}`,
+    `node-${process.platform}-${process.arch}@${NODE_VERSION}`,
+  ];
   // engine-strict off: this repo's .npmrc has it on, and Kimi Code's engines exclude the Node running npm.
-  const flags = ['--no-save', '--no-package-lock', '--no-audit', '--no-fund', '--ignore-scripts', '--engine-strict=false', '--prefix', CACHE];
+  const flags = [
+    '--no-save',
+    '--no-package-lock',
+    '--no-audit',
+    '--no-fund',
+    '--ignore-scripts',
+    '--engine-strict=false',
+    '--prefix',
+    CACHE,
+  ];
   await exec('npm', ['install', ...flags, ...pkgs], INSTALL_TIMEOUT_MS, CACHE);
   writeFileSync(DONE, `${pkgs.join(' ')}\n`);
 }
@@ -87,10 +102,20 @@ async function withLock(fn: () => Promise<void>): Promise<void> {
 
 function exec(file: string, args: string[], timeout: number, cwd?: string): Promise<string> {
   return new Promise((resolve, reject) => {
-    execFile(file, args, { timeout, cwd, maxBuffer: 16 << 20, env: { ...process.env, npm_config_engine_strict: 'false' } }, (err, stdout, stderr) => {
-      if (err) reject(new Error(`${file} ${args.join(' ')} failed: ${String(stderr).trim().split('\n').slice(-5).join(' | ') || err.message}`));
-      else resolve(String(stdout));
-    });
+    execFile(
+      file,
+      args,
+      { timeout, cwd, maxBuffer: 16 << 20, env: { ...process.env, npm_config_engine_strict: 'false' } },
+      (err, stdout, stderr) => {
+        if (err)
+          reject(
+            new Error(
+              `${file} ${args.join(' ')} failed: ${String(stderr).trim().split('\n').slice(-5).join(' | ') || err.message}`,
+            ),
+          );
+        else resolve(String(stdout));
+      },
+    );
   });
 }
 

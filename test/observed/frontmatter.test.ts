@@ -37,8 +37,14 @@ describe('parseFrontmatter', () => {
   });
 
   it('rejects a document that is not a mapping', () => {
-    expect(parseFrontmatter('---\n- a\n- b\n---\n')).toEqual({ ok: false, reason: 'frontmatter is not a YAML mapping' });
-    expect(parseFrontmatter('---\njust text\n---\n')).toEqual({ ok: false, reason: 'frontmatter is not a YAML mapping' });
+    expect(parseFrontmatter('---\n- a\n- b\n---\n')).toEqual({
+      ok: false,
+      reason: 'frontmatter is not a YAML mapping',
+    });
+    expect(parseFrontmatter('---\njust text\n---\n')).toEqual({
+      ok: false,
+      reason: 'frontmatter is not a YAML mapping',
+    });
   });
 
   it('rejects unknown tags, as PyYAML safe_load does', () => {
@@ -53,16 +59,26 @@ describe('parseFrontmatter', () => {
 
 describe('validateSkillMd', () => {
   it('accepts a plain SKILL.md and returns the frontmatter description', () => {
-    expect(validateSkillMd(utf8('---\nname: pdf\ndescription: Read PDFs\n---\nbody'))).toEqual({ ok: true, description: 'Read PDFs' });
+    expect(validateSkillMd(utf8('---\nname: pdf\ndescription: Read PDFs\n---\nbody'))).toEqual({
+      ok: true,
+      description: 'Read PDFs',
+    });
     expect(validateSkillMd(utf8('# no frontmatter'))).toEqual({ ok: true });
   });
 
   it('rejects a non-string name or description, treating falsy values as absent', () => {
-    expect(validateSkillMd(utf8('---\nname: 123\n---\n'))).toEqual({ ok: false, reason: 'SKILL.md frontmatter name is not a string' });
+    expect(validateSkillMd(utf8('---\nname: 123\n---\n'))).toEqual({
+      ok: false,
+      reason: 'SKILL.md frontmatter name is not a string',
+    });
     expect(validateSkillMd(utf8('---\nname: true\n---\n')).ok).toBe(false);
     expect(validateSkillMd(utf8('---\nname: yes\n---\n')).ok).toBe(false);
-    expect(validateSkillMd(utf8('---\ndescription: [a]\n---\n'))).toEqual({ ok: false, reason: 'SKILL.md frontmatter description is not a string' });
-    for (const v of ['null', '""', 'false', '0', '[]', '{}']) expect(validateSkillMd(utf8(`---\nname: ${v}\ndescription: ${v}\n---\n`))).toEqual({ ok: true });
+    expect(validateSkillMd(utf8('---\ndescription: [a]\n---\n'))).toEqual({
+      ok: false,
+      reason: 'SKILL.md frontmatter description is not a string',
+    });
+    for (const v of ['null', '""', 'false', '0', '[]', '{}'])
+      expect(validateSkillMd(utf8(`---\nname: ${v}\ndescription: ${v}\n---\n`))).toEqual({ ok: true });
   });
 
   it('rejects an unknown skill type', () => {
@@ -71,7 +87,10 @@ describe('validateSkillMd', () => {
   });
 
   it('rejects bytes that are not UTF-8 and keeps a BOM from enabling detection', () => {
-    expect(validateSkillMd(Uint8Array.from([0x2d, 0x2d, 0x2d, 0x0a, 0xff, 0xfe, 0x0a]))).toEqual({ ok: false, reason: 'SKILL.md is not valid UTF-8' });
+    expect(validateSkillMd(Uint8Array.from([0x2d, 0x2d, 0x2d, 0x0a, 0xff, 0xfe, 0x0a]))).toEqual({
+      ok: false,
+      reason: 'SKILL.md is not valid UTF-8',
+    });
     expect(validateSkillMd(utf8('\ufeff---\nname: 123\n---\n'))).toEqual({ ok: true });
   });
 
@@ -83,18 +102,68 @@ describe('validateSkillMd', () => {
 });
 
 describe('simple frontmatter without the YAML parser', () => {
-  const keys = ['name', 'description', 'type', 'license', 'x_y', 'a-b', 'yes', 'On', 'null', 'True', '__proto__', '1st', 'k'];
+  const keys = [
+    'name',
+    'description',
+    'type',
+    'license',
+    'x_y',
+    'a-b',
+    'yes',
+    'On',
+    'null',
+    'True',
+    '__proto__',
+    '1st',
+    'k',
+  ];
   const values = [
-    'pdf', 'Read PDF files', 'a', 'x1', 'v1.2', 'Fill forms (quickly), then save', 'path/to/x', 'yes', 'No', 'ON', 'off', 'true', 'FALSE',
-    'null', 'Null', 'y', 'n', 'nan', 'inf', 'e5', 'Y2024', 'one  two', 'a.', 'ends with space ', 'has: colon', 'has # hash', "it's", '"quoted"',
-    '-dash', 'dash-', '~', '2024-01-01', '0x1F', '1e3', 'Infinity', 'x_', '(paren)', 'a/b/',
+    'pdf',
+    'Read PDF files',
+    'a',
+    'x1',
+    'v1.2',
+    'Fill forms (quickly), then save',
+    'path/to/x',
+    'yes',
+    'No',
+    'ON',
+    'off',
+    'true',
+    'FALSE',
+    'null',
+    'Null',
+    'y',
+    'n',
+    'nan',
+    'inf',
+    'e5',
+    'Y2024',
+    'one  two',
+    'a.',
+    'ends with space ',
+    'has: colon',
+    'has # hash',
+    "it's",
+    '"quoted"',
+    '-dash',
+    'dash-',
+    '~',
+    '2024-01-01',
+    '0x1F',
+    '1e3',
+    'Infinity',
+    'x_',
+    '(paren)',
+    'a/b/',
   ];
 
   it('reads exactly what the YAML parser reads, or declines', () => {
     let simple = 0;
     const blocks: string[] = [];
     for (const k of keys) for (const v of values) blocks.push(`${k}: ${v}`);
-    for (let i = 0; i < values.length; i++) blocks.push(`name: ${values[i]}\ndescription: ${values[(i * 7) % values.length]}`);
+    for (let i = 0; i < values.length; i++)
+      blocks.push(`name: ${values[i]}\ndescription: ${values[(i * 7) % values.length]}`);
     blocks.push('name: a\nname: b', 'name: a\n\ndescription: b', '  name: a', 'name:a', 'name: a\n  more', '- a\n- b');
     for (const block of blocks) {
       const fast = parseSimpleBlock(block);
@@ -103,8 +172,18 @@ describe('simple frontmatter without the YAML parser', () => {
       expect(parseYamlBlock(block), block).toEqual({ ok: true, data: fast });
     }
     expect(simple).toBeGreaterThan(100); // the fast path does take the common case
-    expect(parseSimpleBlock('name: pdf\ndescription: Read PDF files')).toEqual({ name: 'pdf', description: 'Read PDF files' });
-    for (const declined of ['name: yes', 'yes: x', 'name: a\nname: b', 'name: has: colon', '__proto__: x', 'name: "q"']) {
+    expect(parseSimpleBlock('name: pdf\ndescription: Read PDF files')).toEqual({
+      name: 'pdf',
+      description: 'Read PDF files',
+    });
+    for (const declined of [
+      'name: yes',
+      'yes: x',
+      'name: a\nname: b',
+      'name: has: colon',
+      '__proto__: x',
+      'name: "q"',
+    ]) {
       expect(parseSimpleBlock(declined), declined).toBeUndefined();
     }
   });

@@ -12,12 +12,16 @@ describe('kimi on PATH', () => {
     root = mkdtempSync(join(tmpdir(), 'ht-kimi-'));
   });
   afterEach(() => rmSync(root, { recursive: true, force: true }));
-  const fakeKimi = (dir: string, version: string) => put(join(root, dir, 'kimi'), `#!/bin/sh\necho "${version}"\n`, 0o755);
+  const fakeKimi = (dir: string, version: string) =>
+    put(join(root, dir, 'kimi'), `#!/bin/sh\necho "${version}"\n`, 0o755);
 
   it('finds nothing on an empty PATH: a new install gets kimi-code', async () => {
     expect(findKimiOnPath({ PATH: join(root, 'none') })).toBeUndefined();
     expect(await detectKimiTarget({ PATH: join(root, 'none') })).toEqual({ target: 'kimi-code' });
-    expect(checkKimiMatchesTarget('kimi-code', undefined)).toMatchObject({ ok: false, fix: expect.stringContaining('@moonshot-ai/kimi-code') });
+    expect(checkKimiMatchesTarget('kimi-code', undefined)).toMatchObject({
+      ok: false,
+      fix: expect.stringContaining('@moonshot-ai/kimi-code'),
+    });
   });
 
   it('tells the Python kimi-cli (1.x) from Kimi Code (2.x) by version, first on PATH wins', async () => {
@@ -29,14 +33,27 @@ describe('kimi on PATH', () => {
     expect(code).toMatchObject({ target: 'kimi-code', install: { version: '2.1.0' } });
     expect(checkKimiMatchesTarget('kimi-code', code.install).ok).toBe(true);
     const mismatch = checkKimiMatchesTarget('kimi-code', py.install);
-    expect(mismatch).toMatchObject({ ok: false, message: expect.stringContaining('is kimi-cli, but roles are rendered for kimi-code') });
+    expect(mismatch).toMatchObject({
+      ok: false,
+      message: expect.stringContaining('is kimi-cli, but roles are rendered for kimi-code'),
+    });
     expect(mismatch.fix).toContain('hero-team target set kimi-cli');
   });
 
   it("recognises Kimi Code's npm package by its path even when it cannot run (Node too old)", async () => {
-    put(join(root, 'lib', 'node_modules', '@moonshot-ai', 'kimi-code', 'dist', 'main.mjs'), '#!/bin/sh\nexit 1\n', 0o755);
+    put(
+      join(root, 'lib', 'node_modules', '@moonshot-ai', 'kimi-code', 'dist', 'main.mjs'),
+      '#!/bin/sh\nexit 1\n',
+      0o755,
+    );
     put(join(root, 'bin', '.keep'), '');
-    symlinkSync(join(root, 'lib', 'node_modules', '@moonshot-ai', 'kimi-code', 'dist', 'main.mjs'), join(root, 'bin', 'kimi'));
-    expect(await detectKimiTarget({ PATH: join(root, 'bin') })).toMatchObject({ target: 'kimi-code', install: { version: undefined } });
+    symlinkSync(
+      join(root, 'lib', 'node_modules', '@moonshot-ai', 'kimi-code', 'dist', 'main.mjs'),
+      join(root, 'bin', 'kimi'),
+    );
+    expect(await detectKimiTarget({ PATH: join(root, 'bin') })).toMatchObject({
+      target: 'kimi-code',
+      install: { version: undefined },
+    });
   });
 });

@@ -6,14 +6,17 @@ import { afterEach, beforeEach, expect, it } from 'vitest';
 import { DigestCache } from '../../src/observed/digest.ts';
 import { scanRegistry } from '../../src/observed/registry.ts';
 import { cli } from '../helpers/cli.ts';
-import { addSkill, makeTree, put, writeStore, type TestTree } from '../helpers/tree.ts';
+import { addSkill, makeTree, put, type TestTree, writeStore } from '../helpers/tree.ts';
 
 let tree: TestTree;
 beforeEach(() => (tree = makeTree({ KIMI_API_KEY: 'k' })));
 afterEach(() => tree.cleanup());
 
 it('a SKILL.md above 4 MiB is an invalid skill with a clear reason', async () => {
-  put(join(tree.paths.skillsDir, 'bomb', 'SKILL.md'), `---\nname: bomb\ndescription: "${'x'.repeat(5 * 1024 * 1024)}"\n---\n`);
+  put(
+    join(tree.paths.skillsDir, 'bomb', 'SKILL.md'),
+    `---\nname: bomb\ndescription: "${'x'.repeat(5 * 1024 * 1024)}"\n---\n`,
+  );
   const index = await scanRegistry(tree.paths.skillsDir, new DigestCache());
   expect(index.invalid.get('bomb')?.reason).toBe('SKILL.md is larger than 4 MiB');
 });
@@ -30,5 +33,7 @@ it('a large asset is copied whole and recorded with its md5', async () => {
   asset[0] = 0x7a;
   put(join(tree.paths.skillsDir, 'big', 'assets', 'model.bin'), asset);
   expect((await cli(tree.env, 'sync')).code).toBe(0);
-  expect(createHash('md5').update(readFileSync(copy)).digest('hex')).toBe(createHash('md5').update(asset).digest('hex'));
+  expect(createHash('md5').update(readFileSync(copy)).digest('hex')).toBe(
+    createHash('md5').update(asset).digest('hex'),
+  );
 });

@@ -6,7 +6,12 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MANIFEST_FILE, manifestCache, readManifest, serializeManifest } from '../../src/observed/manifest.ts';
 
 let dir: string;
-const manifest = (md5: string) => ({ version: 1 as const, role: 'dev', revision: 'r1', entries: [{ path: 'config.toml', md5, size: 3, mode: 0o600, mtimeMs: 1 }] });
+const manifest = (md5: string) => ({
+  version: 1 as const,
+  role: 'dev',
+  revision: 'r1',
+  entries: [{ path: 'config.toml', md5, size: 3, mode: 0o600, mtimeMs: 1 }],
+});
 const write = (md5: string) => writeFileSync(join(dir, MANIFEST_FILE), serializeManifest(manifest(md5)));
 const later = () => Date.now() + 60_000;
 

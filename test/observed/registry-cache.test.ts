@@ -8,8 +8,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DigestCache } from '../../src/observed/digest.ts';
-import type { RegistryIndex } from '../../src/observed/registry-types.ts';
 import { refreshSkills, scanRegistry, scanSkill } from '../../src/observed/registry.ts';
+import type { RegistryIndex } from '../../src/observed/registry-types.ts';
 
 const skillMd = (name: string): string => `---\nname: ${name}\ndescription: ${name} skill\n---\n# ${name}\n`;
 
@@ -70,7 +70,16 @@ describe('registry rescans with cached directory listings', () => {
     expect(files('beta-link')).toEqual(['SKILL.md', 'scripts/more.sh', 'scripts/run.sh']);
     expect((await scanSkill(root, 'zeta', cache)).skill?.name).toBe('zeta');
     const full = await scanRegistry(root, cache);
-    expect([...full.skills.keys()].sort()).toEqual(['alpha', 'beta', 'beta-link', 'delta', 'eps', 'flat', 'gamma', 'zeta']);
+    expect([...full.skills.keys()].sort()).toEqual([
+      'alpha',
+      'beta',
+      'beta-link',
+      'delta',
+      'eps',
+      'flat',
+      'gamma',
+      'zeta',
+    ]);
   });
 
   it('sees a removed skill and a removed flat skill', async () => {

@@ -1,10 +1,27 @@
 import { createHash } from 'node:crypto';
-import { chmodSync, mkdirSync, mkdtempSync, renameSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  mkdirSync,
+  mkdtempSync,
+  renameSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DigestCache } from '../../src/observed/digest.ts';
-import { dropSkills, refreshSkills, retainIndexed, scanRegistry, scanSkill, skillDigest } from '../../src/observed/registry.ts';
+import {
+  dropSkills,
+  refreshSkills,
+  retainIndexed,
+  scanRegistry,
+  scanSkill,
+  skillDigest,
+} from '../../src/observed/registry.ts';
 
 let tmp: string;
 let root: string;
@@ -24,7 +41,8 @@ function put(rel: string, content: string | Uint8Array, mode?: number): string {
   if (mode !== undefined) chmodSync(path, mode);
   return path;
 }
-const skillMd = (name: string, description = `${name} skill`): string => `---\nname: ${name}\ndescription: ${description}\n---\n# ${name}\n`;
+const skillMd = (name: string, description = `${name} skill`): string =>
+  `---\nname: ${name}\ndescription: ${description}\n---\n# ${name}\n`;
 const md5 = (data: string | Uint8Array): string => createHash('md5').update(data).digest('hex');
 /** Move a file's mtime so the stat-keyed cache sees a change. */
 const bump = (path: string, seconds = 10): void => {
@@ -47,9 +65,19 @@ describe('scanRegistry', () => {
     expect(index.invalid.size).toBe(0);
     const skill = index.skills.get('pdf')!;
     expect(skill).toMatchObject({ name: 'pdf', kind: 'dir', source: join(root, 'pdf'), description: 'Read PDFs' });
-    expect(skill.files.map((f) => f.rel)).toEqual(['SKILL.md', 'assets/logo.png', 'references/spec.md', 'scripts/extract.py']);
+    expect(skill.files.map((f) => f.rel)).toEqual([
+      'SKILL.md',
+      'assets/logo.png',
+      'references/spec.md',
+      'scripts/extract.py',
+    ]);
     const script = skill.files.find((f) => f.rel === 'scripts/extract.py')!;
-    expect(script).toMatchObject({ abs: join(root, 'pdf/scripts/extract.py'), size: 11, mode: 0o755, md5: md5('print("x")\n') });
+    expect(script).toMatchObject({
+      abs: join(root, 'pdf/scripts/extract.py'),
+      size: 11,
+      mode: 0o755,
+      md5: md5('print("x")\n'),
+    });
     expect(skill.files[0].md5).toBe(md5(skillMd('pdf', 'Read PDFs')));
     const expected = md5(skill.files.map((f) => `${f.rel}\0${f.md5}\n`).join(''));
     expect(skill.digest).toBe(expected);
@@ -75,7 +103,8 @@ describe('scanRegistry', () => {
 
   it('changes the digest when any byte or any path changes, and only then', async () => {
     putPdfSkill();
-    const digestNow = async (): Promise<string> => (await scanRegistry(root, new DigestCache())).skills.get('pdf')!.digest;
+    const digestNow = async (): Promise<string> =>
+      (await scanRegistry(root, new DigestCache())).skills.get('pdf')!.digest;
     const first = await digestNow();
     expect(await digestNow()).toBe(first);
     bump(join(root, 'pdf/references/spec.md'));
@@ -93,7 +122,17 @@ describe('scanRegistry', () => {
   it('does not let dotfiles, editor temp files or node_modules change a skill', async () => {
     putPdfSkill();
     const before = (await scanRegistry(root, new DigestCache())).skills.get('pdf')!;
-    for (const junk of ['.DS_Store', 'SKILL.md~', '.SKILL.md.swp', 'draft.tmp', 'x.tmp.1', '.#SKILL.md', 'node_modules/a.js', '.git/HEAD', 'scripts/.cache']) {
+    for (const junk of [
+      '.DS_Store',
+      'SKILL.md~',
+      '.SKILL.md.swp',
+      'draft.tmp',
+      'x.tmp.1',
+      '.#SKILL.md',
+      'node_modules/a.js',
+      '.git/HEAD',
+      'scripts/.cache',
+    ]) {
       put(`pdf/${junk}`, 'junk');
     }
     put('.git/config', 'x');
@@ -155,7 +194,10 @@ describe('scanRegistry', () => {
     // The single-skill path (no root listing) agrees with the full scan.
     for (const name of ['dup', 'amb', 'leaky', 'Upper', 'flat-bad', 'notes']) {
       const one = await scanSkill(root, name, new DigestCache());
-      expect([one.skill?.digest, one.invalid?.reason]).toEqual([index.skills.get(name)?.digest, index.invalid.get(name)?.reason]);
+      expect([one.skill?.digest, one.invalid?.reason]).toEqual([
+        index.skills.get(name)?.digest,
+        index.invalid.get(name)?.reason,
+      ]);
     }
   });
 
@@ -282,7 +324,8 @@ describe('scanSkill and refreshSkills', () => {
     const { skill, invalid } = await scanSkill(root, 'pdf', cache);
     expect(invalid).toBeUndefined();
     expect(skill).toEqual(index.skills.get('pdf'));
-    for (const name of ['nope', '../registry', '.git', '', 'pdf/scripts']) expect(await scanSkill(root, name, cache)).toEqual({});
+    for (const name of ['nope', '../registry', '.git', '', 'pdf/scripts'])
+      expect(await scanSkill(root, name, cache)).toEqual({});
     rmSync(join(root, 'pdf'), { recursive: true });
     expect(await scanSkill(root, 'pdf', cache)).toEqual({});
     expect(await scanSkill(join(tmp, 'nope'), 'pdf', cache)).toEqual({});

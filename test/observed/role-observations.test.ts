@@ -2,7 +2,14 @@ import { describe, expect, it } from 'vitest';
 import type { ObservedFile } from '../../src/observed/role-files.ts';
 import { RoleObservations } from '../../src/observed/role-observations.ts';
 
-const file = (path: string, mtimeMs = 1): ObservedFile => ({ path, kind: 'file', md5: 'x', size: 1, mode: 0o644, mtimeMs });
+const file = (path: string, mtimeMs = 1): ObservedFile => ({
+  path,
+  kind: 'file',
+  md5: 'x',
+  size: 1,
+  mode: 0o644,
+  mtimeMs,
+});
 const seen = (...paths: string[]) => new Map(paths.map((p) => [p, file(p)]));
 
 describe('RoleObservations', () => {

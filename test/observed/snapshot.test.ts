@@ -21,7 +21,11 @@ function snapshot(): ObservedSnapshot {
   freshness.watchedInFull();
   roles.watchedInFull();
   freshness.record(['alpha', 'flat', 'beta'], freshness.begin());
-  roles.record('/roles/a', new Map(['config.toml', 'skills/alpha/SKILL.md'].map((p) => [p, file(p)])), roles.prior('/roles/a')!);
+  roles.record(
+    '/roles/a',
+    new Map(['config.toml', 'skills/alpha/SKILL.md'].map((p) => [p, file(p)])),
+    roles.prior('/roles/a')!,
+  );
   return new ObservedSnapshot({ skillsDir: '/reg', rolesDir: '/roles' }, registry, roles);
 }
 

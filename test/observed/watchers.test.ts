@@ -3,8 +3,8 @@ import { appendFileSync, mkdirSync, mkdtempSync, renameSync, rmSync, symlinkSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { watchTree, type ScopedTreeWatcher, type TreeWatcher } from '../../src/observed/watchers.ts';
 import { inotifyWatches } from '../../bench/lib/proc.ts';
+import { type ScopedTreeWatcher, type TreeWatcher, watchTree } from '../../src/observed/watchers.ts';
 import { eventually } from '../helpers/cli.ts';
 
 describe('watchTree', () => {
@@ -12,9 +12,14 @@ describe('watchTree', () => {
   let seen: string[];
   let watcher: TreeWatcher | undefined;
   const start = async (opts = {}) => {
-    watcher = await watchTree(root, opts, (p) => seen.push(p), (err) => {
-      throw err;
-    });
+    watcher = await watchTree(
+      root,
+      opts,
+      (p) => seen.push(p),
+      (err) => {
+        throw err;
+      },
+    );
   };
   const saw = (path: string) => eventually(() => seen.includes(path), 5000, `event for ${path}`);
 
@@ -127,7 +132,9 @@ describe('watchTree', () => {
     await saw(join(root, 'gamma'));
     writeFileSync(join(root, 'gamma', 'deep', 'x.md'), 'x\n'); // gamma/ is out of scope: not watched when it appeared
     await new Promise((r) => setTimeout(r, 150));
-    expect(seen.filter((p) => p.startsWith(join(root, 'beta') + '/') || p.startsWith(join(root, 'gamma') + '/'))).toEqual([]);
+    expect(
+      seen.filter((p) => p.startsWith(join(root, 'beta') + '/') || p.startsWith(join(root, 'gamma') + '/')),
+    ).toEqual([]);
     // Into scope: the whole tree below is watched once rescope resolves, nested directories included.
     scope.add('beta');
     scope.add('gamma');
@@ -148,7 +155,8 @@ describe('watchTree', () => {
   });
 
   it('a walk begun before its entry left scope (and came back) leaves no watch behind', async () => {
-    for (let i = 0; i < 50; i++) for (let j = 0; j < 50; j++) mkdirSync(join(root, 'x', `d${i}`, `e${j}`), { recursive: true });
+    for (let i = 0; i < 50; i++)
+      for (let j = 0; j < 50; j++) mkdirSync(join(root, 'x', `d${i}`, `e${j}`), { recursive: true });
     const scope = new Set<string>();
     await start({ within: (name: string) => scope.has(name) });
     const scoped = watcher as ScopedTreeWatcher;
@@ -167,7 +175,8 @@ describe('watchTree', () => {
   });
 
   it('an entry out of scope for part of a walk (and back in) is walked again in full by rescope', async () => {
-    for (let i = 0; i < 10; i++) for (let j = 0; j < 2; j++) mkdirSync(join(root, 'x', `d${i}`, `e${j}`), { recursive: true });
+    for (let i = 0; i < 10; i++)
+      for (let j = 0; j < 2; j++) mkdirSync(join(root, 'x', `d${i}`, `e${j}`), { recursive: true });
     let asked = 0;
     // x is in scope, except once while the walk is under way (a store edit taken back before its rescope ran).
     await start({ within: (name: string) => name === 'x' && ++asked !== 4 });

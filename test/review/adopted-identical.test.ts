@@ -3,7 +3,7 @@
  * hero_team would write (a role dir copied from another machine, a lost manifest, a skill copied by hand), is
  * still the user's file. Rollback must leave it (or put it back); it must never delete it as "created by us".
  */
-import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { cli } from '../helpers/cli.ts';
@@ -26,7 +26,8 @@ function userFiles(root: string, rel = ''): Map<string, { bytes: Buffer; mode: n
   for (const e of readdirSync(join(root, rel), { withFileTypes: true })) {
     const p = rel ? `${rel}/${e.name}` : e.name;
     if (e.isDirectory()) for (const [k, v] of userFiles(root, p)) out.set(k, v);
-    else if (!e.name.startsWith('.hero')) out.set(p, { bytes: readFileSync(join(root, p)), mode: statSync(join(root, p)).mode & 0o777 });
+    else if (!e.name.startsWith('.hero'))
+      out.set(p, { bytes: readFileSync(join(root, p)), mode: statSync(join(root, p)).mode & 0o777 });
   }
   return out;
 }

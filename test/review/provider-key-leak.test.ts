@@ -16,7 +16,18 @@ it.each([
   ['https://sk-live-LEAKED42@api.example.test/v1', /credentials/],
   ['sk-live-LEAKED42', /--base-url must be an http\(s\) URL/],
 ])('refuses --base-url %s without storing or printing the key', async (url, message) => {
-  const r = await cli(tree.env, 'provider', 'add', 'mine', '--type', 'openai_legacy', '--base-url', url, '--key-env', 'MINE_KEY');
+  const r = await cli(
+    tree.env,
+    'provider',
+    'add',
+    'mine',
+    '--type',
+    'openai_legacy',
+    '--base-url',
+    url,
+    '--key-env',
+    'MINE_KEY',
+  );
   expect(r.code).toBe(2);
   expect(r.stderr).toMatch(message);
   expect(r.stdout + r.stderr).not.toContain('LEAKED42');

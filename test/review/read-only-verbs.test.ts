@@ -3,8 +3,8 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { cli } from '../helpers/cli.ts';
-import { treeFingerprint } from '../helpers/tree-hash.ts';
 import { addSkill, makeTree, put, type TestTree, writeStore } from '../helpers/tree.ts';
+import { treeFingerprint } from '../helpers/tree-hash.ts';
 
 let tree: TestTree;
 beforeEach(() => {

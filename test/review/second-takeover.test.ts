@@ -15,7 +15,11 @@ const dir = () => join(tree.paths.rolesDir, 'backend');
 const setRole = () => writeStore(tree, [{ name: 'backend', model: 'kimi-code/kimi-for-coding', skills: ['alpha'] }]);
 
 beforeEach(() => {
-  tree = makeTree({ KIMI_API_KEY: 'sk-MARKER-takeover-2', HERO_TEAM_BACKUP_KEEP: '1', HERO_TEAM_BACKUP_MAX_AGE_DAYS: '0' });
+  tree = makeTree({
+    KIMI_API_KEY: 'sk-MARKER-takeover-2',
+    HERO_TEAM_BACKUP_KEEP: '1',
+    HERO_TEAM_BACKUP_MAX_AGE_DAYS: '0',
+  });
   addSkill(tree, 'alpha');
 });
 afterEach(() => tree.cleanup());
@@ -34,7 +38,9 @@ it('the original of the latest takeover is kept by retention and is what rollbac
     writeFileSync(join(dir(), 'config.toml'), edit);
     expect((await cli(tree.env, 'sync')).code).toBe(0);
   }
-  const kept = readBackupIndex(join(tree.paths.home, 'backups'), 'backend').entries.map((e) => readFileSync(e.file, 'utf8'));
+  const kept = readBackupIndex(join(tree.paths.home, 'backups'), 'backend').entries.map((e) =>
+    readFileSync(e.file, 'utf8'),
+  );
   expect(kept).toContain('default_model = "second, the latest"\n');
   expect((await cli(tree.env, 'rollback', 'backend')).code).toBe(0);
   expect(readFileSync(join(dir(), 'config.toml'), 'utf8')).toBe('default_model = "second, the latest"\n');

@@ -30,18 +30,27 @@ const TOML_SPELLINGS = [
   `[providers.mine]\napi_key="${SECRET}"# note\n`,
 ];
 
-it.each(TOML_SPELLINGS.map((t, i) => [i, t]))('diff never prints an unknown api_key in config.toml (spelling %i)', async (_i, toml) => {
-  writeFileSync(join(dir(), 'config.toml'), toml);
-  for (const args of [['diff', 'backend'], ['diff', 'backend', '--json']]) {
-    const r = await cli(tree.env, ...args);
-    expect(r.code).toBe(1);
-    expect(r.stdout + r.stderr).not.toContain(SECRET.slice(3, 13));
-  }
-});
+it.each(TOML_SPELLINGS.map((t, i) => [i, t]))(
+  'diff never prints an unknown api_key in config.toml (spelling %i)',
+  async (_i, toml) => {
+    writeFileSync(join(dir(), 'config.toml'), toml);
+    for (const args of [
+      ['diff', 'backend'],
+      ['diff', 'backend', '--json'],
+    ]) {
+      const r = await cli(tree.env, ...args);
+      expect(r.code).toBe(1);
+      expect(r.stdout + r.stderr).not.toContain(SECRET.slice(3, 13));
+    }
+  },
+);
 
 it('doctor never prints a piece of an invalid mcp.json (JSON.parse quotes the text around the error)', async () => {
   writeFileSync(join(dir(), 'mcp.json'), `{"mcpServers":{"x":{"command":"x","env":{"TOKEN":${SECRET}}}}}\n`);
-  for (const args of [['doctor', 'backend'], ['doctor', 'backend', '--json']]) {
+  for (const args of [
+    ['doctor', 'backend'],
+    ['doctor', 'backend', '--json'],
+  ]) {
     const r = await cli(tree.env, ...args);
     expect(r.stdout).toContain('mcp.json');
     expect(r.stdout + r.stderr).not.toMatch(/UNKNOWN|secretV/);

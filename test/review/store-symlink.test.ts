@@ -15,12 +15,16 @@ afterEach(() => tree.cleanup());
 it('a CLI write goes to the target of a symlinked store.json, and the link stays', async () => {
   const dotfiles = join(tree.root, 'dotfiles');
   mkdirSync(dotfiles, { recursive: true });
-  writeFileSync(join(dotfiles, 'store.json'), `${JSON.stringify({ version: 1, roles: [] }, null, 2)}\n`, { mode: 0o600 });
+  writeFileSync(join(dotfiles, 'store.json'), `${JSON.stringify({ version: 1, roles: [] }, null, 2)}\n`, {
+    mode: 0o600,
+  });
   mkdirSync(tree.paths.home, { recursive: true });
   const link = join(tree.paths.home, 'store.json');
   symlinkSync(join(dotfiles, 'store.json'), link);
   const r = await cli(tree.env, 'role', 'add', 'backend', '--skills', 'alpha');
   expect(r.code, r.stderr).toBe(0);
   expect(lstatSync(link).isSymbolicLink()).toBe(true);
-  expect(JSON.parse(readFileSync(join(dotfiles, 'store.json'), 'utf8')).roles.map((x: { name: string }) => x.name)).toEqual(['backend']);
+  expect(
+    JSON.parse(readFileSync(join(dotfiles, 'store.json'), 'utf8')).roles.map((x: { name: string }) => x.name),
+  ).toEqual(['backend']);
 });

@@ -7,10 +7,10 @@ import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { reconcileRole, type ReconcileDeps } from '../../src/controllers/reconcile.ts';
+import { type ReconcileDeps, reconcileRole } from '../../src/controllers/reconcile.ts';
 import { Sources } from '../../src/controllers/sources.ts';
 import { silentLogger } from '../../src/log.ts';
-import { addSkill, makeTree, writeStore, type TestTree } from '../helpers/tree.ts';
+import { addSkill, makeTree, type TestTree, writeStore } from '../helpers/tree.ts';
 
 const EDITS = process.env.HERO_TEAM_STRESS ? 5000 : 400;
 
@@ -47,7 +47,9 @@ afterEach(() => {
 /** Every file's text under a directory, recursively. */
 function allTexts(dir: string): string[] {
   try {
-    return readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => readFileSync(join(e.parentPath, e.name), 'utf8'));
+    return readdirSync(dir, { recursive: true, withFileTypes: true })
+      .filter((e) => e.isFile())
+      .map((e) => readFileSync(join(e.parentPath, e.name), 'utf8'));
   } catch {
     return [];
   }
@@ -58,11 +60,18 @@ it(`loses no hand edit while reverts run (${EDITS} edits)`, { timeout: 600_000 }
   writeStore(tree, [{ name: 'dev', model: 'kimi-code/kimi-for-coding', skills: ['tdd'] }]);
   const sources = new Sources(tree.paths);
   await sources.loadAll();
-  const deps: ReconcileDeps = sources.reconcileDeps({ paths: tree.paths, env: {}, clock: { now: () => Date.now() }, log: silentLogger() });
+  const deps: ReconcileDeps = sources.reconcileDeps({
+    paths: tree.paths,
+    env: {},
+    clock: { now: () => Date.now() },
+    log: silentLogger(),
+  });
   await reconcileRole('dev', deps);
   const config = join(tree.paths.rolesDir, 'dev', 'config.toml');
 
-  const editor = spawn(process.execPath, ['-e', EDITOR, config, String(EDITS)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const editor = spawn(process.execPath, ['-e', EDITOR, config, String(EDITS)], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   let landed = 0;
   editor.stdout.on('data', (c: Buffer) => (landed += c.toString().split('\n').length - 1));
   const exited = new Promise<number | null>((r) => editor.on('exit', (code) => r(code)));
@@ -87,7 +96,9 @@ it(`loses no hand edit while reverts run (${EDITS} edits)`, { timeout: 600_000 }
 
   const texts = [...allTexts(join(tree.paths.home, 'backups', 'dev')), readFileSync(config, 'utf8')].join('');
   const lost = Array.from({ length: EDITS }, (_, i) => i).filter((i) => !texts.includes(`# edit ${i}\n`));
-  console.log(`revert race: ${EDITS} edits landed=${landed}, reconciles=${reconciles}, reverts (interleavings)=${reverts}, raced=${raced}, lost=${lost.length}`);
+  console.log(
+    `revert race: ${EDITS} edits landed=${landed}, reconciles=${reconciles}, reverts (interleavings)=${reverts}, raced=${raced}, lost=${lost.length}`,
+  );
   expect(landed).toBe(EDITS);
   expect(reverts).toBeGreaterThan(EDITS / 5);
   expect(lost).toEqual([]);

@@ -7,10 +7,10 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { reconcileRole, type ReconcileDeps } from '../../src/controllers/reconcile.ts';
+import { type ReconcileDeps, reconcileRole } from '../../src/controllers/reconcile.ts';
 import { Sources } from '../../src/controllers/sources.ts';
 import { silentLogger } from '../../src/log.ts';
-import { addSkill, makeTree, put, writeStore, type TestTree } from '../helpers/tree.ts';
+import { addSkill, makeTree, put, type TestTree, writeStore } from '../helpers/tree.ts';
 
 const ROUNDS = process.env.HERO_TEAM_STRESS ? 3000 : 300;
 const FILES = ['SKILL.md', 'a.md', 'b.md', 'sub/c.md'];
@@ -48,7 +48,9 @@ function snapshot(dir: string): Record<string, string> {
   return out;
 }
 
-it(`writes nothing outside the role while skills/<name> is swapped for a symlink (${ROUNDS} reconciles)`, { timeout: 600_000 }, async () => {
+it(`writes nothing outside the role while skills/<name> is swapped for a symlink (${ROUNDS} reconciles)`, {
+  timeout: 600_000,
+}, async () => {
   addSkill(tree, 'alpha', Object.fromEntries(FILES.slice(1).map((f) => [f, 'v0\n'])));
   writeStore(tree, [{ name: 'dev', model: 'kimi-code/kimi-for-coding', skills: ['alpha'] }]);
   const outside = join(tree.root, 'outside');
@@ -57,18 +59,29 @@ it(`writes nothing outside the role while skills/<name> is swapped for a symlink
   const before = snapshot(outside);
   const sources = new Sources(tree.paths, { scanShareMs: 0 });
   await sources.loadAll();
-  const deps: ReconcileDeps = sources.reconcileDeps({ paths: tree.paths, env: {}, clock: { now: () => Date.now() }, log: silentLogger() });
+  const deps: ReconcileDeps = sources.reconcileDeps({
+    paths: tree.paths,
+    env: {},
+    clock: { now: () => Date.now() },
+    log: silentLogger(),
+  });
   await reconcileRole('dev', deps);
 
   const skillDir = join(tree.paths.rolesDir, 'dev', 'skills', 'alpha');
-  const attacker = spawn(process.execPath, ['-e', ATTACKER, skillDir, outside], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const attacker = spawn(process.execPath, ['-e', ATTACKER, skillDir, outside], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   let swaps = '';
   attacker.stdout.on('data', (c: Buffer) => (swaps += c.toString()));
   let refused = 0;
   let written = 0;
   for (let i = 0; i < ROUNDS; i++) {
     // Each round changes every file of the skill, so every reconcile rewrites skills/alpha/*.
-    for (const f of FILES) put(join(tree.paths.skillsDir, 'alpha', f), f === 'SKILL.md' ? `---\nname: alpha\ndescription: round ${i}\n---\n` : `v${i + 1}\n`);
+    for (const f of FILES)
+      put(
+        join(tree.paths.skillsDir, 'alpha', f),
+        f === 'SKILL.md' ? `---\nname: alpha\ndescription: round ${i}\n---\n` : `v${i + 1}\n`,
+      );
     try {
       written += (await reconcileRole('dev', deps)).result?.written ?? 0;
     } catch {

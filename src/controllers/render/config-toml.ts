@@ -1,7 +1,7 @@
 /** Pure renderer of a role's config.toml for the legacy Python kimi-cli (DESIGN §5, kimi-cli-format §1). */
 import { posix } from 'node:path';
 import { stringify } from 'smol-toml';
-import { MANAGED_PROVIDERS, catalogModel, catalogProvider } from '../../desired/catalog-defaults.ts';
+import { catalogModel, catalogProvider, MANAGED_PROVIDERS } from '../../desired/catalog-defaults.ts';
 import type { Catalog, Model, Provider, RoleSpec } from '../../desired/schema.ts';
 import { InvalidSpecError } from '../../errors.ts';
 import type { HookEntry } from './hooks.ts';
@@ -81,7 +81,10 @@ export function selectProviders(role: RoleSpec, catalog: Catalog): string[] {
   const model = catalogModel(catalog, role.model);
   if (!model) throw new InvalidSpecError(role.name, `model "${role.model}" is not in the catalog`);
   if (!catalogProvider(catalog, model.provider)) {
-    throw new InvalidSpecError(role.name, `provider "${model.provider}" of model "${role.model}" is not in the catalog`);
+    throw new InvalidSpecError(
+      role.name,
+      `provider "${model.provider}" of model "${role.model}" is not in the catalog`,
+    );
   }
   const names = new Set<string>(MANAGED_PROVIDERS.filter((name) => catalogProvider(catalog, name)));
   names.add(model.provider);
@@ -89,7 +92,11 @@ export function selectProviders(role: RoleSpec, catalog: Catalog): string[] {
 }
 
 /** The value of a key variable, recording it as missing when unset or empty. */
-export function resolveKey(env: string | undefined, secrets: Readonly<Record<string, string>>, missing: Set<string>): string {
+export function resolveKey(
+  env: string | undefined,
+  secrets: Readonly<Record<string, string>>,
+  missing: Set<string>,
+): string {
   if (!env) return '';
   const value = Object.hasOwn(secrets, env) ? secrets[env] : undefined;
   if (typeof value === 'string' && value !== '') return value;
@@ -110,7 +117,9 @@ function providerTable(provider: Provider, lookup: KeyLookup): Record<string, un
 
 /** Sorted `[models."<alias>"]` tables for every catalog model served by a rendered provider. */
 function modelTables(role: RoleSpec, catalog: Catalog, providers: ReadonlySet<string>): Record<string, unknown> {
-  const aliases = Object.keys(catalog.models).filter((alias) => providers.has(catalog.models[alias].provider)).sort();
+  const aliases = Object.keys(catalog.models)
+    .filter((alias) => providers.has(catalog.models[alias].provider))
+    .sort();
   const override = (alias: string) => (alias === role.model ? role.maxContextSize : undefined);
   return Object.fromEntries(aliases.map((alias) => [alias, modelTable(catalog.models[alias], override(alias))]));
 }
@@ -129,7 +138,11 @@ function modelTable(model: Model, maxContextSize: number | undefined): Record<st
 
 /** A copy of a string record with its keys in sorted order. */
 export function sortedRecord(record: Readonly<Record<string, string>>): Record<string, string> {
-  return Object.fromEntries(Object.keys(record).sort().map((key) => [key, record[key]]));
+  return Object.fromEntries(
+    Object.keys(record)
+      .sort()
+      .map((key) => [key, record[key]]),
+  );
 }
 
 /** The comment line that opens every generated config.toml. */

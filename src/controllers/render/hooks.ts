@@ -44,7 +44,12 @@ export function hookEntries(hooks: readonly HookName[], roleDir: string, role: s
     const script = shellQuote(posix.join(roleDir, 'hooks', name));
     const command = name === 'notify' ? `${script} ${shellQuote(role)}` : script;
     for (const w of HOOK_WIRING[name]) {
-      entries.push({ event: w.event, command, matcher: w.matcher === 'shell' ? `^${shellTool}$` : '', timeout: w.timeout });
+      entries.push({
+        event: w.event,
+        command,
+        matcher: w.matcher === 'shell' ? `^${shellTool}$` : '',
+        timeout: w.timeout,
+      });
     }
   }
   return entries;

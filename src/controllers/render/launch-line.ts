@@ -5,7 +5,14 @@ import { NATIVE_TARGETS } from './native.ts';
 /** Arguments that launch Kimi with a role's files (DESIGN §5); `preset`: the role's, adding `--agent-file`. */
 export function launchArgs(rolesDir: string, role: string, preset?: string): string[] {
   const dir = `${rolesDir}/${role}`;
-  const args = ['--config-file', `${dir}/config.toml`, '--mcp-config-file', `${dir}/mcp.json`, '--skills-dir', `${dir}/skills`];
+  const args = [
+    '--config-file',
+    `${dir}/config.toml`,
+    '--mcp-config-file',
+    `${dir}/mcp.json`,
+    '--skills-dir',
+    `${dir}/skills`,
+  ];
   if (preset) args.push('--agent-file', `${dir}/${NATIVE_TARGETS['kimi-cli'].agentFile(preset)}`);
   return args;
 }

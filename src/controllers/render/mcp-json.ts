@@ -18,15 +18,25 @@ const WILDCARD = '*';
 const REDACTED = '<redacted>';
 
 /** Render `{"mcpServers": {...}}` for the role's whitelisted services (`["*"]` = every service), keys sorted. */
-export function renderMcpJson(role: RoleSpec, services: Readonly<Record<string, McpServer>>, translate?: McpEntryTranslator): RenderedMcp {
+export function renderMcpJson(
+  role: RoleSpec,
+  services: Readonly<Record<string, McpServer>>,
+  translate?: McpEntryTranslator,
+): RenderedMcp {
   const has = (name: string) => Object.hasOwn(services, name);
   const named = role.mcp.filter((name) => name !== WILDCARD);
   const wanted = role.mcp.includes(WILDCARD) ? Object.keys(services) : named;
-  const entries = wanted.filter(has).map((name) => [name, translate ? translate(services[name]) : services[name]] as const);
+  const entries = wanted
+    .filter(has)
+    .map((name) => [name, translate ? translate(services[name]) : services[name]] as const);
   const servers = Object.fromEntries(entries.filter(([, entry]) => entry !== undefined));
   const rejected = entries.filter(([, entry]) => entry === undefined).map(([name]) => name);
   const missing = new Set(named.filter((name) => !has(name)));
-  return { text: formatJson({ mcpServers: servers }), missingServices: [...missing].sort(), rejectedServices: [...new Set(rejected)].sort() };
+  return {
+    text: formatJson({ mcpServers: servers }),
+    missingServices: [...missing].sort(),
+    rejectedServices: [...new Set(rejected)].sort(),
+  };
 }
 
 /**
@@ -61,7 +71,10 @@ function redactServer(server: Record<string, unknown>, secrets: readonly string[
   }
   if (server.auth !== undefined && server.auth !== 'oauth') server.auth = REDACTED;
   if (typeof server.url === 'string') server.url = redactUrl(server.url);
-  if (Array.isArray(server.args)) server.args = server.args.map((a) => (typeof a === 'string' && [...known].some((s) => a.includes(s)) ? REDACTED : a));
+  if (Array.isArray(server.args))
+    server.args = server.args.map((a) =>
+      typeof a === 'string' && [...known].some((s) => a.includes(s)) ? REDACTED : a,
+    );
 }
 
 /** Query parameter names that carry credentials. */
@@ -94,7 +107,11 @@ function formatJson(value: unknown): string {
 function sortKeys(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(sortKeys);
   if (!isRecord(value)) return value;
-  return Object.fromEntries(Object.keys(value).sort().map((key) => [key, sortKeys(value[key])]));
+  return Object.fromEntries(
+    Object.keys(value)
+      .sort()
+      .map((key) => [key, sortKeys(value[key])]),
+  );
 }
 
 /** True for a plain JSON object (not an array, not null). */

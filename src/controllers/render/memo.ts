@@ -6,7 +6,7 @@
  */
 import type { Catalog } from '../../desired/schema.ts';
 import type { DesiredRole } from '../artifacts.ts';
-import { renderRole, type RenderRoleInput } from './role.ts';
+import { type RenderRoleInput, renderRole } from './role.ts';
 
 interface Entry {
   inputs: unknown[];
@@ -22,7 +22,16 @@ export class RenderMemo {
   /** `catalogSource`: the stored catalog the effective one was built from (the effective one is rebuilt per call). */
   render(input: RenderRoleInput, catalogSource: Catalog): DesiredRole {
     const { index } = input;
-    const inputs: unknown[] = [input.role, catalogSource, input.rolesDir, input.services, index.exists, input.preset, input.target, input.keys];
+    const inputs: unknown[] = [
+      input.role,
+      catalogSource,
+      input.rolesDir,
+      input.services,
+      index.exists,
+      input.preset,
+      input.target,
+      input.keys,
+    ];
     for (const name of input.role.skills) inputs.push(index.skills.get(name), index.invalid.get(name));
     const prev = this.last.get(input.role.name);
     if (prev && sameList(prev.inputs, inputs) && sameRecord(prev.secrets, input.secrets)) {

@@ -2,13 +2,14 @@
  * The Kimi-native part of a role (pure): its agent files from a preset and its hook scripts, rendered for one
  * target through a small per-target rule set (agent file format, tool names, the `--agent-file` path).
  */
-import type { Preset } from '../../desired/presets.ts';
+
 import { SHELL_TOOL } from '../../desired/agent-tools.ts';
+import type { Preset } from '../../desired/presets.ts';
 import { md5Bytes } from '../../observed/digest.ts';
 import type { DesiredFile } from '../artifacts.ts';
 import { kimiCliAgentFile, renderKimiCliAgent } from './agent-kimi-cli.ts';
 import { kimiCodeAgentFile, renderKimiCodeAgent } from './agent-kimi-code.ts';
-import { HOOK_SCRIPT_MODE, hookEntries, hookScript, roleHooks, type HookEntry } from './hooks.ts';
+import { HOOK_SCRIPT_MODE, type HookEntry, hookEntries, hookScript, roleHooks } from './hooks.ts';
 
 /** The Kimi client a role directory is rendered for. */
 export type KimiTarget = 'kimi-cli' | 'kimi-code';
@@ -49,7 +50,8 @@ export interface RenderedNative {
 export function renderNative(input: NativeInput): RenderedNative {
   const rules = NATIVE_TARGETS[input.target];
   const files: DesiredFile[] = [];
-  if (input.preset) for (const f of rules.agentFiles(input.preset, input.role)) files.push(textFile(f.path, f.text, 0o644));
+  if (input.preset)
+    for (const f of rules.agentFiles(input.preset, input.role)) files.push(textFile(f.path, f.text, 0o644));
   const hooks = roleHooks(input.hooks);
   for (const name of hooks) files.push(textFile(`hooks/${name}`, hookScript(name), HOOK_SCRIPT_MODE));
   return { files, hooks: hookEntries(hooks, input.roleDir, input.role, rules.shellTool) };

@@ -1,8 +1,8 @@
 /** The rollback plan (pure): how each file the manifest lists goes back to what it was before hero_team. */
 
 import type { BackupEntry } from '../../observed/backup-index.ts';
-import type { PathState } from '../../observed/role-path.ts';
 import type { Manifest, ManifestEntry } from '../../observed/role-files.ts';
+import type { PathState } from '../../observed/role-path.ts';
 
 /** A path's original as rollback may use it: the backup, and whether its bytes still match the record. */
 export interface OriginalCopy {

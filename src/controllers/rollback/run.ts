@@ -9,11 +9,11 @@ import { type Paths, statePaths } from '../../config.ts';
 import { ROLE_NAME_RE, type StoreData } from '../../desired/schema.ts';
 import { readStore, updateStore } from '../../desired/store.ts';
 import { HeroTeamError, InputError } from '../../errors.ts';
+import { writeFileAtomic } from '../../fs/atomic-write.ts';
 import { originalBackups, readBackupIndex, readVerifiedBackup } from '../../observed/backup-index.ts';
 import { md5Bytes } from '../../observed/digest.ts';
 import { manifestPath, readManifest } from '../../observed/manifest.ts';
 import { inspectRolePath, type PathState, roleDirIsReal } from '../../observed/role-path.ts';
-import { writeFileAtomic } from '../../fs/atomic-write.ts';
 import { withRoleDirLock } from '../reconcile.ts';
 import { type OriginalCopy, planRollback, type RollbackAction, type RollbackPlan } from './plan.ts';
 

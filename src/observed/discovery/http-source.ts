@@ -7,11 +7,11 @@
  * where an entry is stdio (`command`, `args`, `env`, `cwd`) or remote (`url`, `transport`, `headers`, `auth`),
  * as in Kimi's mcp.json. Anything else is an error; the body is never quoted in it (entries hold secrets).
  */
-import { request, type IncomingMessage } from 'node:http';
+import { type IncomingMessage, request } from 'node:http';
 import { request as requestHttps } from 'node:https';
 import { z } from 'zod';
-import { ServicesFileSchema, type McpServer } from '../services.ts';
-import { DiscoveryError, type DiscoveryAnswer, type DiscoverySource } from './source.ts';
+import { type McpServer, ServicesFileSchema } from '../services.ts';
+import { type DiscoveryAnswer, DiscoveryError, type DiscoverySource } from './source.ts';
 
 /** Where an HTTP source is: a full URL, or a unix socket and a request path. */
 export type HttpTarget = { url: string } | { socketPath: string; path: string };
@@ -25,7 +25,12 @@ export function httpDiscoverySource(target: HttpTarget): DiscoverySource {
   return { describe, poll: (etag, signal) => fetchList(target, describe, etag, signal) };
 }
 
-function fetchList(target: HttpTarget, describe: string, etag: string | undefined, signal: AbortSignal): Promise<DiscoveryAnswer> {
+function fetchList(
+  target: HttpTarget,
+  describe: string,
+  etag: string | undefined,
+  signal: AbortSignal,
+): Promise<DiscoveryAnswer> {
   return new Promise((resolve, reject) => {
     const fail = (message: string) => reject(new DiscoveryError(describe, message));
     const headers: Record<string, string> = { accept: 'application/json', ...(etag ? { 'if-none-match': etag } : {}) };
@@ -49,15 +54,20 @@ function fetchList(target: HttpTarget, describe: string, etag: string | undefine
       res.on('error', (err) => fail(err.message));
       res.on('end', () => {
         try {
-          resolve({ kind: 'list', services: parseList(Buffer.concat(chunks).toString('utf8')), etag: headerValue(res.headers.etag) });
+          resolve({
+            kind: 'list',
+            services: parseList(Buffer.concat(chunks).toString('utf8')),
+            etag: headerValue(res.headers.etag),
+          });
         } catch (err) {
           fail((err as Error).message);
         }
       });
     };
-    const req = 'url' in target
-      ? (target.url.startsWith('https:') ? requestHttps : request)(target.url, options, onResponse)
-      : request({ ...options, socketPath: target.socketPath, path: target.path }, onResponse);
+    const req =
+      'url' in target
+        ? (target.url.startsWith('https:') ? requestHttps : request)(target.url, options, onResponse)
+        : request({ ...options, socketPath: target.socketPath, path: target.path }, onResponse);
     req.on('timeout', () => req.destroy(new Error(`no answer within ${TIMEOUT_MS} ms`)));
     req.on('error', (err) => fail((err as NodeJS.ErrnoException).code ?? err.message));
     req.end();

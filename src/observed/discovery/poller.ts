@@ -10,7 +10,7 @@ import { z } from 'zod';
 import type { Clock } from '../../clock.ts';
 import { writeFileAtomic } from '../../fs/atomic-write.ts';
 import type { Logger } from '../../log.ts';
-import { McpServerSchema, type McpServer } from '../services.ts';
+import { type McpServer, McpServerSchema } from '../services.ts';
 import type { DiscoverySource } from './source.ts';
 
 /** What the poller knows, for status and conditions (no secrets). */
@@ -53,7 +53,10 @@ export class ServiceDiscovery {
   private stopped = false;
   private reached = false;
 
-  constructor(private readonly source: DiscoverySource, private readonly opts: DiscoveryOptions) {
+  constructor(
+    private readonly source: DiscoverySource,
+    private readonly opts: DiscoveryOptions,
+  ) {
     this.state = { source: source.describe, available: true, services: 0 };
   }
 
@@ -83,7 +86,10 @@ export class ServiceDiscovery {
       if (!changed.length) return;
       this.services = answer.services;
       this.state.services = Object.keys(answer.services).length;
-      this.opts.log.info({ source: this.state.source, services: this.state.services, changed: changed.length }, 'discovered services changed');
+      this.opts.log.info(
+        { source: this.state.source, services: this.state.services, changed: changed.length },
+        'discovered services changed',
+      );
       await this.saveCache();
       this.opts.onChange(this.services, changed);
     } catch (err) {
@@ -104,7 +110,10 @@ export class ServiceDiscovery {
     if (available) this.opts.log.info({ source: this.state.source }, 'service discovery reachable again');
     else {
       const level = this.opts.quietUntilReached && !this.reached ? 'info' : 'warn';
-      this.opts.log[level]({ source: this.state.source, error }, 'service discovery unavailable: the last good list stays in force');
+      this.opts.log[level](
+        { source: this.state.source, error },
+        'service discovery unavailable: the last good list stays in force',
+      );
     }
     this.opts.onAvailability({ ...this.state });
   }
@@ -126,7 +135,11 @@ export class ServiceDiscovery {
   private async saveCache(): Promise<void> {
     try {
       await mkdir(dirname(this.opts.cacheFile), { recursive: true, mode: 0o700 });
-      await writeFileAtomic(this.opts.cacheFile, `${JSON.stringify({ etag: this.etag, services: this.services })}\n`, 0o600);
+      await writeFileAtomic(
+        this.opts.cacheFile,
+        `${JSON.stringify({ etag: this.etag, services: this.services })}\n`,
+        0o600,
+      );
     } catch (err) {
       this.opts.log.warn({ error: (err as Error).message }, 'discovered services not kept on disk');
     }
@@ -134,7 +147,9 @@ export class ServiceDiscovery {
 }
 
 /** The list a poller kept on disk; undefined when there is none or it is unreadable (then nothing is known). */
-export async function readDiscoveryCache(file: string): Promise<{ etag?: string; services: Record<string, McpServer> } | undefined> {
+export async function readDiscoveryCache(
+  file: string,
+): Promise<{ etag?: string; services: Record<string, McpServer> } | undefined> {
   try {
     const parsed = CacheSchema.safeParse(JSON.parse(await readFile(file, 'utf8')));
     return parsed.success ? parsed.data : undefined;

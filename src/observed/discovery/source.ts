@@ -5,7 +5,9 @@
 import type { McpServer } from '../services.ts';
 
 /** One poll's answer: the list changed (with its validator), or it is as it was (a 304). */
-export type DiscoveryAnswer = { kind: 'unchanged' } | { kind: 'list'; services: Record<string, McpServer>; etag?: string };
+export type DiscoveryAnswer =
+  | { kind: 'unchanged' }
+  | { kind: 'list'; services: Record<string, McpServer>; etag?: string };
 
 /** A place that lists MCP services. */
 export interface DiscoverySource {
@@ -20,7 +22,10 @@ export interface DiscoverySource {
 
 /** The source could not be reached or gave no valid list; `message` names the problem, never the body. */
 export class DiscoveryError extends Error {
-  constructor(readonly source: string, message: string) {
+  constructor(
+    readonly source: string,
+    message: string,
+  ) {
     super(`${source}: ${message}`);
     this.name = 'DiscoveryError';
   }

@@ -8,7 +8,7 @@ import { renderKimiCodeConfig } from '../../../src/controllers/render/targets/ki
 import { toKimiCodeServer } from '../../../src/controllers/render/targets/kimi-code-mcp.ts';
 import { kimiTarget, OWNED_TOP_LEVEL } from '../../../src/controllers/render/targets/target.ts';
 import { effectiveCatalog } from '../../../src/desired/catalog-defaults.ts';
-import { RoleSpecSchema, type KeyMode, type RoleSpecInput } from '../../../src/desired/schema.ts';
+import { type KeyMode, type RoleSpecInput, RoleSpecSchema } from '../../../src/desired/schema.ts';
 import { InvalidSpecError } from '../../../src/errors.ts';
 import type { RegistryIndex } from '../../../src/observed/registry-types.ts';
 import { expectGolden } from '../../helpers/golden.ts';
@@ -17,13 +17,23 @@ const ROLE_DIR = '/home/u/.kimi/roles/backend';
 const SECRETS = { KIMI_API_KEY: 'sk-test-kimi', GROQ_API_KEY: 'gsk-test' };
 
 const role = (o: Partial<RoleSpecInput> = {}) =>
-  RoleSpecSchema.parse({ name: 'backend', model: 'kimi-code/kimi-for-coding', maxContextSize: 131072, skills: ['git-helper'], mcp: ['github', 'search'], ...o });
+  RoleSpecSchema.parse({
+    name: 'backend',
+    model: 'kimi-code/kimi-for-coding',
+    maxContextSize: 131072,
+    skills: ['git-helper'],
+    mcp: ['github', 'search'],
+    ...o,
+  });
 const catalog = () =>
   effectiveCatalog({
-    providers: { openrouter: { type: 'openai_legacy', baseUrl: 'https://openrouter.ai/api/v1', apiKeyEnv: 'OPENROUTER_API_KEY' } },
+    providers: {
+      openrouter: { type: 'openai_legacy', baseUrl: 'https://openrouter.ai/api/v1', apiKeyEnv: 'OPENROUTER_API_KEY' },
+    },
     models: { 'openrouter/qwen3-coder': { provider: 'openrouter', model: 'qwen/qwen3-coder', maxContextSize: 262144 } },
   });
-const render = (keys: KeyMode, o: Partial<RoleSpecInput> = {}) => renderKimiCodeConfig({ role: role(o), catalog: catalog(), roleDir: ROLE_DIR, secrets: SECRETS, keys });
+const render = (keys: KeyMode, o: Partial<RoleSpecInput> = {}) =>
+  renderKimiCodeConfig({ role: role(o), catalog: catalog(), roleDir: ROLE_DIR, secrets: SECRETS, keys });
 
 // biome-ignore lint/suspicious/noExplicitAny: parsed TOML; its shape is what each test asserts
 const tomlDoc = (text: string) => parse(text) as any;
@@ -41,8 +51,13 @@ describe('Kimi Code config.toml', () => {
 
   it('writes Kimi Code keys, never the legacy ones', () => {
     const doc = tomlDoc(render('env', { thinking: false, yolo: true }).text);
-    expect(doc).toMatchObject({ default_permission_mode: 'yolo', builtin_product_skills: false, thinking: { enabled: false } });
-    for (const legacy of ['default_thinking', 'default_yolo', 'merge_all_available_skills', 'extra_skill_dirs']) expect(doc).not.toHaveProperty(legacy);
+    expect(doc).toMatchObject({
+      default_permission_mode: 'yolo',
+      builtin_product_skills: false,
+      thinking: { enabled: false },
+    });
+    for (const legacy of ['default_thinking', 'default_yolo', 'merge_all_available_skills', 'extra_skill_dirs'])
+      expect(doc).not.toHaveProperty(legacy);
     expect(parse(render('env').text)).toMatchObject({ default_permission_mode: 'manual', thinking: { enabled: true } });
   });
 
@@ -75,7 +90,14 @@ describe('Kimi Code config.toml', () => {
     const cat = catalog();
     cat.providers.vx = { type: 'vertexai', baseUrl: 'https://vertex.test' };
     cat.models['vx/m'] = { provider: 'vx', model: 'm', maxContextSize: 1000 };
-    const run = () => renderKimiCodeConfig({ role: role({ model: 'vx/m' }), catalog: cat, roleDir: ROLE_DIR, secrets: {}, keys: 'env' });
+    const run = () =>
+      renderKimiCodeConfig({
+        role: role({ model: 'vx/m' }),
+        catalog: cat,
+        roleDir: ROLE_DIR,
+        secrets: {},
+        keys: 'env',
+      });
     expect(run).toThrow(InvalidSpecError);
     expect(run).toThrow(/provider "vx" has type "vertexai", which Kimi Code cannot use/);
   });
@@ -92,7 +114,12 @@ describe('the legacy kimi-cli target', () => {
   it('spells a catalog "openai" provider the legacy way', () => {
     const cat = catalog();
     cat.providers.openrouter = { ...cat.providers.openrouter!, type: 'openai' };
-    const text = renderConfigToml({ role: role({ model: 'openrouter/qwen3-coder' }), catalog: cat, roleDir: ROLE_DIR, secrets: {} }).text;
+    const text = renderConfigToml({
+      role: role({ model: 'openrouter/qwen3-coder' }),
+      catalog: cat,
+      roleDir: ROLE_DIR,
+      secrets: {},
+    }).text;
     expect(parse(text)).toMatchObject({ providers: { openrouter: { type: 'openai_legacy' } } });
   });
 });
@@ -105,13 +132,32 @@ describe('Kimi Code mcp.json', () => {
   });
 
   it('translates each accepted form and leaves out what Kimi Code would reject', () => {
-    expect(toKimiCodeServer({ url: 'https://h.test/v1/sse' })).toEqual({ transport: 'sse', url: 'https://h.test/v1/sse' });
-    expect(toKimiCodeServer({ url: 'https://h.test/mcp', auth: 'oauth' })).toEqual({ transport: 'http', url: 'https://h.test/mcp', auth: 'oauth' });
-    expect(toKimiCodeServer({ url: 'https://h.test/mcp', auth: 't', headers: { authorization: 'Basic x' } })).toEqual({ transport: 'http', url: 'https://h.test/mcp', headers: { authorization: 'Basic x' } });
-    expect(toKimiCodeServer({ command: 'x', disabled: true } as never)).toEqual({ transport: 'stdio', command: 'x', enabled: false });
+    expect(toKimiCodeServer({ url: 'https://h.test/v1/sse' })).toEqual({
+      transport: 'sse',
+      url: 'https://h.test/v1/sse',
+    });
+    expect(toKimiCodeServer({ url: 'https://h.test/mcp', auth: 'oauth' })).toEqual({
+      transport: 'http',
+      url: 'https://h.test/mcp',
+      auth: 'oauth',
+    });
+    expect(toKimiCodeServer({ url: 'https://h.test/mcp', auth: 't', headers: { authorization: 'Basic x' } })).toEqual({
+      transport: 'http',
+      url: 'https://h.test/mcp',
+      headers: { authorization: 'Basic x' },
+    });
+    expect(toKimiCodeServer({ command: 'x', disabled: true } as never)).toEqual({
+      transport: 'stdio',
+      command: 'x',
+      enabled: false,
+    });
     expect(toKimiCodeServer({ url: 'not a url' })).toBeUndefined();
     expect(toKimiCodeServer({ url: 'ftp://h.test/x' })).toBeUndefined();
-    const out = renderMcpJson(role({ mcp: ['ok', 'bad'] }), { ok: { command: 'x' }, bad: { url: 'nope' } }, toKimiCodeServer);
+    const out = renderMcpJson(
+      role({ mcp: ['ok', 'bad'] }),
+      { ok: { command: 'x' }, bad: { url: 'nope' } },
+      toKimiCodeServer,
+    );
     expect(out.rejectedServices).toEqual(['bad']);
     expect(JSON.parse(out.text).mcpServers).toEqual({ ok: { command: 'x', transport: 'stdio' } });
   });
@@ -120,7 +166,16 @@ describe('Kimi Code mcp.json', () => {
 describe('renderRole per target', () => {
   const index: RegistryIndex = { root: '/reg', exists: true, skills: new Map(), invalid: new Map() };
   const renderFor = (target: 'kimi-code' | 'kimi-cli') =>
-    renderRole({ role: role({ skills: [], mcp: ['search'] }), catalog: catalog(), rolesDir: '/r', index, services: SERVICES, secrets: SECRETS, target, keys: 'env' });
+    renderRole({
+      role: role({ skills: [], mcp: ['search'] }),
+      catalog: catalog(),
+      rolesDir: '/r',
+      index,
+      services: SERVICES,
+      secrets: SECRETS,
+      target,
+      keys: 'env',
+    });
 
   it('writes only top-level entries the watcher treats as ours, for both targets', () => {
     for (const target of ['kimi-code', 'kimi-cli'] as const) {

@@ -1,13 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { redactMcpServers, renderMcpJson } from '../../../src/controllers/render/mcp-json.ts';
-import { RoleSpecSchema, type RoleSpecInput } from '../../../src/desired/schema.ts';
+import { type RoleSpecInput, RoleSpecSchema } from '../../../src/desired/schema.ts';
 import type { McpServer } from '../../../src/observed/services.ts';
 import { expectGolden } from '../../helpers/golden.ts';
 import { checkMcpJson } from '../../helpers/kimi-rules.ts';
 
 const GITHUB_TOKEN = 'ghp-test-token';
 const SEARCH_TOKEN = 'Bearer search-test-token';
-
 
 function role(overrides: Partial<RoleSpecInput> = {}) {
   return RoleSpecSchema.parse({
@@ -64,14 +63,22 @@ describe('renderMcpJson', () => {
 
   it('renders an empty map the same way', () => {
     const expected = '{\n  "mcpServers": {}\n}\n';
-    expect(renderMcpJson(role({ mcp: [] }), services())).toEqual({ text: expected, missingServices: [], rejectedServices: [] });
+    expect(renderMcpJson(role({ mcp: [] }), services())).toEqual({
+      text: expected,
+      missingServices: [],
+      rejectedServices: [],
+    });
     expect(renderMcpJson(role({ mcp: ['*'] }), {}).text).toBe(expected);
     expect(checkMcpJson(expected)).toEqual([]);
   });
 
   it('sorts object keys recursively, keeps array order, ignores insertion order', () => {
     const a = renderMcpJson(role({ mcp: ['*'] }), services()).text;
-    const flipped = Object.fromEntries(Object.entries(services()).reverse().map(([k, v]) => [k, Object.fromEntries(Object.entries(v).reverse())]));
+    const flipped = Object.fromEntries(
+      Object.entries(services())
+        .reverse()
+        .map(([k, v]) => [k, Object.fromEntries(Object.entries(v).reverse())]),
+    );
     expect(renderMcpJson(role({ mcp: ['*'] }), flipped as Record<string, McpServer>).text).toBe(a);
     const github = JSON.parse(a).mcpServers.github;
     expect(Object.keys(github)).toEqual(['args', 'command', 'env']);
@@ -82,7 +89,11 @@ describe('renderMcpJson', () => {
 
 describe('redactMcpServers', () => {
   it('hides env and headers values and bearer auth, keeps oauth and everything else', () => {
-    const catalog = { ...services(), oauthy: { url: 'https://o.example.test/mcp', auth: 'oauth' }, tokened: { url: 'https://t.example.test/mcp', auth: 'tok-secret' } };
+    const catalog = {
+      ...services(),
+      oauthy: { url: 'https://o.example.test/mcp', auth: 'oauth' },
+      tokened: { url: 'https://t.example.test/mcp', auth: 'tok-secret' },
+    };
     const text = renderMcpJson(role({ mcp: ['*'] }), catalog).text;
     const shown = redactMcpServers(text);
     for (const secret of [GITHUB_TOKEN, SEARCH_TOKEN, 'tok-secret', 'github.com']) expect(shown).not.toContain(secret);

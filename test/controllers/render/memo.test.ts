@@ -7,15 +7,32 @@ import { RoleSpecSchema } from '../../../src/desired/schema.ts';
 import type { RegistryIndex, Skill } from '../../../src/observed/registry-types.ts';
 
 const skill = (name: string, md5: string): Skill => ({
-  name, kind: 'dir', source: `/reg/${name}`, digest: md5,
-  files: [{ rel: 'SKILL.md', abs: `/reg/${name}/SKILL.md`, size: 10, mtimeMs: 1, ino: 1, ctimeMs: 1, mode: 0o644, md5 }],
+  name,
+  kind: 'dir',
+  source: `/reg/${name}`,
+  digest: md5,
+  files: [
+    { rel: 'SKILL.md', abs: `/reg/${name}/SKILL.md`, size: 10, mtimeMs: 1, ino: 1, ctimeMs: 1, mode: 0o644, md5 },
+  ],
 });
 
 function inputs() {
   const role = RoleSpecSchema.parse({ name: 'dev', model: 'kimi-code/kimi-for-coding', skills: ['pdf'] });
-  const index: RegistryIndex = { root: '/reg', exists: true, skills: new Map([['pdf', skill('pdf', 'a'.repeat(32))]]), invalid: new Map() };
+  const index: RegistryIndex = {
+    root: '/reg',
+    exists: true,
+    skills: new Map([['pdf', skill('pdf', 'a'.repeat(32))]]),
+    invalid: new Map(),
+  };
   const catalog = builtinCatalog();
-  const input: RenderRoleInput = { role, catalog, rolesDir: '/roles', index, services: {}, secrets: { KIMI_API_KEY: 'k1' } };
+  const input: RenderRoleInput = {
+    role,
+    catalog,
+    rolesDir: '/roles',
+    index,
+    services: {},
+    secrets: { KIMI_API_KEY: 'k1' },
+  };
   return { input, catalog };
 }
 
@@ -36,7 +53,9 @@ describe('RenderMemo', () => {
     const changedSkill = memo.render({ ...input, index: { ...input.index, skills } }, catalog);
     expect(changedSkill).not.toBe(first);
     expect(changedSkill.files.find((f) => f.path === 'skills/pdf/SKILL.md')!.md5).toBe('b'.repeat(32));
-    expect(memo.render({ ...input, index: { ...input.index, skills }, secrets: { KIMI_API_KEY: 'k2' } }, catalog).revision).not.toBe(changedSkill.revision);
+    expect(
+      memo.render({ ...input, index: { ...input.index, skills }, secrets: { KIMI_API_KEY: 'k2' } }, catalog).revision,
+    ).not.toBe(changedSkill.revision);
     expect(memo.render({ ...input, role: { ...input.role } }, catalog)).not.toBe(first);
     expect(memo.render(input, builtinCatalog())).not.toBe(first);
     expect(memo.render({ ...input, services: {} }, catalog)).not.toBe(first);

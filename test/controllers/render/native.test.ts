@@ -2,14 +2,14 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { renderConfigToml } from '../../../src/controllers/render/config-toml.ts';
+import { type KimiTarget, renderNative } from '../../../src/controllers/render/native.ts';
 import { renderKimiCodeConfig } from '../../../src/controllers/render/targets/kimi-code-config.ts';
-import { renderNative, type KimiTarget } from '../../../src/controllers/render/native.ts';
 import { effectiveCatalog } from '../../../src/desired/catalog-defaults.ts';
 import { builtinPresetsDir, listPresetNames, loadPreset, type Preset } from '../../../src/desired/presets.ts';
 import { RoleSpecSchema } from '../../../src/desired/schema.ts';
 import { expectGolden } from '../../helpers/golden.ts';
-import { checkKimiConfig } from '../../helpers/kimi-rules.ts';
 import { checkKimiCliAgent, checkKimiCodeAgent, checkKimiHooks } from '../../helpers/kimi-native-rules.ts';
+import { checkKimiConfig } from '../../helpers/kimi-rules.ts';
 
 const ROLE_DIR = '/home/u/.kimi/roles/review';
 const BUILTINS = ['architect', 'executor', 'explore', 'reviewer', 'security', 'verifier'];
@@ -25,7 +25,8 @@ function filesOf(preset: Preset, target: KimiTarget, hooks: string[] = []) {
   return { files: new Map(r.files.map((f) => [f.path, f])), hooks: r.hooks };
 }
 
-const text = (f: { source: { kind: string; bytes?: Buffer } } | undefined) => (f!.source as { bytes: Buffer }).bytes.toString('utf8');
+const text = (f: { source: { kind: string; bytes?: Buffer } } | undefined) =>
+  (f!.source as { bytes: Buffer }).bytes.toString('utf8');
 
 describe('built-in presets', () => {
   it('are the six of the spec, each with the four guard sections in its own system.md', async () => {
@@ -75,7 +76,12 @@ describe('built-in presets', () => {
 describe('the rules catch what Kimi would reject', () => {
   it('flags a bad spec, an undefined prompt variable, an unanchored matcher and an out-of-range timeout', () => {
     // biome-ignore lint/suspicious/noTemplateCurlyInString: literal template syntax is the input under test
-    expect(checkKimiCliAgent('version: 1.0\nagent: {extend: default, name: x, system_prompt_path: ./system.md, tools: [kimi_cli.tools.shell:Bash]}\n', 'hi ${NOPE}')).toEqual([
+    expect(
+      checkKimiCliAgent(
+        'version: 1.0\nagent: {extend: default, name: x, system_prompt_path: ./system.md, tools: [kimi_cli.tools.shell:Bash]}\n',
+        'hi ${NOPE}',
+      ),
+    ).toEqual([
       'version: str(version) must be "1"',
       'unknown tool kimi_cli.tools.shell:Bash (InvalidToolError)',
       // biome-ignore lint/suspicious/noTemplateCurlyInString: the checker's message quotes the variable
@@ -85,7 +91,8 @@ describe('the rules catch what Kimi would reject', () => {
       'unknown Kimi Code tool Shell (matches nothing, silently)',
       'tools lacks Skill: the agent would get no skills',
     ]);
-    const bad = '[[hooks]]\nevent = "PreToolUse"\ncommand = "x"\nmatcher = "Shell"\ntimeout = 601\n[[hooks]]\nevent = "Stop"\ncommand = "y"\nmatcher = "x"\ntimeout = 1\n';
+    const bad =
+      '[[hooks]]\nevent = "PreToolUse"\ncommand = "x"\nmatcher = "Shell"\ntimeout = 601\n[[hooks]]\nevent = "Stop"\ncommand = "y"\nmatcher = "x"\ntimeout = 1\n';
     expect(checkKimiHooks(bad, 'kimi-cli')).toEqual([
       'hooks[0].matcher must be anchored (^…$): Kimi searches, so it would match substrings',
       'hooks[0].matcher matches more than the tool name',
@@ -96,20 +103,35 @@ describe('the rules catch what Kimi would reject', () => {
 });
 
 describe('a role with hooks', () => {
-  const role = RoleSpecSchema.parse({ name: 'review', model: 'kimi-code/kimi-for-coding', hooks: ['safety-check', 'completion-check', 'notify'] });
-
-  it.each(['kimi-cli', 'kimi-code'] as const)('wires every hook with anchored matchers and bounded timeouts for %s', async (target) => {
-    const { files, hooks } = filesOf(await builtin('executor'), target, role.hooks);
-    for (const name of ['safety-check', 'completion-check', 'notify']) expect(files.get(`hooks/${name}`)!.mode).toBe(0o755);
-    // Each target's own config.toml renderer (Kimi Code's hooks are strict: one extra field drops them all).
-    const input = { role, catalog: effectiveCatalog({ providers: {}, models: {} }), roleDir: ROLE_DIR, secrets: {}, hooks };
-    const toml = target === 'kimi-cli' ? renderConfigToml(input).text : renderKimiCodeConfig({ ...input, keys: 'env' }).text;
-    expect(checkKimiHooks(toml, target)).toEqual([]);
-    expect(hooks.find((h) => h.event === 'PreToolUse')!.matcher).toBe(target === 'kimi-cli' ? '^Shell$' : '^Bash$');
-    expect(hooks.map((h) => h.event)).toEqual(['PreToolUse', 'Stop', 'Notification', 'Stop']);
-    if (target === 'kimi-cli') expect(checkKimiConfig(toml)).toEqual([]);
-    expectGolden(target === 'kimi-cli' ? 'hooks-role.config.toml' : 'hooks-role.kimi-code.config.toml', toml);
+  const role = RoleSpecSchema.parse({
+    name: 'review',
+    model: 'kimi-code/kimi-for-coding',
+    hooks: ['safety-check', 'completion-check', 'notify'],
   });
+
+  it.each(['kimi-cli', 'kimi-code'] as const)(
+    'wires every hook with anchored matchers and bounded timeouts for %s',
+    async (target) => {
+      const { files, hooks } = filesOf(await builtin('executor'), target, role.hooks);
+      for (const name of ['safety-check', 'completion-check', 'notify'])
+        expect(files.get(`hooks/${name}`)!.mode).toBe(0o755);
+      // Each target's own config.toml renderer (Kimi Code's hooks are strict: one extra field drops them all).
+      const input = {
+        role,
+        catalog: effectiveCatalog({ providers: {}, models: {} }),
+        roleDir: ROLE_DIR,
+        secrets: {},
+        hooks,
+      };
+      const toml =
+        target === 'kimi-cli' ? renderConfigToml(input).text : renderKimiCodeConfig({ ...input, keys: 'env' }).text;
+      expect(checkKimiHooks(toml, target)).toEqual([]);
+      expect(hooks.find((h) => h.event === 'PreToolUse')!.matcher).toBe(target === 'kimi-cli' ? '^Shell$' : '^Bash$');
+      expect(hooks.map((h) => h.event)).toEqual(['PreToolUse', 'Stop', 'Notification', 'Stop']);
+      if (target === 'kimi-cli') expect(checkKimiConfig(toml)).toEqual([]);
+      expectGolden(target === 'kimi-cli' ? 'hooks-role.config.toml' : 'hooks-role.kimi-code.config.toml', toml);
+    },
+  );
 
   it('quotes a role directory with spaces so /bin/sh -c runs the script as one word', async () => {
     const r = renderNative({ role: 'review', roleDir: "/home/u/my roles/it's", target: 'kimi-cli', hooks: ['notify'] });

@@ -3,8 +3,17 @@ import { stringify } from 'smol-toml';
 import type { Catalog, KeyMode, Model, Provider, ProviderType, RoleSpec } from '../../../desired/schema.ts';
 import { InvalidSpecError } from '../../../errors.ts';
 import {
-  headerLine, KIMI_KEY_ENV, KIMI_PROVIDER, MOONSHOT_FETCH_URL, MOONSHOT_SEARCH_URL, resolveKey, selectProviders, sortedRecord,
-  type KeyLookup, type RenderConfigInput, type RenderedConfig,
+  headerLine,
+  type KeyLookup,
+  KIMI_KEY_ENV,
+  KIMI_PROVIDER,
+  MOONSHOT_FETCH_URL,
+  MOONSHOT_SEARCH_URL,
+  type RenderConfigInput,
+  type RenderedConfig,
+  resolveKey,
+  selectProviders,
+  sortedRecord,
 } from '../config-toml.ts';
 
 /** Kimi Code's provider type for each catalog type; absent: Kimi Code cannot prompt with it (vertexai). */
@@ -45,20 +54,38 @@ export function renderKimiCodeConfig(input: KimiCodeConfigInput): RenderedConfig
     // Only the role's whitelist: without this Kimi adds its product skills to every role.
     builtin_product_skills: false,
     thinking: { enabled: role.thinking },
-    providers: Object.fromEntries(providerNames.map((name) => [name, providerTable(role, name, catalog.providers[name], keys, lookup)])),
+    providers: Object.fromEntries(
+      providerNames.map((name) => [name, providerTable(role, name, catalog.providers[name], keys, lookup)]),
+    ),
     models: modelTables(role, catalog, new Set(providerNames)),
     services: { moonshot_search: service(MOONSHOT_SEARCH_URL), moonshot_fetch: service(MOONSHOT_FETCH_URL) },
     // Kimi Code's hooks are strict: only event, command, matcher, timeout (HookEntry has exactly those).
-    ...(input.hooks?.length ? { hooks: input.hooks.map((h) => ({ event: h.event, command: h.command, matcher: h.matcher, timeout: h.timeout })) } : {}),
+    ...(input.hooks?.length
+      ? {
+          hooks: input.hooks.map((h) => ({
+            event: h.event,
+            command: h.command,
+            matcher: h.matcher,
+            timeout: h.timeout,
+          })),
+        }
+      : {}),
   };
   const body = stringify(doc).replace(/\n+$/, '');
   return { text: `${headerLine(role)}\n${body}\n`, missingSecrets: [...missing].sort() };
 }
 
 /** One `[providers."<name>"]` table: Kimi Code's type, the key by name or value, and no model refresh. */
-function providerTable(role: RoleSpec, name: string, provider: Provider, keys: KeyMode, lookup: KeyLookup): Record<string, unknown> {
+function providerTable(
+  role: RoleSpec,
+  name: string,
+  provider: Provider,
+  keys: KeyMode,
+  lookup: KeyLookup,
+): Record<string, unknown> {
   const type = TYPES[provider.type];
-  if (!type) throw new InvalidSpecError(role.name, `provider "${name}" has type "${provider.type}", which Kimi Code cannot use`);
+  if (!type)
+    throw new InvalidSpecError(role.name, `provider "${name}" has type "${provider.type}", which Kimi Code cannot use`);
   const table: Record<string, unknown> = { type, base_url: provider.baseUrl };
   if (keys === 'config') table.api_key = lookup(provider.apiKeyEnv);
   else if (provider.apiKeyEnv) {
@@ -73,9 +100,14 @@ function providerTable(role: RoleSpec, name: string, provider: Provider, keys: K
 
 /** Sorted `[models."<alias>"]` tables for every catalog model served by a rendered provider. */
 function modelTables(role: RoleSpec, catalog: Catalog, providers: ReadonlySet<string>): Record<string, unknown> {
-  const aliases = Object.keys(catalog.models).filter((alias) => providers.has(catalog.models[alias].provider)).sort();
+  const aliases = Object.keys(catalog.models)
+    .filter((alias) => providers.has(catalog.models[alias].provider))
+    .sort();
   return Object.fromEntries(
-    aliases.map((alias) => [alias, modelTable(catalog.models[alias], alias === role.model ? role.maxContextSize : undefined)]),
+    aliases.map((alias) => [
+      alias,
+      modelTable(catalog.models[alias], alias === role.model ? role.maxContextSize : undefined),
+    ]),
   );
 }
 

@@ -32,10 +32,12 @@ function remoteEntry(src: Record<string, unknown>): Record<string, unknown> | un
   const out: Record<string, unknown> = { transport: transportOf(src.transport, url), url: src.url };
   const headers = { ...(src.headers as Record<string, string> | undefined) };
   if (typeof src.auth === 'string' && src.auth !== 'oauth') {
-    if (!Object.keys(headers).some((h) => h.toLowerCase() === 'authorization')) headers.Authorization = `Bearer ${src.auth}`;
+    if (!Object.keys(headers).some((h) => h.toLowerCase() === 'authorization'))
+      headers.Authorization = `Bearer ${src.auth}`;
   } else if (src.auth === 'oauth') out.auth = 'oauth';
   if (Object.keys(headers).length) out.headers = headers;
-  if (typeof src.bearerTokenEnvVar === 'string' && src.bearerTokenEnvVar !== '') out.bearerTokenEnvVar = src.bearerTokenEnvVar;
+  if (typeof src.bearerTokenEnvVar === 'string' && src.bearerTokenEnvVar !== '')
+    out.bearerTokenEnvVar = src.bearerTokenEnvVar;
   return out;
 }
 

@@ -24,7 +24,20 @@ export function launchCommand(target: KimiTargetId, roleDir: string, opts: Launc
   const at = (rel: string) => posix.join(roleDir, rel);
   const agent = opts.agentFile ? ['--agent-file', at(opts.agentFile)] : [];
   if (target === 'kimi-cli') {
-    return { unset: [], env: {}, argv: ['kimi', '--config-file', at('config.toml'), '--mcp-config-file', at('mcp.json'), '--skills-dir', at('skills'), ...agent] };
+    return {
+      unset: [],
+      env: {},
+      argv: [
+        'kimi',
+        '--config-file',
+        at('config.toml'),
+        '--mcp-config-file',
+        at('mcp.json'),
+        '--skills-dir',
+        at('skills'),
+        ...agent,
+      ],
+    };
   }
   return {
     unset: ['KIMI_MODEL_NAME', 'KIMI_MODEL_API_KEY'],
@@ -46,7 +59,12 @@ export function formatLaunchLine(cmd: LaunchCommand): string {
  * rendered provider's variable, plus the Kimi key as the search and fetch services' keys (Kimi Code reads
  * those from KIMI_WEB_SEARCH_API_KEY / KIMI_WEB_FETCH_API_KEY). Only values known to hero_team are set.
  */
-export function launchKeyEnv(keys: KeyMode, role: RoleSpec, catalog: Catalog, secrets: Readonly<Record<string, string>>): Record<string, string> {
+export function launchKeyEnv(
+  keys: KeyMode,
+  role: RoleSpec,
+  catalog: Catalog,
+  secrets: Readonly<Record<string, string>>,
+): Record<string, string> {
   if (keys !== 'env') return {};
   const env: Record<string, string> = {};
   for (const name of selectProviders(role, catalog)) {

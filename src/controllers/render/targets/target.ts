@@ -5,12 +5,12 @@
 import type { KeyMode, KimiTargetId } from '../../../desired/schema.ts';
 import { MANIFEST_FILE } from '../../../observed/manifest.ts';
 import type { McpServer } from '../../../observed/services.ts';
-import { renderConfigToml, type RenderConfigInput, type RenderedConfig } from '../config-toml.ts';
+import { type RenderConfigInput, type RenderedConfig, renderConfigToml } from '../config-toml.ts';
 import { NATIVE_TARGETS } from '../native.ts';
 import { renderKimiCodeConfig } from './kimi-code-config.ts';
 import { toKimiCodeServer } from './kimi-code-mcp.ts';
-import { launchCommand, type LaunchCommand, type LaunchOptions } from './launch.ts';
-import { toolNameFor, type CanonicalTool } from './tool-names.ts';
+import { type LaunchCommand, type LaunchOptions, launchCommand } from './launch.ts';
+import { type CanonicalTool, toolNameFor } from './tool-names.ts';
 
 /** A Kimi client hero_team renders for. */
 export interface KimiTarget {
@@ -33,8 +33,19 @@ export interface KimiTarget {
 
 /** kimi-cli's 13 hook events (kimi-cli-format §5); Kimi Code accepts these and 7 more (kimi-code-format §6). */
 const KIMI_CLI_HOOK_EVENTS = [
-  'PreToolUse', 'PostToolUse', 'PostToolUseFailure', 'UserPromptSubmit', 'Stop', 'StopFailure', 'SessionStart', 'SessionEnd',
-  'SubagentStart', 'SubagentStop', 'PreCompact', 'PostCompact', 'Notification',
+  'PreToolUse',
+  'PostToolUse',
+  'PostToolUseFailure',
+  'UserPromptSubmit',
+  'Stop',
+  'StopFailure',
+  'SessionStart',
+  'SessionEnd',
+  'SubagentStart',
+  'SubagentStop',
+  'PreCompact',
+  'PostCompact',
+  'Notification',
 ] as const;
 
 const KIMI_CODE: KimiTarget = {
@@ -43,7 +54,16 @@ const KIMI_CODE: KimiTarget = {
   mcpServer: toKimiCodeServer,
   agentFile: (preset) => NATIVE_TARGETS['kimi-code'].agentFile(preset),
   agentFormat: 'markdown',
-  hookEvents: [...KIMI_CLI_HOOK_EVENTS, 'PermissionRequest', 'PermissionResult', 'UserPromptQueued', 'TurnStarted', 'Interrupt', 'SessionHeartbeat', 'TaskStarted'],
+  hookEvents: [
+    ...KIMI_CLI_HOOK_EVENTS,
+    'PermissionRequest',
+    'PermissionResult',
+    'UserPromptQueued',
+    'TurnStarted',
+    'Interrupt',
+    'SessionHeartbeat',
+    'TaskStarted',
+  ],
   toolName: (tool) => toolNameFor('kimi-code', tool),
   launch: (dir, opts) => launchCommand('kimi-code', dir, opts),
 };
@@ -70,4 +90,12 @@ export function kimiTarget(id: KimiTargetId): KimiTarget {
  * directory is also kimi's home: everything else there (sessions/, logs/, cache/, credentials/, device_id…)
  * is kimi's own state, never watched, reported, pruned or backed up.
  */
-export const OWNED_TOP_LEVEL: ReadonlySet<string> = new Set(['config.toml', 'mcp.json', 'skills', 'agents', 'hooks', 'AGENTS.md', MANIFEST_FILE]);
+export const OWNED_TOP_LEVEL: ReadonlySet<string> = new Set([
+  'config.toml',
+  'mcp.json',
+  'skills',
+  'agents',
+  'hooks',
+  'AGENTS.md',
+  MANIFEST_FILE,
+]);

@@ -2,18 +2,50 @@
 import type { KimiTargetId } from '../../../desired/schema.ts';
 
 /** The tools presets and hook matchers may name, independent of the client. */
-export const CANONICAL_TOOLS = ['shell', 'read', 'write', 'edit', 'glob', 'grep', 'fetch', 'search', 'agent', 'todo', 'ask', 'skill'] as const;
+export const CANONICAL_TOOLS = [
+  'shell',
+  'read',
+  'write',
+  'edit',
+  'glob',
+  'grep',
+  'fetch',
+  'search',
+  'agent',
+  'todo',
+  'ask',
+  'skill',
+] as const;
 export type CanonicalTool = (typeof CANONICAL_TOOLS)[number];
 
 /** Each target's name of each tool; absent: the target has no such tool (kimi-cli reads skills without one). */
 const NAMES: Readonly<Record<KimiTargetId, Readonly<Partial<Record<CanonicalTool, string>>>>> = {
   'kimi-code': {
-    shell: 'Bash', read: 'Read', write: 'Write', edit: 'Edit', glob: 'Glob', grep: 'Grep', fetch: 'FetchURL',
-    search: 'WebSearch', agent: 'Agent', todo: 'TodoList', ask: 'AskUserQuestion', skill: 'Skill',
+    shell: 'Bash',
+    read: 'Read',
+    write: 'Write',
+    edit: 'Edit',
+    glob: 'Glob',
+    grep: 'Grep',
+    fetch: 'FetchURL',
+    search: 'WebSearch',
+    agent: 'Agent',
+    todo: 'TodoList',
+    ask: 'AskUserQuestion',
+    skill: 'Skill',
   },
   'kimi-cli': {
-    shell: 'Shell', read: 'ReadFile', write: 'WriteFile', edit: 'StrReplaceFile', glob: 'Glob', grep: 'Grep', fetch: 'FetchURL',
-    search: 'SearchWeb', agent: 'Agent', todo: 'SetTodoList', ask: 'AskUserQuestion',
+    shell: 'Shell',
+    read: 'ReadFile',
+    write: 'WriteFile',
+    edit: 'StrReplaceFile',
+    glob: 'Glob',
+    grep: 'Grep',
+    fetch: 'FetchURL',
+    search: 'SearchWeb',
+    agent: 'Agent',
+    todo: 'SetTodoList',
+    ask: 'AskUserQuestion',
   },
 };
 
