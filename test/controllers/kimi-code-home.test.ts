@@ -140,7 +140,9 @@ describe("Kimi's own rewrites of config.toml (/model, /login)", () => {
     const kimis = readFileSync(config(), 'utf8');
     for (let i = 0; i < 2; i++) {
       const run = await cli(tree.env, 'sync');
-      expect(run.stdout).toMatch(/^dev: converged; written 0, deleted 0, backups 0/m);
+      // Held drift is not convergence (issue 12): the sync says so and exits 1, naming the file.
+      expect(run.stdout).toMatch(/^dev: NOT CONVERGED \(held\): DriftHeld; written 0, deleted 0, backups 0/m);
+      expect(run.code).toBe(1);
       expect(run.stdout).toMatch(/warning: .*config\.toml/);
     }
     expect(readFileSync(config(), 'utf8')).toBe(kimis);
