@@ -17,9 +17,11 @@ export const doctor = defineCommand({
   usage: '[ROLE...] [--json]',
   description: [
     'Checks the registry (reachable, invalid skills, folder and frontmatter names), the roles dir, the store,',
-    'secrets.env, the daemon (running, reachable, only one), inotify headroom and the kimi binary; per role its',
-    "manifest and files, config.toml under Kimi's rules, mcp.json, skills/, the keys its model needs and file",
-    'modes. Each finding has a severity (error, warning, info), the file, and a fix. Exit 1 on any error.',
+    'secrets.env, the daemon (running, reachable, only one), inotify headroom and the installed kimi against the',
+    'target (kimi-code or kimi-cli); per role its manifest and files, config.toml, mcp.json and [[hooks]] under the',
+    "target client's rules, its preset's agent file, its hook scripts, skills/, the keys its model needs and file",
+    'modes; with Kimi Code installed and targeted, "kimi doctor config" on each role. Each finding has a severity',
+    '(error, warning, info), the file, and a fix. Exit 1 on any error.',
   ].join('\n'),
   options: { json: { type: 'boolean', description: 'print the findings as JSON' } },
   positionals: { min: 0, max: Infinity },
@@ -31,7 +33,7 @@ export const doctor = defineCommand({
       paths: config.paths,
       env: io.env,
       clock: systemClock,
-      probes: systemProbes(io.env),
+      probes: systemProbes(),
       roles: positionals.length ? positionals : undefined,
     });
     const errors = findings.filter((x) => x.severity === 'error').length;

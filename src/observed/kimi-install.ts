@@ -5,6 +5,7 @@
 import { execFile } from 'node:child_process';
 import { accessSync, constants, readFileSync, realpathSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
+import PQueue from 'p-queue';
 import type { KimiTargetId } from '../desired/schema.ts';
 
 /** How to run kimi: the program and the arguments that come before kimi's own (a node and a script in tests). */
@@ -135,6 +136,10 @@ function run(command: KimiCommand, args: string[], env: NodeJS.ProcessEnv, timeo
 /** One line of `hero-team doctor`'s Kimi section. */
 export interface KimiDoctorCheck extends KimiCheck {
   name: string;
+  /** How bad a failed check is: Kimi Code's errors (it drops the setting) or only its warnings (ignored keys). */
+  severity?: 'error' | 'warning';
+  /** The role directory a `kimi doctor config` line is about. */
+  roleDir?: string;
 }
 
 /** Inputs of kimiDoctorChecks: the target in force, the environment (PATH) and the role directories to check. */
@@ -146,6 +151,9 @@ export interface KimiDoctorInput {
   command?: KimiCommand;
 }
 
+/** `kimi doctor config` runs at once at most (each is a Node process loading Kimi Code's bundle). */
+const DOCTOR_CONCURRENCY = 4;
+
 /**
  * The Kimi part of `hero-team doctor`: the installed kimi matches the target, and with Kimi Code installed
  * and targeted, `kimi doctor config` passes on each role's config.toml with no error and no warning.
@@ -154,16 +162,21 @@ export async function kimiDoctorChecks(input: KimiDoctorInput): Promise<KimiDoct
   const found = input.command ? undefined : findKimiOnPath(input.env);
   const command = input.command ?? (found ? { file: found, args: [] } : undefined);
   const install = command ? await probeKimi(command, input.env) : undefined;
-  const checks: KimiDoctorCheck[] = [{ name: 'kimi', ...checkKimiMatchesTarget(input.target, install) }];
+  // Another client's kimi cannot use the roles' files (error); an unrecognised one may still be the right one.
+  const severity = install?.target && install.target !== input.target ? 'error' : 'warning';
+  const checks: KimiDoctorCheck[] = [{ name: 'kimi', severity, ...checkKimiMatchesTarget(input.target, install) }];
   if (!command || input.target !== 'kimi-code' || install?.target !== 'kimi-code') return checks;
-  const results = await Promise.all(input.roleDirs.map((dir) => kimiDoctorConfig(command, dir, input.env)));
+  const queue = new PQueue({ concurrency: DOCTOR_CONCURRENCY });
+  const results = await Promise.all(input.roleDirs.map((dir) => queue.add(() => kimiDoctorConfig(command, dir, input.env))));
   input.roleDirs.forEach((dir, i) => {
     const r = results[i]!;
     const problems = [...r.errors, ...r.warnings];
     checks.push({
       name: `kimi doctor config ${join(dir, 'config.toml')}`,
+      roleDir: dir,
       ok: r.ok,
       message: r.ok ? 'Kimi Code accepts it' : problems.join('; '),
+      ...(r.ok ? {} : { severity: r.errors.length ? ('error' as const) : ('warning' as const) }),
       ...(r.ok ? {} : { fix: 'run "hero-team sync" (a hand edit or a Kimi rewrite is reverted); if it persists, report it: hero_team rendered something Kimi Code rejects' }),
     });
   });

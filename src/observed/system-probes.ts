@@ -1,8 +1,8 @@
-/** What doctor asks the system: running daemons, the control socket, inotify limits, a command on PATH (Linux /proc). */
-import { accessSync, constants, readdirSync, readFileSync, readlinkSync, statSync } from 'node:fs';
+/** What doctor asks the system: running daemons, the control socket, inotify limits (Linux /proc). */
+import { readdirSync, readFileSync, readlinkSync, statSync } from 'node:fs';
 import { request } from 'node:http';
 import { homedir } from 'node:os';
-import { delimiter, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 
 /** `hero-team serve` processes of this user whose state dir is `home` (pids, sorted). */
 export function findDaemons(home: string, procRoot = '/proc'): number[] {
@@ -83,22 +83,6 @@ export function inotifyUsage(procRoot = '/proc'): { max: number | undefined; use
     }
   }
   return { max, used };
-}
-
-/** The first executable `name` on `pathVar`, or undefined. */
-export function findOnPath(name: string, pathVar: string | undefined): string | undefined {
-  for (const dir of (pathVar ?? '').split(delimiter).filter(Boolean)) {
-    const candidate = join(dir, name);
-    try {
-      if (statSync(candidate).isFile()) {
-        accessSync(candidate, constants.X_OK);
-        return candidate;
-      }
-    } catch {
-      // not here
-    }
-  }
-  return undefined;
 }
 
 function safeList(dir: string): string[] {

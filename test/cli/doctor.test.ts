@@ -135,7 +135,8 @@ describe('hero-team doctor', () => {
   it('a healthy setup (daemon running, kimi on PATH) is clean: exit 0, no error or warning', async () => {
     const bin = join(process.cwd(), 'node_modules', '.cache', `doctor-bin-${process.pid}`);
     mkdirSync(bin, { recursive: true });
-    put(join(bin, 'kimi'), '#!/bin/sh\nexit 0\n', 0o755);
+    // The store is version 1, migrated to the kimi-cli target: the kimi on PATH says it is kimi-cli.
+    put(join(bin, 'kimi'), '#!/bin/sh\necho "kimi, version 1.49.0"\n', 0o755);
     tree = makeTree({
       KIMI_API_KEY: 'sk-MARKER-healthy',
       HERO_TEAM_DEBOUNCE_MS: '20',

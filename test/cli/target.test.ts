@@ -60,14 +60,14 @@ describe('hero-team target', () => {
 });
 
 describe('hero-team doctor and the target', () => {
-  it('warns when the kimi on PATH is not the client of the target; judges a Kimi Code config.toml without kimi-cli rules', async () => {
+  it('reports a kimi on PATH that is not the client of the target as an error; judges a Kimi Code config.toml without kimi-cli rules', async () => {
     const env = { ...tree.env, PATH: pathWithKimi('kimi, version 1.49.0') };
     put(join(tree.root, 'registry', 'alpha', 'SKILL.md'), '---\nname: alpha\ndescription: the alpha skill\n---\nbody\n');
     expect((await cli(env, 'role', 'add', 'dev', '--skills', 'alpha')).code).toBe(0);
     expect((await cli(env, 'sync')).code).toBe(0);
     const r = await cli(env, 'doctor', '--json');
     const findings = JSON.parse(r.stdout).findings as { check: string; severity: string; message: string }[];
-    expect(findings).toContainEqual(expect.objectContaining({ check: 'kimi.target', severity: 'warning', message: expect.stringContaining('is kimi-cli, but roles are rendered for kimi-code') }));
+    expect(findings).toContainEqual(expect.objectContaining({ check: 'kimi.target', severity: 'error', message: expect.stringContaining('is kimi-cli, but roles are rendered for kimi-code') }));
     // default_permission_mode, [thinking]… are unknown to kimi-cli's rules and must not be reported for Kimi Code.
     expect(findings.filter((x) => x.check.startsWith('role.config'))).toEqual([]);
   });

@@ -1,4 +1,4 @@
-/** Doctor checks of the installation: registry, roles dir, store, secrets file, daemon, inotify, the kimi binary. */
+/** Doctor checks of the installation: registry, roles dir, store, secrets file, daemon, inotify (the kimi binary: kimi-checks.ts). */
 import { accessSync, constants, existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { type Paths, statePaths } from '../../config.ts';
@@ -6,6 +6,7 @@ import { emptyStoreData, type StoreData } from '../../desired/schema.ts';
 import { readStore } from '../../desired/store.ts';
 import { errorMessage } from '../../errors.ts';
 import { parseFrontmatter } from '../../observed/frontmatter.ts';
+import type { KimiCommand } from '../../observed/kimi-install.ts';
 import type { RegistryIndex } from '../../observed/registry-types.ts';
 import type { Findings } from './finding.ts';
 
@@ -14,7 +15,8 @@ export interface SystemProbes {
   daemons(home: string): number[];
   socket(path: string): Promise<'ok' | 'unreachable' | 'absent'>;
   inotify(): { max: number | undefined; used: number };
-  which(name: string): string | undefined;
+  /** The kimi to check instead of the first on PATH (a node and a script in tests). */
+  kimi?: KimiCommand;
 }
 
 /** The registry: reachable, its invalid skills, skills whose folder name and frontmatter name differ. */
@@ -201,16 +203,5 @@ export function checkInotify(probes: SystemProbes, needed: number, f: Findings):
       `inotify watches: ${used} of ${max} in use, about ${needed} more needed; little headroom left`,
       fix,
       { file },
-    );
-}
-
-/** The kimi binary the launch line runs. */
-export function checkKimiBinary(probes: SystemProbes, f: Findings): void {
-  if (!probes.which('kimi'))
-    f.add(
-      'warning',
-      'kimi.not-on-path',
-      'the "kimi" command is not on PATH: "hero-team run" and the launch lines cannot start it',
-      'install Kimi Code CLI (npm i -g @moonshot-ai/kimi-code) or add its directory to PATH',
     );
 }

@@ -2,24 +2,28 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { statePaths } from '../../config.ts';
-import type { RoleSpec } from '../../desired/schema.ts';
+import type { KimiTargetId, RoleSpec } from '../../desired/schema.ts';
 import { errorMessage, InvalidSpecError } from '../../errors.ts';
-import { resolveTarget } from '../../desired/kimi-target.ts';
-import { checkKimiConfig, checkMcpJson } from '../../observed/kimi-config-rules.ts';
+import { KIMI_FILE_RULES } from '../../observed/kimi-file-rules.ts';
 import { manifestPath, readManifest } from '../../observed/manifest.ts';
-import { inspectRolePath, roleDirIsReal } from '../../observed/role-path.ts';
 import type { Manifest } from '../../observed/role-files.ts';
+import { inspectRolePath, roleDirIsReal } from '../../observed/role-path.ts';
 import { type ReconcileDeps, type ReconcileOutcome, reconcileRole } from '../reconcile.ts';
 import type { Findings } from './finding.ts';
+import { checkNative } from './native-checks.ts';
 
 /** Files holding keys: only their owner may read them. */
 const SECRET_FILES = ['config.toml', 'mcp.json'];
 
-/** Every check of role `name` (declared in `spec`, or only a managed directory when spec is undefined). */
+/**
+ * Every check of role `name` (declared in `spec`, or only a managed directory when spec is undefined); its files
+ * are judged by the rules of `target`, the client they are rendered for.
+ */
 export async function checkRole(
   name: string,
   spec: RoleSpec | undefined,
   deps: ReconcileDeps,
+  target: KimiTargetId,
   f: Findings,
 ): Promise<void> {
   const dir = join(deps.paths.rolesDir, name);
@@ -43,9 +47,8 @@ export async function checkRole(
       { ...at, file: dir },
     );
   if (manifest) checkManifestFiles(name, dir, manifest, spec, f);
-  // kimi-cli's rules fit only its own files; a Kimi Code config.toml is judged by `kimi doctor config` (run.ts).
-  const legacy = resolveTarget(deps.store().settings, deps.env).target === 'kimi-cli';
-  for (const file of legacy ? ['config.toml', 'mcp.json'] : ['mcp.json']) checkFileRules(name, dir, file, f);
+  for (const file of ['config.toml', 'mcp.json']) checkFileRules(name, dir, file, target, f);
+  if (spec) checkNative(name, dir, spec, target, f);
   if (spec) await checkDesired(name, dir, deps, f);
 }
 
@@ -153,8 +156,8 @@ function checkManifestFiles(
   }
 }
 
-/** config.toml under Kimi's rules, mcp.json's shape, and key-holding files private to their owner. */
-function checkFileRules(name: string, dir: string, rel: string, f: Findings): void {
+/** config.toml and mcp.json under the target client's rules, and key-holding files private to their owner. */
+function checkFileRules(name: string, dir: string, rel: string, target: KimiTargetId, f: Findings): void {
   const now = inspectRolePath(dir, rel);
   if (now.kind !== 'file') return;
   const file = join(dir, rel);
@@ -168,21 +171,26 @@ function checkFileRules(name: string, dir: string, rel: string, f: Findings): vo
       at,
     );
   const text = readFileSync(file, 'utf8');
-  const problems = rel === 'config.toml' ? checkKimiConfig(text) : checkMcpJson(text);
-  for (const p of problems) {
-    const unknown = p.startsWith('unknown key');
-    const check =
-      rel === 'config.toml' ? (unknown ? 'role.config-unknown-key' : 'role.config-invalid') : 'role.mcp-invalid';
+  const rules = KIMI_FILE_RULES[target];
+  const client = target === 'kimi-code' ? 'Kimi Code' : 'kimi-cli';
+  for (const p of rel === 'config.toml' ? rules.config(text) : rules.mcp(text)) {
+    const unknown = p.text.startsWith('unknown key');
+    const check = rel === 'mcp.json' ? 'role.mcp-invalid' : configCheck(p.text);
     f.add(
-      unknown ? 'warning' : 'error',
+      p.severity,
       check,
-      `${file}: ${p}`,
+      `${file}: ${p.text} (${client} rules)`,
       unknown
-        ? 'Kimi ignores unknown keys silently: check the spelling'
-        : `Kimi rejects or misreads this file; run "hero-team sync ${name}" to regenerate it`,
+        ? `${client} ignores unknown keys silently: check the spelling, or "hero-team sync ${name}" to regenerate the file`
+        : `${client} rejects, drops or misreads this; run "hero-team sync ${name}" to regenerate the file`,
       at,
     );
   }
+}
+
+function configCheck(problem: string): string {
+  if (problem.startsWith('unknown key')) return 'role.config-unknown-key';
+  return problem.startsWith('hooks') ? 'role.hooks-invalid' : 'role.config-invalid';
 }
 
 /** What a sync would do, the whitelist against the registry and catalog, and the keys the role's model needs. */

@@ -4,32 +4,29 @@ import { join } from 'node:path';
 import type { Clock } from '../../clock.ts';
 import type { Paths } from '../../config.ts';
 import { resolveTarget } from '../../desired/kimi-target.ts';
-import type { StoreData } from '../../desired/schema.ts';
 import { createLogger } from '../../log.ts';
-import { findKimiOnPath, kimiDoctorChecks } from '../../observed/kimi-install.ts';
 import { listManagedRoleDirs } from '../../observed/role-dir.ts';
-import { findDaemons, findOnPath, inotifyUsage, probeSocket } from '../../observed/system-probes.ts';
+import { findDaemons, inotifyUsage, probeSocket } from '../../observed/system-probes.ts';
 import { Sources } from '../sources.ts';
 import { type Finding, Findings } from './finding.ts';
 import {
   checkDaemon,
   checkInotify,
-  checkKimiBinary,
   checkRegistry,
   checkRolesDir,
   checkSecretsFile,
   checkStore,
   type SystemProbes,
 } from './global-checks.ts';
+import { checkKimi } from './kimi-checks.ts';
 import { checkRole } from './role-checks.ts';
 
 /** The real system. */
-export function systemProbes(env: NodeJS.ProcessEnv): SystemProbes {
+export function systemProbes(): SystemProbes {
   return {
     daemons: (home) => findDaemons(home),
     socket: (p) => probeSocket(p),
     inotify: () => inotifyUsage(),
-    which: (n) => findOnPath(n, env.PATH),
   };
 }
 
@@ -57,9 +54,11 @@ export async function runDoctor(input: DoctorInput): Promise<Finding[]> {
   checkRolesDir(paths.rolesDir, f);
   checkSecretsFile(paths.home, f);
   await checkDaemon(paths, input.probes, f);
-  checkKimiBinary(input.probes, f);
   const managed = await listManagedRoleDirs(paths.rolesDir);
-  if (store) await checkKimiTarget(store, paths, managed, input.env, f);
+  const target = resolveTarget(store?.settings, input.env).target;
+  const names = input.roles ?? [...new Set([...(store?.roles.map((r) => r.name) ?? []), ...managed])].sort();
+  const roleDirs = names.filter((n) => managed.includes(n)).map((n) => join(paths.rolesDir, n));
+  await checkKimi({ target, env: input.env, roleDirs, command: input.probes.kimi }, f);
   checkInotify(
     input.probes,
     watchEstimate(paths, managed.length, store?.roles.flatMap((r) => r.skills).length ?? 0),
@@ -68,30 +67,15 @@ export async function runDoctor(input: DoctorInput): Promise<Finding[]> {
   if (!store) return f.list; // roles cannot be judged against an unreadable desired state
   await sources.loadServices();
   const deps = sources.reconcileDeps({ paths, env: input.env, clock: input.clock, log: createLogger('silent') });
-  const names = input.roles ?? [...new Set([...store.roles.map((r) => r.name), ...managed])].sort();
   for (const name of names)
     await checkRole(
       name,
       store.roles.find((r) => r.name === name),
       deps,
+      target,
       f,
     );
   return f.list;
-}
-
-/**
- * The installed kimi against the target (a warning when they differ), and with Kimi Code installed and targeted,
- * `kimi doctor config` on each managed role (an error when it reports anything). Nothing when kimi is not on PATH
- * (checkKimiBinary says so) or the target cannot be resolved (a bad HERO_TEAM_KIMI_TARGET stops earlier).
- */
-async function checkKimiTarget(store: StoreData, paths: Paths, managed: readonly string[], env: NodeJS.ProcessEnv, f: Findings): Promise<void> {
-  const { target } = resolveTarget(store.settings, env);
-  if (!findKimiOnPath(env)) return;
-  const [install, ...roles] = await kimiDoctorChecks({ target, env, roleDirs: managed.map((name) => join(paths.rolesDir, name)) });
-  if (!install!.ok) f.add('warning', 'kimi.target', install!.message, install!.fix ?? '');
-  roles.forEach((c, i) => {
-    if (!c.ok) f.add('error', 'role.kimi-doctor', `${c.name}: ${c.message}`, c.fix ?? '', { role: managed[i], file: join(paths.rolesDir, managed[i]!, 'config.toml') });
-  });
 }
 
 /** Roughly how many directories the daemon watches: state dir, registry root and skills in use, each role's tree. */
