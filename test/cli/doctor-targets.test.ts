@@ -53,11 +53,21 @@ function store(target: 'kimi-code' | 'kimi-cli', roles: Record<string, unknown>[
   );
 }
 
-const native = (name: string) => ({ name, model: MODEL, skills: ['alpha'], preset: 'reviewer', hooks: ['safety-check', 'completion-check', 'notify'] });
+const native = (name: string) => ({
+  name,
+  model: MODEL,
+  skills: ['alpha'],
+  preset: 'reviewer',
+  hooks: ['safety-check', 'completion-check', 'notify'],
+});
 
 /** Findings of an in-process run with a daemon that runs and answers, and inotify not a concern. */
 async function doctorWithDaemon(env: NodeJS.ProcessEnv): Promise<F[]> {
-  const probes = { daemons: () => [1], socket: async () => 'ok' as const, inotify: () => ({ max: undefined, used: 0 }) };
+  const probes = {
+    daemons: () => [1],
+    socket: async () => 'ok' as const,
+    inotify: () => ({ max: undefined, used: 0 }),
+  };
   return runDoctor({ paths: tree.paths, env, clock: systemClock, probes });
 }
 
@@ -76,7 +86,10 @@ describe('doctor per target', () => {
     tree = makeTree({ KIMI_API_KEY: 'sk-MARKER-code' });
     const kimi = standInKimi('2.1.0');
     addSkill(tree, 'alpha');
-    store('kimi-code', [native('backend'), { name: 'plain', model: 'groq/kimi-k2-instruct', thinking: false, yolo: true }]);
+    store('kimi-code', [
+      native('backend'),
+      { name: 'plain', model: 'groq/kimi-k2-instruct', thinking: false, yolo: true },
+    ]);
     put(join(tree.paths.home, 'secrets.env'), 'GROQ_API_KEY=gsk-x\n', 0o600);
     expect((await cli(kimi.env, 'sync')).code).toBe(0);
     expect(readFileSync(R('backend', 'config.toml'), 'utf8')).toContain('[thinking]');
@@ -89,20 +102,22 @@ describe('doctor per target', () => {
     expect(r.stdout).not.toContain('sk-MARKER-code');
   });
 
-  it('a healthy kimi-cli setup (preset, hooks, kimi-cli on PATH) is clean; Kimi Code\'s doctor is not asked', async () => {
+  it("a healthy kimi-cli setup (preset, hooks, kimi-cli on PATH) is clean; Kimi Code's doctor is not asked", async () => {
     tree = makeTree({ KIMI_API_KEY: 'sk-MARKER-cli' });
     const kimi = standInKimi('kimi, version 1.49.0');
     addSkill(tree, 'alpha');
     store('kimi-cli', [native('backend')]);
     expect((await cli(kimi.env, 'sync')).code).toBe(0);
     expect(readFileSync(R('backend', 'config.toml'), 'utf8')).toContain('default_thinking');
-    expect(await doctorWithDaemon(kimi.env)).toEqual(expect.not.arrayContaining([expect.objectContaining({ severity: 'error' })]));
+    expect(await doctorWithDaemon(kimi.env)).toEqual(
+      expect.not.arrayContaining([expect.objectContaining({ severity: 'error' })]),
+    );
     expect((await doctorWithDaemon(kimi.env)).filter((x) => x.severity !== 'info')).toEqual([]);
     expect(kimi.calls()).not.toContain('doctor config');
     expect((await cli(kimi.env, 'doctor')).code).toBe(0);
   });
 
-  it('Kimi Code target: seeded faults in config.toml, hooks, mcp.json, agent file, hook scripts, and Kimi Code\'s own verdict', async () => {
+  it("Kimi Code target: seeded faults in config.toml, hooks, mcp.json, agent file, hook scripts, and Kimi Code's own verdict", async () => {
     tree = makeTree({ KIMI_API_KEY: 'sk-MARKER-faults' });
     const kimi = standInKimi('2.1.0');
     addSkill(tree, 'alpha');
@@ -116,12 +131,23 @@ describe('doctor per target', () => {
     edit('perm', /default_permission_mode = "manual"/, 'default_permission_mode = "afk"');
     edit('legacy', /^default_permission_mode/m, 'default_thinking = true\ndefault_permission_mode');
     // A hand-written kimi-cli provider: passes Kimi Code's doctor, then every prompt fails.
-    appendFileSync(R('ptype', 'config.toml'), '\n[providers.mine]\ntype = "openai_legacy"\nbase_url = "https://x.test/v1"\n');
+    appendFileSync(
+      R('ptype', 'config.toml'),
+      '\n[providers.mine]\ntype = "openai_legacy"\nbase_url = "https://x.test/v1"\n',
+    );
     edit('hookfield', /timeout = 10\n/, 'timeout = 10\nasync = true\n');
-    writeFileSync(R('mcp', 'mcp.json'), '{"mcpServers": {"s": {"url": "https://mcp.test/mcp", "transport": "streamable-http", "auth": "tok"}}}\n');
+    writeFileSync(
+      R('mcp', 'mcp.json'),
+      '{"mcpServers": {"s": {"url": "https://mcp.test/mcp", "transport": "streamable-http", "auth": "tok"}}}\n',
+    );
     rmSync(R('noagent', 'agents/reviewer.md'));
     const agent = R('badagent', 'agents/reviewer.md');
-    writeFileSync(agent, readFileSync(agent, 'utf8').replace(/^description: .*$/m, '').replace(/^ {2}- Skill$/m, ''));
+    writeFileSync(
+      agent,
+      readFileSync(agent, 'utf8')
+        .replace(/^description: .*$/m, '')
+        .replace(/^ {2}- Skill$/m, ''),
+    );
     chmodSync(R('noexec', 'hooks/safety-check'), 0o644);
     appendFileSync(R('kimierr', 'config.toml'), '\n# SEEDED-KIMI-ERROR\n');
 
@@ -153,25 +179,33 @@ describe('doctor per target', () => {
     const cliKimi = standInKimi('kimi, version 1.49.0');
     const other = await doctorWithDaemon(cliKimi.env);
     expectFindings(other, [['error', 'kimi.target', undefined, undefined]]);
-    expect(other.find((x) => x.check === 'kimi.target')!.message).toMatch(/is kimi-cli, but roles are rendered for kimi-code/);
+    expect(other.find((x) => x.check === 'kimi.target')!.message).toMatch(
+      /is kimi-cli, but roles are rendered for kimi-code/,
+    );
     const none = await doctorWithDaemon({ ...tree.env, PATH: join(tree.root, 'empty') });
     expectFindings(none, [['warning', 'kimi.not-on-path', undefined, undefined]]);
     expect(none.find((x) => x.check === 'kimi.not-on-path')!.message).toContain('target kimi-code');
   });
 
-  it('kimi-cli target: seeded faults judged by kimi-cli\'s rules, and a Kimi Code on PATH is the wrong client', async () => {
+  it("kimi-cli target: seeded faults judged by kimi-cli's rules, and a Kimi Code on PATH is the wrong client", async () => {
     tree = makeTree({ KIMI_API_KEY: 'sk-MARKER-cli-faults' });
     const kimi = standInKimi('kimi, version 1.49.0');
     addSkill(tree, 'alpha');
-    store('kimi-cli', ['thinkingtable', 'yolo', 'codeevent', 'agentver', 'noexec'].map(native));
+    store('kimi-cli', ['thinkingtable', 'yolo', 'codeevent', 'agentver', 'noexec', 'nohook', 'unwired'].map(native));
     expect((await cli(kimi.env, 'sync')).code).toBe(0);
     appendFileSync(R('thinkingtable', 'config.toml'), '\n[thinking]\nenabled = true\n');
     const cfg = R('yolo', 'config.toml');
     writeFileSync(cfg, readFileSync(cfg, 'utf8').replace(/default_yolo = \w+/, 'default_yolo = "yes"'));
-    appendFileSync(R('codeevent', 'config.toml'), '\n[[hooks]]\nevent = "TurnStarted"\ncommand = "true"\nmatcher = ""\ntimeout = 5\n');
+    appendFileSync(
+      R('codeevent', 'config.toml'),
+      '\n[[hooks]]\nevent = "TurnStarted"\ncommand = "true"\nmatcher = ""\ntimeout = 5\n',
+    );
     const yaml = R('agentver', 'agents/reviewer/agent.yaml');
     writeFileSync(yaml, readFileSync(yaml, 'utf8').replace(/^version: .*$/m, 'version: 1.0'));
     chmodSync(R('noexec', 'hooks/notify'), 0o600);
+    rmSync(R('nohook', 'hooks/completion-check'));
+    const unwired = R('unwired', 'config.toml');
+    writeFileSync(unwired, readFileSync(unwired, 'utf8').replace(/\[\[hooks\]\]\n(?:(?!\[).*\n)*/g, ''));
 
     const findings = await doctorWithDaemon(kimi.env);
     expectFindings(findings, [
@@ -180,13 +214,21 @@ describe('doctor per target', () => {
       ['error', 'role.hooks-invalid', R('codeevent', 'config.toml'), 'codeevent'],
       ['error', 'role.agent-invalid', R('agentver', 'agents/reviewer/agent.yaml'), 'agentver'],
       ['error', 'role.hook-not-executable', R('noexec', 'hooks/notify'), 'noexec'],
+      ['error', 'role.hook-missing', R('nohook', 'hooks/completion-check'), 'nohook'],
+      ['warning', 'role.hook-unwired', R('unwired', 'config.toml'), 'unwired'],
     ]);
-    expect(findings.find((x) => x.role === 'codeevent' && x.check === 'role.hooks-invalid')!.message).toMatch(/TurnStarted is not a kimi-cli event/);
+    expect(readFileSync(unwired, 'utf8')).not.toContain('[[hooks]]');
+    expect(findings.find((x) => x.role === 'codeevent' && x.check === 'role.hooks-invalid')!.message).toMatch(
+      /TurnStarted is not a kimi-cli event/,
+    );
     expect(findings.filter((x) => x.check === 'role.kimi-doctor')).toEqual([]);
 
     const codeKimi = standInKimi('2.1.0');
     const wrong = await doctorWithDaemon(codeKimi.env);
-    expect(wrong.find((x) => x.check === 'kimi.target')).toMatchObject({ severity: 'error', message: expect.stringMatching(/is kimi-code, but roles are rendered for kimi-cli/) });
+    expect(wrong.find((x) => x.check === 'kimi.target')).toMatchObject({
+      severity: 'error',
+      message: expect.stringMatching(/is kimi-code, but roles are rendered for kimi-cli/),
+    });
     expect(codeKimi.calls()).not.toContain('doctor config');
   });
 });

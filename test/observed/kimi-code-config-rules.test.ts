@@ -16,11 +16,22 @@ describe('Kimi Code rules', () => {
 
   it('flag the legacy golden: its thinking and yolo keys are ignored, openai_legacy fails every prompt', () => {
     const problems = KIMI_FILE_RULES['kimi-code'].config(golden('backend.config.toml'));
-    expect(problems).toContainEqual({ severity: 'warning', text: expect.stringMatching(/^unknown key default_thinking .*\[thinking\] enabled/) });
-    expect(problems).toContainEqual({ severity: 'warning', text: expect.stringMatching(/^unknown key default_yolo .*default_permission_mode/) });
-    expect(problems).toContainEqual({ severity: 'error', text: expect.stringMatching(/\.type must be one of kimi, openai,/) });
+    expect(problems).toContainEqual({
+      severity: 'warning',
+      text: expect.stringMatching(/^unknown key default_thinking .*\[thinking\] enabled/),
+    });
+    expect(problems).toContainEqual({
+      severity: 'warning',
+      text: expect.stringMatching(/^unknown key default_yolo .*default_permission_mode/),
+    });
+    expect(problems).toContainEqual({
+      severity: 'error',
+      text: expect.stringMatching(/\.type must be one of kimi, openai,/),
+    });
     // And the other way round: kimi-cli's rules do not know Kimi Code's keys.
-    expect(KIMI_FILE_RULES['kimi-cli'].config(golden('backend.kimi-code.config.toml')).map((p) => p.text)).toContain('unknown key thinking');
+    expect(KIMI_FILE_RULES['kimi-cli'].config(golden('backend.kimi-code.config.toml')).map((p) => p.text)).toContain(
+      'unknown key thinking',
+    );
   });
 
   it('report what Kimi Code drops: two credentials, a bad mode, a non-integer size, kimi-cli mcp.json entries', () => {
@@ -42,7 +53,13 @@ describe('Kimi Code rules', () => {
       'models."m".max_context_size must be an integer ≥ 1',
     ]);
     expect(checkKimiCodeConfig('default_model = [')[0]).toMatch(/^not valid TOML/);
-    const mcp = { mcpServers: { a: { url: 'https://x.test', transport: 'streamable-http' }, b: { url: 'https://x.test', auth: 'tok' }, c: { command: 'x', type: 'stdio' } } };
+    const mcp = {
+      mcpServers: {
+        a: { url: 'https://x.test', transport: 'streamable-http' },
+        b: { url: 'https://x.test', auth: 'tok' },
+        c: { command: 'x', type: 'stdio' },
+      },
+    };
     expect(checkKimiCodeMcpJson(JSON.stringify(mcp))).toEqual([
       'mcpServers."a".transport must be "http" or "sse"',
       'mcpServers."b".auth may only be "oauth" (a token goes in headers)',
