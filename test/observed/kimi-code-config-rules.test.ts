@@ -12,6 +12,8 @@ describe('Kimi Code rules', () => {
     expect(checkKimiCodeConfig(golden('backend.kimi-code.config.toml'))).toEqual([]);
     expect(checkKimiCodeConfig(golden('backend.kimi-code.keys-config.config.toml'))).toEqual([]);
     expect(checkKimiCodeMcpJson(golden('backend.kimi-code.mcp.json'))).toEqual([]);
+    expect(KIMI_FILE_RULES['kimi-code'].config(golden('hooks-role.kimi-code.config.toml'))).toEqual([]);
+    expect(KIMI_FILE_RULES['kimi-cli'].config(golden('hooks-role.config.toml'))).toEqual([]);
   });
 
   it('flag the legacy golden: its thinking and yolo keys are ignored, openai_legacy fails every prompt', () => {
