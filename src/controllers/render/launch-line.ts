@@ -1,23 +1,29 @@
-/** The command line that launches Kimi with a role's files (DESIGN §5): shown by `role show`, `role_get` and the dashboard. */
-import { shellQuote } from './hooks.ts';
-import { NATIVE_TARGETS } from './native.ts';
+/** How to launch Kimi as a role (DESIGN §5): shown by `role show`, the API's `role_get` and the dashboard. */
+import { posix } from 'node:path';
+import { resolveTarget } from '../../desired/kimi-target.ts';
+import type { StoreData } from '../../desired/schema.ts';
+import { formatLaunchLine, type LaunchCommand, launchCommand } from './targets/launch.ts';
+import { kimiTarget } from './targets/target.ts';
 
-/** Arguments that launch Kimi with a role's files (DESIGN §5); `preset`: the role's, adding `--agent-file`. */
-export function launchArgs(rolesDir: string, role: string, preset?: string): string[] {
-  const dir = `${rolesDir}/${role}`;
-  const args = [
-    '--config-file',
-    `${dir}/config.toml`,
-    '--mcp-config-file',
-    `${dir}/mcp.json`,
-    '--skills-dir',
-    `${dir}/skills`,
-  ];
-  if (preset) args.push('--agent-file', `${dir}/${NATIVE_TARGETS['kimi-cli'].agentFile(preset)}`);
-  return args;
+/** How to launch Kimi as a role, for the target in force (DESIGN §5); the role's preset adds `--agent-file`. */
+export function launchFor(
+  rolesDir: string,
+  role: string,
+  preset: string | undefined,
+  store: StoreData,
+  env: NodeJS.ProcessEnv,
+): LaunchCommand {
+  const target = kimiTarget(resolveTarget(store.settings, env).target);
+  return launchCommand(target.id, posix.join(rolesDir, role), preset ? { agentFile: target.agentFile(preset) } : {});
 }
 
-/** The command line that launches Kimi with a role's files, quoted for a POSIX shell. */
-export function launchLine(rolesDir: string, role: string, preset?: string): string {
-  return ['kimi', ...launchArgs(rolesDir, role, preset)].map(shellQuote).join(' ');
+/** The launch as one shell line. */
+export function launchLine(
+  rolesDir: string,
+  role: string,
+  preset: string | undefined,
+  store: StoreData,
+  env: NodeJS.ProcessEnv,
+): string {
+  return formatLaunchLine(launchFor(rolesDir, role, preset, store, env));
 }

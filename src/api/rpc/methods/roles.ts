@@ -126,7 +126,8 @@ export const role_get = defineMethod({
     },
   ],
   handler: async ({ name }, { control }) => {
-    const spec = storeOrThrow(control).roles.find((r) => r.name === name);
+    const store = storeOrThrow(control);
+    const spec = store.roles.find((r) => r.name === name);
     if (!spec) throw new RoleNotFoundError(name);
     const dir = join(control.paths.rolesDir, name);
     const manifest = await readManifest(dir);
@@ -141,7 +142,7 @@ export const role_get = defineMethod({
       dir,
       files,
       manifest: manifest.state,
-      launch: launchLine(control.paths.rolesDir, name, spec.preset),
+      launch: launchLine(control.paths.rolesDir, name, spec.preset, store, control.env),
     };
   },
 });
