@@ -466,13 +466,13 @@ async function writeIntent(
   const rel = (abs: string) => abs.slice(plan.dir.length + 1);
   const temps = [...run.temps.values(), ...[...run.fresh.values()].map((d) => d.at!), manifestTmp]
     .map(rel)
-    .concat(leftoverTemps(plan))
+    .concat(leftoverTemps(plan, 'temps'))
     .sort();
   const text = serializeManifest({
     ...base,
     entries: [...entries.values()],
     temps,
-    asides: [...asides.values()].map(rel).sort(),
+    asides: [...asides.values()].map(rel).concat(leftoverTemps(plan, 'asides')).sort(),
   });
   await publishStaged(await stageFile(manifestPath(plan.dir), text, 0o600));
 }
@@ -489,16 +489,17 @@ function finalManifest(plan: Plan, landed: Map<string, ManifestEntry>, raced: Re
     if (kept) entries.push(kept);
   }
   for (const d of plan.deletes) if (raced.has(d.path) && previous.has(d.path)) entries.push(previous.get(d.path)!);
-  const temps = leftoverTemps(plan);
-  return { ...plan.manifest!, entries, ...(temps.length ? { temps } : {}) };
+  const temps = leftoverTemps(plan, 'temps');
+  const asides = leftoverTemps(plan, 'asides');
+  return { ...plan.manifest!, entries, ...(temps.length ? { temps } : {}), ...(asides.length ? { asides } : {}) };
 }
 
 /**
  * Temps an earlier apply recorded that are still there (the sweep could not reach them: their directory was
  * swapped at the time): recorded again, so a later sweep removes them.
  */
-function leftoverTemps(plan: Plan): string[] {
-  return (plan.previous?.temps ?? []).filter((rel) => {
+function leftoverTemps(plan: Plan, kind: 'temps' | 'asides'): string[] {
+  return (plan.previous?.[kind] ?? []).filter((rel) => {
     try {
       return !!lstatSync(join(plan.dir, rel), { throwIfNoEntry: false });
     } catch {

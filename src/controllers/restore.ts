@@ -9,7 +9,7 @@ import { writeFileAtomic } from '../fs/atomic-write.ts';
 import { type BackupEntry, readBackupIndex, readVerifiedBackup } from '../observed/backup-index.ts';
 import { readManifest } from '../observed/manifest.ts';
 import { inspectRolePath, type PathState, roleDirIsReal } from '../observed/role-path.ts';
-import { isSecretPath, isSecretPath } from './apply-checks.ts';
+import { isSecretPath } from './apply-checks.ts';
 import { BackupSession } from './backup.ts';
 import { withRoleDirLock } from './reconcile.ts';
 
@@ -86,7 +86,12 @@ export async function restoreFile(
     if (opts.dryRun) return report;
     if (report.backupOfCurrent) {
       const session = new BackupSession(backupsRoot, name, clock, opts.generation);
-      await session.save(rel, join(dir, rel), { reason: report.backupOfCurrent, md5: (now as { md5: string }).md5 }, isSecretPath(rel));
+      await session.save(
+        rel,
+        join(dir, rel),
+        { reason: report.backupOfCurrent, md5: (now as { md5: string }).md5 },
+        isSecretPath(rel),
+      );
       report.backupDir = session.path;
     }
     await writeFileAtomic(join(dir, rel), bytes, from.mode ?? (now.kind === 'file' ? now.mode : 0o600));
