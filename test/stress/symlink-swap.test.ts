@@ -99,7 +99,8 @@ it(`writes nothing outside the role while skills/<name> is swapped for a symlink
   console.log(`symlink swap: temp or set-aside files left: ${leftovers.length}`);
   // The openat window (docs/user-guide.md): a temp or set-aside file may stay behind when its directory is
   // swapped at the very moment it is cleaned up. It only ever holds bytes hero_team wrote, never the user's.
-  const ours = (text: string) => /^v\d+\n$/.test(text) || /^---\nname: alpha\ndescription: round \d+\n---\n$/.test(text);
+  const ours = (text: string) =>
+    /^v\d+\n$/.test(text) || /^---\nname: alpha\ndescription: round \d+\n---\n$/.test(text);
   for (const p of leftovers) expect(ours(readFileSync(join(tree.paths.rolesDir, 'dev', p), 'utf8')), p).toBe(true);
   expect(leftovers.length).toBeLessThanOrEqual(FILES.length * 2);
   expect(last.plan!.writes.length + (last.result?.written ?? 0)).toBeGreaterThanOrEqual(0);
