@@ -4,6 +4,7 @@
  * `defineMethod` (zod params and result, examples, handler) in methods/.
  */
 import { config_render, config_write, model_list } from './methods/config.ts';
+import { config_diff, doctor } from './methods/ownership.ts';
 import { role_delete, role_get, role_list, role_upsert } from './methods/roles.ts';
 import { skill_list, skill_sync } from './methods/skills.ts';
 import { rpc_discover, status } from './methods/status.ts';
@@ -18,6 +19,8 @@ export const METHODS = {
   skill_sync,
   config_render,
   config_write,
+  config_diff,
+  doctor,
   status,
   model_list,
   'rpc.discover': rpc_discover,
