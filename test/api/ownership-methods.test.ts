@@ -51,3 +51,13 @@ describe('doctor', () => {
     expect((await h.call('doctor', { roles: ['nope'] })).error.code).toBe(-32002);
   });
 });
+
+describe('config_render', () => {
+  it('renders exactly what reconcile wrote for the target in force, keys redacted', async () => {
+    const res = await h.call('config_render', { role: 'backend' });
+    const onDisk = readFileSync(join(h.tree.paths.rolesDir, 'backend', 'config.toml'), 'utf8');
+    const withoutKeys = (t: string) => t.split('\n').filter((l) => !/api_key\s*=/.test(l));
+    expect(withoutKeys(res.result.content)).toEqual(withoutKeys(onDisk));
+    assertNoSecret(JSON.stringify(res));
+  });
+});

@@ -4,6 +4,7 @@ import { statePaths } from '../../../config.ts';
 import { maskSecrets } from '../../../controllers/render/config-toml.ts';
 import { redactMcpServers } from '../../../controllers/render/mcp-json.ts';
 import { renderRole } from '../../../controllers/render/role.ts';
+import { readRenderInput } from '../../../controllers/render-input.ts';
 import { effectiveCatalog } from '../../../desired/catalog-defaults.ts';
 import { RoleNotFoundError } from '../../../errors.ts';
 import { readProviderSecrets } from '../../../observed/secrets.ts';
@@ -40,17 +41,17 @@ export const config_render = defineMethod({
   ],
   handler: async ({ role, file }, { control }) => {
     const { store, spec } = roleSpec(control, role);
-    const catalog = effectiveCatalog(store.catalog);
-    const real = await readProviderSecrets(statePaths(control.paths.home).secrets, control.env, catalog);
     const { sources } = control.manager;
-    const desired = renderRole({
-      role: spec,
-      catalog,
-      rolesDir: control.paths.rolesDir,
+    // The same input as reconcile and `hero-team render`: the target in force, its key mode, the role's preset.
+    const input = await readRenderInput(spec, {
+      store,
       index: sources.registry.index,
       services: sources.services,
-      secrets: maskSecrets(real),
+      home: control.paths.home,
+      rolesDir: control.paths.rolesDir,
+      env: control.env,
     });
+    const desired = renderRole({ ...input, secrets: maskSecrets(input.secrets) });
     const f = desired.files.find((x) => x.path === file);
     const text = f && f.source.kind === 'bytes' ? f.source.bytes.toString('utf8') : '';
     return {
