@@ -122,6 +122,8 @@ describe('live service discovery', () => {
       'first list in mcp.json',
     );
     await eventually(() => condition('web')?.status === 'False', 2 * INTERVAL, 'condition cleared');
+    // The `*` role is woken by the same change but may reconcile a moment after `web`.
+    await eventually(() => 'github' in mcp('all'), 5 * INTERVAL, 'first list in the * role');
     expect(Object.keys(mcp('all')).sort()).toEqual(['files', 'github']);
     expect(mcp('local')).toEqual({ files: { command: 'files-mcp' } });
     // Unchanged between polls: conditional requests answered 304.
