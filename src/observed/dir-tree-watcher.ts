@@ -10,7 +10,7 @@ import { eventPath, isIgnored, namesItself } from './watch-events.ts';
 import { WatchScope } from './watch-scope.ts';
 import { WatchSet } from './watch-set.ts';
 import type { ScopedTreeWatcher, WatchOptions } from './watch-types.ts';
-import { type PendingDir, type WalkDeps, walkTree } from './watch-walk.ts';
+import { addTree, type WalkDeps } from './watch-walk.ts';
 
 /** How often a watched root that vanished is looked for again. */
 const ROOT_POLL_MS = 500;
@@ -37,7 +37,7 @@ export class DirTreeWatcher implements ScopedTreeWatcher {
 
   /** Watch the root and every directory below it. */
   start(): Promise<void> {
-    return this.addTree({ dir: this.root, depth: 0, ancestors: [] }, false);
+    return addTree(this.walk, { dir: this.root, depth: 0, ancestors: [] }, false);
   }
 
   async rescope(names: Iterable<string>): Promise<void> {
@@ -51,7 +51,7 @@ export class DirTreeWatcher implements ScopedTreeWatcher {
       // whole tree afresh (not watched yet, or a walk skipped part of it while it was out of scope).
       const epoch = this.scope.restart(dir);
       this.set.removeTree(dir);
-      if (wanted) await this.addTree({ dir, depth: 1, ancestors: this.set.ancestorsOf(dir), epoch }, false);
+      if (wanted) await addTree(this.walk, { dir, depth: 1, ancestors: this.set.ancestorsOf(dir), epoch }, false);
     }
   }
 
@@ -63,10 +63,6 @@ export class DirTreeWatcher implements ScopedTreeWatcher {
     this.closed = true;
     this.stopRootPoll?.();
     this.set.closeAll();
-  }
-
-  private addTree(first: PendingDir, announce: boolean): Promise<void> {
-    return walkTree(this.walk, first, announce);
   }
 
   /** Report the path; on a create/delete/rename, watch a new directory or drop the watches of a vanished one. */
@@ -103,9 +99,11 @@ export class DirTreeWatcher implements ScopedTreeWatcher {
     if (!parent) return;
     if ((this.opts.depth !== undefined && parent.depth >= this.opts.depth) || !this.scope.inScope(path)) return;
     const epoch = this.scope.epochOf(this.scope.entryOf(path));
-    void this.addTree({ dir: path, depth: parent.depth + 1, ancestors: this.set.ancestorsOf(path), epoch }, true).catch(
-      this.onError,
-    );
+    void addTree(
+      this.walk,
+      { dir: path, depth: parent.depth + 1, ancestors: this.set.ancestorsOf(path), epoch },
+      true,
+    ).catch(this.onError);
   }
 
   /** The root was moved, deleted or replaced: drop its watches and watch it again once it is a directory. */
@@ -119,7 +117,7 @@ export class DirTreeWatcher implements ScopedTreeWatcher {
       this.stopRootPoll?.();
       this.stopRootPoll = undefined;
       this.rootGone = false;
-      void this.addTree({ dir: this.root, depth: 0, ancestors: [] }, true).catch(this.onError);
+      void addTree(this.walk, { dir: this.root, depth: 0, ancestors: [] }, true).catch(this.onError);
     }, ROOT_POLL_MS);
   }
 }

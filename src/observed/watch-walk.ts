@@ -36,7 +36,7 @@ export interface WalkDeps {
  * Watch a directory and the directories below it. `announce`: report every entry found, for a directory that
  * appeared after start and may have been filled before its watch existed.
  */
-export async function walkTree(deps: WalkDeps, first: PendingDir, announce: boolean): Promise<void> {
+export async function addTree(deps: WalkDeps, first: PendingDir, announce: boolean): Promise<void> {
   const { scope, opts } = deps;
   const stack = [first];
   const slicer = new TimeSlicer(SLICE_MS);
