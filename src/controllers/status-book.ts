@@ -5,7 +5,7 @@
 import type { Clock } from '../clock.ts';
 import { convergedFacts, revertedCount } from './outcome-facts.ts';
 import type { ReconcileOutcome } from './reconcile.ts';
-import { emptyStatus, type ReconcileResult, type RoleStatus, recordConverged, recordFailure } from './role-status.ts';
+import { emptyStatus, type RoleStatus, recordConverged, recordFailure } from './role-status.ts';
 import {
   convergedConditions,
   type DiscoveryState,
@@ -13,27 +13,11 @@ import {
   failedConditions,
   startedConditions,
 } from './status-conditions.ts';
+import type { StatusEvent, StatusListener } from './status-events.ts';
 
 export { outcomeWarnings } from './outcome-facts.ts';
 export type { Phase, ReconcileResult, RoleStatus } from './role-status.ts';
-
-/** A change in the book, for subscribers (metrics, the dashboard's server-sent events, waiters). */
-export type StatusEvent =
-  | { type: 'started'; role: string }
-  | {
-      type: 'finished';
-      role: string;
-      result: ReconcileResult;
-      durationMs?: number;
-      written: number;
-      deleted: number;
-      backups: number;
-      driftReverted: number;
-      error?: string;
-    };
-
-/** A subscriber of the book; a throwing listener is isolated from the others. */
-export type StatusListener = (event: StatusEvent) => void;
+export type { StatusEvent, StatusListener } from './status-events.ts';
 
 /** Keeps every role's status; the manager feeds it, the API and CLI read it. */
 export class StatusBook {

@@ -6,11 +6,19 @@ import { type Condition, setCondition } from './conditions.ts';
 import type { ConvergedFacts } from './outcome-facts.ts';
 import type { Phase } from './role-status.ts';
 
+/** A condition as set, before setCondition stamps its transition time. */
+type Next = Omit<Condition, 'lastTransitionTime'>;
+
 /** Live discovery's state, as the manager reports it. */
 export interface DiscoveryState {
   available: boolean;
   error?: string;
   source: string;
+}
+
+/** Set each condition in turn. */
+function setAll(list: readonly Condition[], next: readonly Next[], now: string): Condition[] {
+  return next.reduce<Condition[]>((c, n) => setCondition(c, n, now), [...list]);
 }
 
 /** A reconcile started. */
@@ -22,6 +30,36 @@ export function startedConditions(list: readonly Condition[], now: string): Cond
   );
 }
 
+function ready(phase: Phase, f: ConvergedFacts): Next {
+  if (phase === 'Ready')
+    return { type: 'Ready', status: 'True', reason: 'Converged', message: 'role directory matches the desired state' };
+  const unset = f.requiredSecrets.map((m) => `unset key variable ${m} (needed by the role's model)`);
+  return { type: 'Ready', status: 'False', reason: 'Degraded', message: [...f.warnings, ...unset].join('; ') };
+}
+
+function drifted(f: ConvergedFacts): Next {
+  if (f.reported.length)
+    return { type: 'Drifted', status: 'True', reason: 'HandEdited', message: f.reported.map((d) => d.path).join(', ') };
+  return {
+    type: 'Drifted',
+    status: 'False',
+    reason: f.reverted ? 'Reverted' : 'InSync',
+    message: f.reverted ? `${f.reverted} file(s) reverted` : '',
+  };
+}
+
+function secretsMissing(f: ConvergedFacts): Next {
+  return f.missingSecrets.length
+    ? { type: 'SecretsMissing', status: 'True', reason: 'Unset', message: `unset: ${f.missingSecrets.join(', ')}` }
+    : { type: 'SecretsMissing', status: 'False', reason: 'AllSet', message: '' };
+}
+
+function held(f: ConvergedFacts): Next {
+  return f.holds.length
+    ? { type: 'Held', status: 'True', reason: f.holds[0]!.reason, message: f.holds.map((h) => h.message).join('; ') }
+    : { type: 'Held', status: 'False', reason: 'NothingHeld', message: '' };
+}
+
 /** A reconcile converged; `phase`: Ready, or Degraded when it left problems. */
 export function convergedConditions(
   list: readonly Condition[],
@@ -29,53 +67,9 @@ export function convergedConditions(
   f: ConvergedFacts,
   now: string,
 ): Condition[] {
-  let c = setCondition(
-    list,
-    { type: 'Reconciling', status: 'False', reason: 'Succeeded', message: 'last reconcile succeeded' },
-    now,
-  );
-  c = setCondition(c, { type: 'Stalled', status: 'False', reason: 'SpecValid', message: '' }, now);
-  c = setCondition(
-    c,
-    phase === 'Ready'
-      ? { type: 'Ready', status: 'True', reason: 'Converged', message: 'role directory matches the desired state' }
-      : {
-          type: 'Ready',
-          status: 'False',
-          reason: 'Degraded',
-          message: [
-            ...f.warnings,
-            ...f.requiredSecrets.map((m) => `unset key variable ${m} (needed by the role's model)`),
-          ].join('; '),
-        },
-    now,
-  );
-  c = setCondition(
-    c,
-    f.reported.length
-      ? { type: 'Drifted', status: 'True', reason: 'HandEdited', message: f.reported.map((d) => d.path).join(', ') }
-      : {
-          type: 'Drifted',
-          status: 'False',
-          reason: f.reverted ? 'Reverted' : 'InSync',
-          message: f.reverted ? `${f.reverted} file(s) reverted` : '',
-        },
-    now,
-  );
-  c = setCondition(
-    c,
-    f.missingSecrets.length
-      ? { type: 'SecretsMissing', status: 'True', reason: 'Unset', message: `unset: ${f.missingSecrets.join(', ')}` }
-      : { type: 'SecretsMissing', status: 'False', reason: 'AllSet', message: '' },
-    now,
-  );
-  return setCondition(
-    c,
-    f.holds.length
-      ? { type: 'Held', status: 'True', reason: f.holds[0]!.reason, message: f.holds.map((h) => h.message).join('; ') }
-      : { type: 'Held', status: 'False', reason: 'NothingHeld', message: '' },
-    now,
-  );
+  const done: Next = { type: 'Reconciling', status: 'False', reason: 'Succeeded', message: 'last reconcile succeeded' };
+  const valid: Next = { type: 'Stalled', status: 'False', reason: 'SpecValid', message: '' };
+  return setAll(list, [done, valid, ready(phase, f), drifted(f), secretsMissing(f), held(f)], now);
 }
 
 /** A reconcile failed; `stalled` when the spec itself is invalid (no retry until it changes). */
@@ -85,24 +79,18 @@ export function failedConditions(
   stalled: boolean,
   now: string,
 ): Condition[] {
-  let c = setCondition(
+  return setAll(
     list,
-    { type: 'Reconciling', status: 'False', reason: stalled ? 'Stalled' : 'RetryScheduled', message: error },
-    now,
-  );
-  c = setCondition(
-    c,
-    { type: 'Ready', status: 'False', reason: stalled ? 'InvalidSpec' : 'ReconcileError', message: error },
-    now,
-  );
-  return setCondition(
-    c,
-    {
-      type: 'Stalled',
-      status: stalled ? 'True' : 'False',
-      reason: stalled ? 'InvalidSpec' : 'Retrying',
-      message: stalled ? error : '',
-    },
+    [
+      { type: 'Reconciling', status: 'False', reason: stalled ? 'Stalled' : 'RetryScheduled', message: error },
+      { type: 'Ready', status: 'False', reason: stalled ? 'InvalidSpec' : 'ReconcileError', message: error },
+      {
+        type: 'Stalled',
+        status: stalled ? 'True' : 'False',
+        reason: stalled ? 'InvalidSpec' : 'Retrying',
+        message: stalled ? error : '',
+      },
+    ],
     now,
   );
 }
