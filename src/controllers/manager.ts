@@ -136,7 +136,7 @@ export class Manager {
     };
   }
 
-  /** The running watchers (undefined until started, or without `watch`). */
+  /** The running watchers (undefined until started, or without `watch`): tests reach them through the manager. */
   private get watchers() {
     return this.parts.watching.watchers;
   }
