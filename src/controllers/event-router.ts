@@ -6,7 +6,6 @@ import type { ObservedSnapshot } from '../observed/snapshot.ts';
 import type { EchoGate } from './echo-gate.ts';
 import type { EventTarget } from './event-map.ts';
 import type { RegistryScope } from './registry-scope.ts';
-import type { WatchedTree, WatchState } from './source-watchers.ts';
 import { reportSourceErrors, type Sources } from './sources.ts';
 
 /** What routing an event needs: the inputs, the gate for role events, and how to wake roles. */
@@ -62,24 +61,4 @@ export async function reloadStore(deps: EventRouterDeps): Promise<void> {
   log.info({ roles: sources.store!.roles.length }, 'store reloaded');
   await deps.scope.follow(sources.rescope());
   await deps.wakeAll(false);
-}
-
-/**
- * While a tree is watched in full its events are trusted: registry scans are shared (ScanFreshness), role
- * observations reused (RoleObservations). A failed watch turns that off for the tree, for good.
- */
-export function trustWatches(
-  tree: WatchedTree,
-  state: WatchState,
-  deps: Pick<EventRouterDeps, 'snapshot' | 'log'>,
-): void {
-  const trust = tree === 'registry' ? deps.snapshot.registry.freshness : deps.snapshot.roles;
-  if (state === 'full') {
-    trust.watchedInFull();
-    return;
-  }
-  // Also before trust was given (a watch failing during the first walk): it must never be given then.
-  if (!trust.watchesIncomplete()) return; // said already
-  const what = tree === 'registry' ? 'rescans the skills it uses' : 'observes every file of its role';
-  deps.log.warn({ tree }, `a directory is not watched: every reconcile ${what} from now on`);
 }

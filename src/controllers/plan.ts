@@ -83,16 +83,17 @@ export function planRole(input: PlanInput): Plan {
     previous: input.manifest,
     unchanged: 0,
   };
+  const at: Planning = { plan, next, policy: input.driftPolicy };
   const desiredPaths = new Set<string>();
   for (const file of input.desired?.files ?? []) {
     desiredPaths.add(file.path);
-    planFile(plan, file, previous.get(file.path), observedAt(input.observed, file.path), input.driftPolicy, next);
+    planFile(at, file, previous.get(file.path), observedAt(input.observed, file.path));
   }
   const keep = input.desired?.keepPrefixes ?? [];
   for (const entry of previous.values()) {
     if (desiredPaths.has(entry.path)) continue;
     if (keep.some((k) => entry.path.startsWith(k))) next.set(entry.path, entry);
-    else planPrune(plan, entry, observedAt(input.observed, entry.path), input.driftPolicy);
+    else planPrune(at, entry, observedAt(input.observed, entry.path));
   }
   for (const path of input.strays ?? []) plan.drift.push({ path, kind: 'stray', action: 'reported' });
   if (input.desired) {
@@ -102,6 +103,13 @@ export function planRole(input: PlanInput): Plan {
   plan.manifestChanged =
     plan.writes.length > 0 || plan.deletes.length > 0 || !sameManifest(input.manifest, plan.manifest);
   return plan;
+}
+
+/** What planning one path adds to: the plan and the next manifest's entries, under the role's drift policy. */
+interface Planning {
+  plan: Plan;
+  next: Map<string, ManifestEntry>;
+  policy: 'revert' | 'report';
 }
 
 /** The observed version of a file, when the observation carries it. */
@@ -120,14 +128,8 @@ function entryFor(file: DesiredFile, mtimeMs: number): ManifestEntry {
   return { path: file.path, md5: file.md5, size: file.size, mode: file.mode, mtimeMs };
 }
 
-function planFile(
-  plan: Plan,
-  file: DesiredFile,
-  prev: ManifestEntry | undefined,
-  obs: ObservedFile,
-  policy: 'revert' | 'report',
-  next: Map<string, ManifestEntry>,
-): void {
+function planFile(at: Planning, file: DesiredFile, prev: ManifestEntry | undefined, obs: ObservedFile): void {
+  const { plan, next } = at;
   if (obs.kind === 'missing') {
     plan.writes.push({ file, reason: prev ? 'restore' : 'create', backup: null });
     next.set(file.path, entryFor(file, 0));
@@ -135,7 +137,7 @@ function planFile(
     plan.drift.push({ path: file.path, kind: 'conflict', action: 'reported' });
     if (prev) next.set(file.path, prev);
   } else if (obs.md5 === file.md5 && !prev) {
-    planIdenticalForeign(plan, file, obs, policy, next);
+    planIdenticalForeign(at, file, obs);
   } else if (obs.md5 === file.md5) {
     if (obs.mode === file.mode) {
       plan.unchanged++;
@@ -148,21 +150,15 @@ function planFile(
     plan.writes.push({ file, reason: 'update', backup: null, ours: obs.md5, seen: seenOf(obs) });
     next.set(file.path, entryFor(file, 0));
   } else {
-    planForeignBytes(plan, file, prev, obs, policy, next);
+    planForeignBytes(at, file, prev, obs);
   }
 }
 
 /** The file on disk holds bytes we did not write: a hand edit of our file, or a file that was there before us. */
-function planForeignBytes(
-  plan: Plan,
-  file: DesiredFile,
-  prev: ManifestEntry | undefined,
-  obs: ObservedFile,
-  policy: 'revert' | 'report',
-  next: Map<string, ManifestEntry>,
-): void {
+function planForeignBytes(at: Planning, file: DesiredFile, prev: ManifestEntry | undefined, obs: ObservedFile): void {
+  const { plan, next } = at;
   const kind = prev ? 'modified' : 'foreign';
-  if (policy === 'report') {
+  if (at.policy === 'report') {
     plan.drift.push({ path: file.path, kind, action: 'reported' });
     if (prev) next.set(file.path, prev);
     return;
@@ -180,22 +176,16 @@ function planForeignBytes(
  * `foreign` before we take it over, so a rollback keeps it and a later prune or rewrite never loses it.
  * A different mode is a difference like any other foreign one.
  */
-function planIdenticalForeign(
-  plan: Plan,
-  file: DesiredFile,
-  obs: ObservedFile,
-  policy: 'revert' | 'report',
-  next: Map<string, ManifestEntry>,
-): void {
+function planIdenticalForeign(at: Planning, file: DesiredFile, obs: ObservedFile): void {
   if (obs.mode !== file.mode) {
-    planForeignBytes(plan, file, undefined, obs, policy, next);
+    planForeignBytes(at, file, undefined, obs);
     return;
   }
-  plan.writes.push({ file, reason: 'adopt', backup: { reason: 'foreign', md5: obs.md5! } });
-  next.set(file.path, entryFor(file, 0));
+  at.plan.writes.push({ file, reason: 'adopt', backup: { reason: 'foreign', md5: obs.md5! } });
+  at.next.set(file.path, entryFor(file, 0));
 }
 
-function planPrune(plan: Plan, entry: ManifestEntry, obs: ObservedFile, policy: 'revert' | 'report'): void {
+function planPrune({ plan, policy }: Planning, entry: ManifestEntry, obs: ObservedFile): void {
   if (obs.kind !== 'file') return; // already gone, or replaced by something that is not ours
   if (isOurs(entry, obs.md5)) {
     plan.deletes.push({ path: entry.path, backup: null, seen: seenOf(obs) });

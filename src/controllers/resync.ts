@@ -6,8 +6,9 @@
 import type { CancelTimer, Scheduler } from '../clock.ts';
 import type { Logger } from '../log.ts';
 import type { ObservedSnapshot } from '../observed/snapshot.ts';
+import { saveDigests } from './digest-saving.ts';
 import type { RegistryScope } from './registry-scope.ts';
-import { reportSourceErrors, type Sources, saveDigests } from './sources.ts';
+import { reportSourceErrors, type Sources } from './sources.ts';
 
 /** What a resync re-reads and wakes. */
 export interface ResyncDeps {

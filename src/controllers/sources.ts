@@ -49,16 +49,19 @@ export class Sources {
   readonly presets: PresetResolver;
   private readonly lastGoodServices: LastGoodServices;
 
-  /** `scanShareMs`: how long one rescan of a skill serves other reconciles (0: every reconcile rescans; see ScanFreshness). */
+  /**
+   * `scanShareMs`: how long one rescan of a skill serves other reconciles (0: every reconcile rescans; see
+   * ScanFreshness). `now`: the wall clock the digest cache judges racy stamps by (default: the system's).
+   */
   constructor(
     private readonly paths: Paths,
-    opts: { scanShareMs?: number } = {},
+    opts: { scanShareMs?: number; now?: () => number } = {},
   ) {
     this.presets = new PresetResolver({ user: statePaths(paths.home).presets });
     this.lastGoodServices = new LastGoodServices(statePaths(paths.home).servicesLastGood);
     this.registry = {
       index: { root: paths.skillsDir, exists: false, skills: new Map(), invalid: new Map() },
-      cache: new DigestCache(),
+      cache: new DigestCache(opts.now),
       freshness: new ScanFreshness(opts.scanShareMs),
     };
   }
@@ -266,16 +269,6 @@ export function reportSourceErrors(sources: Sources, log: Logger): void {
     log.error({ error: sources.storeError }, 'store.json invalid: the last valid state stays in force');
   if (sources.servicesError)
     log.error({ error: sources.servicesError }, 'services.json invalid: the last valid catalog stays in force');
-}
-
-/** Persist the registry digest cache; it is rebuildable, so a failure is only a warning. */
-export async function saveDigests(sources: Sources, log: Logger): Promise<void> {
-  try {
-    const saved = await sources.saveDigests();
-    if (saved) log.debug({ entries: saved }, 'digest cache saved');
-  } catch (err) {
-    log.warn({ err: errorMessage(err) }, 'digest cache not saved');
-  }
 }
 
 /** Identity of a file's current version (inode, size, mtime, ctime), or undefined when it is absent. */
