@@ -17,8 +17,8 @@ import {
   unlinkSync,
 } from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
-import { closeStaged, discardStaged, locateStaged, publishStaged, type StagedFile } from '../fs/atomic-write.ts';
 import { type DirIdentities, type Expected, PlaceChangedError } from '../fs/place-check.ts';
+import { closeStaged, discardStaged, locateStaged, publishStaged, type StagedFile } from '../fs/staged-file.ts';
 import { tempPathFor } from '../fs/temp-names.ts';
 import { md5Bytes } from '../observed/digest.ts';
 import type { DeleteAction, WriteAction } from './plan.ts';
@@ -212,7 +212,7 @@ interface Aside {
 
 /** Where the file set aside is now: through its descriptor (Linux /proc), else its path; undefined when neither leads to it. */
 function whereIs(aside: Aside): string | undefined {
-  return locateStaged({ path: '', tmp: aside.path, fd: aside.fd, dev: aside.dev, ino: aside.ino, size: 0, mtimeMs: 0 });
+  return locateStaged({ tmp: aside.path, fd: aside.fd, dev: aside.dev, ino: aside.ino });
 }
 
 /** Put a file set aside back under its name, in whichever directory it now is (best effort: else it stays aside). */

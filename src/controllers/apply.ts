@@ -4,22 +4,12 @@ import { mkdir as mkdirAsync } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Clock } from '../clock.ts';
 import { ApplyError } from '../errors.ts';
-import {
-  closeStaged,
-  discardStaged,
-  discardStagedDir,
-  fsyncPath,
-  fsyncStaged,
-  publishStaged,
-  publishStagedDir,
-  type StagedFile,
-  stageCopy,
-  stageDir,
-  stageFile,
-  syncDir,
-} from '../fs/atomic-write.ts';
 import { DurableBatch, settleAll } from '../fs/durable-batch.ts';
+import { fsyncPath, syncDir } from '../fs/fsync.ts';
 import { DirIdentities, type Expected } from '../fs/place-check.ts';
+import { stageCopy, stageFile } from '../fs/stage.ts';
+import { discardStagedDir, publishStagedDir, stageDir } from '../fs/staged-dir.ts';
+import { closeStaged, discardStaged, fsyncStaged, publishStaged, type StagedFile } from '../fs/staged-file.ts';
 import type { SyncBarrier } from '../fs/syncfs.ts';
 import { tempPathFor } from '../fs/temp-names.ts';
 import { isRacy, md5FileSync, sameStamp } from '../observed/digest.ts';

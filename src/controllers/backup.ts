@@ -13,7 +13,8 @@ import {
 import { mkdir, open } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { type Clock, fileTimestamp } from '../clock.ts';
-import { syncDir, writeFileAtomic } from '../fs/atomic-write.ts';
+import { writeFileAtomic } from '../fs/atomic-write.ts';
+import { syncDir } from '../fs/fsync.ts';
 import { type Expected, stampOf } from '../fs/place-check.ts';
 import { md5Bytes, sameStamp } from '../observed/digest.ts';
 

@@ -6,7 +6,8 @@
 import { mkdir, readFile, realpath } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { Adapter } from 'lowdb';
-import { syncDir, writeFileAtomic } from '../fs/atomic-write.ts';
+import { writeFileAtomic } from '../fs/atomic-write.ts';
+import { syncDir } from '../fs/fsync.ts';
 import { cleanJsonMessage, jsonErrorPosition } from '../fs/json-errors.ts';
 
 export { cleanJsonMessage, jsonErrorPosition, offsetToLineColumn } from '../fs/json-errors.ts';

@@ -1,0 +1,42 @@
+/**
+ * A whole new directory staged under a temp name (`.<name>.hero-tmp-<pid>-<hex>`, like a temp file) in an
+ * existing directory, its files staged inside it at their final relative paths (`stageCopy(..., at)`), made
+ * durable with them and renamed into place once: it appears whole, for one rename instead of one per file.
+ * The directory it is staged in must be on the filesystem of the final place and must not be scanned by readers
+ * of that place: a skill staged inside `skills/` would be found there by Kimi's discovery, which lists hidden
+ * directories too.
+ */
+import { rename, rmSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { ignoreErrors } from './ignore-errors.ts';
+import { createTemp } from './temp-create.ts';
+
+const renameAsync = promisify(rename);
+
+/** Stage a new directory for `name` in the existing directory `inDir` (or exactly at `at`); returns its temp path. */
+export async function stageDir(inDir: string, name: string, at?: string): Promise<string> {
+  const { tmp } = await createTemp(join(inDir, name), (t) => mkdir(t, { mode: 0o755 }), at);
+  return tmp;
+}
+
+/**
+ * Rename a durable staged directory into place. `path` must not exist: rename(2) replaces only an empty
+ * directory (which holds no bytes to lose) and fails on anything else, in which case the staged directory is
+ * removed and the error thrown. `check`, run right before the rename, throws when the place changed.
+ */
+export async function publishStagedDir(tmp: string, path: string, check?: () => void): Promise<void> {
+  try {
+    check?.();
+    await renameAsync(tmp, path);
+  } catch (err) {
+    discardStagedDir(tmp);
+    throw err;
+  }
+}
+
+/** Remove a staged directory that will not be published (ours entirely: created exclusively under a temp name). */
+export function discardStagedDir(tmp: string): void {
+  ignoreErrors(() => rmSync(tmp, { recursive: true, force: true }));
+}
