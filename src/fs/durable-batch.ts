@@ -1,13 +1,23 @@
 /**
  * How a batch of staged files is made durable before any of it is published: one shared syncfs of each
- * filesystem the batch touches when the batch is large and syncfs works here, otherwise an fsync per file
- * (the caller's fallback when `syncfs()` says false). The strategy lives here alone.
+ * filesystem the batch touches when the batch is large and syncfs works here, otherwise an fsync of each file
+ * and directory, in parallel. The strategy lives here alone (docs/decisions/003-syncfs-batches.md).
  */
 import { statSync } from 'node:fs';
+import { fsyncPath, syncDir } from './fsync.ts';
+import { closeStaged, fsyncStaged, type StagedFile } from './staged-file.ts';
 import { type SyncBarrier, SyncfsUnavailable } from './syncfs.ts';
 
 /** A batch at least this large is made durable by one shared syncfs rather than an fsync per file. */
 export const SYNCFS_MIN_FILES = 16;
+
+/** What else one durability step covers, when it comes to fsyncing each. */
+export interface AlsoDurable {
+  /** Files already in place whose bytes are not yet flushed. */
+  inPlace?: readonly string[];
+  /** Directories whose entries (renames, unlinks, new names) must survive a crash. */
+  dirs?: readonly string[];
+}
 
 /** The filesystems one batch wrote to, and whether a shared syncfs makes them durable. */
 export class DurableBatch {
@@ -31,10 +41,31 @@ export class DurableBatch {
   }
 
   /**
-   * syncfs every filesystem of the batch (group commit with concurrent batches); false when the batch is
-   * small or syncfs is not usable here: the caller then fsyncs each file and directory itself.
+   * Make `files` (staged) and `also` durable: a shared syncfs round, after which each file is only closed, or
+   * else an fsync of each (`fsyncFile`, by default fsyncStaged), all in parallel and all awaited before an error
+   * is thrown.
    */
-  async syncfs(): Promise<boolean> {
+  async commit(
+    files: readonly StagedFile[],
+    also: AlsoDurable = {},
+    fsyncFile: (f: StagedFile) => Promise<void> = fsyncStaged,
+  ): Promise<void> {
+    if (await this.syncfs()) {
+      for (const f of files) closeStaged(f);
+      return;
+    }
+    await settleAll([
+      ...(also.inPlace ?? []).map((p) => fsyncPath(p)),
+      ...(also.dirs ?? []).map((d) => syncDir(d)),
+      ...files.map((f) => fsyncFile(f)),
+    ]);
+  }
+
+  /**
+   * syncfs every filesystem of the batch (group commit with concurrent batches); false when the batch is
+   * small or syncfs is not usable here.
+   */
+  private async syncfs(): Promise<boolean> {
     if (!this.barrier || !this.devices.size) return false;
     try {
       await Promise.all([...this.devices].map(([dev, path]) => this.barrier!.flush(dev, path)));

@@ -3,7 +3,9 @@
  * an unlink there. Node has no openat(2): every call names a path, so a directory swapped for a symlink
  * between a check and the call that follows it is not seen (docs/user-guide.md, Safety, states the window).
  */
-import { lstatSync, mkdirSync, type Stats } from 'node:fs';
+import { lstatSync, mkdirSync, realpathSync, type Stats } from 'node:fs';
+import { join, relative } from 'node:path';
+import { locateStaged, type StagedFile } from './staged-file.ts';
 
 /** A directory's identity. */
 export interface DirId {
@@ -40,10 +42,7 @@ export class DirIdentities {
   of(rel: string): DirId {
     const hit = this.ids.get(rel);
     if (hit) return hit;
-    if (rel !== '') {
-      const cut = rel.lastIndexOf('/');
-      this.of(cut < 0 ? '' : rel.slice(0, cut));
-    }
+    if (rel !== '') this.of(parentRel(rel));
     const st = lstatSync(this.abs(rel), { throwIfNoEntry: false });
     if (!st?.isDirectory())
       throw new PlaceChangedError(
@@ -78,4 +77,27 @@ export class DirIdentities {
 /** The stamp of a stat, as `Expected`. */
 export function stampOf(st: Pick<Stats, 'ino' | 'size' | 'mtimeMs' | 'ctimeMs'>): Expected {
   return { kind: 'stamp', ino: st.ino, size: st.size, mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs };
+}
+
+/** Relative directory of a relative path ('' for the root). */
+export function parentRel(path: string): string {
+  const cut = path.lastIndexOf('/');
+  return cut < 0 ? '' : path.slice(0, cut);
+}
+
+/** A root directory's real path, resolved once (the root may sit behind a symlink of the user's). */
+export class RealRoot {
+  private real: string | undefined;
+  constructor(private readonly dir: string) {}
+
+  /** Throw unless the staged file lives at its own path under the root, not wherever a swapped-in symlink led. */
+  verify(f: StagedFile): void {
+    this.real ??= realpathSync.native(this.dir);
+    const at = locateStaged(f);
+    if (at === join(this.real, relative(this.dir, f.tmp))) return;
+    throw new PlaceChangedError(
+      f.tmp,
+      at ? `the temp file was created in ${at}` : 'the temp file cannot be found where it was created',
+    );
+  }
 }

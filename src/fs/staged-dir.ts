@@ -8,12 +8,24 @@
  */
 import { rename, rmSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { ignoreErrors } from './ignore-errors.ts';
 import { createTemp } from './temp-create.ts';
 
 const renameAsync = promisify(rename);
+
+/**
+ * Directories a staged directory could not be renamed out of (EXDEV: the final place is another mount, e.g. a
+ * bind mount of the same filesystem, which a device check cannot tell). That publish fails; nothing is staged
+ * in them again for the rest of the process, so the caller's retry writes file by file.
+ */
+const crossMount = new Set<string>();
+
+/** False once a directory staged in `inDir` failed to rename into place across mounts (EXDEV). */
+export function canStageDirIn(inDir: string): boolean {
+  return !crossMount.has(resolve(inDir));
+}
 
 /** Stage a new directory for `name` in the existing directory `inDir` (or exactly at `at`); returns its temp path. */
 export async function stageDir(inDir: string, name: string, at?: string): Promise<string> {
@@ -31,6 +43,7 @@ export async function publishStagedDir(tmp: string, path: string, check?: () => 
     check?.();
     await renameAsync(tmp, path);
   } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EXDEV') crossMount.add(resolve(dirname(tmp)));
     discardStagedDir(tmp);
     throw err;
   }
