@@ -2,8 +2,8 @@
  * Durability for a batch of new files: one syncfs(2) shared by every concurrent writer, instead of an fsync
  * per file.
  *
- * A cold convergence writes thousands of small files; an fsync each costs a journal commit each (about
- * 30 % of a cold run, docs/performance.md). syncfs writes back every dirty page of the filesystem and
+ * A cold convergence writes thousands of small files, and an fsync each costs a journal commit each
+ * (docs/decisions/003-syncfs-batches.md). syncfs writes back every dirty page of the filesystem and
  * commits the journal once, which makes all of a batch's temp files durable before any of them is renamed
  * into place: the same guarantee as fsync-then-rename, per batch. Writers that arrive while a syncfs runs
  * share the next one (group commit), since their bytes may postdate the running one.

@@ -5,7 +5,7 @@ import { basename, dirname, join } from 'node:path';
 /** Temp files hero_team creates: `.<name>.hero-tmp-<pid>-<hex>`; only a name the write intent recorded is ours to sweep (a user's file may match). */
 export const TEMP_FILE_RE = /^\..+\.hero-tmp-\d+-[0-9a-f]{8}$/;
 
-/** Temp-name suffixes: a random start, then a counter (a random draw per file was a measurable share of a cold sync). */
+/** Temp-name suffixes: a random start, then a counter (a random draw per file costs a measurable share of a cold sync). */
 let tempSeq = randomBytes(4).readUInt32BE(0);
 
 /** Temp path beside `path` that the sweep recognises. */
