@@ -63,7 +63,7 @@ export async function applyPlan(plan: Plan, deps: ApplyDeps): Promise<ApplyResul
   // 3. Write desired files atomically (staged, made durable, put in place), recording what actually landed.
   const unexpected = new UnexpectedBackups(deps.backupsDir, plan.role, deps.clock);
   const replacer = new Replacer(dirs, expected, unexpected.save, names.asides);
-  const written = await writeFiles(plan, { dirs, names, replacer, batch, now: deps.clock.now() });
+  const written = await writeFiles(plan, { dirs, names, replacer, batch, clock: deps.clock });
   // 4. Delete what the manifest says we wrote and is no longer desired, then empty parents.
   const deleted = await deleteUnwanted(plan, replacer);
   // 5. A live role always has skills/ (Kimi's --skills-dir needs an existing directory).

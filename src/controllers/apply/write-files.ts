@@ -5,6 +5,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import type { Clock } from '../../clock.ts';
 import { type DurableBatch, settleAll } from '../../fs/durable-batch.ts';
 import { type DirIdentities, parentRel, RealRoot } from '../../fs/place-check.ts';
 import type { Replacer } from '../../fs/replacer.ts';
@@ -28,8 +29,8 @@ export interface WriteContext {
   names: TempNames;
   replacer: Replacer;
   batch: DurableBatch;
-  /** The clock's time, for the racy window of copied sources. */
-  now: number;
+  /** Its time, read once, judges the racy window of copied sources. */
+  clock: Clock;
 }
 
 /** What landed. */
@@ -55,6 +56,7 @@ interface Staged {
 export async function writeFiles(plan: Plan, ctx: WriteContext): Promise<Written> {
   const written: Written = { count: 0, landed: new Map(), sourceChanged: [], dirs: new Set() };
   if (!plan.writes.length) return written;
+  const now = ctx.clock.now();
   const staged: Staged[] = [];
   const fresh = ctx.names.fresh;
   try {
@@ -68,7 +70,7 @@ export async function writeFiles(plan: Plan, ctx: WriteContext): Promise<Written
             const dir = freshDirOf(fresh, w);
             if (!dir) ctx.dirs.ensure(parentRel(w.file.path)); // no symlink on the way, and the directory noted
             const at = dir ? dir.tmp + w.file.path.slice(dir.rel.length) : ctx.names.temps.get(w.file.path);
-            const item = await stageDesired(join(plan.dir, w.file.path), w.file, ctx.now, at, !dir);
+            const item = await stageDesired(join(plan.dir, w.file.path), w.file, now, at, !dir);
             const entry = { w, ...item, dir };
             staged.push(entry);
             // Beside its target: the temp must live in the directory noted, not wherever a swapped-in symlink leads.
