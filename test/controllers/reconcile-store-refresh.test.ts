@@ -79,6 +79,32 @@ describe('a locked reconcile brings the store up to date first', () => {
     expect(existsSync(join(roleDir(), '.hero-team-manifest.json'))).toBe(false);
   });
 
+  it('a reconcile that sweeps an interrupted write under the lock brings the store up to date first too', async () => {
+    const deps = {
+      ...sources.reconcileDeps({ paths: tree.paths, env: {}, clock, log: silentLogger() }),
+      refreshStore: () => sources.refreshStore(),
+    };
+    await reconcileRole('backend', deps, { sweepTemps: true });
+    // An apply that did not finish (a killed `sync`, a failed write) left its temps recorded in the manifest.
+    const manifestFile = join(roleDir(), '.hero-team-manifest.json');
+    const manifest = JSON.parse(readFileSync(manifestFile, 'utf8')) as Record<string, unknown>;
+    writeFileSync(manifestFile, JSON.stringify({ ...manifest, temps: ['.config.toml.hero-tmp-1-0badcafe'] }));
+    let pending: Promise<unknown> | undefined;
+    await withRoleDirLock(tree.paths.home, 'backend', async () => {
+      pending = reconcileRole('backend', deps); // probes, sees the temps, waits for the lock to sweep them
+      await new Promise((r) => setTimeout(r, 200));
+      // A `role rm` under the lock: the role leaves the store, its files are pruned, the user's file is put back.
+      writeStore(tree, []);
+      for (const f of ['.hero-team-manifest.json', 'mcp.json', 'skills'])
+        rmSync(join(roleDir(), f), { recursive: true, force: true });
+      writeFileSync(join(roleDir(), 'config.toml'), 'the user original, put back\n');
+    });
+    await pending;
+    expect(readFileSync(join(roleDir(), 'config.toml'), 'utf8')).toBe('the user original, put back\n');
+    expect(existsSync(manifestFile)).toBe(false);
+    expect(sources.store!.roles).toEqual([]);
+  });
+
   it('a reload still in flight does not count: the store in force is older until its read is done', async () => {
     writeStore(tree, []);
     expect(sources.storeFileChanged()).toBe(true);
