@@ -44,7 +44,11 @@ export async function reconcileRole(
   if (!opts.sweepTemps) {
     const probe = await prepare(name, deps, opts);
     if (probe.pendingTemps)
-      return locked(async () => applyPrepared(await prepare(name, deps, { ...opts, sweepTemps: true }), deps));
+      return locked(async () => {
+        // Planned under the lock, so from the store now in force (as below): a rollback may have changed it.
+        await deps.refreshStore?.();
+        return applyPrepared(await prepare(name, deps, { ...opts, sweepTemps: true }), deps);
+      });
     if (isConverged(probe)) {
       const outcome = finish(probe, { written: 0, deleted: 0, backups: 0, sourceChanged: [] });
       probe.log.debug({ durationMs: outcome.durationMs, locked: false }, 'no change');
