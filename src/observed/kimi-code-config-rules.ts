@@ -6,22 +6,24 @@
  */
 import {
   applyRules,
-  boolean,
   type ConfigRules,
   checkConfigToml,
   checkMcpJsonText,
+  mcpServerKind,
+  section,
+  unknownKeys,
+} from './config-rule-engine.ts';
+import {
+  boolean,
   integer,
   listOf,
-  mcpServerKind,
   oneOf,
   optional,
   type Rule,
-  section,
   string,
   stringMap,
   type Table,
-  unknownKeys,
-} from './config-rule-engine.ts';
+} from './config-value-rules.ts';
 
 const TOP_KEYS = [
   'default_model',

@@ -2,20 +2,22 @@
 import { CAPABILITIES } from '../desired/schema.ts';
 import {
   applyRules,
-  boolean,
   type ConfigRules,
   checkConfigToml,
   checkMcpJsonText,
+  mcpServerKind,
+} from './config-rule-engine.ts';
+import {
+  boolean,
   integer,
   isTable,
   listOf,
-  mcpServerKind,
   oneOf,
   optional,
   type Rule,
   string,
   stringMap,
-} from './config-rule-engine.ts';
+} from './config-value-rules.ts';
 
 /** Provider types the legacy kimi-cli accepts (kimi-cli-format §1.3; test-only types excluded). */
 const PROVIDER_TYPES = [
