@@ -1,7 +1,7 @@
 /** The one place catalog commands change the store: add and remove custom models and providers (validated first). */
 import type { Config } from '../config.ts';
 import { builtinCatalog, catalogProvider, effectiveCatalog } from '../desired/catalog-defaults.ts';
-import type { Model, Provider } from '../desired/schema.ts';
+import type { Model, Provider, StoreData } from '../desired/schema.ts';
 import { InputError } from '../errors.ts';
 import { loadStoreFor, mutateStoreFor } from './store-access.ts';
 
@@ -33,23 +33,10 @@ export async function addModel(config: Config, alias: string, model: Model): Pro
 
 /** Remove a custom model; refused for a built-in one and while a role uses it. */
 export async function removeModel(config: Config, alias: string): Promise<void> {
-  await mutateStoreFor(config, (data) => {
-    if (!Object.hasOwn(data.catalog.models, alias)) {
-      throw new InputError(
-        'ALIAS',
-        Object.hasOwn(builtinCatalog().models, alias)
-          ? `model "${alias}" is built in and cannot be removed`
-          : `no custom model "${alias}" (see "hero-team model list")`,
-      );
-    }
+  await removeCustom(config, 'models', alias, 'ALIAS', (data) => {
     const users = data.roles.filter((r) => r.model === alias).map((r) => r.name);
     if (users.length)
-      throw new InputError(
-        'ALIAS',
-        `model "${alias}" is used by role(s) ${users.join(', ')}; give them another model first ("hero-team role set NAME --model M")`,
-      );
-    delete data.catalog.models[alias];
-    return data;
+      return `model "${alias}" is used by role(s) ${users.join(', ')}; give them another model first ("hero-team role set NAME --model M")`;
   });
 }
 
@@ -73,24 +60,39 @@ export async function addProvider(config: Config, name: string, provider: Provid
 
 /** Remove a custom provider; refused for a built-in one and while a model uses it. */
 export async function removeProvider(config: Config, name: string): Promise<void> {
-  await mutateStoreFor(config, (data) => {
-    if (!Object.hasOwn(data.catalog.providers, name)) {
-      throw new InputError(
-        'NAME',
-        Object.hasOwn(builtinCatalog().providers, name)
-          ? `provider "${name}" is built in and cannot be removed`
-          : `no custom provider "${name}" (see "hero-team provider list")`,
-      );
-    }
+  await removeCustom(config, 'providers', name, 'NAME', (data) => {
     const models = Object.entries(effectiveCatalog(data.catalog).models)
       .filter(([, m]) => m.provider === name)
       .map(([a]) => a);
     if (models.length)
+      return `provider "${name}" is used by model(s) ${models.join(', ')}; remove them first ("hero-team model rm ALIAS")`;
+  });
+}
+
+/**
+ * Remove the custom entry `key` of a catalog section (`arg` names it in errors): refused for a built-in entry,
+ * and while `inUse` says what still uses it.
+ */
+async function removeCustom(
+  config: Config,
+  section: 'models' | 'providers',
+  key: string,
+  arg: string,
+  inUse: (data: StoreData) => string | undefined,
+): Promise<void> {
+  const noun = section === 'models' ? 'model' : 'provider';
+  await mutateStoreFor(config, (data) => {
+    if (!Object.hasOwn(data.catalog[section], key)) {
       throw new InputError(
-        'NAME',
-        `provider "${name}" is used by model(s) ${models.join(', ')}; remove them first ("hero-team model rm ALIAS")`,
+        arg,
+        Object.hasOwn(builtinCatalog()[section], key)
+          ? `${noun} "${key}" is built in and cannot be removed`
+          : `no custom ${noun} "${key}" (see "hero-team ${noun} list")`,
       );
-    delete data.catalog.providers[name];
+    }
+    const refusal = inUse(data);
+    if (refusal) throw new InputError(arg, refusal);
+    delete data.catalog[section][key];
     return data;
   });
 }

@@ -3,12 +3,10 @@
 import { systemClock } from '../clock.ts';
 import type { RoleDiff } from '../controllers/diff.ts';
 import { diffRoles } from '../controllers/diff-role.ts';
-import { Sources } from '../controllers/sources.ts';
-import { ROLE_NAME_RE } from '../desired/schema.ts';
-import { InputError } from '../errors.ts';
 import { createLogger } from '../log.ts';
 import { defineCommand } from './command.ts';
 import { type CliIo, EXIT, out } from './io.ts';
+import { checkRoleNames, loadSources } from './role-args.ts';
 
 /** Diff the named roles (default: every declared role and every managed directory). */
 export const diff = defineCommand({
@@ -25,14 +23,9 @@ export const diff = defineCommand({
   positionals: { min: 0, max: Infinity },
   examples: ['diff', 'diff backend', 'diff backend --json'],
   async run({ values, positionals, io, config }) {
-    const bad = positionals.filter((n) => !ROLE_NAME_RE.test(n));
-    if (bad.length) throw new InputError('ROLE', `invalid role name(s): ${bad.map((n) => `"${n}"`).join(', ')}`);
-    const sources = new Sources(config.paths);
-    await sources.loadAll();
-    if (!sources.store) {
-      io.stderr.write(`hero-team: ${sources.storeError}\n`);
-      return EXIT.usage;
-    }
+    checkRoleNames(positionals);
+    const sources = await loadSources(config, io);
+    if (!sources) return EXIT.usage;
     const deps = sources.reconcileDeps({
       paths: config.paths,
       env: io.env,

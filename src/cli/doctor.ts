@@ -3,10 +3,9 @@
 import { systemClock } from '../clock.ts';
 import type { Finding } from '../controllers/doctor/finding.ts';
 import { runDoctor, systemProbes } from '../controllers/doctor/run.ts';
-import { ROLE_NAME_RE } from '../desired/schema.ts';
-import { InputError } from '../errors.ts';
 import { defineCommand } from './command.ts';
 import { type CliIo, EXIT, out } from './io.ts';
+import { checkRoleNames } from './role-args.ts';
 
 const MARK = { error: 'ERROR', warning: 'WARN ', info: 'info ' } as const;
 
@@ -27,8 +26,7 @@ export const doctor = defineCommand({
   positionals: { min: 0, max: Infinity },
   examples: ['doctor', 'doctor backend', 'doctor --json'],
   async run({ values, positionals, io, config }) {
-    const bad = positionals.filter((n) => !ROLE_NAME_RE.test(n));
-    if (bad.length) throw new InputError('ROLE', `invalid role name(s): ${bad.map((n) => `"${n}"`).join(', ')}`);
+    checkRoleNames(positionals);
     const findings = await runDoctor({
       paths: config.paths,
       env: io.env,

@@ -1,10 +1,7 @@
 /** `hero-team provider list`: the providers of the catalog with their key variable (set or not, never its value). */
-import { statePaths } from '../config.ts';
-import { readProviderSecrets } from '../observed/secrets.ts';
-import { readCatalog } from './catalog-store.ts';
+import { keyCell, readCatalogKeys, sortedEntries, sourceCell } from './catalog-listing.ts';
 import { defineCommand } from './command.ts';
-import { EXIT, out } from './io.ts';
-import { tableLines } from './table.ts';
+import { printListing } from './table.ts';
 
 /** List providers. */
 export const providerList = defineCommand({
@@ -14,32 +11,21 @@ export const providerList = defineCommand({
   options: { json: { type: 'boolean', description: 'print the providers as JSON (key values are never shown)' } },
   examples: ['provider list'],
   async run({ values, io, config }) {
-    const { catalog, custom } = await readCatalog(config);
-    const secrets = await readProviderSecrets(statePaths(config.paths.home).secrets, io.env, catalog);
-    const rows = Object.entries(catalog.providers)
-      .sort(([a], [b]) => (a < b ? -1 : 1))
-      .map(([name, p]) => ({
-        name,
-        type: p.type,
-        baseUrl: p.baseUrl,
-        apiKeyEnv: p.apiKeyEnv,
-        keySet: p.apiKeyEnv ? Boolean(Object.hasOwn(secrets, p.apiKeyEnv) && secrets[p.apiKeyEnv]) : false,
-        custom: Object.hasOwn(custom.providers, name),
-      }));
-    if (values.json) {
-      out(io, JSON.stringify(rows, null, 2));
-      return EXIT.ok;
-    }
-    const table = [['NAME', 'TYPE', 'BASE URL', 'KEY', 'SOURCE']];
-    for (const r of rows)
-      table.push([
-        r.name,
-        r.type,
-        r.baseUrl,
-        r.apiKeyEnv ? `${r.apiKeyEnv} (${r.keySet ? 'set' : 'not set'})` : '-',
-        r.custom ? 'custom' : 'built-in',
-      ]);
-    for (const line of tableLines(table)) out(io, line);
-    return EXIT.ok;
+    const { catalog, custom, keySet } = await readCatalogKeys(config, io.env);
+    const rows = sortedEntries(catalog.providers).map(([name, p]) => ({
+      name,
+      type: p.type,
+      baseUrl: p.baseUrl,
+      apiKeyEnv: p.apiKeyEnv,
+      keySet: keySet(p.apiKeyEnv),
+      custom: Object.hasOwn(custom.providers, name),
+    }));
+    return printListing(io, values.json, rows, ['NAME', 'TYPE', 'BASE URL', 'KEY', 'SOURCE'], (r) => [
+      r.name,
+      r.type,
+      r.baseUrl,
+      keyCell(r.apiKeyEnv, r.keySet),
+      sourceCell(r.custom),
+    ]);
   },
 });

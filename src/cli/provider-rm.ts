@@ -1,19 +1,15 @@
 /** `hero-team provider rm NAME`: remove a custom provider no model uses. */
 import { removeProvider } from './catalog-store.ts';
-import { defineCommand } from './command.ts';
-import { EXIT, out } from './io.ts';
+import { defineRemoveCommand } from './remove-command.ts';
 
 /** Remove a custom provider. */
-export const providerRm = defineCommand({
+export const providerRm = defineRemoveCommand({
   name: 'provider rm',
   summary: 'remove a custom provider (refused while a model uses it)',
   usage: 'NAME',
-  options: {},
-  positionals: { min: 1, max: 1 },
-  examples: ['provider rm openrouter'],
-  async run({ positionals, io, config }) {
-    await removeProvider(config, positionals[0]!);
-    out(io, `provider "${positionals[0]}" removed`);
-    return EXIT.ok;
+  example: 'provider rm openrouter',
+  async remove(config, name) {
+    await removeProvider(config, name);
+    return `provider "${name}" removed`;
   },
 });

@@ -2,6 +2,7 @@
 import { defineCommand } from './command.ts';
 import { EXIT, out } from './io.ts';
 import { loadStoreFor } from './store-access.ts';
+import { tableLines } from './table.ts';
 
 /** Print a table of roles (or JSON with --json). */
 export const roleList = defineCommand({
@@ -32,15 +33,7 @@ export const roleList = defineCommand({
         String(r.generation),
       ]);
     }
-    const widths = rows[0]!.map((_, i) => Math.max(...rows.map((row) => row[i]!.length)));
-    for (const row of rows)
-      out(
-        io,
-        row
-          .map((c, i) => c.padEnd(widths[i]!))
-          .join('  ')
-          .trimEnd(),
-      );
+    for (const line of tableLines(rows)) out(io, line);
     return EXIT.ok;
   },
 });

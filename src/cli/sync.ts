@@ -5,9 +5,8 @@ import type { Config } from '../config.ts';
 import { statePaths } from '../config.ts';
 import type { Plan } from '../controllers/plan.ts';
 import { type ReconcileOutcome, reconcileRole } from '../controllers/reconcile.ts';
-import { Sources } from '../controllers/sources.ts';
+import type { Sources } from '../controllers/sources.ts';
 import { outcomeWarnings } from '../controllers/status-book.ts';
-import { ROLE_NAME_RE } from '../desired/schema.ts';
 import { errorMessage, InputError, InvalidSpecError } from '../errors.ts';
 import { SyncBarrier } from '../fs/syncfs.ts';
 import { createCliLogger } from '../log.ts';
@@ -16,6 +15,7 @@ import { secretsFileWarning } from '../observed/secrets.ts';
 import { defineCommand } from './command.ts';
 import { type CliIo, EXIT, out } from './io.ts';
 import { SyncProgress } from './progress.ts';
+import { checkRoleNames, loadSources } from './role-args.ts';
 
 /** Converge the named roles (default: every declared role and every managed directory). */
 export const sync = defineCommand({
@@ -37,14 +37,9 @@ export const sync = defineCommand({
   positionals: { min: 0, max: Infinity },
   examples: ['sync', 'sync backend frontend', 'sync --dry-run'],
   async run({ values, positionals, io, config }) {
-    const bad = positionals.filter((n) => !ROLE_NAME_RE.test(n));
-    if (bad.length) throw new InputError('ROLE', `invalid role name(s): ${bad.map((n) => `"${n}"`).join(', ')}`);
-    const sources = new Sources(config.paths);
-    await sources.loadAll();
-    if (!sources.store) {
-      io.stderr.write(`hero-team: ${sources.storeError}\n`);
-      return EXIT.usage;
-    }
+    checkRoleNames(positionals);
+    const sources = await loadSources(config, io);
+    if (!sources) return EXIT.usage;
     if (sources.servicesError) io.stderr.write(`hero-team: warning: ${sources.servicesError}\n`);
     const exposed = secretsFileWarning(statePaths(config.paths.home).secrets);
     if (exposed) io.stderr.write(`hero-team: warning: ${exposed}\n`);

@@ -1,46 +1,13 @@
 /** Backups of bytes we did not write, before they are overwritten or deleted. Never overwrites a backup. */
-import {
-  chmodSync,
-  constants,
-  copyFileSync,
-  existsSync,
-  linkSync,
-  lstatSync,
-  readdirSync,
-  readFileSync,
-  unlinkSync,
-} from 'node:fs';
+import { chmodSync, constants, copyFileSync, linkSync, lstatSync, readFileSync, unlinkSync } from 'node:fs';
 import { mkdir, open } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { type Clock, fileTimestamp } from '../clock.ts';
 import { writeFileAtomic } from '../fs/atomic-write.ts';
 import { syncDir } from '../fs/fsync.ts';
 import { type Expected, stampOf } from '../fs/place-check.ts';
+import { BACKUP_RECORD_FILE, type BackupRecord, latestBackupOf } from '../observed/backup-index.ts';
 import { md5Bytes, sameStamp } from '../observed/digest.ts';
-
-/** Why a file was backed up. */
-export interface BackupRecord {
-  path: string;
-  reason: 'modified' | 'foreign';
-  /** md5 of the backed-up bytes, as they were when the backup was taken. */
-  md5: string;
-  /** md5 the manifest said we wrote (absent for a file that was there before us). */
-  expectedMd5?: string;
-  at: string;
-  /** Size and permission bits of the file when it was backed up (a restore puts the mode back). */
-  size?: number;
-  mode?: number;
-  /** Generation of the role spec whose apply replaced or deleted the file. */
-  generation?: number;
-  /**
-   * True when the backup is a hard link to the file's inode (the backup directory is on the same filesystem):
-   * an edit that landed on that inode after the backup, through a descriptor opened before, is in it too.
-   */
-  linked?: boolean;
-}
-
-/** Name of the record inside each backup directory. */
-export const BACKUP_RECORD = 'BACKUP.json';
 
 /** One backup directory `<backups>/<role>/<timestamp>-<seq>/`, created on first use. */
 export class BackupSession {
@@ -97,7 +64,7 @@ export class BackupSession {
       ...(linked ? { linked } : {}),
     });
     await writeFileAtomic(
-      join(dir, BACKUP_RECORD),
+      join(dir, BACKUP_RECORD_FILE),
       JSON.stringify({ role: this.role, files: this.records }, null, 2) + '\n',
       0o600,
     );
@@ -120,25 +87,8 @@ export class BackupSession {
    * a retried apply (a read-only file, a failing write) makes no new copy each time.
    */
   private alreadyKept(path: string, md5: string): boolean {
-    const roleDir = join(this.backupsRoot, this.role);
-    let dirs: string[];
-    try {
-      dirs = readdirSync(roleDir).sort().reverse(); // <timestamp>-<seq>: newest first
-    } catch {
-      return false;
-    }
-    for (const d of dirs) {
-      let files: BackupRecord[];
-      try {
-        files =
-          (JSON.parse(readFileSync(join(roleDir, d, BACKUP_RECORD), 'utf8')) as { files?: BackupRecord[] }).files ?? [];
-      } catch {
-        continue;
-      }
-      const latest = files.findLast((f) => f.path === path);
-      if (latest) return latest.md5 === md5 && existsSync(join(roleDir, d, path));
-    }
-    return false;
+    const latest = latestBackupOf(this.backupsRoot, this.role, path);
+    return latest !== undefined && latest.md5 === md5 && latest.size !== undefined;
   }
 
   private async ensureDir(): Promise<string> {

@@ -28,25 +28,37 @@ const RecordSchema = z.object({
   ),
 });
 
-/** One backed-up file. */
-export interface BackupEntry {
-  /** The backup directory's name: what `restore --from` takes. */
-  id: string;
-  role: string;
+/** One file's line in a backup directory's record, as BackupSession writes it. */
+export interface BackupRecord {
   /** Role-relative path of the file that was backed up. */
   path: string;
   /** modified: a hand edit of a file we wrote; foreign: a file that was there before hero_team wrote it. */
   reason: 'modified' | 'foreign';
-  /** md5 of the backed-up bytes as recorded when the copy was made. */
+  /** md5 of the backed-up bytes, as they were when the backup was taken. */
   md5: string;
+  /** md5 the manifest said we wrote (absent for a file that was there before us). */
   expectedMd5?: string;
   /** ISO time of the backup. */
   at: string;
+  /** Size and permission bits of the file when it was backed up (a restore puts the mode back). */
+  size?: number;
+  mode?: number;
+  /** Generation of the role spec whose apply replaced or deleted the file. */
+  generation?: number;
+  /**
+   * True when the backup is a hard link to the file's inode (the backup directory is on the same filesystem):
+   * an edit that landed on that inode after the backup, through a descriptor opened before, is in it too.
+   */
+  linked?: boolean;
+}
+
+/** One backed-up file, as read back. */
+export interface BackupEntry extends Omit<BackupRecord, 'size' | 'linked'> {
+  /** The backup directory's name: what `restore --from` takes. */
+  id: string;
+  role: string;
   /** Size of the copy on disk (undefined: the copy is missing). */
   size?: number;
-  /** Mode the file had when it was backed up, when recorded. */
-  mode?: number;
-  generation?: number;
   /** Absolute path of the copy. */
   file: string;
 }
@@ -84,6 +96,26 @@ export function readBackupIndex(backupsRoot: string, role: string): BackupIndex 
   }
   index.entries.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   return index;
+}
+
+/**
+ * The newest backup of one path of `role` (by backup directory name, which starts with its time), or undefined
+ * when none of its valid backups holds that path. Reads directories newest first and stops at the first that
+ * holds the path.
+ */
+export function latestBackupOf(backupsRoot: string, role: string, path: string): BackupEntry | undefined {
+  const dir = roleBackupsDir(backupsRoot, role);
+  let names: string[];
+  try {
+    names = readdirSync(dir).sort().reverse();
+  } catch {
+    return undefined;
+  }
+  for (const id of names) {
+    const latest = readSession(dir, id, role)?.findLast((e) => e.path === path);
+    if (latest) return latest;
+  }
+  return undefined;
 }
 
 function readSession(dir: string, id: string, role: string): BackupEntry[] | undefined {

@@ -6,6 +6,7 @@
  */
 import { parse as parseToml } from 'smol-toml';
 import { isMap, isScalar, parseDocument, parse as parseYaml } from 'yaml';
+import { KIMI_HOOK_EVENTS } from './kimi-hook-events.ts';
 
 type Table = Record<string, unknown>;
 
@@ -42,45 +43,6 @@ const CLI_PROMPT_VARS = [
   'KIMI_OS',
   'KIMI_SHELL',
   'ROLE_ADDITIONAL',
-];
-/** kimi-cli §5: the 13 hook events. */
-const CLI_EVENTS = [
-  'PreToolUse',
-  'PostToolUse',
-  'PostToolUseFailure',
-  'UserPromptSubmit',
-  'Stop',
-  'StopFailure',
-  'SessionStart',
-  'SessionEnd',
-  'SubagentStart',
-  'SubagentStop',
-  'PreCompact',
-  'PostCompact',
-  'Notification',
-];
-/** Kimi Code §6: the 20 hook events. */
-const CODE_EVENTS = [
-  'PreToolUse',
-  'PostToolUse',
-  'PostToolUseFailure',
-  'PermissionRequest',
-  'PermissionResult',
-  'UserPromptSubmit',
-  'UserPromptQueued',
-  'TurnStarted',
-  'Stop',
-  'StopFailure',
-  'Interrupt',
-  'SessionStart',
-  'SessionEnd',
-  'SessionHeartbeat',
-  'SubagentStart',
-  'SubagentStop',
-  'TaskStarted',
-  'PreCompact',
-  'PostCompact',
-  'Notification',
 ];
 /** Kimi Code's built-in tool names (agent-core-v2 tools, kimi-code-format §0.5). */
 const CODE_TOOLS = [
@@ -174,7 +136,7 @@ export function checkKimiHooks(toml: string, target: 'kimi-cli' | 'kimi-code'): 
   const hooks = (parseToml(toml) as Table).hooks;
   if (hooks === undefined) return [];
   if (!Array.isArray(hooks)) return ['hooks must be an array of tables'];
-  const events = target === 'kimi-cli' ? CLI_EVENTS : CODE_EVENTS;
+  const events = KIMI_HOOK_EVENTS[target];
   const shell = target === 'kimi-cli' ? 'Shell' : 'Bash';
   const out: string[] = [];
   hooks.forEach((h, i) => {

@@ -1,5 +1,5 @@
 /** Issue 12 item 10: backups and secrets. */
-import { chmodSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { BackupSession } from '../../src/controllers/backup.ts';
@@ -64,6 +64,30 @@ describe('secrets and backups', () => {
       ),
     ).not.toBeNull();
     expect(readdirSync(join(backups, 'dev'))).toHaveLength(2);
+  });
+
+  it('a backup whose copy is gone, or whose record names another role, does not count as kept', async () => {
+    const file = join(tree.root, 'mcp.json');
+    put(file, '{"mine": 1}\n');
+    const backups = join(tree.paths.home, 'backups');
+    const save = (md5: string) =>
+      new BackupSession(backups, 'dev', clock).save('mcp.json', file, { reason: 'modified', md5 }, true, {
+        dedupe: true,
+      });
+    const first = new BackupSession(backups, 'dev', clock);
+    await first.save('mcp.json', file, { reason: 'modified', md5: '' }, true, { dedupe: true });
+    const record = join(first.path!, 'BACKUP.json');
+    const kept = JSON.parse(readFileSync(record, 'utf8')).files[0].md5 as string;
+    rmSync(join(first.path!, 'mcp.json'));
+    expect(await save(kept)).not.toBeNull();
+    expect(readdirSync(join(backups, 'dev'))).toHaveLength(2);
+    expect(await save(kept)).toBeNull();
+    for (const dir of readdirSync(join(backups, 'dev'))) {
+      const path = join(backups, 'dev', dir, 'BACKUP.json');
+      writeFileSync(path, readFileSync(path, 'utf8').replace('"role": "dev"', '"role": "other"'));
+    }
+    expect(await save(kept)).not.toBeNull();
+    expect(readdirSync(join(backups, 'dev'))).toHaveLength(3);
   });
 
   it('a corrupt manifest is reported by position, without quoting its content', async () => {

@@ -26,6 +26,15 @@ export const Flag: FC<{ on: boolean; yes?: string; no?: string }> = ({ on, yes =
   <span class={on ? 'ok' : 'muted'}>{on ? yes : no}</span>
 );
 
+/** The column headers of a table's head row. */
+export const ColumnHeads: FC<{ names: readonly string[] }> = ({ names }) => (
+  <>
+    {names.map((name) => (
+      <th scope="col">{name}</th>
+    ))}
+  </>
+);
+
 /** A labelled form row with its validation error beside it (aria-describedby, aria-invalid on the control). */
 export const Field: FC<{ id: string; label: string; error?: string; hint?: string; children?: Child }> = ({
   id,

@@ -99,6 +99,26 @@ const SkillPicker: FC<{ values: RoleFormValues; errors: FormErrors; skills: Skil
   );
 };
 
+/** An on/off field of the form (posts "on" when checked). */
+const CheckField: FC<{
+  name: 'thinking' | 'yolo';
+  label: string;
+  values: RoleFormValues;
+  errors: FormErrors;
+  hint?: string;
+}> = ({ name, label, values, errors, hint }) => (
+  <Field id={`f-${name}`} label={label} error={errors[name]} hint={hint}>
+    <input
+      type="checkbox"
+      id={`f-${name}`}
+      name={name}
+      value="on"
+      checked={values[name]}
+      {...describedBy(`f-${name}`, errors[name], hint !== undefined)}
+    />
+  </Field>
+);
+
 /** The buttons of an existing role: delete (confirmed), render and write its config. */
 const RoleActions: FC<{ name: string }> = ({ name }) => (
   <div class="actions">
@@ -174,26 +194,8 @@ export const RoleForm: FC<RoleFormProps> = ({ values, errors, editing, models, s
         {...describedBy('f-context', errors.context, true)}
       />
     </Field>
-    <Field id="f-thinking" label="Thinking" error={errors.thinking}>
-      <input
-        type="checkbox"
-        id="f-thinking"
-        name="thinking"
-        value="on"
-        checked={values.thinking}
-        {...describedBy('f-thinking', errors.thinking)}
-      />
-    </Field>
-    <Field id="f-yolo" label="Yolo" error={errors.yolo} hint="Run tools without asking.">
-      <input
-        type="checkbox"
-        id="f-yolo"
-        name="yolo"
-        value="on"
-        checked={values.yolo}
-        {...describedBy('f-yolo', errors.yolo, true)}
-      />
-    </Field>
+    <CheckField name="thinking" label="Thinking" values={values} errors={errors} />
+    <CheckField name="yolo" label="Yolo" values={values} errors={errors} hint="Run tools without asking." />
     <Field
       id="f-drift"
       label="Drift policy"

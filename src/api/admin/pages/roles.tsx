@@ -1,6 +1,6 @@
 /** The Roles tab: the table of roles, refreshed live. */
 import type { FC } from 'hono/jsx';
-import { Flag, PhaseBadge, Time } from '../components.tsx';
+import { ColumnHeads, Flag, PhaseBadge, Time } from '../components.tsx';
 import type { RoleView } from '../data.ts';
 
 /** The roles table (also the fragment the live update fetches). */
@@ -13,13 +13,7 @@ export const RolesTable: FC<{ roles: RoleView[] }> = ({ roles }) =>
     <table aria-label="Roles">
       <thead>
         <tr>
-          <th scope="col">Name</th>
-          <th scope="col">Model</th>
-          <th scope="col">Provider</th>
-          <th scope="col">Thinking</th>
-          <th scope="col">Skills</th>
-          <th scope="col">Phase</th>
-          <th scope="col">Last reconcile</th>
+          <ColumnHeads names={['Name', 'Model', 'Provider', 'Thinking', 'Skills', 'Phase', 'Last reconcile']} />
         </tr>
       </thead>
       <tbody>

@@ -1,5 +1,6 @@
 /** The Skills tab: the registry, filtered and paged, with the per-role checkbox matrix and stale flags. */
 import type { FC } from 'hono/jsx';
+import { ColumnHeads } from '../components.tsx';
 import type { RoleSkillView, RoleView, SkillView } from '../data.ts';
 
 /** Rows per page: 10,000 skills never render at once. */
@@ -106,14 +107,7 @@ export const SkillsTable: FC<{ data: SkillsPageData }> = ({ data }) => (
       <table class="matrix" aria-label="Skills registry and per-role whitelist" hx-swap="none">
         <thead>
           <tr>
-            <th scope="col">Name</th>
-            <th scope="col">Description</th>
-            <th scope="col">Tags</th>
-            <th scope="col">md5</th>
-            <th scope="col">Valid</th>
-            {data.roles.map((r) => (
-              <th scope="col">{r.name}</th>
-            ))}
+            <ColumnHeads names={['Name', 'Description', 'Tags', 'md5', 'Valid', ...data.roles.map((r) => r.name)]} />
           </tr>
         </thead>
         <tbody>

@@ -3,6 +3,7 @@
  * differ by target; everything else (plan, apply, manifest, backups) is shared.
  */
 import type { KeyMode, KimiTargetId } from '../../../desired/schema.ts';
+import { KIMI_HOOK_EVENTS } from '../../../observed/kimi-hook-events.ts';
 import { MANIFEST_FILE } from '../../../observed/manifest.ts';
 import type { McpServer } from '../../../observed/services.ts';
 import { type RenderConfigInput, type RenderedConfig, renderConfigToml } from '../config-toml.ts';
@@ -31,39 +32,13 @@ export interface KimiTarget {
   launch(roleDir: string, opts?: LaunchOptions): LaunchCommand;
 }
 
-/** kimi-cli's 13 hook events (kimi-cli-format §5); Kimi Code accepts these and 7 more (kimi-code-format §6). */
-const KIMI_CLI_HOOK_EVENTS = [
-  'PreToolUse',
-  'PostToolUse',
-  'PostToolUseFailure',
-  'UserPromptSubmit',
-  'Stop',
-  'StopFailure',
-  'SessionStart',
-  'SessionEnd',
-  'SubagentStart',
-  'SubagentStop',
-  'PreCompact',
-  'PostCompact',
-  'Notification',
-] as const;
-
 const KIMI_CODE: KimiTarget = {
   id: 'kimi-code',
   renderConfig: (input, keys) => renderKimiCodeConfig({ ...input, keys }),
   mcpServer: toKimiCodeServer,
   agentFile: (preset) => NATIVE_TARGETS['kimi-code'].agentFile(preset),
   agentFormat: 'markdown',
-  hookEvents: [
-    ...KIMI_CLI_HOOK_EVENTS,
-    'PermissionRequest',
-    'PermissionResult',
-    'UserPromptQueued',
-    'TurnStarted',
-    'Interrupt',
-    'SessionHeartbeat',
-    'TaskStarted',
-  ],
+  hookEvents: KIMI_HOOK_EVENTS['kimi-code'],
   toolName: (tool) => toolNameFor('kimi-code', tool),
   launch: (dir, opts) => launchCommand('kimi-code', dir, opts),
 };
@@ -75,7 +50,7 @@ const KIMI_CLI: KimiTarget = {
   mcpServer: (server) => server,
   agentFile: (preset) => NATIVE_TARGETS['kimi-cli'].agentFile(preset),
   agentFormat: 'yaml',
-  hookEvents: KIMI_CLI_HOOK_EVENTS,
+  hookEvents: KIMI_HOOK_EVENTS['kimi-cli'],
   toolName: (tool) => toolNameFor('kimi-cli', tool),
   launch: (dir, opts) => launchCommand('kimi-cli', dir, opts),
 };
