@@ -1,7 +1,7 @@
 /** doctor on real trees: a dozen and more seeded faults found with the right severity and file; a healthy setup is clean. */
 
 import type { ChildProcess } from 'node:child_process';
-import { appendFileSync, chmodSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { appendFileSync, chmodSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Findings } from '../../src/controllers/doctor/finding.ts';
@@ -97,6 +97,39 @@ describe('hero-team doctor', () => {
     expect((await cli(tree.env, 'doctor', 'Bad!')).code).toBe(2);
   });
 
+  it('finds what a sync would mend in synced roles: modes, a copied manifest, dropped and invalid skills', async () => {
+    tree = makeTree({ KIMI_API_KEY: 'sk-MARKER-mend' });
+    const R = (name: string, rel = '') => join(tree.paths.rolesDir, name, rel);
+    for (const name of ['alpha', 'beta', 'gamma']) addSkill(tree, name);
+    const role = (name: string, skills: string[]) => ({ name, model: MODEL, skills });
+    const svc = { name: 'svc', model: MODEL, mcp: ['no-such-service'] };
+    const kept = [role('moded', ['alpha']), role('orig', ['alpha']), role('invalid', ['alpha', 'gamma']), svc];
+    writeStore(tree, [...kept, role('dropped', ['alpha', 'beta', 'gamma']), role('gone', ['alpha'])]);
+    expect((await cli(tree.env, 'sync', 'moded', 'orig', 'invalid', 'dropped', 'gone')).code).toBe(0);
+    chmodSync(R('moded', 'skills/alpha/SKILL.md'), 0o600);
+    put(join(tree.paths.skillsDir, 'gamma', 'SKILL.md'), '---\nname: [unclosed\n---\nbody\n');
+    put(R('copied', '.hero-team-manifest.json'), readFileSync(R('orig', '.hero-team-manifest.json')));
+    writeStore(tree, [...kept, role('dropped', ['alpha']), role('copied', ['alpha'])]);
+
+    const doc = JSON.parse((await cli(tree.env, 'doctor', '--json')).stdout) as { findings: F[] };
+    const expected: [string, string, string, string][] = [
+      ['warning', 'role.file-mode', R('moded', 'skills/alpha/SKILL.md'), 'moded'],
+      ['info', 'role.not-converged', R('moded'), 'moded'],
+      ['error', 'role.manifest-foreign', R('copied', '.hero-team-manifest.json'), 'copied'],
+      ['warning', 'role.skill-not-whitelisted', R('dropped', 'skills/beta'), 'dropped'],
+      ['warning', 'role.skill-not-whitelisted', R('dropped', 'skills/gamma'), 'dropped'],
+      ['info', 'role.not-converged', R('dropped'), 'dropped'],
+      ['warning', 'role.skill-invalid', join(tree.paths.skillsDir, 'gamma'), 'invalid'],
+      ['warning', 'role.service-missing', join(tree.paths.home, 'services.json'), 'svc'],
+      ['warning', 'role.undeclared', R('gone'), 'gone'],
+    ];
+    for (const [severity, check, file, r] of expected)
+      expect(doc.findings, `${severity} ${check} ${file}`).toContainEqual(
+        expect.objectContaining({ severity, check, file, role: r }),
+      );
+    expect(doc.findings.filter((x) => x.role === 'orig')).toEqual([]);
+  });
+
   it('reports a store it cannot read, and a missing registry, as errors', async () => {
     tree = makeTree();
     rmSync(tree.paths.skillsDir, { recursive: true });
@@ -146,7 +179,7 @@ describe('hero-team doctor', () => {
     writeStore(tree, [{ name: 'backend', model: MODEL, skills: ['alpha'] }]);
     daemon = startServe(tree.env);
     const manifest = join(tree.paths.rolesDir, 'backend', '.hero-team-manifest.json');
-    const { existsSync, readFileSync } = await import('node:fs');
+    const { existsSync } = await import('node:fs');
     await eventually(
       () => existsSync(manifest) && !readFileSync(manifest, 'utf8').includes('pendingMd5'),
       15_000,
