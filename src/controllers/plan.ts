@@ -27,7 +27,7 @@ export function planRole(input: PlanInput): Plan {
   const desiredPaths = new Set<string>();
   for (const file of input.desired?.files ?? []) {
     desiredPaths.add(file.path);
-    planDesiredFile(at, file, previous.get(file.path), observedAt(input.observed, file.path));
+    planDesiredFile(at, file, observedAt(input.observed, file.path), previous.get(file.path));
   }
   // An entry under a kept prefix (an invalid skill's last good copy) stays in the manifest untouched.
   const keep = input.desired?.keepPrefixes ?? [];

@@ -6,13 +6,8 @@ import { planForeignBytes } from './drift-policy.ts';
 import { entryFor } from './manifest-next.ts';
 import { isOurs, type Planning, seenOf } from './planning.ts';
 
-/** Write, keep or report the desired `file`; `prev` is its manifest entry, `obs` what is at its path now. */
-export function planDesiredFile(
-  at: Planning,
-  file: DesiredFile,
-  prev: ManifestEntry | undefined,
-  obs: ObservedFile,
-): void {
+/** Write, keep or report the desired `file`; `obs` is what is at its path now, `prev` its manifest entry if any. */
+export function planDesiredFile(at: Planning, file: DesiredFile, obs: ObservedFile, prev?: ManifestEntry): void {
   const { plan, next } = at;
   if (obs.kind === 'missing') {
     plan.writes.push({ file, reason: prev ? 'restore' : 'create', backup: null });
@@ -34,7 +29,7 @@ export function planDesiredFile(
     plan.writes.push({ file, reason: 'update', backup: null, ours: obs.md5, seen: seenOf(obs) });
     next.set(file.path, entryFor(file, 0));
   } else {
-    planForeignBytes(at, file, prev, obs);
+    planForeignBytes(at, file, obs, prev);
   }
 }
 
@@ -45,7 +40,7 @@ export function planDesiredFile(
  */
 function planIdenticalForeign(at: Planning, file: DesiredFile, obs: ObservedFile): void {
   if (obs.mode !== file.mode) {
-    planForeignBytes(at, file, undefined, obs);
+    planForeignBytes(at, file, obs);
     return;
   }
   at.plan.writes.push({ file, reason: 'adopt', backup: { reason: 'foreign', md5: obs.md5! } });

@@ -9,12 +9,7 @@ import { entryFor } from './manifest-next.ts';
 import { type Planning, seenOf } from './planning.ts';
 
 /** A desired file holding bytes we did not write: a hand edit of our file, or a file that was there before us. */
-export function planForeignBytes(
-  at: Planning,
-  file: DesiredFile,
-  prev: ManifestEntry | undefined,
-  obs: ObservedFile,
-): void {
+export function planForeignBytes(at: Planning, file: DesiredFile, obs: ObservedFile, prev?: ManifestEntry): void {
   const { plan, next } = at;
   const kind = prev ? 'modified' : 'foreign';
   if (at.policy === 'report') {
