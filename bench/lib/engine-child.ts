@@ -14,6 +14,7 @@ import { loadConfig } from '../../src/config.ts';
 import { type ReconcileDeps, reconcileRole } from '../../src/controllers/reconcile.ts';
 import { RenderMemo } from '../../src/controllers/render/memo.ts';
 import { Sources } from '../../src/controllers/sources.ts';
+import { StagingMemory } from '../../src/fs/staged-dir.ts';
 import { SyncBarrier } from '../../src/fs/syncfs.ts';
 import { silentLogger } from '../../src/log.ts';
 import { manifestCache } from '../../src/observed/manifest.ts';
@@ -89,6 +90,7 @@ const deps: ReconcileDeps = {
   store: () => sources.store!,
   services: () => sources.services,
   barrier: new SyncBarrier(),
+  staging: new StagingMemory(),
   renders: new RenderMemo(),
   manifests: manifestCache(),
 };

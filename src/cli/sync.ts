@@ -8,6 +8,7 @@ import { type ReconcileOutcome, reconcileRole } from '../controllers/reconcile.t
 import type { Sources } from '../controllers/sources.ts';
 import { outcomeWarnings } from '../controllers/status-book.ts';
 import { errorMessage, InputError, InvalidSpecError } from '../errors.ts';
+import { StagingMemory } from '../fs/staged-dir.ts';
 import { SyncBarrier } from '../fs/syncfs.ts';
 import { createCliLogger } from '../log.ts';
 import { listManagedRoleDirs } from '../observed/role-dir.ts';
@@ -87,6 +88,7 @@ async function syncRoles(
     clock: systemClock,
     log,
     barrier,
+    staging: new StagingMemory(),
     retention: config.tuning.retention,
     refreshStore: () => sources.refreshStore(),
   });

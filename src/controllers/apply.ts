@@ -9,6 +9,7 @@ import type { Clock } from '../clock.ts';
 import { DurableBatch } from '../fs/durable-batch.ts';
 import { DirIdentities } from '../fs/place-check.ts';
 import { Replacer } from '../fs/replacer.ts';
+import { StagingMemory } from '../fs/staged-dir.ts';
 import type { SyncBarrier } from '../fs/syncfs.ts';
 import { tempPathFor } from '../fs/temp-names.ts';
 import { MANIFEST_FILE, type ManifestCache, manifestPath } from '../observed/manifest.ts';
@@ -31,6 +32,11 @@ export interface ApplyDeps {
   barrier?: SyncBarrier;
   /** Where the manifest written last is remembered, so the next reconcile does not parse it back. */
   manifests?: ManifestCache;
+  /**
+   * Where a staged directory could not be renamed into place (one per process), so a retry writes file by file;
+   * without it the memory lasts this apply only.
+   */
+  staging?: StagingMemory;
 }
 
 /** What apply did. */
@@ -56,14 +62,15 @@ export async function applyPlan(plan: Plan, deps: ApplyDeps): Promise<ApplyResul
   //    A shared syncfs covers the role directory's filesystem, skills/'s if it is a mount point, and any other a
   //    staged file turns out to be on.
   const batch = new DurableBatch(deps.barrier, plan.writes.length, plan.dir, [join(plan.dir, 'skills')]);
-  const names = nameTemps(plan, expected);
+  const staging = deps.staging ?? new StagingMemory();
+  const names = nameTemps(plan, expected, staging);
   const manifestTmp = tempPathFor(manifestPath(plan.dir));
   if (plan.writes.length && plan.manifest)
     await guard(plan, MANIFEST_FILE, () => writeIntent(plan, names, manifestTmp));
   // 3. Write desired files atomically (staged, made durable, put in place), recording what actually landed.
   const unexpected = new UnexpectedBackups(deps.backupsDir, plan.role, deps.clock);
   const replacer = new Replacer(dirs, expected, unexpected.save, names.asides);
-  const written = await writeFiles(plan, { dirs, names, replacer, batch, clock: deps.clock });
+  const written = await writeFiles(plan, { dirs, names, replacer, batch, staging, clock: deps.clock });
   // 4. Delete what the manifest says we wrote and is no longer desired, then empty parents.
   const deleted = await deleteUnwanted(plan, replacer);
   // 5. A live role always has skills/ (Kimi's --skills-dir needs an existing directory).

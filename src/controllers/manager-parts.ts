@@ -4,6 +4,7 @@
  */
 import type { Scheduler } from '../clock.ts';
 import type { Paths, Tuning } from '../config.ts';
+import { StagingMemory } from '../fs/staged-dir.ts';
 import { SyncBarrier } from '../fs/syncfs.ts';
 import type { Logger } from '../log.ts';
 import { manifestCache } from '../observed/manifest.ts';
@@ -55,11 +56,12 @@ export function buildParts(deps: PartsDeps, wakes: Wakes): ManagerParts {
   const now = () => clock.now();
   const sources = new Sources(paths, { now });
   const status = new StatusBook(clock);
-  const [manifests, observations, renders, barrier] = [
+  const [manifests, observations, renders, barrier, staging] = [
     manifestCache(now),
     new RoleObservations(),
     new RenderMemo(),
     new SyncBarrier(),
+    new StagingMemory(),
   ];
   const { wake, wakeAll } = wakes;
   const snapshot = new ObservedSnapshot(paths, sources.registry, observations);
@@ -82,6 +84,7 @@ export function buildParts(deps: PartsDeps, wakes: Wakes): ManagerParts {
       clock,
       log,
       barrier,
+      staging,
       renders,
       manifests,
       observations,

@@ -229,6 +229,7 @@ export class Sources {
       | 'clock'
       | 'log'
       | 'barrier'
+      | 'staging'
       | 'renders'
       | 'manifests'
       | 'observations'

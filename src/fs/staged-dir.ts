@@ -18,13 +18,26 @@ const renameAsync = promisify(rename);
 /**
  * Directories a staged directory could not be renamed out of (EXDEV: the final place is another mount, e.g. a
  * bind mount of the same filesystem, which a device check cannot tell). That publish fails; nothing is staged
- * in them again for the rest of the process, so the caller's retry writes file by file.
+ * in them again while this memory lives, so the caller's retry writes file by file. The mounts outlive any one
+ * apply: one memory is kept per process.
  */
-const crossMount = new Set<string>();
+export class StagingMemory {
+  private readonly crossMount = new Set<string>();
 
-/** False once a directory staged in `inDir` failed to rename into place across mounts (EXDEV). */
-export function canStageDirIn(inDir: string): boolean {
-  return !crossMount.has(resolve(inDir));
+  /** False once a directory staged in `inDir` failed to rename into place across mounts (EXDEV). */
+  canStageIn(inDir: string): boolean {
+    return !this.crossMount.has(resolve(inDir));
+  }
+
+  /** publishStagedDir, remembering the directory `tmp` is staged in when the rename fails with EXDEV. */
+  async publish(tmp: string, path: string, check?: () => void): Promise<void> {
+    try {
+      await publishStagedDir(tmp, path, check);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'EXDEV') this.crossMount.add(resolve(dirname(tmp)));
+      throw err;
+    }
+  }
 }
 
 /** Stage a new directory for `name` in the existing directory `inDir` (or exactly at `at`); returns its temp path. */
@@ -43,7 +56,6 @@ export async function publishStagedDir(tmp: string, path: string, check?: () => 
     check?.();
     await renameAsync(tmp, path);
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'EXDEV') crossMount.add(resolve(dirname(tmp)));
     discardStagedDir(tmp);
     throw err;
   }

@@ -21,7 +21,7 @@ import type { DesiredFile, DesiredRole } from '../../src/controllers/artifacts.t
 import { planRole } from '../../src/controllers/plan.ts';
 import { ApplyError } from '../../src/errors.ts';
 import { stageCopy, stageFile } from '../../src/fs/stage.ts';
-import { publishStagedDir, stageDir } from '../../src/fs/staged-dir.ts';
+import { publishStagedDir, StagingMemory, stageDir } from '../../src/fs/staged-dir.ts';
 import { SyncBarrier, SyncfsCoprocess } from '../../src/fs/syncfs.ts';
 import { MANIFEST_FILE, manifestCache, readManifest } from '../../src/observed/manifest.ts';
 import { observeRoleFiles } from '../../src/observed/role-dir.ts';
@@ -712,11 +712,12 @@ describe.skipIf(!canMount)('applyPlan: skills/ on another mount (root only)', ()
     using _ = mounted(['--bind', elsewhere], join(dir, 'skills'));
     expect(statSync(join(dir, 'skills')).dev).toBe(statSync(dir).dev); // a device check cannot tell
     const files = newSkills(2);
-    await expect(applyPlan(await planFor(files), { backupsDir, clock })).rejects.toMatchObject({
+    const staging = new StagingMemory();
+    await expect(applyPlan(await planFor(files), { backupsDir, clock, staging })).rejects.toMatchObject({
       cause: { code: 'EXDEV' },
     });
     expect(readdirSync(dir).filter((n) => n.includes('.hero-tmp-'))).toEqual([]);
-    const result = await applyPlan(await planFor(files), { backupsDir, clock });
+    const result = await applyPlan(await planFor(files), { backupsDir, clock, staging });
     expect(result.written).toBe(2);
     for (const f of files) expect(md5(readFileSync(join(elsewhere, f.path.slice('skills/'.length))))).toBe(f.md5);
   });

@@ -4,7 +4,7 @@
  * complete or not at all, for one rename instead of one per file.
  */
 import { lstatSync, readdirSync, statSync } from 'node:fs';
-import { canStageDirIn } from '../../fs/staged-dir.ts';
+import type { StagingMemory } from '../../fs/staged-dir.ts';
 import { SKILLS_PREFIX, skillOfFile } from '../../observed/role-files.ts';
 import type { Plan, WriteAction } from '../plan.ts';
 
@@ -21,10 +21,11 @@ export interface FreshDir {
 
 /**
  * The skill directories the plan creates from nothing: absent on disk now (under the lock), and every file the
- * next manifest holds below them is a write of this plan.
+ * next manifest holds below them is a write of this plan. None where `staging` saw a rename out of the role
+ * directory fail across mounts.
  */
-export function freshSkillDirs(plan: Plan): Map<string, FreshDir> {
-  if (!canStageDirIn(plan.dir)) return new Map();
+export function freshSkillDirs(plan: Plan, staging: StagingMemory): Map<string, FreshDir> {
+  if (!staging.canStageIn(plan.dir)) return new Map();
   const writes = new Map<string, number>();
   const existing = new Set<string>();
   for (const w of plan.writes) {

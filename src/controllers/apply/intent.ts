@@ -7,6 +7,7 @@ import { lstatSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Expected } from '../../fs/place-check.ts';
 import { stageFile } from '../../fs/stage.ts';
+import type { StagingMemory } from '../../fs/staged-dir.ts';
 import { publishStaged } from '../../fs/staged-file.ts';
 import { tempPathFor } from '../../fs/temp-names.ts';
 import { manifestPath, serializeManifest } from '../../observed/manifest.ts';
@@ -24,7 +25,11 @@ export interface TempNames {
 }
 
 /** Name every temp file, set-aside file and staged directory of the plan (none when it writes nothing). */
-export function nameTemps(plan: Plan, expected: ReadonlyMap<string, Expected | undefined>): TempNames {
+export function nameTemps(
+  plan: Plan,
+  expected: ReadonlyMap<string, Expected | undefined>,
+  staging: StagingMemory,
+): TempNames {
   const names: TempNames = { temps: new Map(), asides: new Map(), fresh: new Map() };
   if (!plan.writes.length) return names;
   for (const a of [...plan.writes, ...plan.deletes]) {
@@ -32,7 +37,7 @@ export function nameTemps(plan: Plan, expected: ReadonlyMap<string, Expected | u
     const e = expected.get(path);
     if (e && e.kind !== 'missing') names.asides.set(path, tempPathFor(join(plan.dir, path)));
   }
-  names.fresh = freshSkillDirs(plan);
+  names.fresh = freshSkillDirs(plan, staging);
   for (const d of names.fresh.values()) d.at = tempPathFor(join(plan.dir, stagingName(d)));
   for (const w of plan.writes) {
     if (!freshDirOf(names.fresh, w)) names.temps.set(w.file.path, tempPathFor(join(plan.dir, w.file.path)));

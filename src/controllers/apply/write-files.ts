@@ -9,7 +9,7 @@ import type { Clock } from '../../clock.ts';
 import { type DurableBatch, settleAll } from '../../fs/durable-batch.ts';
 import { type DirIdentities, parentRel, RealRoot } from '../../fs/place-check.ts';
 import type { Replacer } from '../../fs/replacer.ts';
-import { discardStagedDir, publishStagedDir } from '../../fs/staged-dir.ts';
+import { discardStagedDir, type StagingMemory } from '../../fs/staged-dir.ts';
 import { discardStaged, fsyncStaged, type StagedFile } from '../../fs/staged-file.ts';
 import { manifestPath } from '../../observed/manifest.ts';
 import type { ManifestEntry } from '../../observed/role-files.ts';
@@ -29,6 +29,8 @@ export interface WriteContext {
   names: TempNames;
   replacer: Replacer;
   batch: DurableBatch;
+  /** Remembers where a staged directory cannot be renamed into place. */
+  staging: StagingMemory;
   /** Its time, read once, judges the racy window of copied sources. */
   clock: Clock;
 }
@@ -129,7 +131,7 @@ async function publishAll(plan: Plan, ctx: WriteContext, staged: Staged[]): Prom
       ),
     ...[...ctx.names.fresh.values()].map((d) =>
       guard(plan, d.rel, async () => {
-        await publishStagedDir(d.tmp!, join(plan.dir, d.rel), () => ctx.dirs.check('skills'));
+        await ctx.staging.publish(d.tmp!, join(plan.dir, d.rel), () => ctx.dirs.check('skills'));
         d.published = true;
       }),
     ),

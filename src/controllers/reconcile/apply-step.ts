@@ -20,6 +20,7 @@ export async function applyPrepared(p: Prepared, deps: ReconcileDeps): Promise<R
       clock: deps.clock,
       generation: p.base.generation,
       barrier: deps.barrier,
+      staging: deps.staging,
       manifests: deps.manifests,
     });
   } finally {

@@ -3,6 +3,7 @@ import type { Clock } from '../../clock.ts';
 import type { Paths } from '../../config.ts';
 import type { PresetResolver } from '../../desired/preset-resolver.ts';
 import type { StoreData } from '../../desired/schema.ts';
+import type { StagingMemory } from '../../fs/staged-dir.ts';
 import type { SyncBarrier } from '../../fs/syncfs.ts';
 import type { Logger } from '../../log.ts';
 import type { FileStamp } from '../../observed/digest.ts';
@@ -33,6 +34,8 @@ export interface ReconcileDeps {
   servicesState?: () => { error?: string; valid: boolean };
   /** Shared syncfs for large write batches (one per process); without it every file is fsynced. */
   barrier?: SyncBarrier;
+  /** Where a staged skill directory cannot be renamed into place (one per process); without it, each apply's own. */
+  staging?: StagingMemory;
   /** Each role's last render, reused while its inputs are the same (one per process). */
   renders?: RenderMemo;
   /** Parsed manifests reused while their file is unchanged (one per process). */
