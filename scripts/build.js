@@ -7,8 +7,8 @@
  *
  *   node scripts/build.js [--or-sources]   (npm run build; `npm start` and `npm test` run it first)
  *
- * Why: tsx at run time costs ~34 MB of the daemon's RSS (on Node 20 its loader hooks run in their own
- * thread and V8 isolate) and ~0.3 s of start-up; docs/performance.md.
+ * Why: tsx at run time costs the daemon RSS (on Node 20 its loader hooks run in their own thread and V8
+ * isolate) and start-up time (docs/decisions/007-bundle-and-thread-pool.md).
  */
 import { mkdirSync, rmSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
@@ -16,16 +16,16 @@ import { fileURLToPath } from 'node:url';
 import { BUILD_INFO, BUNDLE, fingerprint, ROOT, writeAtomic } from './fingerprint.js';
 
 /**
- * Packages bundled in (tree-shaken) instead of imported from node_modules at run time: zod (see
- * ZOD_LOCALES), xstate (-3 MB of RSS), hono and @hono/node-server (-3 MB). The others stay external:
- * yaml, pino and prom-client are CommonJS that requires node built-ins at run time, and bundling
- * p-queue or smol-toml saved nothing measurable.
+ * Packages bundled in (tree-shaken) instead of imported from node_modules at run time, because the daemon
+ * holds less of them in memory that way: zod (see ZOD_LOCALES), xstate, hono and @hono/node-server. The
+ * others stay external: yaml, pino and prom-client are CommonJS that requires node built-ins at run time,
+ * and p-queue and smol-toml gain nothing from it (docs/decisions/007-bundle-and-thread-pool.md).
  */
 const BUNDLED = ['zod', 'xstate', 'hono', '@hono/node-server'];
 
 /**
- * zod's `z` namespace re-exports `z.locales` (every language's error messages, ~370 KB of source, ~3 MB
- * of RSS once loaded), which esbuild cannot drop because `z` is used as a whole object. The sources
+ * zod's `z` namespace re-exports `z.locales` (every language's error messages, megabytes of RSS once
+ * loaded), which esbuild cannot drop because `z` is used as a whole object. The sources
  * never call `z.config(z.locales.xx())`; English, the default, is imported by zod's schemas directly,
  * so error messages do not change. The locales index is replaced with one exporting `en` only.
  */
@@ -76,7 +76,7 @@ export async function build({ log = console.error } = {}) {
     logLevel: 'warning',
     legalComments: 'none',
     // keepNames: a class keeps its own name even when bundling renames its binding (errors.ts derives
-    // `err.name` from it, as under tsx). Whitespace and syntax minified (-1.5 MB of RSS), identifiers
+    // `err.name` from it, as under tsx). Whitespace and syntax minified (less to hold in memory), identifiers
     // kept, so stack traces still name functions; `node --enable-source-maps` maps them to src/.
     keepNames: true,
     minifyWhitespace: true,

@@ -1,7 +1,7 @@
 /**
  * Prometheus metrics (prefix `hero_team_`). Values are recorded in plain maps from the first event on; prom-client
  * (its Registry, the text format and the process metrics) is loaded at the first scrape, so a daemon nobody
- * scrapes pays neither its memory (~3.5 MB) nor the 100 Hz timer of its event-loop-lag monitor (idle CPU).
+ * scrapes pays neither its memory nor the 100 Hz timer of its event-loop-lag monitor (idle CPU).
  * One registry per app. Label values are bounded: roles are the first MAX_ROLE_LABELS seen (the rest count under
  * `_other`), RPC methods are table names or `unknown`, HTTP routes are route patterns.
  */

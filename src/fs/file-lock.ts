@@ -149,8 +149,8 @@ export async function readLockInfo(lockPath: string): Promise<LockInfo | undefin
 /**
  * Remove the lock only if it still carries our token (it may have been taken over as stale). This unlink runs on
  * the thread pool: during a large batch's flush an unlink waits on the filesystem journal for up to a couple of
- * milliseconds (a hundred role locks cost ~150 ms of event loop in a cold sync's profile). The wait cannot let
- * anyone in: our lock is not stale while we are alive and inside staleMs, so no waiter takes it over meanwhile.
+ * milliseconds, once per role in a cold sync (docs/decisions/003-syncfs-batches.md). The wait cannot let anyone
+ * in: our lock is not stale while we are alive and inside staleMs, so no waiter takes it over meanwhile.
  * The takeover path (removeIfStale) keeps its unlinks synchronous, so its guard is held for microseconds.
  */
 async function releaseLock(lockPath: string, token: string): Promise<void> {

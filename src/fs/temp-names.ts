@@ -10,7 +10,8 @@ export const TEMP_FILE_RE = /^\..+\.hero-tmp-\d+-[0-9a-f]{8}$/;
 
 /**
  * Temp-name suffixes: one counter per process, so no two of its temps share a name whichever writer asks, from a
- * random start, so a later process with the same pid does not meet the names a crashed one left (decision 008).
+ * random start, so a later process with the same pid does not meet the names a crashed one left
+ * (docs/decisions/008-process-wide-temp-names.md).
  */
 let tempSeq = randomBytes(4).readUInt32BE(0);
 

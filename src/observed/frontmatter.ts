@@ -14,12 +14,12 @@ export const SKILL_MD_MAX = 4 * 1024 * 1024;
 /** Python `str.splitlines()` boundaries. */
 // biome-ignore lint/suspicious/noControlCharactersInRegex: YAML's line breaks include these control characters.
 const LINE_BREAK = /\r\n|[\n\r\v\f\x1c-\x1e\x85\u2028\u2029]/g;
-/** Python `str.strip()` whitespace (unlike JS `trim`, a BOM is not whitespace, so a BOM defeats detection as in Kimi). */
+/** Python `str.strip()` whitespace (unlike JS `trim`, a BOM is not whitespace: a BOM defeats detection, as in Kimi). */
 const PY_WS = '[\\t\\n\\v\\f\\r \\x1c-\\x1f\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]';
 const PY_STRIP = new RegExp(`^${PY_WS}+|${PY_WS}+$`, 'g');
 const PY_LEADING = new RegExp(`^${PY_WS}+`);
 
-/** YAML 1.1 booleans that PyYAML resolves and the YAML 1.2 core schema reads as strings (`name: yes` is `true` to Kimi). */
+/** YAML 1.1 booleans PyYAML resolves that the YAML 1.2 core schema reads as strings (`name: yes` is `true` to Kimi). */
 const pyBool: ScalarTag = {
   tag: 'tag:yaml.org,2002:bool',
   default: true,
@@ -35,7 +35,8 @@ interface Line {
 
 /**
  * Split like Python `splitlines()`, keeping where each line ends in the source. Lazy: the frontmatter needs
- * only the lines up to its closing `---`, and splitting a whole SKILL.md was most of a registry scan's garbage.
+ * only the lines up to its closing `---`, and a string per line of every SKILL.md body is garbage a registry
+ * scan need not make.
  */
 function* splitLines(text: string): Generator<Line, void, undefined> {
   let start = 0;
@@ -60,8 +61,8 @@ const SIMPLE_VALUE = /^[A-Za-z][A-Za-z0-9 _.,()/-]*[A-Za-z0-9_.)/]$|^[A-Za-z]$/;
 const RESERVED = /^(?:y|n|yes|no|on|off|true|false|null)$/i;
 
 /**
- * The common frontmatter, `key: value` lines of plain words, read without a YAML parser (the parser was most
- * of a cold registry scan). Anything else (quotes, colons, comments, indentation, lists, duplicate keys,
+ * The common frontmatter, `key: value` lines of plain words, read without a YAML parser (a parse per skill
+ * would dominate a cold registry scan). Anything else (quotes, colons, comments, indentation, lists, duplicate keys,
  * reserved words, empty lines) returns undefined and goes through the parser; a test checks both agree.
  */
 export function parseSimpleBlock(block: string): Record<string, string> | undefined {
@@ -130,7 +131,7 @@ export function parseFrontmatter(text: string): FrontmatterResult {
     size += line.text.length + 1;
     if (size <= FRONTMATTER_MAX) inside.push(line.text);
   }
-  // Only a closed block is frontmatter (an unclosed one is body, as Kimi reads it); a closed one too large is refused unparsed.
+  // Only a closed block is frontmatter (an unclosed one is body, as Kimi reads it); a closed one too large is refused.
   if (close && size > FRONTMATTER_MAX)
     return { ok: false, reason: `frontmatter is larger than ${FRONTMATTER_MAX / 1024} KiB` };
   if (!close) return { ok: true, data: null, body: text };
