@@ -73,7 +73,7 @@ export class ApplyError extends HeroTeamError {
   }
 }
 
-/** A role directory that is a symlink (or not a directory): refused as a conflict, nothing read or written through it. */
+/** A role directory that is a symlink (or not a directory): a conflict; nothing is read or written through it. */
 export class RoleDirConflictError extends HeroTeamError {
   constructor(
     readonly role: string,

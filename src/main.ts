@@ -95,7 +95,7 @@ export async function startDaemon(
   // `code`: dist/hero-team.js (the bundle) or src/main.ts (the sources through tsx; bin/hero-team.js).
   // `threadpool`: libuv's pool size, fixed before this module loaded (bin/hero-team.js sets 16 unless given).
   const threadpool = libuvThreadpoolSize(process.env.UV_THREADPOOL_SIZE);
-  // `memoryReducer`: whether V8 compacts the heap once the daemon goes quiet (off with DAEMON_NODE_FLAGS, src/node-flags.ts).
+  // `memoryReducer`: whether V8 compacts the heap once the daemon goes quiet (off with DAEMON_NODE_FLAGS).
   const memoryReducer = memoryReducerOn();
   log.info(
     {

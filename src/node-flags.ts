@@ -19,7 +19,7 @@ export const v8FlagName = (arg: string) =>
     .split('=')[0]!
     .replaceAll('_', '-');
 
-/** Whether V8's memory reducer runs in a process launched with these node arguments (the last of `--memory-reducer` and `--no-memory-reducer` wins). */
+/** Whether V8's memory reducer runs in a process with these node arguments (the last `--[no-]memory-reducer` wins). */
 export function memoryReducerOn(execArgv: readonly string[] = process.execArgv): boolean {
   const last = execArgv.filter((a) => a.startsWith('-') && v8FlagName(a) === 'memory-reducer').at(-1);
   return last === undefined || !/^--?no/.test(last);

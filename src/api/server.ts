@@ -1,4 +1,4 @@
-/** The daemon's API: one control plane, one app, served on rpc.sock and (when configured) TCP; readiness follows the first convergence. */
+/** The daemon's API: one control plane, one app, on rpc.sock and (if configured) TCP; ready at first convergence. */
 import type { Clock } from '../clock.ts';
 import type { Config } from '../config.ts';
 import type { Manager } from '../controllers/manager.ts';
@@ -20,7 +20,7 @@ export interface ApiServer {
   close(): Promise<void>;
 }
 
-/** Start listening (before the manager starts, so /readyz answers 503 meanwhile); throws ListenError when another daemon runs. */
+/** Start listening (before the manager starts: /readyz answers 503 meanwhile); ListenError when another daemon runs. */
 export async function startApiServer(opts: {
   config: Config;
   env: NodeJS.ProcessEnv;

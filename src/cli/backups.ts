@@ -9,7 +9,10 @@ import { defineCommand } from './command.ts';
 import { EXIT, out } from './io.ts';
 import { tableLines } from './table.ts';
 
-/** One listed backup: the entry plus whether it is a path's original (what rollback restores) or a first backup (never pruned). */
+/**
+ * One listed backup: the entry, and whether it is a path's original (what rollback restores) or a first backup
+ * (never pruned).
+ */
 export interface ListedBackup extends BackupEntry {
   original: boolean;
   protected: boolean;

@@ -10,7 +10,7 @@ export async function daemonClient(config: Config): Promise<HeroTeamClient | und
   return (await socketAnswers(path)) ? connect({ socket: path }) : undefined;
 }
 
-/** The daemon refused a change: its message, with the exit code the CLI gives the same error when it writes directly. */
+/** The daemon refused a change: its message, with the exit code the CLI gives that error when it writes directly. */
 export function cliErrorFor(err: unknown, role?: string): unknown {
   if (!(err instanceof RpcClientError)) return err;
   if (err.code === -32002 && role) return new RoleNotFoundError(role);

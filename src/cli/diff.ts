@@ -1,4 +1,4 @@
-/** `hero-team diff [ROLE...] [--json]`: what sync would change, as unified diffs (keys redacted); exit 1 when anything differs. */
+/** `hero-team diff [ROLE...] [--json]`: what sync would change as unified diffs (keys redacted); 1 when any differs. */
 
 import { systemClock } from '../clock.ts';
 import type { RoleDiff } from '../controllers/diff.ts';

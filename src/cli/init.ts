@@ -25,7 +25,7 @@ export function secretsTemplate(): string {
   ].join('\n');
 }
 
-/** Create the state dir and a secrets.env template; copy example skills into the registry on request. Never overwrites. */
+/** Create the state dir and a secrets.env template; copy example skills to the registry if asked. Never overwrites. */
 export const init = defineCommand({
   name: 'init',
   summary: 'first-run setup: HERO_TEAM_HOME, a secrets.env template (0600), example skills on request',
@@ -67,7 +67,7 @@ export const init = defineCommand({
   },
 });
 
-/** Copy each example skill not already in the registry; each appears complete or not at all (copied aside, then renamed). */
+/** Copy each example skill the registry lacks; each appears complete or not at all (copied aside, then renamed). */
 async function copyExamples(registry: string, say: (line: string) => void): Promise<void> {
   const root = packageRoot();
   const examples = root ? join(root, 'examples', 'skills') : undefined;

@@ -1,4 +1,4 @@
-/** CLI dispatcher: picks the command, answers help and --version, prints errors as one clear line, maps them to exit codes. */
+/** CLI dispatcher: picks the command, answers help and --version, prints an error as one line with its exit code. */
 import { errorMessage, InputError, RoleNotFoundError, StoreError } from '../errors.ts';
 import { type CommandSpec, parseCommandArgs } from './command.ts';
 import { COMMANDS } from './commands.ts';

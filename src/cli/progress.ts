@@ -1,4 +1,4 @@
-/** One progress line kept at the bottom of a terminal's stderr (nothing when stderr is not a TTY): roles done of total, files written. */
+/** One progress line at the bottom of a terminal's stderr (none when not a TTY): roles done of total, files written. */
 import type { Writable } from 'node:stream';
 
 /** Progress of a multi-role sync. */
@@ -15,7 +15,7 @@ export class SyncProgress {
     this.tty = (stream as Writable & { isTTY?: boolean }).isTTY === true;
   }
 
-  /** A role finished, having written `files` files: its own lines are printed above the progress line, which is redrawn. */
+  /** A role finished, having written `files` files: its lines are printed above the progress line, which is redrawn. */
   roleDone(files: number, print: () => void): void {
     this.done++;
     this.written += files;

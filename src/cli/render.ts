@@ -1,4 +1,4 @@
-/** `hero-team render ROLE [--file NAME] [--show-secrets]`: what hero_team would write, from the store, secrets masked. */
+/** `hero-team render ROLE [--file NAME] [--show-secrets]`: what hero_team would write (from the store, keys masked). */
 import { statePaths } from '../config.ts';
 import { maskSecrets } from '../controllers/render/config-toml.ts';
 import { redactMcpServers } from '../controllers/render/mcp-json.ts';

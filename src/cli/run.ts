@@ -36,7 +36,7 @@ export const run = defineCommand({
     if (!sources.store) throw new InputError('store', sources.storeError ?? 'no valid store');
     const role = sources.store.roles.find((r) => r.name === name);
     if (!role) throw new RoleNotFoundError(name);
-    // Kimi Code: the role directory is its home (KIMI_CODE_HOME) and named keys come from here (environment, secrets.env).
+    // Kimi Code: the role directory is its home (KIMI_CODE_HOME); named keys come from here (environment, secrets.env).
     const launch = launchFor(config.paths.rolesDir, name, role.preset, sources.store, io.env);
     const argv = [...launch.argv.slice(1), ...passThrough];
     const catalog = effectiveCatalog(sources.store.catalog);

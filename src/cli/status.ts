@@ -1,4 +1,4 @@
-/** `hero-team status [ROLE] [--json]`: the running daemon's status (exit 1 when a role is not Ready, 3 when no daemon runs). */
+/** `hero-team status [ROLE] [--json]`: the running daemon's status (exit 1: a role not Ready; 3: no daemon runs). */
 import { DaemonUnavailableError, type RoleStatusDoc } from '../api/client.ts';
 import { rpcSocketPath } from '../api/socket-probe.ts';
 import { RoleNotFoundError } from '../errors.ts';

@@ -1,4 +1,4 @@
-/** CLI access to the store: read for queries, locked update for mutations (the daemon picks changes up by watching the file). */
+/** CLI access to the store: read for queries, locked update for mutations (the daemon sees changes by its watch). */
 import { type Config, statePaths } from '../config.ts';
 import type { StoreData } from '../desired/schema.ts';
 import { readStore, type StoreMutation, updateStore } from '../desired/store.ts';

@@ -1,4 +1,4 @@
-/** `hero-team target [set kimi-code|kimi-cli|detect] [--keys env|config]`: which Kimi client the roles are rendered for. */
+/** `hero-team target [set kimi-code|kimi-cli|detect] [--keys env|config]`: the Kimi client roles are rendered for. */
 import type { Config } from '../config.ts';
 import { isKeyMode, isTargetId, resolveTarget, TARGET_ENV } from '../desired/kimi-target.ts';
 import type { KeyMode, KimiTargetId } from '../desired/schema.ts';

@@ -47,7 +47,7 @@ export interface ApplyResult {
   backupDir?: string;
   /** Source files that changed between render and copy: the role needs another reconcile. */
   sourceChanged: string[];
-  /** Paths left alone because they changed while being replaced (a hand edit landing): the role needs another reconcile. */
+  /** Paths left alone because they changed while being replaced (a hand edit): the role needs another reconcile. */
   raced?: string[];
 }
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Clock } from '../clock.ts';
 import { type BackupEntry, protectedBackups, readBackupIndex, roleBackupsDir } from '../observed/backup-index.ts';
 
-/** How long backups are kept: a directory goes only when it is neither among the newest `keep` nor younger than `maxAgeDays`. */
+/** How long backups are kept: a directory goes only when not among the newest `keep` nor younger than `maxAgeDays`. */
 export interface RetentionRule {
   /** Newest backup directories per role always kept (0: the count keeps none). */
   keep: number;
@@ -32,7 +32,7 @@ export function planRetention(entries: readonly BackupEntry[], rule: RetentionRu
     .sort();
 }
 
-/** Apply the rule to one role's backups; returns the ids removed. Directories that are not backups of ours are never touched. */
+/** Apply the rule to one role's backups; returns the ids removed. Directories not backups of ours are never touched. */
 export function pruneBackups(backupsRoot: string, role: string, rule: RetentionRule, clock: Clock): string[] {
   const index = readBackupIndex(backupsRoot, role);
   const drop = planRetention(index.entries, rule, clock.now());

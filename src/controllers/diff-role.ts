@@ -13,7 +13,7 @@ import type { Plan } from './plan.ts';
 import { type ReconcileDeps, reconcileRole } from './reconcile.ts';
 import { redactMcpServers } from './render/mcp-json.ts';
 
-/** A role's diff, or undefined when the role is neither declared nor managed. Throws InvalidSpecError for an unrenderable spec. */
+/** A role's diff; undefined when it is neither declared nor managed. InvalidSpecError for an unrenderable spec. */
 export async function diffRole(name: string, deps: ReconcileDeps): Promise<RoleDiff | undefined> {
   const outcome = await reconcileRole(name, deps, { dryRun: true });
   if (outcome.kind === 'absent' || !outcome.plan) return undefined;

@@ -54,7 +54,7 @@ export async function routeEvent(t: EventTarget, deps: EventRouterDeps): Promise
   }
 }
 
-/** Re-read store.json: a valid one comes into force (scope followed, changed roles woken); an invalid one is reported. */
+/** Re-read store.json: a valid one comes into force (scope followed, changed roles woken); an invalid one, reported. */
 export async function reloadStore(deps: EventRouterDeps): Promise<void> {
   const { sources, log } = deps;
   if (!(await sources.loadStore())) return reportSourceErrors(sources, log);

@@ -73,7 +73,7 @@ export function holdUnjustified(
   return { desired: { ...desired, files, keepPrefixes: [...desired.keepPrefixes, ...keep] }, holds };
 }
 
-/** Hand edits left in place under the `report` policy where the desired content differs: desired changes stopped arriving there. */
+/** Hand edits left in place under the `report` policy where the desired content differs: desired changes stop there. */
 export function driftHolds(plan: Plan, desired: DesiredRole | null): Hold[] {
   const reported = plan.drift.filter((d) => d.action === 'reported' && (d.kind === 'modified' || d.kind === 'foreign'));
   if (!reported.length || !desired) return [];

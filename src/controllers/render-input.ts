@@ -1,4 +1,4 @@
-/** The inputs of one role's render, read from the state in force: the effective catalog, the provider keys and the role's preset. */
+/** One role's render inputs, read from the state in force: the effective catalog, the provider keys, the preset. */
 import { statePaths } from '../config.ts';
 import { effectiveCatalog } from '../desired/catalog-defaults.ts';
 import { resolveTarget } from '../desired/kimi-target.ts';
@@ -22,7 +22,7 @@ export interface RenderSources {
   presets?: PresetResolver;
 }
 
-/** Assemble the render input of `role`: the store's catalog with the built-ins, the keys it references, the target in force. */
+/** Assemble `role`'s render input: the store's catalog with the built-ins, the keys it references, the target. */
 export async function readRenderInput(role: RoleSpec, from: RenderSources): Promise<RenderRoleInput> {
   const catalog = effectiveCatalog(from.store.catalog);
   const secrets = await readProviderSecrets(statePaths(from.home).secrets, from.env, catalog);

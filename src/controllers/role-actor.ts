@@ -1,4 +1,4 @@
-/** One role's actor: the role machine, its reconcile handed to the manager's queue, its timers on the injected clock. */
+/** One role's actor: the role machine, its reconcile given to the manager's queue, its timers on the injected clock. */
 import { type ActorRefFrom, createActor, fromPromise, waitFor } from 'xstate';
 import type { CancelTimer, Scheduler } from '../clock.ts';
 import { type RoleTiming, roleMachine } from './role-machine.ts';

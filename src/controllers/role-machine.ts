@@ -1,4 +1,7 @@
-/** One xstate actor per role: debounce hints, run one reconcile at a time, re-run if woken meanwhile, back off on errors, stall on an invalid spec. */
+/**
+ * One xstate actor per role: debounce hints, run one reconcile at a time, re-run if woken meanwhile, back off on
+ * errors, stall on an invalid spec.
+ */
 import { assign, fromPromise, setup } from 'xstate';
 import { InvalidSpecError } from '../errors.ts';
 

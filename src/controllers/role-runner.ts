@@ -41,7 +41,8 @@ export class RoleRunner {
       this.swept.add(name);
       status.succeeded(outcome);
       this.deps.problems.report(name, outcomeProblems(outcome));
-      if (outcome.result?.raced?.length) this.deps.clock.setTimer(() => this.deps.wake(name), 0); // a hand edit landed mid-write: look again
+      // A hand edit landed mid-write: look again.
+      if (outcome.result?.raced?.length) this.deps.clock.setTimer(() => this.deps.wake(name), 0);
       if (outcome.result?.sourceChanged.length) {
         // A source changed under the copy: its skill's snapshot is stale whatever the watchers said.
         for (const path of outcome.result.sourceChanged) {

@@ -19,7 +19,7 @@ export interface RoleStatus {
   lastReconcileAt?: string;
   lastDurationMs?: number;
   lastError?: string;
-  /** Whitelisted skills: registry md5 at the last reconcile, the md5 last copied (`lastSyncedMd5`), stale when not current. */
+  /** Whitelisted skills: registry md5 at the last reconcile, md5 last copied (`lastSyncedMd5`), stale when unequal. */
   skills: { name: string; md5?: string; lastSyncedMd5?: string; stale: boolean }[];
   /** Problems found by the last reconcile (missing skills, reported drift...). */
   warnings: string[];

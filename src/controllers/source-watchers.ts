@@ -1,4 +1,4 @@
-/** Wires directory watchers on every input and output root to event targets; a missing registry is polled until it appears. */
+/** Wires directory watchers on each input and output root to event targets; polls for a missing registry. */
 import { mkdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type CancelTimer, type Scheduler, systemClock } from '../clock.ts';
@@ -22,7 +22,7 @@ const REGISTRY_POLL_MS = 2000;
 
 /** How complete a tree's watches are: `full` once every directory has its watch, `incomplete` when one failed. */
 export type WatchState = 'full' | 'incomplete';
-/** The watched trees whose completeness matters: what may be trusted depends on it (ScanFreshness, RoleObservations). */
+/** The watched trees whose completeness matters: what may be trusted rests on it (ScanFreshness, RoleObservations). */
 export type WatchedTree = 'registry' | 'roles';
 
 /**

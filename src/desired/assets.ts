@@ -1,4 +1,4 @@
-/** Where the package's built-in assets (presets, hook scripts) are: `<package root>/assets`, from src/ or dist/ alike. */
+/** Where the package's built-in assets (presets, hook scripts) are: `<package root>/assets`, from src/ or dist/. */
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';

@@ -21,7 +21,7 @@ export interface TargetChoice {
   source: 'env' | 'store' | 'default';
 }
 
-/** Resolve the target: HERO_TEAM_KIMI_TARGET, else the store's setting, else kimi-code; throws InputError for a bad variable. */
+/** The target: HERO_TEAM_KIMI_TARGET, else the store's setting, else kimi-code; InputError for a bad variable. */
 export function resolveTarget(settings: Settings | undefined, env: NodeJS.ProcessEnv): TargetChoice {
   const fromEnv = env[TARGET_ENV];
   let target: KimiTargetId;

@@ -60,7 +60,7 @@ export function migrateStore(raw: unknown, opts: MigrateOptions = {}): MigrateRe
   return { data, from, migrated: from !== target };
 }
 
-/** The `version` field: absent means 0 (a file from before versioning); anything but a non-negative integer is an error. */
+/** The `version` field: absent means 0 (an unversioned file); anything but a non-negative integer is an error. */
 function readVersion(file: string, data: RawStore): number {
   if (!('version' in data) || data.version === undefined) return 0;
   const v = data.version;

@@ -1,4 +1,4 @@
-/** Resolves a role's preset for rendering, keeping one object per unchanged preset (the render memo compares by identity). */
+/** Resolves a role's preset for rendering, one object per unchanged preset (the render memo compares by identity). */
 import { InvalidSpecError, PresetError } from '../errors.ts';
 import { loadPreset, type Preset, type PresetRoots } from './presets.ts';
 

@@ -70,7 +70,10 @@ export const ModelSchema = z.strictObject({
   provider: z.string().min(1),
   model: z.string().min(1),
   maxContextSize: z.number().int().positive(),
-  /** Largest completion the model may return; Kimi Code sends it as `max_tokens` (else the context size, which OpenAI-type APIs reject). */
+  /**
+   * Largest completion the model may return; Kimi Code sends it as `max_tokens` (else the context size, which
+   * OpenAI-type APIs reject).
+   */
   maxOutputSize: z.number().int().positive().optional(),
   capabilities: z.array(z.enum(CAPABILITIES)).optional(),
   displayName: z.string().optional(),
@@ -87,7 +90,7 @@ export type Catalog = z.output<typeof CatalogSchema>;
 /** Which Kimi client the generated files are for: Kimi Code 2.x (Node) or the legacy Python kimi-cli. */
 export const KIMI_TARGETS = ['kimi-code', 'kimi-cli'] as const;
 export type KimiTargetId = (typeof KIMI_TARGETS)[number];
-/** Where a provider key goes: `env` names the variable (`api_key_env`, key supplied at launch), `config` writes it into config.toml. */
+/** Where a provider key goes: `env` names the variable (`api_key_env`, key given at launch); `config` writes it in. */
 export const KEY_MODES = ['env', 'config'] as const;
 export type KeyMode = (typeof KEY_MODES)[number];
 

@@ -77,7 +77,7 @@ export class DurableBatch {
   }
 }
 
-/** Promise.all that waits for every promise before rejecting with the first error (nothing left running behind a cleanup). */
+/** Promise.all that waits for every promise before rejecting with the first error (nothing runs on after a cleanup). */
 export async function settleAll<T>(promises: Promise<T>[]): Promise<T[]> {
   const results = await Promise.allSettled(promises);
   const failed = results.find((r) => r.status === 'rejected');

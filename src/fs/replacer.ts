@@ -65,7 +65,7 @@ export class Replacer {
     return placed || this.leave(f, rel);
   }
 
-  /** Remove a file we wrote (bytes that changed since planning are backed up first); false when something else is there now. */
+  /** Remove a file we wrote (bytes changed since planning are backed up first); false when something else is there. */
   async remove(rel: string): Promise<boolean> {
     try {
       if (!lstatSync(join(this.dirs.root, rel), { throwIfNoEntry: false })) return true;
@@ -93,7 +93,7 @@ export class Replacer {
     return false;
   }
 
-  /** Set the file at `rel` aside; nothing should be there when none is expected (one that appeared makes the link fail). */
+  /** Set the file at `rel` aside; nothing should be there when none is expected (one that appeared fails the link). */
   private setAside(rel: string): Aside | typeof BLOCKED | undefined {
     const expected = this.expected.get(rel);
     if (!expected || expected.kind === 'missing') return undefined;
@@ -101,7 +101,7 @@ export class Replacer {
     return setAside(abs, this.asideNames.get(rel) ?? tempPathFor(abs));
   }
 
-  /** Drop the file set aside: at once when it is the version planned for (or kept by a hard-link backup), else after backing it up. */
+  /** Drop the file set aside: at once if it is the planned version (or has a hard-link backup), else after a backup. */
   private async settleAside(rel: string, aside: Aside): Promise<void> {
     try {
       const asPlanned = isExpected(aside, this.expected.get(rel)!);

@@ -49,7 +49,7 @@ export function setAside(abs: string, asideName: string): Aside | typeof BLOCKED
   }
 }
 
-/** True when the file set aside is the version `expected` (its rename changed its ctime: inode, size and mtime tell). */
+/** True when the file set aside is the version `expected` (its rename changed the ctime: inode, size, mtime tell). */
 export function isExpected(aside: Aside, expected: Expected): boolean {
   const st = fstatSync(aside.fd);
   return expected.kind === 'inode'
@@ -60,7 +60,7 @@ export function isExpected(aside: Aside, expected: Expected): boolean {
         st.mtimeMs === expected.mtimeMs;
 }
 
-/** Where the file set aside is now: through its descriptor (Linux /proc), else its path; undefined when neither leads to it. */
+/** Where the file set aside is now: by its descriptor (Linux /proc), else its path; undefined when neither leads. */
 export function whereIs(aside: Aside): string | undefined {
   return locateStaged({ tmp: aside.path, fd: aside.fd, dev: aside.dev, ino: aside.ino });
 }

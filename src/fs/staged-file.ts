@@ -35,7 +35,7 @@ export async function fsyncStaged(file: StagedFile): Promise<void> {
   }
 }
 
-/** Close a staged file's descriptor once it is durable (it stays a temp file until published); a held one only with `force`. */
+/** Close a staged file's descriptor once durable (it stays a temp file until published); a held one only by `force`. */
 export function closeStaged(file: StagedFile, force = false): void {
   if (file.fd < 0 || (file.hold && !force)) return;
   ignoreErrors(() => closeSync(file.fd));

@@ -1,4 +1,4 @@
-/** Reading the backups hero_team made for a role: `<backups>/<role>/<id>/` directories with their BACKUP.json record. */
+/** Reading the backups hero_team made for a role: `<backups>/<role>/<id>/` directories with their BACKUP.json. */
 import { lstatSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';

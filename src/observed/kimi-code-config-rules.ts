@@ -57,7 +57,10 @@ const LEGACY_KEYS: Record<string, string> = {
   show_thinking_stream: 'nothing',
   notifications: 'nothing',
 };
-/** Provider types Kimi Code can prompt with; `openai_legacy`, `gemini` and `vertexai` pass its doctor, then every prompt fails. */
+/**
+ * Provider types Kimi Code can prompt with; `openai_legacy`, `gemini` and `vertexai` pass its doctor, then every
+ * prompt fails.
+ */
 export const KIMI_CODE_PROVIDER_TYPES = ['kimi', 'openai', 'openai_responses', 'anthropic', 'google-genai'] as const;
 const MODEL_KEYS = [
   'provider',

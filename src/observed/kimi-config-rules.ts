@@ -1,4 +1,4 @@
-/** The Kimi CLI config.toml / mcp.json rules (kimi-cli-format §1, §3.2): what doctor checks and the tests hold generated files to. */
+/** Kimi CLI config.toml / mcp.json rules (kimi-cli-format §1, §3.2): what doctor checks; tests hold output to them. */
 import { CAPABILITIES } from '../desired/schema.ts';
 import {
   applyRules,

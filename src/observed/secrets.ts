@@ -1,14 +1,14 @@
-/** Provider keys from the environment and HERO_TEAM_HOME/secrets.env; values never leave this module's callers' render. */
+/** Provider keys from the environment and HERO_TEAM_HOME/secrets.env; the values go into renders and nowhere else. */
 import { readFileSync, statSync } from 'node:fs';
 import { parse } from 'dotenv';
 import { type Catalog, ENV_NAME_RE } from '../desired/schema.ts';
 
-/** Parse a dotenv file with dotenv's own rules: quotes, `# comments` (also after a value), `export`, multi-line values. */
+/** Parse a dotenv file by dotenv's rules: quotes, `# comments` (also after a value), `export`, multi-line values. */
 export function parseEnvFile(text: string): Record<string, string> {
   return parse(text);
 }
 
-/** A warning when secrets.env can be read by other users (group or others bits); undefined when it is private or absent. */
+/** A warning when other users can read secrets.env (group or others bits); undefined when it is private or absent. */
 export function secretsFileWarning(file: string): string | undefined {
   const st = statSync(file, { throwIfNoEntry: false });
   if (!st || (st.mode & 0o077) === 0) return undefined;

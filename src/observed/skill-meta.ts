@@ -8,7 +8,7 @@ export interface SkillMeta {
   /** The frontmatter `name`, which Kimi uses instead of the folder name when set. */
   name?: string;
   description?: string;
-  /** `tags` or `metadata.tags`: a list or a comma-separated string (Kimi ignores them; they help people find skills). */
+  /** `tags` or `metadata.tags`: a list or comma-separated string (Kimi ignores them; they help people find skills). */
   tags: string[];
 }
 

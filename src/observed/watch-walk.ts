@@ -72,7 +72,7 @@ export async function addTree(deps: WalkDeps, first: PendingDir, announce: boole
   }
 }
 
-/** Start watching one directory (symlinks followed); its real path, or null when it is not a directory, a loop, or already watched. */
+/** Watch one directory (symlinks followed); its real path, or null: not a directory, a loop, or already watched. */
 function watchDir(
   deps: WalkDeps,
   dir: string,

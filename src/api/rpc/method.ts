@@ -1,4 +1,4 @@
-/** The shape of one JSON-RPC method: params and result as zod schemas (the only source of truth), docs, examples, handler. */
+/** One JSON-RPC method: params and result as zod schemas (the only source of truth), docs, examples, handler. */
 import type { z } from 'zod';
 import type { Control } from '../control.ts';
 import type { RpcErrorName } from './errors.ts';

@@ -60,7 +60,7 @@ export function stagingName(d: FreshDir): string {
   return `skill-${skillName(d.rel)}`;
 }
 
-/** True when the plan writes a file that was missing (checked again under the lock); otherwise the file, and so its directory, is there. */
+/** True when the plan writes a file that was missing (checked again under the lock); else it and its dir exist. */
 export function wasMissing(w: WriteAction): boolean {
   return w.reason === 'create' || w.reason === 'restore';
 }

@@ -50,7 +50,7 @@ export async function makeParentDirs(plan: Plan, fresh: ReadonlyMap<string, Fres
   return made;
 }
 
-/** mkdir each of `dirs` (relative to `base`, or absolute with base ''), depth by depth (parents first); an existing one is fine. */
+/** mkdir each of `dirs` (relative to `base`, or absolute with base ''), parents first; an existing one is fine. */
 async function makeDirsByDepth(plan: Plan, base: string, dirs: Set<string>): Promise<void> {
   const make = async (d: string) => {
     const path = base ? `${base}/${d}` : d;

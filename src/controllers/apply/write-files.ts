@@ -119,7 +119,7 @@ export async function writeFiles(plan: Plan, ctx: WriteContext): Promise<Written
   return written;
 }
 
-/** Put every durable staged file in place (a replace that races a hand edit leaves the path alone), and rename each staged skill directory. */
+/** Put each durable staged file in place (one racing a hand edit is left alone); rename each staged skill directory. */
 async function publishAll(plan: Plan, ctx: WriteContext, staged: Staged[]): Promise<void> {
   await settleAll([
     ...staged

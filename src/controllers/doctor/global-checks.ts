@@ -1,4 +1,4 @@
-/** Doctor checks of the installation: registry, roles dir, store, secrets file, daemon, inotify (the kimi binary: kimi-checks.ts). */
+/** Doctor checks of the installation: registry, roles dir, store, secrets file, daemon, inotify (kimi: kimi-checks). */
 import { accessSync, constants, existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { type Paths, statePaths } from '../../config.ts';

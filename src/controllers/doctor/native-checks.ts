@@ -1,4 +1,4 @@
-/** Doctor checks of a role's Kimi-native files: its preset's agent file for the target, its hook scripts and their wiring. */
+/** Doctor checks of a role's Kimi-native files: its preset's agent file for the target, its hook scripts and wiring. */
 import { accessSync, constants, readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { parse } from 'smol-toml';

@@ -35,7 +35,7 @@ export function planStillHolds(p: Prepared): boolean {
   });
 }
 
-/** A path still looks as observed: still missing, or the same regular file by size, mtime and mode (what observe trusts). */
+/** A path still looks as observed: missing, or the same regular file by size, mtime, mode (as observe trusts). */
 function sameObservation(seen: ObservedFile | undefined, st: Stats | undefined): boolean {
   if (!seen || seen.kind === 'missing') return !st;
   return seen.kind === 'file' && !!st && isSameFile(st, seen);

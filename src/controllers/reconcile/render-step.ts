@@ -1,4 +1,4 @@
-/** Step 2 of a reconcile: render the desired state (pure) from fresh inputs, then hold what the inputs cannot justify. */
+/** Step 2 of a reconcile: render the desired state (pure) from fresh inputs; hold what the inputs cannot justify. */
 import type { RoleSpec, StoreData } from '../../desired/schema.ts';
 import { refreshSkills, registryProblem } from '../../observed/registry.ts';
 import type { Manifest } from '../../observed/role-files.ts';

@@ -26,7 +26,7 @@ const CONTEXT = `# Context
 \${skills}
 `;
 
-/** The agent file for one role: the preset's tools under Kimi Code's names, plus `Skill` (without it the agent gets no skills). */
+/** One role's agent file: the preset's tools under Kimi Code's names, and `Skill` (else the agent gets no skills). */
 export function renderKimiCodeAgent(preset: Preset, role: string): { path: string; text: string }[] {
   const tools = [...new Set([...preset.tools.map((t) => t.code), 'Skill'])];
   const front: Record<string, unknown> = { name: preset.name, description: preset.description };

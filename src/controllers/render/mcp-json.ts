@@ -82,7 +82,10 @@ const SECRET_PARAM = /token|key|secret|passw|auth|sig|credential|session|code/i;
 /** A query value that looks like a credential: long, of token characters, with both letters and digits. */
 const TOKEN_LIKE = /^(?=.*[A-Za-z])(?=.*\d)[A-Za-z0-9_\-.~+/=]{16,}$/;
 
-/** A URL with its userinfo and token-like query values replaced; an unparsable one is hidden whole when it could hold any. */
+/**
+ * A URL with its userinfo and token-like query values replaced; an unparsable one is hidden whole when it could hold
+ * any.
+ */
 function redactUrl(url: string): string {
   let u: URL;
   try {

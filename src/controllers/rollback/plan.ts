@@ -32,7 +32,7 @@ export interface RollbackInput {
   originals: ReadonlyMap<string, OriginalCopy>;
 }
 
-/** The whole plan: one action per manifest path, and originals of paths the manifest no longer lists (reported only). */
+/** The whole plan: one action per manifest path, and originals of paths the manifest no longer lists (reported). */
 export interface RollbackPlan {
   actions: RollbackAction[];
   /** Originals of paths outside the manifest: rollback never touches them; `restore` can put each back. */

@@ -17,7 +17,7 @@ import { inspectRolePath, type PathState, roleDirIsReal } from '../../observed/r
 import { withRoleDirLock } from '../reconcile.ts';
 import { type OriginalCopy, planRollback, type RollbackAction, type RollbackPlan } from './plan.ts';
 
-/** A rollback that cannot start: the manifest is unreadable or belongs elsewhere, or the role dir is a link. Nothing was changed. */
+/** A rollback that cannot start (manifest unreadable or another role's, role dir a link); nothing was changed. */
 export class RollbackRefusedError extends HeroTeamError {
   constructor(
     readonly role: string,
@@ -56,7 +56,7 @@ export interface RollbackReport {
 export async function rollbackRole(paths: Paths, name: string, opts: RollbackOptions = {}): Promise<RollbackReport> {
   if (!ROLE_NAME_RE.test(name)) throw new InputError('ROLE', `invalid role name "${name}"`);
   const dir = join(paths.rolesDir, name);
-  // Read first without the lock: a dry run, a role without a manifest and a refusal leave no trace (not even a lock file).
+  // Read first without the lock: a dry run, a role with no manifest and a refusal leave no trace (not even a lock).
   const first = await prepare(paths, name, dir, opts);
   if (opts.dryRun || !first.managed) return first;
   return withRoleDirLock(paths.home, name, async () => {

@@ -1,4 +1,4 @@
-/** The Config tab: per role, the generated files as on disk (keys redacted) and the diff against what would be generated now. */
+/** The Config tab: per role, the generated files as on disk (keys redacted) and the diff against what would be made. */
 import type { FC } from 'hono/jsx';
 import { CodeBlock, DiffBlock, ErrorBox } from '../components.tsx';
 

@@ -103,7 +103,7 @@ export const SkillsTable: FC<{ data: SkillsPageData }> = ({ data }) => (
         {data.total} of {data.registrySize} skills; page {data.page} of {data.pages}; {data.roles.length} of{' '}
         {data.allRoles.length} roles shown.
       </p>
-      {/* Each checkbox posts on change (an input's default htmx trigger) and swaps nothing: the live update redraws. */}
+      {/* Each checkbox posts on change (an input's default htmx trigger) and swaps nothing: live updates redraw. */}
       <table class="matrix" aria-label="Skills registry and per-role whitelist" hx-swap="none">
         <thead>
           <tr>

@@ -89,7 +89,7 @@ export function registerSkills(app: Hono, deps: AdminDeps, at: MountInfo): void 
     return c.body(null, 204);
   });
 
-  // The page's ticks at once (without JavaScript): per role column shown, the skills shown become exactly the ticked ones.
+  // The page's ticks at once (without JavaScript): per role column shown, the skills shown become exactly those ticked.
   app.post('/skills-save', async (c) => {
     const body = (await c.req.parseBody({ all: true })) as FormBody;
     const shown = formStrings(body, 'shown');

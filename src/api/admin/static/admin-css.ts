@@ -1,4 +1,4 @@
-/** The dashboard's stylesheet, served as /static/admin.css. Status is never colour alone: every badge has a text label and an icon. */
+/** The dashboard's stylesheet (/static/admin.css). Status is never colour alone: each badge has a label and an icon. */
 export const ADMIN_CSS = `
 :root { --fg: #1d232a; --muted: #5b6570; --line: #d5dbe1; --bg: #fff; --accent: #1f5fbf; --ok: #1b6e35; --warn: #8a5a00; --bad: #a3261f; }
 * { box-sizing: border-box; }

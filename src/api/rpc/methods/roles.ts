@@ -1,4 +1,4 @@
-/** role_list, role_get, role_upsert, role_delete. Mutations change the desired state only; the role's actor writes files. */
+/** role_list, role_get, role_upsert, role_delete. Mutations change the desired state; the role's actor writes files. */
 import { join } from 'node:path';
 import { z } from 'zod';
 import { launchLine } from '../../../controllers/render/launch-line.ts';

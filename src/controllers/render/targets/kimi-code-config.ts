@@ -1,4 +1,4 @@
-/** Pure renderer of a role's config.toml for Kimi Code 2.x, whose home is the role directory (kimi-code-format §3, §9). */
+/** Pure renderer of a role's config.toml for Kimi Code 2.x, whose home is the role dir (kimi-code-format §3, §9). */
 import { stringify } from 'smol-toml';
 import type { Catalog, KeyMode, Model, Provider, ProviderType, RoleSpec } from '../../../desired/schema.ts';
 import { InvalidSpecError } from '../../../errors.ts';
