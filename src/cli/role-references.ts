@@ -8,7 +8,7 @@ import { DigestCache } from '../observed/digest.ts';
 import { scanSkill } from '../observed/registry.ts';
 import { readServices } from '../observed/services.ts';
 
-/** The preset a role is created from or switched to, checked (InputError naming the problem); undefined when none is named. */
+/** The preset a role is created from or switched to, checked (InputError naming the problem); undefined when none. */
 export async function presetFor(config: Config, name: string | undefined): Promise<Preset | undefined> {
   if (name === undefined) return undefined;
   let preset: Preset | undefined;
@@ -21,7 +21,7 @@ export async function presetFor(config: Config, name: string | undefined): Promi
   return preset;
 }
 
-/** Check that the model, context, skills and MCP services a spec names exist; throws InputError naming the first problem. */
+/** Check that the model, context, skills and MCP services a spec names exist; InputError names the first problem. */
 export async function validateReferences(
   config: Config,
   store: StoreData,

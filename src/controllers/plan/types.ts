@@ -10,7 +10,7 @@ export type WriteReason = 'create' | 'update' | 'restore' | 'revert' | 'adopt' |
 export interface WriteAction {
   file: DesiredFile;
   reason: WriteReason;
-  /** md5 of the bytes on disk when they are ours (update, mode): the write intent records them so a second crash still knows them. */
+  /** md5 of the bytes on disk when ours (update, mode): recorded by the write intent so a second crash knows them. */
   ours?: string;
   backup: null | { reason: 'modified' | 'foreign'; md5: string; expectedMd5?: string };
   /** The file as observed (absent: the path was missing); apply replaces only that version. */
@@ -35,7 +35,10 @@ export interface DeleteAction {
 /** A difference between disk and what we wrote that was found while planning. */
 export interface DriftItem {
   path: string;
-  /** modified: a file we wrote was changed; foreign: a file we never wrote is in the way; conflict: a directory or link in the way; stray: an extra entry in skills/. */
+  /**
+   * modified: a file we wrote was changed; foreign: a file we never wrote is in the way; conflict: a directory or link
+   * in the way; stray: an extra entry in skills/.
+   */
   kind: 'modified' | 'foreign' | 'conflict' | 'stray';
   action: 'reverted' | 'reported';
 }
@@ -47,7 +50,7 @@ export interface Plan {
   writes: WriteAction[];
   deletes: DeleteAction[];
   drift: DriftItem[];
-  /** Next manifest; null when the role is gone (the manifest is removed). Written entries carry mtimeMs 0 until apply fills it. */
+  /** Next manifest; null when the role is gone (manifest removed). Written entries: mtimeMs 0 till apply sets it. */
   manifest: Manifest | null;
   /** True when the manifest file must be (re)written or removed. */
   manifestChanged: boolean;
