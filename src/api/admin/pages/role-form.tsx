@@ -1,25 +1,16 @@
-/** The role create/edit form, with the server's validation errors beside each field. */
+/**
+ * The role create/edit form, with the server's validation errors beside each field. The entry point; beside it
+ * role-form-values.ts (what the form holds), role-form-fields.tsx (the pickers and on/off boxes) and
+ * role-actions.tsx (an existing role's buttons).
+ */
 import type { FC } from 'hono/jsx';
 import { describedBy, ErrorBox, Field } from '../components.tsx';
 import type { ModelView, SkillView } from '../data.ts';
+import { RoleActions } from './role-actions.tsx';
+import { CheckField, ModelPicker, SkillPicker } from './role-form-fields.tsx';
+import type { FormErrors, RoleFormValues } from './role-form-values.ts';
 
-/** What the form holds (as typed by the user, so a rejected form comes back unchanged). */
-export interface RoleFormValues {
-  name: string;
-  model: string;
-  skills: string[];
-  mcp: string;
-  context: string;
-  thinking: boolean;
-  yolo: boolean;
-  drift: string;
-  description: string;
-  /** The generation the form was loaded at (edit only): a concurrent change is reported, not overwritten. */
-  expectedGeneration?: number;
-}
-
-/** Field name → message; `form` for errors that belong to no single field. */
-export type FormErrors = Partial<Record<keyof RoleFormValues | 'form', string>>;
+export type { FormErrors, RoleFormValues } from './role-form-values.ts';
 
 /** Props of the form. */
 export interface RoleFormProps {
@@ -29,118 +20,6 @@ export interface RoleFormProps {
   models: ModelView[];
   skills: SkillView[];
 }
-
-/** The model picker: every catalog alias with its provider, the provider of the current pick shown beside it. */
-const ModelPicker: FC<{ values: RoleFormValues; errors: FormErrors; models: ModelView[] }> = ({
-  values,
-  errors,
-  models,
-}) => {
-  const known = models.some((m) => m.alias === values.model);
-  const picked = models.find((m) => m.alias === values.model);
-  return (
-    <Field id="f-model" label="Model" error={errors.model}>
-      <div>
-        <select
-          id="f-model"
-          name="model"
-          required
-          data-provider-out="f-provider"
-          {...describedBy('f-model', errors.model)}
-        >
-          {known || !values.model ? null : (
-            <option value={values.model} selected>
-              {values.model} (not in the catalog)
-            </option>
-          )}
-          {models.map((m) => (
-            <option value={m.alias} data-provider={m.provider} selected={m.alias === values.model}>
-              {m.alias}
-            </option>
-          ))}
-        </select>
-        <div>
-          Provider: <output id="f-provider">{picked?.provider ?? ''}</output>
-        </div>
-      </div>
-    </Field>
-  );
-};
-
-/** The skill whitelist: a multiple select of the valid registry skills, with a filter box (admin.js). */
-const SkillPicker: FC<{ values: RoleFormValues; errors: FormErrors; skills: SkillView[] }> = ({
-  values,
-  errors,
-  skills,
-}) => {
-  const chosen = new Set(values.skills);
-  const names = skills.filter((s) => s.valid || chosen.has(s.name)).map((s) => s.name);
-  for (const name of values.skills) if (!names.includes(name)) names.push(name);
-  return (
-    <>
-      <Field id="f-skill-filter" label="Filter skills">
-        <input type="search" id="f-skill-filter" data-filter-for="f-skills" autocomplete="off" />
-      </Field>
-      <Field
-        id="f-skills"
-        label="Skills"
-        error={errors.skills}
-        hint={`${chosen.size} selected; Ctrl/Cmd-click to pick several.`}
-      >
-        <select id="f-skills" name="skills" multiple size={8} {...describedBy('f-skills', errors.skills, true)}>
-          {names.map((n) => (
-            <option value={n} selected={chosen.has(n)}>
-              {n}
-            </option>
-          ))}
-        </select>
-      </Field>
-    </>
-  );
-};
-
-/** An on/off field of the form (posts "on" when checked). */
-const CheckField: FC<{
-  name: 'thinking' | 'yolo';
-  label: string;
-  values: RoleFormValues;
-  errors: FormErrors;
-  hint?: string;
-}> = ({ name, label, values, errors, hint }) => (
-  <Field id={`f-${name}`} label={label} error={errors[name]} hint={hint}>
-    <input
-      type="checkbox"
-      id={`f-${name}`}
-      name={name}
-      value="on"
-      checked={values[name]}
-      {...describedBy(`f-${name}`, errors[name], hint !== undefined)}
-    />
-  </Field>
-);
-
-/** The buttons of an existing role: delete (confirmed), render and write its config. */
-const RoleActions: FC<{ name: string }> = ({ name }) => (
-  <div class="actions">
-    <button type="submit" formaction="role-render" hx-post="role-render" hx-target="#role-output" hx-swap="innerHTML">
-      Render config
-    </button>
-    <button type="submit" formaction="role-write" hx-post="role-write" hx-target="#role-output" hx-swap="innerHTML">
-      Write config
-    </button>
-    <button
-      type="submit"
-      formaction="role-delete"
-      hx-post="role-delete"
-      hx-vals='{"confirm":"yes"}'
-      hx-confirm={`Delete role "${name}"? Its generated files are removed (hand edits are backed up).`}
-      hx-target="#role-output"
-      hx-swap="innerHTML"
-    >
-      Delete
-    </button>
-  </div>
-);
 
 /** The whole form. */
 export const RoleForm: FC<RoleFormProps> = ({ values, errors, editing, models, skills }) => (
