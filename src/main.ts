@@ -174,19 +174,29 @@ export function discoveryFor(
 export async function runDaemon(config: Config, env: NodeJS.ProcessEnv): Promise<number> {
   // Before anything is watched or written: a second daemon on the same state would fight the first.
   const lock = acquireDaemonLock(config.paths.home);
-  let daemon: Daemon;
-  try {
-    daemon = await startDaemon(config, env, tuneHeap(config.tuning.lowMemory ? LOW_MEMORY_V8_FLAGS : DAEMON_V8_FLAGS));
-  } catch (err) {
-    lock.release();
-    throw err;
-  }
+  // Handlers go in before start: a signal during start-up (the supervisor giving up, a test) must still stop
+  // the daemon cleanly and release its lock, not kill it by the signal's default action.
+  let daemon: Daemon | undefined;
+  let signalled: NodeJS.Signals | undefined;
+  const stopOn = (d: Daemon, sig: NodeJS.Signals) => {
+    d.log.info({ signal: sig }, 'signal received');
+    void d.stop();
+  };
   const onSignal = (sig: NodeJS.Signals) => {
-    daemon.log.info({ signal: sig }, 'signal received');
-    void daemon.stop();
+    signalled ??= sig;
+    if (daemon) stopOn(daemon, sig);
   };
   process.once('SIGTERM', onSignal);
   process.once('SIGINT', onSignal);
+  try {
+    daemon = await startDaemon(config, env, tuneHeap(config.tuning.lowMemory ? LOW_MEMORY_V8_FLAGS : DAEMON_V8_FLAGS));
+  } catch (err) {
+    process.off('SIGTERM', onSignal);
+    process.off('SIGINT', onSignal);
+    lock.release();
+    throw err;
+  }
+  if (signalled) stopOn(daemon, signalled);
   await daemon.done;
   lock.release();
   return 0;

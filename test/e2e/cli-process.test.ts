@@ -111,6 +111,30 @@ describe('one daemon per HERO_TEAM_HOME (item 21)', () => {
   }, 60_000);
 });
 
+describe('a signal during start-up', () => {
+  it('stops the daemon cleanly (exit 0, lock released), not by the default action of the signal', async () => {
+    tree = makeTree();
+    for (let i = 0; i < 200; i++) addSkill(tree, `s${i}`);
+    writeStore(tree, [{ name: 'dev', model: 'kimi-code/kimi-for-coding', skills: ['s0', 's1'] }]);
+    const child = spawn(process.execPath, [BIN, 'serve'], { env: tree.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    pids.push(child.pid!);
+    let log = '';
+    // SIGTERM on the very chunk that says it is starting: start-up (listen, scan, watches) is still under way.
+    const onData = (c: Buffer) => {
+      log += c;
+      if (log.includes('"hero_team starting"') && !child.killed) child.kill('SIGTERM');
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve) =>
+      child.on('exit', (c, s) => resolve([c, s])),
+    );
+    expect({ code, signal }).toEqual({ code: 0, signal: null });
+    expect(log).toContain('"stopped"');
+    expect(existsSync(join(tree.paths.home, 'serve.pid'))).toBe(false);
+  }, 60_000);
+});
+
 describe('daemon logs (item 18)', () => {
   it('logs a role problem once at info however often the role reconciles, and its resolution once', async () => {
     tree = makeTree({ HERO_TEAM_DEBOUNCE_MS: '10', HERO_TEAM_RESYNC_MS: '1000' });
