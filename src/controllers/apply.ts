@@ -7,6 +7,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Clock } from '../clock.ts';
 import { DurableBatch } from '../fs/durable-batch.ts';
+import type { Fsync } from '../fs/fsync.ts';
 import { DirIdentities } from '../fs/place-check.ts';
 import { Replacer } from '../fs/replacer.ts';
 import { StagingMemory } from '../fs/staged-dir.ts';
@@ -15,7 +16,7 @@ import { tempPathFor } from '../fs/temp-names.ts';
 import { MANIFEST_FILE, type ManifestCache, manifestPath } from '../observed/manifest.ts';
 import { deleteUnwanted } from './apply/deletes.ts';
 import { recordFinal } from './apply/final-record.ts';
-import { guard } from './apply/guard.ts';
+import { failedAt, guard } from './apply/guard.ts';
 import { nameTemps, writeIntent } from './apply/intent.ts';
 import { writeFiles } from './apply/write-files.ts';
 import { backUpFirst, UnexpectedBackups } from './apply-checks.ts';
@@ -37,6 +38,8 @@ export interface ApplyDeps {
    * without it the memory lasts this apply only.
    */
   staging?: StagingMemory;
+  /** The fsync of one descriptor (default: the real one). */
+  fsync?: Fsync;
 }
 
 /** What apply did. */
@@ -51,8 +54,17 @@ export interface ApplyResult {
   raced?: string[];
 }
 
-/** Execute a plan against the role directory. */
+/** Execute a plan against the role directory; any failure is an ApplyError naming the role and a path. */
 export async function applyPlan(plan: Plan, deps: ApplyDeps): Promise<ApplyResult> {
+  try {
+    return await applySteps(plan, deps);
+  } catch (err) {
+    // Each step names the path it failed on; anything else failed on the role directory itself.
+    throw failedAt(plan.role, plan.dir, err);
+  }
+}
+
+async function applySteps(plan: Plan, deps: ApplyDeps): Promise<ApplyResult> {
   const session = new BackupSession(deps.backupsDir, plan.role, deps.clock, deps.generation);
   const dirs = new DirIdentities(plan.dir);
   // 1. Back up every byte we did not write, before anything is touched, and note what each path must still hold.
@@ -61,7 +73,11 @@ export async function applyPlan(plan: Plan, deps: ApplyDeps): Promise<ApplyResul
   //    is put in place unflushed: step 3 makes it durable together with the staged files, before any rename.
   //    A shared syncfs covers the role directory's filesystem, skills/'s if it is a mount point, and any other a
   //    staged file turns out to be on.
-  const batch = new DurableBatch(deps.barrier, plan.writes.length, plan.dir, [join(plan.dir, 'skills')]);
+  const batch = new DurableBatch(deps.barrier, plan.writes.length, plan.dir, {
+    alsoUnder: [join(plan.dir, 'skills')],
+    fsync: deps.fsync,
+    failedAt: (path, err) => failedAt(plan.role, path, err),
+  });
   const staging = deps.staging ?? new StagingMemory();
   const names = nameTemps(plan, expected, staging);
   const manifestTmp = tempPathFor(manifestPath(plan.dir));
@@ -74,7 +90,8 @@ export async function applyPlan(plan: Plan, deps: ApplyDeps): Promise<ApplyResul
   // 4. Delete what the manifest says we wrote and is no longer desired, then empty parents.
   const deleted = await deleteUnwanted(plan, replacer);
   // 5. A live role always has skills/ (Kimi's --skills-dir needs an existing directory).
-  if (plan.manifest) mkdirSync(join(plan.dir, 'skills'), { recursive: true });
+  if (plan.manifest)
+    await guard(plan, 'skills', async () => void mkdirSync(join(plan.dir, 'skills'), { recursive: true }));
   // 6. Make renames and unlinks durable, then put the manifest in place last.
   await recordFinal(plan, {
     batch,

@@ -4,7 +4,7 @@
  * and directory, in parallel. The strategy lives here alone (docs/decisions/003-syncfs-batches.md).
  */
 import { statSync } from 'node:fs';
-import { fsyncPath, syncDir } from './fsync.ts';
+import { type Fsync, fsyncOpen, fsyncPath, syncDir } from './fsync.ts';
 import { closeStaged, fsyncStaged, type StagedFile } from './staged-file.ts';
 import { type SyncBarrier, SyncfsUnavailable } from './syncfs.ts';
 
@@ -19,17 +19,34 @@ export interface AlsoDurable {
   dirs?: readonly string[];
 }
 
+/** How one batch is made durable besides its barrier. */
+export interface BatchOptions {
+  /** Other directories whose filesystem a syncfs covers too (a mount point below the root). */
+  alsoUnder?: readonly string[];
+  /** The fsync of one descriptor (default: the real one). */
+  fsync?: Fsync;
+  /**
+   * The error a failed step throws, given the path it failed on (a file, a directory, or a path on the
+   * filesystem a syncfs failed for): the caller names its failures with the place they happened.
+   */
+  failedAt?: (path: string, err: unknown) => unknown;
+}
+
 /** The filesystems one batch wrote to, and whether a shared syncfs makes them durable. */
 export class DurableBatch {
   private readonly barrier: SyncBarrier | undefined;
   /** Device → a path on it that stays there through the batch. */
   private readonly devices = new Map<number, string>();
+  private readonly fsyncOf: Fsync;
+  private readonly failedAt: (path: string, err: unknown) => unknown;
 
   /** `files`: how many files the batch writes; `root`: the directory it writes under (its filesystem is covered). */
-  constructor(barrier: SyncBarrier | undefined, files: number, root: string, alsoUnder: readonly string[] = []) {
+  constructor(barrier: SyncBarrier | undefined, files: number, root: string, opts: BatchOptions = {}) {
+    this.fsyncOf = opts.fsync ?? fsyncOpen;
+    this.failedAt = opts.failedAt ?? ((_, err) => err);
     this.barrier = barrier?.available() && files >= SYNCFS_MIN_FILES ? barrier : undefined;
     if (!this.barrier) return;
-    for (const path of [root, ...alsoUnder]) {
+    for (const path of [root, ...(opts.alsoUnder ?? [])]) {
       const st = statSync(path, { throwIfNoEntry: false });
       if (st && !this.devices.has(st.dev)) this.devices.set(st.dev, path);
     }
@@ -43,22 +60,31 @@ export class DurableBatch {
   /**
    * Make `files` (staged) and `also` durable: a shared syncfs round, after which each file is only closed, or
    * else an fsync of each (`fsyncFile`, by default fsyncStaged), all in parallel and all awaited before an error
-   * is thrown.
+   * is thrown. A failure is thrown as `failedAt` names it: a staged file's by its final path.
    */
   async commit(
     files: readonly StagedFile[],
     also: AlsoDurable = {},
-    fsyncFile: (f: StagedFile) => Promise<void> = fsyncStaged,
+    fsyncFile: (f: StagedFile) => Promise<void> = (f) => fsyncStaged(f, this.fsyncOf),
   ): Promise<void> {
     if (await this.syncfs()) {
       for (const f of files) closeStaged(f);
       return;
     }
     await settleAll([
-      ...(also.inPlace ?? []).map((p) => fsyncPath(p)),
-      ...(also.dirs ?? []).map((d) => syncDir(d)),
-      ...files.map((f) => fsyncFile(f)),
+      ...(also.inPlace ?? []).map((p) => this.at(p, () => fsyncPath(p, false, this.fsyncOf))),
+      ...(also.dirs ?? []).map((d) => this.at(d, () => syncDir(d, this.fsyncOf))),
+      ...files.map((f) => this.at(f.path, () => fsyncFile(f))),
     ]);
+  }
+
+  /** Run one step of the batch; its failure is thrown as `failedAt` names it for `path`. */
+  private async at(path: string, step: () => Promise<void>): Promise<void> {
+    try {
+      await step();
+    } catch (err) {
+      throw this.failedAt(path, err);
+    }
   }
 
   /**
@@ -67,13 +93,14 @@ export class DurableBatch {
    */
   private async syncfs(): Promise<boolean> {
     if (!this.barrier || !this.devices.size) return false;
-    try {
-      await Promise.all([...this.devices].map(([dev, path]) => this.barrier!.flush(dev, path)));
-      return true;
-    } catch (err) {
-      if (err instanceof SyncfsUnavailable) return false;
-      throw err;
-    }
+    const failed: { path: string; err: unknown }[] = [];
+    await Promise.all(
+      [...this.devices].map(([dev, path]) => this.barrier!.flush(dev, path).catch((err) => failed.push({ path, err }))),
+    );
+    // A writeback error is thrown; syncfs not usable here only means an fsync of each instead.
+    const error = failed.find((f) => !(f.err instanceof SyncfsUnavailable));
+    if (error) throw this.failedAt(error.path, error.err);
+    return !failed.length;
   }
 }
 

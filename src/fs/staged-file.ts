@@ -6,7 +6,7 @@
  */
 import { closeSync, lstatSync, openSync, readlinkSync, rename, unlinkSync } from 'node:fs';
 import { promisify } from 'node:util';
-import { fsyncFd } from './fsync.ts';
+import { type Fsync, fsyncOpen } from './fsync.ts';
 import { ignoreErrors } from './ignore-errors.ts';
 
 const renameAsync = promisify(rename);
@@ -26,10 +26,10 @@ export interface StagedFile {
 }
 
 /** fsync a staged file and close it (after a syncfs this only confirms that its writeback did not fail). */
-export async function fsyncStaged(file: StagedFile): Promise<void> {
+export async function fsyncStaged(file: StagedFile, fsyncOf: Fsync = fsyncOpen): Promise<void> {
   try {
     if (file.fd < 0) file.fd = openSync(file.tmp, 'r');
-    await fsyncFd(file.fd);
+    await fsyncOf(file.fd, file.tmp);
   } finally {
     closeStaged(file);
   }

@@ -1,5 +1,4 @@
 import { spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import {
   existsSync,
   lstatSync,
@@ -17,19 +16,17 @@ import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { fileTimestamp } from '../../src/clock.ts';
 import { applyPlan } from '../../src/controllers/apply.ts';
-import type { DesiredFile, DesiredRole } from '../../src/controllers/artifacts.ts';
-import { planRole } from '../../src/controllers/plan.ts';
+import type { DesiredFile } from '../../src/controllers/artifacts.ts';
 import { ApplyError } from '../../src/errors.ts';
 import { stageCopy, stageFile } from '../../src/fs/stage.ts';
 import { publishStagedDir, StagingMemory, stageDir } from '../../src/fs/staged-dir.ts';
 import { SyncBarrier, SyncfsCoprocess } from '../../src/fs/syncfs.ts';
 import { MANIFEST_FILE, manifestCache, readManifest } from '../../src/observed/manifest.ts';
-import { observeRoleFiles } from '../../src/observed/role-dir.ts';
+import { bytesFile, copyFileIn, md5, planIn } from '../helpers/apply-role.ts';
 import { put } from '../helpers/tree.ts';
 
 const NOW = 1_800_000_000_000;
 const clock = { now: () => NOW };
-const md5 = (s: string | Buffer): string => createHash('md5').update(s).digest('hex');
 
 let root: string;
 let dir: string;
@@ -45,50 +42,9 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(root, { recursive: true, force: true }));
 
-/** A desired file with inline bytes. */
-function bytesFile(path: string, text: string, mode = 0o600): DesiredFile {
-  const bytes = Buffer.from(text);
-  return { path, md5: md5(bytes), size: bytes.length, mode, source: { kind: 'bytes', bytes } };
-}
-
-/** A desired file copied from a source file written now under the temp registry. */
-function copyFile(path: string, text: string, mode = 0o644): DesiredFile {
-  const from = join(sourceDir, path.replaceAll('/', '__'));
-  put(from, text);
-  return { path, md5: md5(text), size: Buffer.byteLength(text), mode, source: { kind: 'copy', from } };
-}
-
-function desiredRole(files: DesiredFile[]): DesiredRole {
-  const revision = md5(JSON.stringify(files.map((f) => [f.path, f.md5, f.mode])));
-  return {
-    role: 'backend',
-    dir,
-    files,
-    keepPrefixes: [],
-    revision,
-    missingSecrets: [],
-    missingRequiredSecrets: [],
-    missingSkills: [],
-    invalidSkills: [],
-    missingServices: [],
-  };
-}
-
-/** Read the manifest and the disk, plan (pure) for `files` (null: role deleted). */
-async function planFor(files: DesiredFile[] | null, driftPolicy: 'revert' | 'report' = 'revert') {
-  const read = await readManifest(dir);
-  const manifest = read.state === 'ok' ? read.manifest : null;
-  const paths = new Set([...(files ?? []).map((f) => f.path), ...(manifest?.entries.map((e) => e.path) ?? [])]);
-  const observed = await observeRoleFiles(dir, paths, manifest);
-  return planRole({
-    role: 'backend',
-    dir,
-    desired: files ? desiredRole(files) : null,
-    manifest,
-    observed,
-    driftPolicy,
-  });
-}
+const copyFile = (path: string, text: string, mode?: number): DesiredFile => copyFileIn(sourceDir, path, text, mode);
+const planFor = (files: DesiredFile[] | null, driftPolicy: 'revert' | 'report' = 'revert') =>
+  planIn(dir, files, driftPolicy);
 
 async function converge(files: DesiredFile[] | null, driftPolicy: 'revert' | 'report' = 'revert') {
   const plan = await planFor(files, driftPolicy);

@@ -13,6 +13,11 @@ export async function guardAt<T>(role: string, path: string, fn: () => Promise<T
   try {
     return await fn();
   } catch (err) {
-    throw new ApplyError(role, path, { cause: err });
+    throw failedAt(role, path, err);
   }
+}
+
+/** `err` as an ApplyError for the absolute `path`; one already named (by a step nearer the failure) stays as it is. */
+export function failedAt(role: string, path: string, err: unknown): ApplyError {
+  return err instanceof ApplyError ? err : new ApplyError(role, path, { cause: err });
 }

@@ -10,12 +10,12 @@ import { type DurableBatch, settleAll } from '../../fs/durable-batch.ts';
 import { type DirIdentities, parentRel, RealRoot } from '../../fs/place-check.ts';
 import type { Replacer } from '../../fs/replacer.ts';
 import { discardStagedDir, type StagingMemory } from '../../fs/staged-dir.ts';
-import { discardStaged, fsyncStaged, type StagedFile } from '../../fs/staged-file.ts';
+import { discardStaged, type StagedFile } from '../../fs/staged-file.ts';
 import { manifestPath } from '../../observed/manifest.ts';
 import type { ManifestEntry } from '../../observed/role-files.ts';
 import type { Plan, WriteAction } from '../plan.ts';
 import { type FreshDir, freshDirOf } from './fresh-skills.ts';
-import { guard, guardAt } from './guard.ts';
+import { guard } from './guard.ts';
 import type { TempNames } from './intent.ts';
 import { makeParentDirs } from './parent-dirs.ts';
 import { stageDesired } from './stage-desired.ts';
@@ -97,7 +97,6 @@ export async function writeFiles(plan: Plan, ctx: WriteContext): Promise<Written
             ...(last ? [...stagedDirs, ...(fresh.size ? [join(plan.dir, 'skills')] : [])] : []),
           ],
         },
-        (f) => guardAt(plan.role, f.path, () => fsyncStaged(f)),
       );
     }
     await publishAll(plan, ctx, staged);
