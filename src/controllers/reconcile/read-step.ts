@@ -1,4 +1,5 @@
 /** Step 1 of a reconcile: read the role's manifest (what we wrote there), and sweep what an interrupted write left. */
+import { statePaths } from '../../config.ts';
 import type { Logger } from '../../log.ts';
 import type { FileStamp } from '../../observed/digest.ts';
 import { readManifest } from '../../observed/manifest.ts';
@@ -31,7 +32,7 @@ export async function readRoleManifest(
     manifest = null;
   }
   if (opts.sweepTemps && !opts.dryRun) {
-    const swept = sweepLeftovers(dir, name, manifest);
+    const swept = sweepLeftovers(dir, name, manifest, statePaths(deps.paths.home).backups);
     if (swept) log.info({ swept }, 'removed temp files of an interrupted write');
   }
   return { manifest, manifestStamp: manifestRead.state === 'absent' ? undefined : manifestRead.stamp };
