@@ -17,7 +17,7 @@ import { MANIFEST_FILE, type ManifestCache, manifestPath } from '../observed/man
 import { deleteUnwanted } from './apply/deletes.ts';
 import { recordFinal } from './apply/final-record.ts';
 import { failedAt, guard } from './apply/guard.ts';
-import { nameTemps, writeIntent } from './apply/intent.ts';
+import { nameTemps, recordIntent } from './apply/intent.ts';
 import { writeFiles } from './apply/write-files.ts';
 import { backUpFirst, UnexpectedBackups } from './apply-checks.ts';
 import { BackupSession } from './backup.ts';
@@ -70,7 +70,8 @@ async function applySteps(plan: Plan, deps: ApplyDeps): Promise<ApplyResult> {
   // 1. Back up every byte we did not write, before anything is touched, and note what each path must still hold.
   const expected = await backUpFirst(plan, session, dirs);
   // 2. Record the write intent, naming every temp first, so what a crash leaves behind is recognised as ours. It
-  //    is put in place unflushed: step 3 makes it durable together with the staged files, before any rename.
+  //    is put in place unflushed: step 3 makes it durable together with the staged files, before any rename (a
+  //    plan with no files to write makes it durable at once, before its first file is set aside).
   //    A shared syncfs covers the role directory's filesystem, skills/'s if it is a mount point, and any other a
   //    staged file turns out to be on.
   const batch = new DurableBatch(deps.barrier, plan.writes.length, plan.dir, {
@@ -81,8 +82,7 @@ async function applySteps(plan: Plan, deps: ApplyDeps): Promise<ApplyResult> {
   const staging = deps.staging ?? new StagingMemory();
   const names = nameTemps(plan, expected, staging);
   const manifestTmp = tempPathFor(manifestPath(plan.dir));
-  if (plan.writes.length && plan.manifest)
-    await guard(plan, MANIFEST_FILE, () => writeIntent(plan, names, manifestTmp));
+  await guard(plan, MANIFEST_FILE, () => recordIntent(plan, names, manifestTmp, batch));
   // 3. Write desired files atomically (staged, made durable, put in place), recording what actually landed.
   const unexpected = new UnexpectedBackups(deps.backupsDir, plan.role, deps.clock);
   const replacer = new Replacer(dirs, expected, unexpected.save, names.asides);

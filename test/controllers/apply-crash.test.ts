@@ -49,6 +49,8 @@ const v1: Files = [
 ];
 /** v1 with config.toml changed. */
 const v2: Files = [{ path: 'config.toml', text: 'default_model = "b"\n' }, ...v1.slice(1)];
+/** v1 without the skill `old`: a plan that only deletes. */
+const dropOld: Files = v1.filter((f) => !f.path.startsWith('skills/old/'));
 
 const apply = async (files: Files | null) =>
   applyPlan(await planIn(dir, files?.map((f) => bytesFile(f.path, f.text, f.mode)) ?? null), { backupsDir, clock });
@@ -153,5 +155,74 @@ describe('a crash between setting a hand-edited file aside and settling it', () 
     linkInPlace();
     sweepLeftovers(dir, 'backend', await manifest());
     expect(temps()).toHaveLength(1);
+  });
+});
+
+describe('a crash in a plan that only deletes', () => {
+  it('a hand-edited file set aside before its delete is recorded, so the sweep finds it (kept in its backup)', async () => {
+    await apply(v1);
+    put(join(dir, 'skills/old/SKILL.md'), HAND);
+    crashAt(dropOld, 'unlinkSync', /\/skills\/old\/\.SKILL\.md\.hero-tmp-/);
+    expect(temps()).toHaveLength(1);
+    expect((await manifest())?.asides).toEqual(temps());
+    await restart(dropOld);
+    expect(temps()).toEqual([]);
+    expect(existsSync(join(dir, 'skills/old'))).toBe(false);
+    expect(backedUp()).toContain(md5(HAND));
+  });
+
+  it('a file of ours set aside before its delete is swept as ours', async () => {
+    await apply(v1);
+    crashAt(dropOld, 'unlinkSync', /\/skills\/old\/\.SKILL\.md\.hero-tmp-/);
+    expect(temps()).toHaveLength(1);
+    await restart(dropOld);
+    expect(temps()).toEqual([]);
+    expect(existsSync(join(dir, 'skills/old'))).toBe(false);
+  });
+
+  it('a deleted role: a file set aside before its delete is swept too', async () => {
+    await apply(v1);
+    crashAt(null, 'unlinkSync', /\/skills\/old\/\.SKILL\.md\.hero-tmp-/);
+    expect(temps()).toHaveLength(1);
+    await restart(null);
+    expect(existsSync(dir)).toBe(false);
+  });
+});
+
+describe('a crash while a temp of no file is being written', () => {
+  /** Every name under the backups that is one of our temp names. */
+  const backupTemps = (): string[] =>
+    (readdirSync(backupsDir, { recursive: true }) as string[]).filter((p) => p.includes('.hero-tmp-'));
+
+  it("the write intent's own temp, before its rename: recognised by its content, swept", async () => {
+    await apply(v1);
+    crashAt(v2, 'rename', /\/\.\.hero-team-manifest\.json\.hero-tmp-/, 1, 0);
+    expect(temps()).toHaveLength(1);
+    expect((await manifest())?.temps).toBeUndefined(); // the previous manifest: it names no temp
+    await restart(v2);
+    expect(temps()).toEqual([]);
+  });
+
+  it("a backup's record, before its rename: the sweep makes it the record, and no temp is left", async () => {
+    await apply(v1);
+    put(join(dir, 'config.toml'), HAND);
+    crashAt(v2, 'rename', /\/\.BACKUP\.json\.hero-tmp-/, 1, 0);
+    expect(backupTemps()).toHaveLength(1);
+    expect(backedUp()).toEqual([]); // the copy is there, but no record names it yet
+    await restart(v2);
+    expect(backupTemps()).toEqual([]);
+    expect(backedUp()).toEqual([md5(HAND)]); // recorded once: the retry found it kept and made no other copy
+    expect(readFileSync(join(dir, 'config.toml'), 'utf8')).toBe('default_model = "b"\n');
+  });
+
+  it("a second backup's record, before its rename: the fuller record replaces the first", async () => {
+    await apply(v1);
+    put(join(dir, 'config.toml'), HAND);
+    put(join(dir, 'skills/tdd/SKILL.md'), 'HAND EDIT 2\n');
+    crashAt(v2, 'rename', /\/\.BACKUP\.json\.hero-tmp-/, 2, 0);
+    expect(backedUp()).toHaveLength(1);
+    await restart(v2);
+    expect(backupTemps()).toEqual([]);
+    expect(backedUp().sort()).toEqual([md5(HAND), md5('HAND EDIT 2\n')].sort());
   });
 });

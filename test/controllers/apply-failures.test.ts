@@ -98,6 +98,13 @@ describe('applyPlan: a failed durability step is an ApplyError naming its path',
     await expectApplyError(apply(null, { fsync }), dir);
   });
 
+  it('a plan that only deletes: its intent is made durable before any file is set aside', async () => {
+    await apply(files('v1'));
+    const { fsync } = failingFsync((p) => p === join(dir, MANIFEST_FILE));
+    await expectApplyError(apply(files('v1', 1), { fsync }), join(dir, MANIFEST_FILE));
+    expect(readdirSync(join(dir, 'skills/s1'))).toEqual(['SKILL.md']); // nothing was set aside nor deleted
+  });
+
   it('a writeback error of the shared syncfs names the directory it was run for', async () => {
     let runs = 0;
     // The first round is the probe (syncfs works here); the second, before the final manifest, reports an error.

@@ -5,6 +5,7 @@
  */
 import { lstatSync } from 'node:fs';
 import { join } from 'node:path';
+import type { DurableBatch } from '../../fs/durable-batch.ts';
 import type { Expected } from '../../fs/place-check.ts';
 import { stageFile } from '../../fs/stage.ts';
 import type { StagingMemory } from '../../fs/staged-dir.ts';
@@ -24,19 +25,19 @@ export interface TempNames {
   fresh: Map<string, FreshDir>;
 }
 
-/** Name every temp file, set-aside file and staged directory of the plan (none when it writes nothing). */
+/** Name every temp file, set-aside file and staged directory of the plan. */
 export function nameTemps(
   plan: Plan,
   expected: ReadonlyMap<string, Expected | undefined>,
   staging: StagingMemory,
 ): TempNames {
   const names: TempNames = { temps: new Map(), asides: new Map(), fresh: new Map() };
-  if (!plan.writes.length) return names;
   for (const a of [...plan.writes, ...plan.deletes]) {
     const path = 'file' in a ? a.file.path : a.path;
     const e = expected.get(path);
     if (e && e.kind !== 'missing') names.asides.set(path, tempPathFor(join(plan.dir, path)));
   }
+  if (!plan.writes.length) return names;
   names.fresh = freshSkillDirs(plan, staging);
   for (const d of names.fresh.values()) d.at = tempPathFor(join(plan.dir, stagingName(d)));
   for (const w of plan.writes) {
@@ -46,10 +47,22 @@ export function nameTemps(
 }
 
 /**
+ * Record the write intent when the plan writes a file or sets one aside (a plan that only deletes: the files it
+ * sets aside are recorded too, so a crash before they are settled leaves nothing unrecorded). With files to
+ * write it stays unflushed (their first durability step covers it); with none it is made durable at once,
+ * before the first file is set aside.
+ */
+export async function recordIntent(plan: Plan, names: TempNames, manifestTmp: string, batch: DurableBatch) {
+  if (!(plan.writes.length && plan.manifest) && !names.asides.size) return;
+  await writeIntent(plan, names, manifestTmp);
+  if (!plan.writes.length) await batch.commit([], { inPlace: [manifestPath(plan.dir)], dirs: [plan.dir] });
+}
+
+/**
  * Put the write intent in place, unflushed (the first durability step of the writes covers it): the previous
  * manifest plus, for every path about to be written, the md5 of the bytes being written, and every temp name.
  */
-export async function writeIntent(plan: Plan, names: TempNames, manifestTmp: string): Promise<void> {
+async function writeIntent(plan: Plan, names: TempNames, manifestTmp: string): Promise<void> {
   const entries = new Map(plan.previous?.entries.map((e) => [e.path, { ...e }]) ?? []);
   for (const w of plan.writes) {
     const entry = entries.get(w.file.path) ?? { path: w.file.path, md5: '', size: -1, mode: w.file.mode, mtimeMs: 0 };

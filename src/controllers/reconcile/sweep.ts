@@ -7,16 +7,18 @@ import { md5FileSync } from '../../observed/digest.ts';
 import { isManifestOf, MANIFEST_FILE } from '../../observed/manifest.ts';
 import { parentsAreDirs } from '../../observed/role-dir.ts';
 import { entriesByPath, type Manifest } from '../../observed/role-files.ts';
+import { sweepBackupTemps } from '../backup-sweep.ts';
 
 /**
  * Remove the leftovers in role `name`'s `dir`; returns how many. Only temps the write intent recorded, and manifest
  * temps that are this role's manifest, are ours. `backupsDir`: where the role's backups are, so that a file set
- * aside whose bytes a backup keeps can go too.
+ * aside whose bytes a backup keeps can go too, and the record temps an interrupted backup left there are settled.
  */
 export function sweepLeftovers(dir: string, name: string, manifest: Manifest | null, backupsDir?: string): number {
   return (
     sweepTemps(dir, manifest?.temps ?? [], MANIFEST_FILE, (text) => isManifestOf(text, name)) +
-    (manifest ? sweepAsides(dir, manifest, backupsOf(backupsDir, name)) : 0)
+    (manifest ? sweepAsides(dir, manifest, backupsOf(backupsDir, name)) : 0) +
+    (backupsDir ? sweepBackupTemps(backupsDir, name) : 0)
   );
 }
 
