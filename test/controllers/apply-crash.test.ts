@@ -4,17 +4,7 @@
  * applies again, as a restarted daemon does. Nothing the user wrote is ever lost; what is ours goes.
  */
 import { spawnSync } from 'node:child_process';
-import {
-  existsSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  statSync,
-  unlinkSync,
-  writeFileSync,
-} from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -24,7 +14,7 @@ import { readBackupIndex } from '../../src/observed/backup-index.ts';
 import { readManifest } from '../../src/observed/manifest.ts';
 import type { Manifest } from '../../src/observed/role-files.ts';
 import { CRASHED, type CrashJob } from '../helpers/apply-crash.ts';
-import { bytesFile, md5, planIn } from '../helpers/apply-role.ts';
+import { bytesFile, md5, planIn, tempRole } from '../helpers/apply-role.ts';
 import { put } from '../helpers/tree.ts';
 
 const SCRIPT = fileURLToPath(new URL('../helpers/apply-crash.ts', import.meta.url));
@@ -35,9 +25,7 @@ let root: string;
 let dir: string;
 let backupsDir: string;
 beforeEach(() => {
-  root = mkdtempSync(join(tmpdir(), 'ht-apply-crash-'));
-  dir = join(root, 'roles', 'backend');
-  backupsDir = join(root, 'home', 'backups');
+  ({ root, dir, backupsDir } = tempRole('ht-apply-crash-'));
 });
 afterEach(() => rmSync(root, { recursive: true, force: true }));
 

@@ -3,8 +3,7 @@
  * steps included: the write intent's fsync, a directory's, the shared syncfs, the final manifest's. A failing
  * disk is played through the fsync and syncfs apply is given.
  */
-import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type ApplyDeps, applyPlan } from '../../src/controllers/apply.ts';
@@ -13,7 +12,7 @@ import { ApplyError } from '../../src/errors.ts';
 import { type Fsync, fsyncOpen } from '../../src/fs/fsync.ts';
 import { SyncBarrier } from '../../src/fs/syncfs.ts';
 import { MANIFEST_FILE } from '../../src/observed/manifest.ts';
-import { bytesFile, copyFileIn, planIn } from '../helpers/apply-role.ts';
+import { bytesFile, copyFileIn, planIn, tempRole } from '../helpers/apply-role.ts';
 
 const clock = { now: () => 1_800_000_000_000 };
 let root: string;
@@ -21,9 +20,7 @@ let dir: string;
 let backupsDir: string;
 
 beforeEach(() => {
-  root = mkdtempSync(join(tmpdir(), 'ht-apply-fail-'));
-  dir = join(root, 'roles', 'backend');
-  backupsDir = join(root, 'home', 'backups');
+  ({ root, dir, backupsDir } = tempRole('ht-apply-fail-'));
   mkdirSync(join(root, 'roles'), { recursive: true });
 });
 afterEach(() => rmSync(root, { recursive: true, force: true }));

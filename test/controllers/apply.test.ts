@@ -22,7 +22,7 @@ import { stageCopy, stageFile } from '../../src/fs/stage.ts';
 import { publishStagedDir, StagingMemory, stageDir } from '../../src/fs/staged-dir.ts';
 import { SyncBarrier, SyncfsCoprocess } from '../../src/fs/syncfs.ts';
 import { MANIFEST_FILE, manifestCache, readManifest } from '../../src/observed/manifest.ts';
-import { bytesFile, copyFileIn, md5, planIn } from '../helpers/apply-role.ts';
+import { bytesFile, copyFileIn, md5, planIn, tempRole } from '../helpers/apply-role.ts';
 import { put } from '../helpers/tree.ts';
 
 const NOW = 1_800_000_000_000;
@@ -34,10 +34,7 @@ let backupsDir: string;
 let sourceDir: string;
 
 beforeEach(() => {
-  root = mkdtempSync(join(tmpdir(), 'ht-apply-'));
-  dir = join(root, 'roles', 'backend');
-  backupsDir = join(root, 'home', 'backups');
-  sourceDir = join(root, 'registry');
+  ({ root, dir, backupsDir, sourceDir } = tempRole('ht-apply-'));
   mkdirSync(sourceDir, { recursive: true });
 });
 afterEach(() => rmSync(root, { recursive: true, force: true }));

@@ -1,11 +1,24 @@
 /** A role directory in a temp root for tests of apply and its sweep: desired files, a plan made as reconcile makes it. */
 import { createHash } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DesiredFile, DesiredRole } from '../../src/controllers/artifacts.ts';
 import { planRole } from '../../src/controllers/plan.ts';
 import { readManifest } from '../../src/observed/manifest.ts';
 import { observeRoleFiles } from '../../src/observed/role-dir.ts';
 import { put } from './tree.ts';
+
+/** A fresh temp root: role `backend`'s directory in it (not made yet), its backups and a registry of sources. */
+export function tempRole(prefix: string): { root: string; dir: string; backupsDir: string; sourceDir: string } {
+  const root = mkdtempSync(join(tmpdir(), prefix));
+  return {
+    root,
+    dir: join(root, 'roles', 'backend'),
+    backupsDir: join(root, 'home', 'backups'),
+    sourceDir: join(root, 'registry'),
+  };
+}
 
 export const md5 = (s: string | Buffer): string => createHash('md5').update(s).digest('hex');
 
