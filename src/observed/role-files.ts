@@ -38,14 +38,9 @@ export interface ObservedFile {
   ctimeMs?: number;
 }
 
-/** Entries by path of each manifest, built once per manifest object (cached manifests are frozen and shared). */
-const entryMaps = new WeakMap<Manifest, ReadonlyMap<string, ManifestEntry>>();
-
-/** The manifest's entries keyed by path (callers must not mutate the manifest afterwards). */
+/** The manifest's entries keyed by path. */
 export function entriesByPath(manifest: Manifest): ReadonlyMap<string, ManifestEntry> {
-  let map = entryMaps.get(manifest);
-  if (!map) entryMaps.set(manifest, (map = new Map(manifest.entries.map((e) => [e.path, e]))));
-  return map;
+  return new Map(manifest.entries.map((e) => [e.path, e]));
 }
 
 /** Where a role's skill directories live, relative to the role directory (with its trailing slash). */
