@@ -1,7 +1,4 @@
-/**
- * The paths a reconcile looks at (desired ∪ manifest) and the skills/ entries they own. Kept per (render,
- * manifest) pair, both reused while unchanged: on its own so it can be dropped if it does not pay.
- */
+/** The paths a reconcile looks at (desired ∪ manifest) and the skills/ entries they own. */
 import { type Manifest, skillsEntryOf } from '../../observed/role-files.ts';
 import type { DesiredRole } from '../artifacts.ts';
 
@@ -11,17 +8,12 @@ export interface PathSet {
   ownedTop: ReadonlySet<string>;
 }
 
-const pathSets = new WeakMap<DesiredRole, PathSet & { manifest: Manifest | null }>();
-
-/** The paths of `desired` and `manifest`, reused while both are the same objects. */
+/** The paths of `desired` and `manifest`. */
 export function pathsOf(desired: DesiredRole | null, manifest: Manifest | null): PathSet {
-  const hit = desired && pathSets.get(desired);
-  if (hit && hit.manifest === manifest) return hit;
   const paths = new Set<string>();
   const ownedTop = new Set<string>();
   for (const p of desired?.files ?? []) addPath(p.path, paths, ownedTop);
   for (const e of manifest?.entries ?? []) addPath(e.path, paths, ownedTop);
-  if (desired) pathSets.set(desired, { manifest, paths, ownedTop });
   return { paths, ownedTop };
 }
 
