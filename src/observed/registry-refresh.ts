@@ -55,10 +55,7 @@ export async function refreshSkills(
   if (all.length && !unique.length) return;
   const startedAt = freshness?.begin() ?? 0;
   const ctx = openScan(current().root, cache);
-  if (ctx) {
-    ctx.listing = rootNames(ctx);
-    ctx.previous = current().skills;
-  }
+  if (ctx) ctx.listing = rootNames(ctx);
   const scans = ctx ? await scanNames(ctx, unique) : unique.map((): SkillScan => ({}));
   const index = current();
   index.exists = ctx !== null;

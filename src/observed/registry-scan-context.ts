@@ -1,6 +1,6 @@
 /**
  * What one registry scan carries from skill to skill: the root and its real path, the digest cache, the
- * root's entry names, and the index being refreshed.
+ * root's entry names.
  *
  * Filesystem calls are synchronous, one skill at a time: a scan is a long run of stat/readdir calls on small,
  * local files, where a promise-based call costs many times the syscall itself (thread-pool round trip,
@@ -11,11 +11,10 @@ import { realpathSync, type Stats, statSync } from 'node:fs';
 import { type DigestCache, isRacy } from './digest.ts';
 import { listDir } from './dir-listing.ts';
 import { isNotFound } from './registry-entries.ts';
-import type { Skill } from './registry-types.ts';
 
 /**
  * One scan; `listing`, the root's entry names when known, spares stats of paths known not to exist;
- * `previous`, the index being refreshed, whose unchanged skills are kept as they are; `found`, the stat
+ * `found`, the stat
  * findDirSkill took of a SKILL.md, so the walk does not take it again.
  */
 export interface ScanCtx {
@@ -24,7 +23,6 @@ export interface ScanCtx {
   rootStat: Stats;
   cache: DigestCache;
   listing?: Set<string>;
-  previous?: ReadonlyMap<string, Skill>;
   found?: { path: string; st: Stats };
 }
 
