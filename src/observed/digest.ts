@@ -3,7 +3,6 @@ import { createHash } from 'node:crypto';
 import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { systemClock } from '../clock.ts';
-import type { Listing } from './dir-listing.ts';
 
 /** md5 hex of a buffer or string. */
 export function md5Bytes(data: Buffer | string): string {
@@ -127,8 +126,6 @@ export type SkillMdRecord = { md5: string } & ({ ok: true; description?: string 
 export class DigestCache {
   readonly md5s: StampedMap<string>;
   readonly skillMds: StampedMap<SkillMdRecord>;
-  /** Directory listings by absolute path, re-used while the directory is unchanged (dir-listing.ts). */
-  readonly listings = new Map<string, Listing>();
   hits = 0;
   misses = 0;
 

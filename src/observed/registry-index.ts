@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import type { DigestCache } from './digest.ts';
 import { listDir } from './dir-listing.ts';
 import { isIgnoredName } from './registry-entries.ts';
-import { openScan, rootNames, type ScanCtx } from './registry-scan-context.ts';
+import { openScan, type ScanCtx } from './registry-scan-context.ts';
 import type { RegistryIndex } from './registry-types.ts';
 import type { SkillScan } from './skill-build.ts';
 import { scanNames, scanOne } from './skill-scan.ts';
@@ -11,8 +11,8 @@ import { scanNames, scanOne } from './skill-scan.ts';
 /** Names a full scan must look at: directory entries by name, `.md` files by stem; with `only`, just those names. */
 function listCandidates(ctx: ScanCtx, only?: ReadonlySet<string>): string[] {
   const names = new Set<string>();
-  const listing = listDir(ctx.cache, ctx.root, ctx.rootStat);
-  ctx.listing = listing.set ??= new Set(listing.names);
+  const listing = listDir(ctx.root);
+  ctx.listing = new Set(listing.names);
   listing.names.forEach((name, i) => {
     if (isIgnoredName(name)) return;
     const kind = listing.kinds[i];
@@ -52,6 +52,5 @@ export async function scanRegistry(
 /** Rescan one skill by registry name (cheap: stats, and reads only files whose stat changed). */
 export async function scanSkill(root: string, name: string, cache: DigestCache): Promise<SkillScan> {
   const ctx = openScan(resolve(root), cache);
-  if (ctx) ctx.listing = rootNames(ctx);
   return ctx ? scanOne(ctx, name) : {};
 }

@@ -3,9 +3,8 @@
  * whitelists any more, and keep in the digest cache only what the index still refers to.
  */
 import { type DigestCache, isUnder } from './digest.ts';
-import { forgetListings } from './dir-listing.ts';
 import { storeScan } from './registry-index.ts';
-import { openScan, rootNames } from './registry-scan-context.ts';
+import { openScan } from './registry-scan-context.ts';
 import type { RegistryIndex } from './registry-types.ts';
 import type { ScanFreshness } from './scan-freshness.ts';
 import type { SkillScan } from './skill-build.ts';
@@ -16,25 +15,22 @@ function sourcesOf(index: RegistryIndex, name: string): string[] {
   return [index.skills.get(name)?.source, index.invalid.get(name)?.source].filter((source) => source !== undefined);
 }
 
-/** Drop cached digests and listings at or under the paths (a file, whole skill directories). */
+/** Drop cached digests at or under the paths (a file, whole skill directories). */
 function forgetPath(cache: DigestCache, prefix: string | ReadonlySet<string>): void {
   const paths = typeof prefix === 'string' ? new Set([prefix]) : prefix;
   if (!paths.size) return;
   const drop = (path: string) => isUnder(path, paths);
   cache.forgetIf(drop);
-  forgetListings(cache, drop);
 }
 
 /**
- * Keep only the cached digests and listings of `index`'s skills (and the root's listing): what a digest cache
+ * Keep only the cached digests of `index`'s skills: what a digest cache
  * saved by an earlier process, or skills that left scope, brought in is not kept in memory for nothing.
  */
 export function retainIndexed(index: RegistryIndex, cache: DigestCache): void {
   const keep = new Set<string>();
   for (const entry of [...index.skills.values(), ...index.invalid.values()]) keep.add(entry.source);
-  const drop = (path: string) => !isUnder(path, keep);
-  cache.forgetIf(drop);
-  forgetListings(cache, (dir) => dir !== index.root && drop(dir));
+  cache.forgetIf((path) => !isUnder(path, keep));
 }
 
 /**
@@ -55,7 +51,6 @@ export async function refreshSkills(
   if (all.length && !unique.length) return;
   const startedAt = freshness?.begin() ?? 0;
   const ctx = openScan(current().root, cache);
-  if (ctx) ctx.listing = rootNames(ctx);
   const scans = ctx ? await scanNames(ctx, unique) : unique.map((): SkillScan => ({}));
   const index = current();
   index.exists = ctx !== null;
@@ -70,7 +65,7 @@ export async function refreshSkills(
   freshness?.record(unique, startedAt);
 }
 
-/** Take skills out of the index (no role whitelists them any more), with their cached digests and listings. */
+/** Take skills out of the index (no role whitelists them any more), with their cached digests. */
 export function dropSkills(index: RegistryIndex, names: Iterable<string>, cache: DigestCache): void {
   const sources = new Set<string>();
   for (const name of names) {

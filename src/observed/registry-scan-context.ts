@@ -1,6 +1,6 @@
 /**
- * What one registry scan carries from skill to skill: the root and its real path, the digest cache, the
- * root's entry names.
+ * What one registry scan carries from skill to skill: the root and its real path, the digest cache, and the
+ * root's entry names when a full scan listed them.
  *
  * Filesystem calls are synchronous, one skill at a time: a scan is a long run of stat/readdir calls on small,
  * local files, where a promise-based call costs many times the syscall itself (thread-pool round trip,
@@ -8,19 +8,16 @@
  * (skill-scan.ts).
  */
 import { realpathSync, type Stats, statSync } from 'node:fs';
-import { type DigestCache, isRacy } from './digest.ts';
-import { listDir } from './dir-listing.ts';
+import type { DigestCache } from './digest.ts';
 import { isNotFound } from './registry-entries.ts';
 
 /**
- * One scan; `listing`, the root's entry names when known, spares stats of paths known not to exist;
- * `found`, the stat
- * findDirSkill took of a SKILL.md, so the walk does not take it again.
+ * One scan; `listing`, the root's entry names when known (a full scan), spares stats of paths known not to exist;
+ * `found`, the stat findDirSkill took of a SKILL.md, so the walk does not take it again.
  */
 export interface ScanCtx {
   root: string;
   realRoot: string;
-  rootStat: Stats;
   cache: DigestCache;
   listing?: Set<string>;
   found?: { path: string; st: Stats };
@@ -34,16 +31,9 @@ export function openScan(root: string, cache: DigestCache): ScanCtx | null {
   try {
     const rootStat = statSync(root);
     if (!rootStat.isDirectory()) return null;
-    return { root, realRoot: realpathSync.native(root), rootStat, cache };
+    return { root, realRoot: realpathSync.native(root), cache };
   } catch (err) {
     if (isNotFound(err)) return null;
     throw err;
   }
-}
-
-/** The root's entry names when a cached (or cacheable) listing has them; undefined means probe each name. */
-export function rootNames(ctx: ScanCtx): Set<string> | undefined {
-  if (isRacy(ctx.rootStat)) return undefined; // changing now: a few stats beat re-reading a large root
-  const listing = listDir(ctx.cache, ctx.root, ctx.rootStat);
-  return (listing.set ??= new Set(listing.names));
 }

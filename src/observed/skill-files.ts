@@ -37,9 +37,9 @@ function resolveLink(ctx: ScanCtx, abs: string, what: string): string {
   return real;
 }
 
-/** Collect the regular files under a directory (`st`: its stat), following in-registry symlinks and refusing loops. */
-function walkDir(ctx: ScanCtx, at: WalkDir, st: Stats, out: RawFile[]): void {
-  const { names, kinds } = listDir(ctx.cache, at.dir, st);
+/** Collect the regular files under a directory, following in-registry symlinks and refusing loops. */
+function walkDir(ctx: ScanCtx, at: WalkDir, out: RawFile[]): void {
+  const { names, kinds } = listDir(at.dir);
   for (let i = 0; i < names.length; i++) if (!isIgnoredName(names[i]!)) walkEntry(ctx, at, names[i]!, kinds[i]!, out);
 }
 
@@ -53,14 +53,13 @@ function walkEntry(ctx: ScanCtx, at: WalkDir, name: string, kind: string, out: R
   if (st.isFile()) out.push({ rel, abs, st });
   else if (st.isDirectory()) {
     if (at.ancestors.includes(real)) throw new SkillInvalid(`symlink loop: ${rel}`);
-    walkDir(ctx, { dir: abs, real, rel, ancestors: [...at.ancestors, real] }, st, out);
+    walkDir(ctx, { dir: abs, real, rel, ancestors: [...at.ancestors, real] }, out);
   }
 }
 
 /** The files of a skill, sorted by rel: a directory tree, or a flat file copied as SKILL.md. */
 export function listFiles(ctx: ScanCtx, kind: Skill['kind'], source: string): RawFile[] {
-  const own = lstatSync(source);
-  const isLink = own.isSymbolicLink();
+  const isLink = lstatSync(source).isSymbolicLink();
   const real = isLink ? resolveLink(ctx, source, basename(source)) : child(ctx.realRoot, basename(source));
   if (kind === 'flat') {
     const st = statSync(source);
@@ -68,6 +67,6 @@ export function listFiles(ctx: ScanCtx, kind: Skill['kind'], source: string): Ra
     return [{ rel: 'SKILL.md', abs: source, st }];
   }
   const out: RawFile[] = [];
-  walkDir(ctx, { dir: source, real, rel: '', ancestors: [real] }, isLink ? statSync(source) : own, out);
+  walkDir(ctx, { dir: source, real, rel: '', ancestors: [real] }, out);
   return out.sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0));
 }

@@ -1,7 +1,6 @@
 /**
- * The registry scanner re-uses directory listings while a directory's (inode, mtime, ctime) are unchanged and it
- * was last changed more than 2 s before it was read. These tests wait out that window once, so the listings are
- * cached, then check that every kind of change is still seen by a rescan.
+ * Rescans with a warm digest cache: these tests wait out the racy window (2 s) once, so every digest is cached,
+ * then check that every kind of change is still seen by a rescan.
  */
 import { mkdirSync, mkdtempSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,7 +12,7 @@ import type { RegistryIndex } from '../../src/observed/registry-types.ts';
 
 const skillMd = (name: string): string => `---\nname: ${name}\ndescription: ${name} skill\n---\n# ${name}\n`;
 
-describe('registry rescans with cached directory listings', () => {
+describe('registry rescans with a warm digest cache', () => {
   let tmp: string;
   let root: string;
   let cache: DigestCache;
@@ -32,7 +31,7 @@ describe('registry rescans with cached directory listings', () => {
       put(`${name}/scripts/run.sh`, 'echo\n');
     }
     put('flat.md', skillMd('flat'));
-    await new Promise((r) => setTimeout(r, 2200)); // past the racy window: listings from now on are cached
+    await new Promise((r) => setTimeout(r, 2200)); // past the racy window: digests from now on are cached
     cache = new DigestCache();
     index = await scanRegistry(root, cache);
     await refreshSkills(index, ['alpha', 'beta', 'gamma', 'delta', 'eps', 'flat'], cache); // served from the cache
