@@ -12,11 +12,9 @@
  * No-op: on the converged tree, a fresh engine process (what a no-op `hero-team sync` costs after its imports)
  * whose second pass is the daemon's resync: inputs re-read, every role reconciled, caches warm. The resync is
  * `noop.seconds`; the fresh process is `noop.fresh_seconds`. Writes are counted from inode+mtime of every file.
- * Cold runs start without hero-team's registry digest cache (deleted first); no-op runs find the one the
- * cold run saved, as a `hero-team sync` after an earlier one does.
  * Every run writes into a fresh directory; nothing is deleted until the end (see bench/lib/fixture.ts).
  */
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from '../scripts/build.js';
@@ -63,11 +61,6 @@ function cpScript(fx: Fixture, dest: string, tool: 'cp' | 'rsync' | 'true'): str
 /** Flush dirty pages so one measurement's writeback does not land in the next one; returns its duration. */
 async function flush(): Promise<number> {
   return (await timeCommand('sync', [])).seconds;
-}
-
-/** Cold means no state of an earlier run either: drop the registry digest cache hero-team keeps in its home. */
-function forgetDigestCache(fx: Fixture): void {
-  rmSync(join(fx.home, 'cache'), { recursive: true, force: true });
 }
 
 /** A fresh, empty directory under the fixture (never a deleted-and-recreated one: see fixture.ts). */
@@ -123,7 +116,6 @@ export async function benchCold(opts: BenchOptions, log: (s: string) => void = c
     // Engine, cold: fresh process, empty roles dir.
     await flush();
     const engineDir = freshDir(fx, `roles-engine-${rep}`);
-    forgetDigestCache(fx);
     const [cold] = await runEngine(fx, engineDir, 1);
     s.engine.push(cold!.seconds);
     s.engineCpu.push(cold!.cpuSeconds);
@@ -144,7 +136,6 @@ export async function benchCold(opts: BenchOptions, log: (s: string) => void = c
     // CLI, cold and no-op: what a user sees, tsx startup included.
     await flush();
     const cliEnv = { ...fx.env, KIMI_ROLES_DIR: freshDir(fx, `roles-cli-${rep}`) };
-    forgetDigestCache(fx);
     const cli = await timeCommand(process.execPath, [BIN, 'sync'], cliEnv);
     if (cli.code !== 0) throw new Error(`hero-team sync failed: ${cli.stderr}${cli.stdout}`);
     s.cli.push(cli.seconds);
@@ -192,7 +183,7 @@ export async function benchCold(opts: BenchOptions, log: (s: string) => void = c
     },
     // `noop` is the daemon's full resync (the issue's "full resync with nothing changed"): every input re-read,
     // every role reconciled, in the running process. `fresh_*` is a no-op `hero-team sync` in a new process
-    // (digest cache on disk, cold JIT), which earlier runs reported as noop.seconds.
+    // (cold JIT, every registry file hashed), which earlier runs reported as noop.seconds.
     noop: {
       seconds: m(s.noopWarm),
       writes: Math.max(...s.noopWrites),

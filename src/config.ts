@@ -165,7 +165,5 @@ export function statePaths(home: string) {
     /** The last valid services catalog (0600), in force while services.json is invalid. */
     servicesLastGood: join(home, 'services.last-good.json'),
     backups: join(home, 'backups'),
-    /** The registry digest cache (rebuildable; see observed/digest-store.ts). */
-    digestCache: join(home, 'cache', 'registry-digests.json'),
   };
 }

@@ -70,7 +70,6 @@ async function pass(
       }),
     ),
   );
-  await sources.saveDigests(); // as `hero-team sync` does at its end
   out.seconds = (performance.now() - t0) / 1000;
   const cpu = process.cpuUsage(cpu0);
   out.cpuSeconds = (cpu.user + cpu.system) / 1e6;

@@ -118,11 +118,6 @@ async function syncRoles(
   );
   progress.clear();
   barrier.close();
-  // A dry run writes nothing at all, not even the (rebuildable) digest cache.
-  if (!dryRun)
-    await sources
-      .saveDigests()
-      .catch((err) => io.stderr.write(`hero-team: warning: digest cache not saved: ${errorMessage(err)}\n`));
   return failures ? EXIT.failed : EXIT.ok;
 }
 

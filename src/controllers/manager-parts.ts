@@ -53,7 +53,7 @@ export interface ManagerParts {
 export function buildParts(deps: PartsDeps, wakes: Wakes): ManagerParts {
   const { paths, env, log, clock, tuning } = deps;
   const now = () => clock.now();
-  const sources = new Sources(paths, { now });
+  const sources = new Sources(paths);
   const status = new StatusBook(clock);
   const [manifests, observations, barrier, staging] = [
     manifestCache(now),

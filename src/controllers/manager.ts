@@ -5,7 +5,6 @@
 import PQueue from 'p-queue';
 import type { ServiceDiscovery } from '../observed/discovery/poller.ts';
 import { listManagedRoleDirs } from '../observed/role-dir.ts';
-import { afterFirstScan, saveDigests } from './digest-saving.ts';
 import { type DiscoverySettings, startDiscovery } from './discovery-link.ts';
 import type { EventTarget } from './event-map.ts';
 import { reloadStore, routeEvent } from './event-router.ts';
@@ -62,7 +61,6 @@ export class Manager {
     await loadInputs(sources, paths, log);
     const link = { sources, status, clock, log, home: paths.home, wake: this.wakeRole };
     if (deps.discovery && deps.watch) this.discovery = await startDiscovery(deps.discovery, link);
-    afterFirstScan(sources, log);
     if (deps.watch) {
       const watching = await this.parts.watching.start(
         (t) => void this.onTarget(t),
@@ -114,7 +112,6 @@ export class Manager {
     await Promise.all([...this.actors.values()].map((a) => stopped(a, this.deps.clock, 120_000)));
     await this.queue.onIdle();
     this.parts.barrier.close();
-    await saveDigests(this.sources, this.deps.log);
   }
 
   /** Names of roles with an actor. */

@@ -6,7 +6,6 @@
 import type { CancelTimer, Scheduler } from '../clock.ts';
 import type { Logger } from '../log.ts';
 import type { ObservedSnapshot } from '../observed/snapshot.ts';
-import { saveDigests } from './digest-saving.ts';
 import type { RegistryScope } from './registry-scope.ts';
 import { reportSourceErrors, type Sources } from './sources.ts';
 
@@ -51,7 +50,6 @@ export class Resync {
     this.deps.snapshot.invalidateAll();
     await this.deps.scope.follow(await sources.loadAll());
     reportSourceErrors(sources, log);
-    void saveDigests(sources, log);
     await this.deps.wakeAll(true);
     this.schedule();
   }

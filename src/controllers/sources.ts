@@ -1,6 +1,5 @@
 /** The inputs in force: last valid store, last valid services catalog, registry index. Invalid edits are reported, never applied. */
 import { existsSync, statSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { type Paths, statePaths } from '../config.ts';
 import { PresetResolver } from '../desired/preset-resolver.ts';
 import type { StoreData } from '../desired/schema.ts';
@@ -8,7 +7,6 @@ import { readStore } from '../desired/store.ts';
 import { errorMessage, StoreError } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import { DigestCache } from '../observed/digest.ts';
-import { type DigestLoad, loadDigestCache, saveDigestCache } from '../observed/digest-store.ts';
 import { readDiscoveryCache } from '../observed/discovery/poller.ts';
 import { dropSkills, retainIndexed, scanRegistry } from '../observed/registry.ts';
 import type { RegistryState } from '../observed/registry-types.ts';
@@ -38,9 +36,6 @@ export class Sources {
    * others are never read, so a large registry costs what the roles use of it (docs/decisions/004-registry-scope.md).
    */
   scope: ReadonlySet<string> = new Set();
-  /** What loading the on-disk digest cache gave (once, before the first scan). */
-  digestLoad: DigestLoad | undefined;
-  private savedAtMisses = -1;
   /** store.json's stamp when it was last read (undefined: absent or never read). */
   private storeStamp: string | undefined;
   private storeLoads = 0;
@@ -49,19 +44,16 @@ export class Sources {
   readonly presets: PresetResolver;
   private readonly lastGoodServices: LastGoodServices;
 
-  /**
-   * `scanShareMs`: how long one rescan of a skill serves other reconciles (0: every reconcile rescans; see
-   * ScanFreshness). `now`: the wall clock the digest cache judges racy stamps by (default: the system's).
-   */
+  /** `scanShareMs`: how long one rescan of a skill serves other reconciles (0: every reconcile rescans; see ScanFreshness). */
   constructor(
     private readonly paths: Paths,
-    opts: { scanShareMs?: number; now?: () => number } = {},
+    opts: { scanShareMs?: number } = {},
   ) {
     this.presets = new PresetResolver({ user: statePaths(paths.home).presets });
     this.lastGoodServices = new LastGoodServices(statePaths(paths.home).servicesLastGood);
     this.registry = {
       index: { root: paths.skillsDir, exists: false, skills: new Map(), invalid: new Map() },
-      cache: new DigestCache(opts.now),
+      cache: new DigestCache(),
       freshness: new ScanFreshness(opts.scanShareMs),
     };
   }
@@ -179,7 +171,6 @@ export class Sources {
    */
   async scanRegistry(): Promise<void> {
     const { freshness, cache } = this.registry;
-    this.digestLoad ??= loadDigestCache(statePaths(this.paths.home).digestCache, resolve(this.paths.skillsDir), cache);
     freshness.invalidateAll();
     const startedAt = freshness.begin();
     const scanned = this.scope; // rescope replaces the set, never changes it
@@ -205,19 +196,6 @@ export class Sources {
       indexed.filter((name) => scanned.has(name) && this.scope.has(name)),
       startedAt,
     );
-  }
-
-  /**
-   * Save the digest cache when files were hashed since the last save; returns the entries written (0: nothing
-   * to save). The cache is rebuildable, so callers report a failure as a warning only.
-   */
-  async saveDigests(): Promise<number> {
-    const { cache } = this.registry;
-    if (cache.misses === this.savedAtMisses) return 0;
-    const misses = cache.misses;
-    const n = await saveDigestCache(statePaths(this.paths.home).digestCache, resolve(this.paths.skillsDir), cache);
-    this.savedAtMisses = misses;
-    return n;
   }
 
   /** Dependencies of a reconcile that reads these inputs (the store must have loaded). */

@@ -1,4 +1,4 @@
-/** md5 helpers and stat-keyed caches, so an unchanged file is not read again (in this process or the next one). */
+/** md5 helpers and stat-keyed caches, so an unchanged file is not read again. */
 import { createHash } from 'node:crypto';
 import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
@@ -58,13 +58,9 @@ export function sameStamp(a: FileStamp, b: FileStamp): boolean {
   return a.ino === b.ino && a.size === b.size && a.mtimeMs === b.mtimeMs && a.ctimeMs === b.ctimeMs;
 }
 
-/**
- * One remembered value with the stamp it belongs to (flat: one object per entry, there is one per registry
- * file); `durable` when the stamp was past the racy window, so it may be trusted by a later process.
- */
-export interface StampedValue<V> extends FileStamp {
+/** One remembered value with the stamp it belongs to (flat: one object per entry, there is one per registry file). */
+interface StampedValue<V> extends FileStamp {
   value: V;
-  durable: boolean;
 }
 
 /** Values derived from a file (its md5, a SKILL.md verdict), valid while the file's stamp is unchanged. */
@@ -80,28 +76,17 @@ export class StampedMap<V> {
 
   set(path: string, stamp: FileStamp, value: V): void {
     const { ino, size, mtimeMs, ctimeMs } = stamp;
-    this.entries.set(path, { ino, size, mtimeMs, ctimeMs, value, durable: !isRacy(stamp, this.now()) });
+    this.entries.set(path, { ino, size, mtimeMs, ctimeMs, value });
   }
 
-  /** Remember the value only when its stamp is past the racy window (a value that can only be used durably). */
+  /** Remember the value only when its stamp is past the racy window (a later change cannot hide behind it). */
   setIfDurable(path: string, stamp: FileStamp, value: V): void {
-    if (!isRacy(stamp, this.now())) this.restore(path, stamp, value);
-  }
-
-  /** Load a value a previous process recorded (already durable). */
-  restore(path: string, stamp: FileStamp, value: V): void {
-    const { ino, size, mtimeMs, ctimeMs } = stamp;
-    this.entries.set(path, { ino, size, mtimeMs, ctimeMs, value, durable: true });
+    if (!isRacy(stamp, this.now())) this.set(path, stamp, value);
   }
 
   /** Forget the entries whose path `drop` says (one pass). */
   forgetIf(drop: (path: string) => boolean): void {
     for (const key of this.entries.keys()) if (drop(key)) this.entries.delete(key);
-  }
-
-  /** Entries a later process may trust. */
-  *durable(): Iterable<[string, StampedValue<V>]> {
-    for (const e of this.entries) if (e[1].durable) yield e;
   }
 
   get size(): number {
@@ -124,16 +109,10 @@ export type SkillMdRecord = { md5: string } & ({ ok: true; description?: string 
 
 /** Remembers per absolute path the md5 of a file and, for SKILL.md files, the frontmatter verdict. */
 export class DigestCache {
-  readonly md5s: StampedMap<string>;
-  readonly skillMds: StampedMap<SkillMdRecord>;
+  readonly md5s = new StampedMap<string>();
+  readonly skillMds = new StampedMap<SkillMdRecord>();
   hits = 0;
   misses = 0;
-
-  /** `now`: wall clock in ms, which decides whether an entry is past the racy window (injected in tests). */
-  constructor(now: () => number = systemClock.now) {
-    this.md5s = new StampedMap(now);
-    this.skillMds = new StampedMap(now);
-  }
 
   /** md5 of `path` given its current stamp; reads the file only when the stamp changed. */
   async digest(path: string, stamp: FileStamp): Promise<string> {

@@ -108,7 +108,7 @@ export function rememberWrittenManifest(
   stamp: FileStamp,
 ): void {
   const entries = [...manifest.entries].sort(byPath).map((e) => ({ ...e }));
-  cache.restore(
+  cache.set(
     manifestPath(roleDir),
     stamp,
     deepFreeze({ version: manifest.version, role: manifest.role, revision: manifest.revision, entries }),

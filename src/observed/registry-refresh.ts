@@ -23,10 +23,7 @@ function forgetPath(cache: DigestCache, prefix: string | ReadonlySet<string>): v
   cache.forgetIf(drop);
 }
 
-/**
- * Keep only the cached digests of `index`'s skills: what a digest cache
- * saved by an earlier process, or skills that left scope, brought in is not kept in memory for nothing.
- */
+/** Keep only the cached digests of `index`'s skills: those of skills that left scope are not kept in memory for nothing. */
 export function retainIndexed(index: RegistryIndex, cache: DigestCache): void {
   const keep = new Set<string>();
   for (const entry of [...index.skills.values(), ...index.invalid.values()]) keep.add(entry.source);
