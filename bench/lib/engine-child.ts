@@ -12,6 +12,7 @@ import PQueue from 'p-queue';
 import { systemClock } from '../../src/clock.ts';
 import { loadConfig } from '../../src/config.ts';
 import { type ReconcileDeps, reconcileRole } from '../../src/controllers/reconcile.ts';
+import { RenderMemo } from '../../src/controllers/render/memo.ts';
 import { Sources } from '../../src/controllers/sources.ts';
 import { StagingMemory } from '../../src/fs/staged-dir.ts';
 import { SyncBarrier } from '../../src/fs/syncfs.ts';
@@ -89,6 +90,7 @@ const deps: ReconcileDeps = {
   services: () => sources.services,
   barrier: new SyncBarrier(),
   staging: new StagingMemory(),
+  renders: new RenderMemo(),
   manifests: manifestCache(),
 };
 const results: EnginePass[] = [];

@@ -14,6 +14,7 @@ import { EchoGate } from './echo-gate.ts';
 import { type EventRouterDeps, reloadStore } from './event-router.ts';
 import { ProblemLog } from './problem-log.ts';
 import { RegistryScope } from './registry-scope.ts';
+import { RenderMemo } from './render/memo.ts';
 import { Resync } from './resync.ts';
 import { RoleRunner } from './role-runner.ts';
 import { Sources } from './sources.ts';
@@ -55,9 +56,10 @@ export function buildParts(deps: PartsDeps, wakes: Wakes): ManagerParts {
   const now = () => clock.now();
   const sources = new Sources(paths);
   const status = new StatusBook(clock);
-  const [manifests, observations, barrier, staging] = [
+  const [manifests, observations, renders, barrier, staging] = [
     manifestCache(now),
     new RoleObservations(),
+    new RenderMemo(),
     new SyncBarrier(),
     new StagingMemory(),
   ];
@@ -83,6 +85,7 @@ export function buildParts(deps: PartsDeps, wakes: Wakes): ManagerParts {
       log,
       barrier,
       staging,
+      renders,
       manifests,
       observations,
       retention,

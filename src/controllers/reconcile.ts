@@ -90,7 +90,7 @@ async function prepare(name: string, deps: ReconcileDeps, opts: ReconcileOptions
     return { base, kind: 'absent', manifestStamp, store, started, phases, log };
   }
   // 2. Render the desired state (pure) from fresh inputs.
-  const { desired, holds } = await renderDesired(spec, store, manifest, deps, opts);
+  const { desired, holds } = await renderDesired(name, spec, store, manifest, deps, opts);
   t = mark(phases, 'render', t);
   // 3. Observe exactly the files that matter.
   const seen = await observeRole(dir, desired, manifest, deps.observations);

@@ -80,7 +80,7 @@ export class Sources {
       // Two reloads may overlap (a watcher event and a locked reconcile): the later one started wins.
       if (seq < this.storeApplied) return true;
       this.storeApplied = seq;
-      this.store = data;
+      this.store = keepIfEqual(this.store, data);
       this.storeError = undefined;
       this.storeStamp = stamp;
       return true;
@@ -147,7 +147,7 @@ export class Sources {
   }
 
   private mergeServices(): void {
-    this.services = { ...this.discovered, ...this.fileServices };
+    this.services = keepIfEqual(this.services, { ...this.discovered, ...this.fileServices });
   }
 
   /**
@@ -174,7 +174,7 @@ export class Sources {
     freshness.invalidateAll();
     const startedAt = freshness.begin();
     const scanned = this.scope; // rescope replaces the set, never changes it
-    const index = await scanRegistry(this.paths.skillsDir, cache, scanned);
+    const index = await scanRegistry(this.paths.skillsDir, cache, this.registry.index, scanned);
     const live = this.registry.index;
     for (const name of this.scope) {
       if (scanned.has(name)) continue;
@@ -208,6 +208,7 @@ export class Sources {
       | 'log'
       | 'barrier'
       | 'staging'
+      | 'renders'
       | 'manifests'
       | 'observations'
       | 'retention'
@@ -253,4 +254,12 @@ export function reportSourceErrors(sources: Sources, log: Logger): void {
 function stampOf(file: string): string | undefined {
   const st = statSync(file, { throwIfNoEntry: false, bigint: true });
   return st ? `${st.ino}:${st.size}:${st.mtimeNs}:${st.ctimeNs}` : undefined;
+}
+
+/**
+ * The previous object when a reload read the same content: objects stand for their content in the render memo
+ * (compared by identity), so a reload that changed nothing must not look like a change.
+ */
+function keepIfEqual<T>(previous: T | null, next: T): T {
+  return previous !== null && JSON.stringify(previous) === JSON.stringify(next) ? previous : next;
 }

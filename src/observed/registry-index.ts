@@ -31,17 +31,20 @@ export function storeScan(index: RegistryIndex, name: string, scan: SkillScan): 
 }
 
 /**
- * Full scan of the registry at `root`; a missing root gives an empty index with `exists: false`.
+ * Full scan of the registry at `root`; a missing root gives an empty index with `exists: false`. Skills of
+ * `previous` that are found unchanged keep their objects (so what was derived from them can be reused).
  * `only`: the names to index (the skills some role whitelists); the others are not read at all.
  */
 export async function scanRegistry(
   root: string,
   cache: DigestCache,
+  previous?: RegistryIndex,
   only?: ReadonlySet<string>,
 ): Promise<RegistryIndex> {
   const index: RegistryIndex = { root: resolve(root), exists: false, skills: new Map(), invalid: new Map() };
   const ctx = openScan(index.root, cache);
   if (!ctx) return index;
+  if (previous?.root === index.root) ctx.previous = previous.skills;
   index.exists = true;
   const names = listCandidates(ctx, only);
   const scans = await scanNames(ctx, names);

@@ -48,6 +48,7 @@ export async function refreshSkills(
   if (all.length && !unique.length) return;
   const startedAt = freshness?.begin() ?? 0;
   const ctx = openScan(current().root, cache);
+  if (ctx) ctx.previous = current().skills;
   const scans = ctx ? await scanNames(ctx, unique) : unique.map((): SkillScan => ({}));
   const index = current();
   index.exists = ctx !== null;

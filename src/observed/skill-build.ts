@@ -1,9 +1,10 @@
 /**
  * A located skill turned into a Skill record: its files hashed, SKILL.md validated, the digest over both.
- * Reads are only of files whose stamp changed (the DigestCache).
+ * Reads are only of files whose stamp changed (the DigestCache), and a skill found as the previous index
+ * holds it keeps that very object, so what was derived from it can be reused.
  */
 import { readFileSync } from 'node:fs';
-import { md5Bytes, md5FileSync, type SkillMdRecord } from './digest.ts';
+import { md5Bytes, md5FileSync, type SkillMdRecord, sameStamp } from './digest.ts';
 import { SKILL_MD_MAX, validateSkillMd } from './frontmatter.ts';
 import { isNotFound } from './registry-entries.ts';
 import { type ScanCtx, SkillInvalid } from './registry-scan-context.ts';
@@ -52,6 +53,8 @@ export function buildSkill(ctx: ScanCtx, name: string, kind: Skill['kind'], sour
     const check = checkSkillMd(ctx, skillMd);
     if (!check.ok) throw new SkillInvalid(check.reason);
     const md5s = raw.map(({ abs, st }) => (abs === skillMd.abs ? check.md5 : ctx.cache.digestSync(abs, st)));
+    const prev = ctx.previous?.get(name);
+    if (prev && sameSkill(prev, kind, source, raw, md5s, check.description)) return { skill: prev };
     const files = raw.map(
       ({ rel, abs, st }, i): SkillFile => ({
         rel,
@@ -72,4 +75,26 @@ export function buildSkill(ctx: ScanCtx, name: string, kind: Skill['kind'], sour
     if (isNotFound(err)) return {};
     return { invalid: { name, source, reason: `cannot read skill: ${(err as Error).message}` } };
   }
+}
+
+/** True when a rescan found exactly what `prev` holds (so the same object, digest included, stands). */
+function sameSkill(
+  prev: Skill,
+  kind: Skill['kind'],
+  source: string,
+  raw: readonly RawFile[],
+  md5s: readonly string[],
+  description: string | undefined,
+): boolean {
+  if (
+    prev.kind !== kind ||
+    prev.source !== source ||
+    prev.description !== description ||
+    prev.files.length !== raw.length
+  )
+    return false;
+  return raw.every(({ rel, abs, st }, i) => {
+    const f = prev.files[i]!;
+    return f.rel === rel && f.abs === abs && sameStamp(f, st) && f.mode === (st.mode & 0o777) && f.md5 === md5s[i];
+  });
 }

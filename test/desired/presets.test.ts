@@ -101,10 +101,12 @@ describe('user presets', () => {
     expect(tools).not.toContain('Shell');
   });
 
-  it('a missing or invalid preset stalls the role (InvalidSpecError)', async () => {
+  it('a missing or invalid preset stalls the role (InvalidSpecError), and an unchanged one keeps its object', async () => {
     const resolver = new PresetResolver({ user });
     await expect(resolver.resolve('r', 'nope')).rejects.toBeInstanceOf(InvalidSpecError);
     userPreset('docs', { 'agent.yaml': 'version: 2\n', 'system.md': 'Hi.' });
     await expect(resolver.resolve('r', 'docs')).rejects.toThrow(/role "r": preset "docs".*version must be 1/);
+    const a = await resolver.resolve('r', 'reviewer');
+    expect(await resolver.resolve('r', 'reviewer')).toBe(a);
   });
 });

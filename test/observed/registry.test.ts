@@ -236,12 +236,12 @@ describe('scanRegistry', () => {
     put('broken/SKILL.md', '---\nname: [oops\n---\n');
     put('other/SKILL.md', skillMd('other'));
     const cache = new DigestCache();
-    const index = await scanRegistry(root, cache, new Set(['pdf', 'flat', 'missing']));
+    const index = await scanRegistry(root, cache, undefined, new Set(['pdf', 'flat', 'missing']));
     expect([...index.skills.keys()].sort()).toEqual(['flat', 'pdf']);
     expect(index.invalid.size).toBe(0); // broken/ is out of scope: not even validated
     expect(cache.misses).toBe(3); // pdf's three files besides SKILL.md (SKILL.md files are validated, not counted)
     expect(cache.skillMds.size).toBe(2); // pdf's and flat's; nothing of other/ or broken/
-    expect((await scanRegistry(root, cache, new Set(['broken']))).invalid.has('broken')).toBe(true);
+    expect((await scanRegistry(root, cache, undefined, new Set(['broken']))).invalid.has('broken')).toBe(true);
   });
 
   it('dropSkills takes skills out of the index and forgets their cached digests, in one pass', async () => {
@@ -255,7 +255,7 @@ describe('scanRegistry', () => {
     expect([...index.skills.keys()]).toEqual(['keep']);
     expect([cache.size, cache.skillMds.size]).toEqual([0, 1]); // keep/SKILL.md stays
     const misses = cache.misses;
-    await scanRegistry(root, cache);
+    await scanRegistry(root, cache, index);
     expect(cache.misses - misses).toBe(3); // pdf's files read again
   });
 
@@ -265,12 +265,12 @@ describe('scanRegistry', () => {
     put('keep/scripts/a.sh', 'echo\n');
     const cache = new DigestCache();
     await scanRegistry(root, cache); // both skills cached, as a digest cache saved by an earlier process would be
-    const scoped = await scanRegistry(root, cache, new Set(['keep']));
+    const scoped = await scanRegistry(root, cache, undefined, new Set(['keep']));
     expect([cache.size, cache.skillMds.size]).toEqual([4, 2]);
     retainIndexed(scoped, cache);
     expect([cache.size, cache.skillMds.size]).toEqual([1, 1]);
     const misses = cache.misses;
-    await scanRegistry(root, cache, new Set(['keep']));
+    await scanRegistry(root, cache, scoped, new Set(['keep']));
     expect(cache.misses).toBe(misses); // keep/ still cached
   });
 

@@ -15,15 +15,19 @@ export interface Rendered {
   holds: Hold[];
 }
 
-/** Render a role (`spec`: its spec in `store`, undefined once deleted) against the `manifest` we wrote. */
+/** Render role `name` (`spec`: its spec in `store`, undefined once deleted) against the `manifest` we wrote. */
 export async function renderDesired(
+  name: string,
   spec: RoleSpec | undefined,
   store: StoreData,
   manifest: Manifest | null,
   deps: ReconcileDeps,
   opts: ReconcileOptions,
 ): Promise<Rendered> {
-  if (!spec) return { desired: null, holds: [] };
+  if (!spec) {
+    deps.renders?.forget(name);
+    return { desired: null, holds: [] };
+  }
   await refreshSkills(deps.registry, spec.skills, deps.registry.cache, deps.registry.freshness);
   const { home, rolesDir } = deps.paths;
   const input = await readRenderInput(spec, {
@@ -35,7 +39,7 @@ export async function renderDesired(
     env: deps.env,
     presets: deps.presets,
   });
-  const desired = renderRole(input);
+  const desired = deps.renders ? deps.renders.render(input, store.catalog) : renderRole(input);
   const inputs = {
     registryProblem: () => registryProblem(deps.registry.index.root),
     services: deps.servicesState?.() ?? { valid: true },

@@ -17,6 +17,7 @@ import type { DesiredRole } from '../artifacts.ts';
 import type { RetentionRule } from '../backup-retention.ts';
 import type { Hold } from '../holds.ts';
 import type { Plan } from '../plan.ts';
+import type { RenderMemo } from '../render/memo.ts';
 
 /** Side effects and shared observed state a reconcile reads. */
 export interface ReconcileDeps {
@@ -35,6 +36,8 @@ export interface ReconcileDeps {
   barrier?: SyncBarrier;
   /** Where a staged skill directory cannot be renamed into place (one per process); without it, each apply's own. */
   staging?: StagingMemory;
+  /** Each role's last render, reused while its inputs are the same (one per process). */
+  renders?: RenderMemo;
   /** Parsed manifests reused while their file is unchanged (one per process). */
   manifests?: ManifestCache;
   /** Each role's last observation, reused where no watcher event says it changed (the daemon only). */
@@ -87,7 +90,7 @@ export interface Prepared {
   /** What was on disk at each path the plan covers, when observed. */
   observed?: ReadonlyMap<string, ObservedFile>;
   started: number;
-  /** The store in force when it was prepared (each reload of store.json gives a new object). */
+  /** The store in force when it was prepared (the store holder keeps the same object while the content is the same). */
   store: StoreData;
   /** The manifest records temps of an apply that did not finish (failed or interrupted): sweep them under the lock. */
   pendingTemps?: boolean;
