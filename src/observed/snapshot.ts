@@ -2,10 +2,12 @@
  * What was observed and is reused while unchanged, and the one place where that reuse is invalidated.
  *
  * Two kinds of reuse rest on watcher events, so they need telling when something changed: registry scans
- * shared between roles (ScanFreshness) and each role's last observation (RoleObservations). The other caches
- * validate themselves on every use by a file stamp (digests, directory listings, parsed manifests) or by
- * object identity (the render memo), and need no invalidation. Watchers, the resync and the reconcile's own
- * findings all come through `invalidate(path)` and `invalidateAll()`.
+ * shared between roles (ScanFreshness) and each role's last observation (RoleObservations), both only while
+ * their tree's watches are complete (WatchTrust). The other caches validate themselves on every use and need no
+ * invalidation: registry md5s and SKILL.md verdicts by file stamp (DigestCache), parsed manifests by stamp
+ * (ManifestCache), and each role's last render while its inputs are the same objects (controllers' RenderMemo).
+ * With the echo filter of controllers/, these are all the caches (docs/decisions/009-caches.md). Watchers, the
+ * resync and the reconcile's own findings all come through `invalidate(path)` and `invalidateAll()`.
  */
 import { join, relative, sep } from 'node:path';
 import { registryEntryOf } from './registry-path.ts';
