@@ -154,6 +154,29 @@ describe('JSON-RPC methods', () => {
     expect(readFileSync(join(h.tree.paths.home, 'store.json'), 'utf8')).toBe(before);
   });
 
+  it('role_upsert refuses a preset that does not exist (or is invalid) with -32602 naming it, as role add --preset does', async () => {
+    const before = readFileSync(join(h.tree.paths.home, 'store.json'), 'utf8');
+    const r = await h.call('role_upsert', {
+      role: { name: 'x', model: 'kimi-code/kimi-for-coding', preset: 'no-such-preset' },
+    });
+    expect(r.error).toMatchObject({
+      code: -32602,
+      message: 'unknown preset "no-such-preset"; see "hero-team preset list"',
+      data: [expect.objectContaining({ path: ['role', 'preset'], code: 'unknown_preset' })],
+    });
+    // A user preset directory without its files: invalid, refused with the loader's reason.
+    put(join(h.tree.paths.home, 'presets', 'half', 'system.md'), 'prompt\n');
+    const invalid = await h.call('role_upsert', {
+      role: { name: 'x', model: 'kimi-code/kimi-for-coding', preset: 'half' },
+    });
+    expect(invalid.error).toMatchObject({ code: -32602, message: expect.stringMatching(/preset "half".*agent\.yaml/) });
+    expect(readFileSync(join(h.tree.paths.home, 'store.json'), 'utf8')).toBe(before);
+    const ok = await h.call('role_upsert', {
+      role: { name: 'x', model: 'kimi-code/kimi-for-coding', preset: 'reviewer' },
+    });
+    expect(ok.result).toEqual({ name: 'x', generation: 1, changed: true });
+  });
+
   it('role_upsert checks only the skills a change adds, and the context against the model', async () => {
     const { rmSync } = await import('node:fs');
     rmSync(join(h.tree.paths.skillsDir, 'tdd'), { recursive: true });
