@@ -203,10 +203,21 @@ describe('JSON-RPC methods', () => {
 
   it('skill_list without a role lists the whole registry with the roles using each skill', async () => {
     put(join(h.tree.paths.skillsDir, 'broken', 'SKILL.md'), '---\nname: [unclosed\n---\n');
+    put(
+      join(h.tree.paths.skillsDir, 'tagged', 'SKILL.md'),
+      '---\nname: tagged\ndescription: has tags\ntags: [testing, go]\n---\nbody\n',
+    );
+    put(
+      join(h.tree.paths.skillsDir, 'meta-tagged', 'SKILL.md'),
+      '---\nname: meta-tagged\ndescription: tags under metadata\nmetadata:\n  tags: "a, b"\n---\nbody\n',
+    );
     const r = await h.call('skill_list', {});
     const byName = Object.fromEntries(r.result.skills.map((s: any) => [s.name, s]));
-    expect(byName.tdd).toMatchObject({ valid: true, roles: ['backend'], description: 'the tdd skill' });
+    expect(byName.tdd).toMatchObject({ valid: true, roles: ['backend'], description: 'the tdd skill', tags: [] });
     expect(byName.lint).toMatchObject({ valid: true, roles: [] });
+    expect(byName.tagged).toMatchObject({ valid: true, description: 'has tags', tags: ['testing', 'go'] });
+    expect(byName['meta-tagged']).toMatchObject({ valid: true, tags: ['a', 'b'] });
+    expect(byName.broken.tags).toEqual([]);
     expect(byName.broken).toMatchObject({ valid: false });
     expect(byName.broken.reason).toBeTruthy();
     expect((await h.call('skill_list', { role: 'ghost' })).error.code).toBe(-32002);
