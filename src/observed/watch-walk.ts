@@ -9,9 +9,6 @@ import type { WatchScope } from './watch-scope.ts';
 import type { WatchSet } from './watch-set.ts';
 import type { WatchOptions } from './watch-types.ts';
 
-/** Longest stretch a walk runs before yielding to the event loop. */
-const SLICE_MS = 20;
-
 /** A directory to add: where, how deep, the real paths above it, and its real path when known without a lookup. */
 export interface PendingDir {
   dir: string;
@@ -39,7 +36,7 @@ export interface WalkDeps {
 export async function addTree(deps: WalkDeps, first: PendingDir, announce: boolean): Promise<void> {
   const { scope, opts } = deps;
   const stack = [first];
-  const slicer = new TimeSlicer(SLICE_MS);
+  const slicer = new TimeSlicer();
   while (stack.length && !deps.isClosed()) {
     if (slicer.due()) {
       await slicer.pause();
