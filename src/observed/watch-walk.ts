@@ -13,7 +13,8 @@ import type { WatchOptions } from './watch-types.ts';
 export interface PendingDir {
   dir: string;
   depth: number;
-  ancestors: readonly string[];
+  /** Looked up when the walk reaches it when not given (a directory that appeared: the lookup waits for its slice). */
+  ancestors?: readonly string[];
   real?: string;
   /** Below the root: the scope epoch of its root entry when the walk reached it (a stale walk stops). */
   epoch?: number;
@@ -42,9 +43,11 @@ export async function addTree(deps: WalkDeps, first: PendingDir, announce: boole
       await slicer.pause();
       continue; // the walk may have been closed meanwhile
     }
-    const { dir, depth, ancestors, real: knownReal, epoch } = stack.pop()!;
+    const next = stack.pop()!;
+    const { dir, depth, real: knownReal, epoch } = next;
     // Taken out of scope while this walk ran (and maybe back in, by a walk of its own).
     if (depth > 0 && !scope.admits(dir, epoch)) continue;
+    const ancestors = next.ancestors ?? deps.set.ancestorsOf(dir);
     const real = watchDir(deps, dir, depth, ancestors, knownReal);
     if (real === null) continue;
     let entries;
