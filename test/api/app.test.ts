@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createMetrics } from '../../src/api/metrics.ts';
+import { buildStatusDocument } from '../../src/api/status-document.ts';
 import { eventually } from '../helpers/cli.ts';
 import { put } from '../helpers/tree.ts';
 import { assertNoSecret, type Harness, startHarness } from './helpers.ts';
@@ -74,6 +75,43 @@ describe('HTTP routes', () => {
     const after = await h.call('skill_list', { role: 'backend' });
     expect(after.result.skills[0]).toMatchObject({ name: 'tdd', stale: true });
     expect(after.result.skills[0].md5).not.toBe(after.result.skills[0].lastSyncedMd5);
+  });
+});
+
+describe('GET /status text', () => {
+  /** The body of GET /status, checked against the document built afresh (its content type too). */
+  const statusText = async () => {
+    const res = await h.api.app.request('/status');
+    expect(res.headers.get('content-type')).toBe('application/json');
+    const text = await res.text();
+    expect(text).toBe(JSON.stringify(buildStatusDocument(h.control)));
+    return text;
+  };
+
+  it('is the status document, kept per role only while the role, its spec and its skills are the same', async () => {
+    const first = await statusText();
+    expect(await statusText()).toBe(first);
+    // A new role, its reconcile, a spec change: each shows at once.
+    await h.call('role_upsert', { role: { name: 'front', model: 'kimi-code/kimi-for-coding', skills: ['lint'] } });
+    expect(await statusText()).toMatch(/"name":"front","phase":"Pending"/);
+    await h.call('config_write', { role: 'front', timeoutMs: 5000 });
+    expect(await statusText()).toMatch(/"name":"front","phase":"Ready"/);
+    await h.call('role_upsert', {
+      role: { name: 'front', model: 'kimi-code/kimi-for-coding', skills: ['lint', 'tdd'] },
+    });
+    await statusText();
+    // A registry edit makes the copy stale without any reconcile: the kept text of the role must not hide it.
+    put(join(h.tree.paths.skillsDir, 'tdd', 'SKILL.md'), '---\nname: tdd\ndescription: changed\n---\nnew body\n');
+    await h.control.manager.sources.scanRegistry();
+    const stale = JSON.parse(await statusText());
+    expect(stale.roles.find((r: any) => r.name === 'backend').skills[0]).toMatchObject({ name: 'tdd', stale: true });
+    await h.call('config_write', { role: 'backend', timeoutMs: 5000 });
+    expect(JSON.parse(await statusText()).roles[0].skills[0].stale).toBe(false);
+    // A deleted role leaves the document once pruned.
+    await h.call('role_delete', { name: 'front' });
+    await h.call('config_write', { role: 'backend', timeoutMs: 5000 });
+    await eventually(() => !h.manager.status.get('front'), 5000, 'front pruned');
+    expect(await statusText()).not.toMatch(/"name":"front"/);
   });
 });
 
