@@ -1,4 +1,4 @@
-/** Check that a role's model, preset, skills and MCP services exist before it is stored (the CLI's checks, on the daemon's inputs). */
+/** Check that a role's model, preset, skills and MCP services exist before it is stored (the CLI's checks). */
 import { statePaths } from '../../config.ts';
 import { effectiveCatalog } from '../../desired/catalog-defaults.ts';
 import { requirePreset } from '../../desired/presets.ts';

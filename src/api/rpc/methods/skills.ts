@@ -34,7 +34,7 @@ const listingCaches = new WeakMap<Control, ListingCache>();
 /** SKILL.md files read at once for their frontmatter (file descriptors). */
 const META_CONCURRENCY = 32;
 
-/** The frontmatter of each valid skill, from `cache.meta` when its SKILL.md is unchanged; the cache keeps only these. */
+/** The frontmatter of each valid skill, from `cache.meta` while its SKILL.md is unchanged; the cache keeps these. */
 async function skillMetas(skills: readonly Skill[], cache: ListingCache): Promise<Map<string, SkillMeta>> {
   const out = new Map<string, SkillMeta>();
   const kept = new Map<string, SkillMeta>();
