@@ -146,6 +146,12 @@ const rows: Row[] = [
     note: `GET /status during a cold convergence of ${f('api.status_during_convergence.roles')} roles; p50 ${f('api.status_during_convergence.p50_ms')} ms`,
   },
   {
+    figure: 'api.event_loop_delay_p99_ms',
+    value: f('api.event_loop_delay_p99_ms'),
+    unit: 'ms',
+    note: `the daemon's event-loop delay in the same window; max ${f('api.event_loop_delay_max_ms')} ms`,
+  },
+  {
     figure: 'api.upsert_to_converged_p99_ms',
     value: f('api.upsert_to_converged_p99_ms'),
     unit: 'ms',

@@ -11,6 +11,13 @@ import type { Control } from './control.ts';
 import { PHASES } from './schemas.ts';
 import { listRoleStatus } from './status-document.ts';
 
+/**
+ * Interval of prom-client's event-loop monitor, ms: its `nodejs_eventloop_lag_*` gauges are the intervals between
+ * its ticks, so the loop's delay is a gauge less this. Every 100 ms rather than 10: the timer keeps running once
+ * scraped.
+ */
+export const EVENT_LOOP_MONITOR_MS = 100;
+
 /** Most distinct role label values; more roles share `_other` (a store of thousands of roles stays scrapeable). */
 export const MAX_ROLE_LABELS = 500;
 
@@ -183,8 +190,11 @@ export function createMetrics(control: Control, maxRoleLabels = MAX_ROLE_LABELS)
   const load = async () => {
     const prom = await import('prom-client');
     const r = new prom.Registry();
-    // Lag sampled every 100 ms rather than 10: the monitor's timer keeps running once scraped.
-    prom.collectDefaultMetrics({ register: r, prefix: 'hero_team_', eventLoopMonitoringPrecision: 100 });
+    prom.collectDefaultMetrics({
+      register: r,
+      prefix: 'hero_team_',
+      eventLoopMonitoringPrecision: EVENT_LOOP_MONITOR_MS,
+    });
     for (const m of metrics) r.registerMetric(m as never);
     return r;
   };

@@ -13,13 +13,63 @@ export function buildStatusDocument(control: Control): StatusDocument {
   return { global: buildGlobalStatus(control, roles), roles };
 }
 
-/** Status of every role: declared in the store or known to the status book (being pruned), sorted by name. */
-export function listRoleStatus(control: Control): RoleStatusDoc[] {
+/** One role's part of the document as JSON, and what it was made from. */
+interface RoleJson {
+  revision: number;
+  spec: RoleSpec | undefined;
+  /** The role's skills, and the registry md5 of each when it was made. */
+  skills: { name: string; md5?: string }[];
+  json: string;
+}
+
+/** Per app, each role's JSON: kept while its status, spec and skills' registry md5s are the same. */
+const roleJsonCaches = new WeakMap<Control, Map<string, RoleJson>>();
+
+/**
+ * The whole status document as JSON text, the same as JSON.stringify(buildStatusDocument()), from each role's
+ * JSON kept since it last changed: GET /status is polled while roles converge, and a hundred roles' documents
+ * rebuilt and serialised on every request hold the event loop for milliseconds each time.
+ */
+export function statusDocumentJson(control: Control): string {
+  const cache = roleJsonCaches.get(control) ?? new Map<string, RoleJson>();
+  const kept = new Map<string, RoleJson>();
+  const index = control.manager.sources.registry.index;
+  const book = control.manager.status;
+  const parts: string[] = [];
+  const phases: { phase: RoleStatusDoc['phase'] }[] = [];
+  for (const [name, spec] of declaredAndKnown(control)) {
+    const status = book.get(name);
+    const revision = book.revision(name);
+    let entry = cache.get(name);
+    if (
+      !entry ||
+      entry.revision !== revision ||
+      entry.spec !== spec ||
+      !entry.skills.every((k) => index.skills.get(k.name)?.digest === k.md5)
+    ) {
+      const doc = roleStatusDoc(control, name, spec, status);
+      entry = { revision, spec, skills: doc.skills, json: JSON.stringify(doc) };
+    }
+    kept.set(name, entry);
+    parts.push(entry.json);
+    phases.push({ phase: status?.phase ?? 'Pending' });
+  }
+  roleJsonCaches.set(control, kept);
+  return `{"global":${JSON.stringify(buildGlobalStatus(control, phases))},"roles":[${parts.join(',')}]}`;
+}
+
+/** Every role declared in the store or known to the status book (being pruned), sorted by name, with its spec. */
+function declaredAndKnown(control: Control): [string, RoleSpec | undefined][] {
   const specs = new Map((control.store()?.roles ?? []).map((r) => [r.name, r]));
   const names = new Set([...specs.keys(), ...control.manager.status.list().map((s) => s.name)]);
-  return [...names]
-    .sort()
-    .map((name) => roleStatusDoc(control, name, specs.get(name), control.manager.status.get(name)));
+  return [...names].sort().map((name) => [name, specs.get(name)]);
+}
+
+/** Status of every role: declared in the store or known to the status book (being pruned), sorted by name. */
+export function listRoleStatus(control: Control): RoleStatusDoc[] {
+  return declaredAndKnown(control).map(([name, spec]) =>
+    roleStatusDoc(control, name, spec, control.manager.status.get(name)),
+  );
 }
 
 /** Status of one role, or undefined when neither the store nor the status book knows it. */
@@ -65,7 +115,7 @@ function roleStatusDoc(
 }
 
 /** The global part of the document. */
-export function buildGlobalStatus(control: Control, roles: readonly RoleStatusDoc[]): GlobalStatus {
+export function buildGlobalStatus(control: Control, roles: readonly Pick<RoleStatusDoc, 'phase'>[]): GlobalStatus {
   const { sources } = control.manager;
   const info = control.manager.introspect();
   const readiness = control.readiness.get();

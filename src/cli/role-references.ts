@@ -1,9 +1,9 @@
 /** What a role's flags name, looked up: the preset, and the model, context, skills and MCP services of a spec. */
 import { type Config, statePaths } from '../config.ts';
 import { catalogModel, effectiveCatalog } from '../desired/catalog-defaults.ts';
-import { loadPreset, type Preset } from '../desired/presets.ts';
+import { type Preset, requirePreset } from '../desired/presets.ts';
 import type { RoleSpec, StoreData } from '../desired/schema.ts';
-import { errorMessage, InputError } from '../errors.ts';
+import { InputError } from '../errors.ts';
 import { DigestCache } from '../observed/digest.ts';
 import { scanSkill } from '../observed/registry.ts';
 import { readServices } from '../observed/services.ts';
@@ -11,14 +11,7 @@ import { readServices } from '../observed/services.ts';
 /** The preset a role is created from or switched to, checked (InputError naming the problem); undefined when none. */
 export async function presetFor(config: Config, name: string | undefined): Promise<Preset | undefined> {
   if (name === undefined) return undefined;
-  let preset: Preset | undefined;
-  try {
-    preset = await loadPreset(name, { user: statePaths(config.paths.home).presets });
-  } catch (err) {
-    throw new InputError('preset', errorMessage(err));
-  }
-  if (!preset) throw new InputError('preset', `unknown preset "${name}"; see "hero-team preset list"`);
-  return preset;
+  return requirePreset(name, { user: statePaths(config.paths.home).presets });
 }
 
 /** Check that the model, context, skills and MCP services a spec names exist; InputError names the first problem. */

@@ -3,6 +3,7 @@
  * them. The parts it wires (inputs, routing, resync, watches, the reconcile runner) are built in manager-parts.ts.
  */
 import PQueue from 'p-queue';
+import { TimeSlicer } from '../clock.ts';
 import type { ServiceDiscovery } from '../observed/discovery/poller.ts';
 import { listManagedRoleDirs } from '../observed/role-dir.ts';
 import { type DiscoverySettings, startDiscovery } from './discovery-link.ts';
@@ -43,6 +44,10 @@ export class Manager {
   private readonly actors = new Map<string, RoleActor>();
   private readonly specs = new SpecChanges();
   private readonly wakes = new WakeListeners();
+  /** One reconcile of a role through the queue (one function for every actor: they share one machine). */
+  private readonly runReconcile = (role: string): Promise<void> =>
+    // Queued but not started when stop() came: nothing half-done to finish.
+    this.queue.add(async () => (this.stopping ? undefined : this.parts.runner.run(role))) as Promise<void>;
   private stopping = false;
   private readonly wakeRole = (role: string, spec?: boolean) => this.wake(role, spec);
   /** The discovery poller, while the daemon runs one. */
@@ -147,17 +152,19 @@ export class Manager {
     const store = this.sources.store;
     if (!store) return; // no valid desired state yet: touch nothing
     const managed = await listManagedRoleDirs(this.deps.paths.rolesDir);
-    for (const [name, changed] of this.specs.update(store, managed)) if (changed || force) this.wake(name, changed);
+    // Waking a role starts its actor (and its first reconcile): a hundred of them take a while, in slices.
+    const slicer = new TimeSlicer();
+    for (const [name, changed] of this.specs.update(store, managed)) {
+      if (changed || force) this.wake(name, changed);
+      await slicer.pauseIfDue();
+    }
   }
 
   private ensureActor(name: string): RoleActor {
     let actor = this.actors.get(name);
     if (actor) return actor;
     const { debounceMs, backoffBaseMs, backoffMaxMs } = this.deps.tuning;
-    // Queued but not started when stop() came: nothing half-done to finish.
-    const run = (role: string) =>
-      this.queue.add(async () => (this.stopping ? undefined : this.parts.runner.run(role))) as Promise<void>;
-    actor = createRoleActor(name, { debounceMs, backoffBaseMs, backoffMaxMs }, this.deps.clock, run);
+    actor = createRoleActor(name, { debounceMs, backoffBaseMs, backoffMaxMs }, this.deps.clock, this.runReconcile);
     this.actors.set(name, actor);
     actor.start();
     return actor;

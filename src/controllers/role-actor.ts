@@ -6,6 +6,9 @@ import { type RoleTiming, roleMachine } from './role-machine.ts';
 /** A running role actor. */
 export type RoleActor = ActorRefFrom<typeof roleMachine>;
 
+/** The role machine with its reconcile provided, one per reconcile function: providing it costs more than an actor. */
+const provided = new WeakMap<(role: string) => Promise<void>, typeof roleMachine>();
+
 /** Role `name`'s actor, not started; `reconcile` runs one reconcile of it. Debounce and backoff wait on `clock`. */
 export function createRoleActor(
   name: string,
@@ -13,11 +16,15 @@ export function createRoleActor(
   clock: Scheduler,
   reconcile: (role: string) => Promise<void>,
 ): RoleActor {
-  const machine = roleMachine.provide({
-    actors: {
-      reconcile: fromPromise<void, { role: string; attempt: number }>(({ input }) => reconcile(input.role)),
-    },
-  });
+  let machine = provided.get(reconcile);
+  if (!machine) {
+    machine = roleMachine.provide({
+      actors: {
+        reconcile: fromPromise<void, { role: string; attempt: number }>(({ input }) => reconcile(input.role)),
+      },
+    });
+    provided.set(reconcile, machine);
+  }
   return createActor(machine, {
     input: { role: name, ...timing, now: () => clock.now() },
     clock: { setTimeout: (fn, ms) => clock.setTimer(fn, ms), clearTimeout: (cancel: CancelTimer) => cancel() },

@@ -26,8 +26,16 @@ export class StatusBook {
   private discovery: DiscoveryState | undefined;
   dependsOnDiscovery: (role: string) => boolean = () => false;
   private readonly listeners = new Set<StatusListener>();
+  /** Per role, the number of the book's last change to it (a reader keeps what it derived until the role moves). */
+  private readonly revisions = new Map<string, number>();
+  private changes = 0;
 
   constructor(private readonly clock: Clock) {}
+
+  /** A number that changes whenever the role's status does (0: the book has none). */
+  revision(name: string): number {
+    return this.revisions.get(name) ?? 0;
+  }
 
   /** Call `listener` on every change; returns the unsubscribe function. */
   subscribe(listener: StatusListener): () => void {
@@ -48,6 +56,7 @@ export class StatusBook {
   /** A reconcile started. */
   started(name: string, deleting: boolean): void {
     const s = this.entry(name);
+    this.touch(name);
     s.phase = deleting ? 'Deleting' : 'Reconciling';
     s.conditions = startedConditions(s.conditions, this.now());
     this.emit({ type: 'started', role: name });
@@ -66,11 +75,12 @@ export class StatusBook {
       driftReverted: revertedCount(o),
     } as const;
     if (o.kind !== 'converged') {
-      this.roles.delete(o.role);
+      this.remove(o.role);
       this.emit(done);
       return;
     }
     const s = this.entry(o.role);
+    this.touch(o.role);
     const now = this.now();
     const facts = convergedFacts(o);
     recordConverged(s, o, facts, now);
@@ -88,6 +98,7 @@ export class StatusBook {
   private applyDiscovery(s: RoleStatus): void {
     const d = this.discovery;
     if (!d) return;
+    this.touch(s.name);
     const down = !d.available && this.dependsOnDiscovery(s.name);
     s.conditions = discoveryConditions(s.conditions, d, down, this.now());
   }
@@ -95,6 +106,7 @@ export class StatusBook {
   /** A reconcile failed; `stalled` when the spec itself is invalid (no retry until it changes). */
   failed(name: string, error: string, stalled: boolean): void {
     const s = this.entry(name);
+    this.touch(name);
     const now = this.now();
     recordFailure(s, error, stalled, now);
     s.conditions = failedConditions(s.conditions, error, stalled, now);
@@ -113,6 +125,11 @@ export class StatusBook {
   /** Forget a role (deleted and pruned). */
   remove(name: string): void {
     this.roles.delete(name);
+    this.revisions.delete(name);
+  }
+
+  private touch(name: string): void {
+    this.revisions.set(name, ++this.changes);
   }
 
   private emit(event: StatusEvent): void {

@@ -7,7 +7,7 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { PresetError } from '../errors.ts';
+import { errorMessage, InputError, PresetError } from '../errors.ts';
 import { parseAgentSpec } from './agent-spec.ts';
 import type { AgentTool } from './agent-tools.ts';
 import { assetsDir } from './assets.ts';
@@ -64,6 +64,21 @@ export async function loadPreset(name: string, roots: PresetRoots): Promise<Pres
     return parsePreset(name, source, dir, agentText);
   }
   return undefined;
+}
+
+/**
+ * The preset a role is created from or switched to, checked: InputError (field `preset`) naming the preset when
+ * no root has it or it is invalid. The one check `role add|set --preset` and the API's role_upsert share.
+ */
+export async function requirePreset(name: string, roots: PresetRoots): Promise<Preset> {
+  let preset: Preset | undefined;
+  try {
+    preset = await loadPreset(name, roots);
+  } catch (err) {
+    throw new InputError('preset', errorMessage(err));
+  }
+  if (!preset) throw new InputError('preset', `unknown preset "${name}"; see "hero-team preset list"`);
+  return preset;
 }
 
 /** Every preset name, with where it comes from (a user preset shadows the built-in of the same name). */

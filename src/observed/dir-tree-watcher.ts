@@ -99,11 +99,7 @@ export class DirTreeWatcher implements ScopedTreeWatcher {
     if (!parent) return;
     if ((this.opts.depth !== undefined && parent.depth >= this.opts.depth) || !this.scope.inScope(path)) return;
     const epoch = this.scope.epochOf(this.scope.entryOf(path));
-    void addTree(
-      this.walk,
-      { dir: path, depth: parent.depth + 1, ancestors: this.set.ancestorsOf(path), epoch },
-      true,
-    ).catch(this.onError);
+    void addTree(this.walk, { dir: path, depth: parent.depth + 1, epoch }, true).catch(this.onError);
   }
 
   /** The root was moved, deleted or replaced: drop its watches and watch it again once it is a directory. */

@@ -11,9 +11,6 @@ import { MANIFEST_FILE } from './manifest.ts';
 import { entriesByPath, type Manifest, type ObservedFile, skillOfFile } from './role-files.ts';
 import type { PriorObservation } from './role-observations.ts';
 
-/** Longest stretch observeRoleFiles runs before yielding to the event loop. */
-const SLICE_MS = 10;
-
 /**
  * Stat (and when needed hash) each path; a manifest entry with equal size and mtime skips the read. With
  * `prior`, a path seen before and unchanged since is not looked at again (it is added to `reused`).
@@ -33,10 +30,11 @@ export async function observeRoleFiles(
   // The listing of skills/ already says which of its entries are real directories (d_type, not following links).
   const parents = new Map<string, boolean>(skillsListing?.entries.map((e) => [`skills/${e.name}`, e.isDirectory()]));
   const listed = skillsListing ? new Set(skillsListing.entries.map((e) => e.name)) : undefined;
-  const slicer = new TimeSlicer(SLICE_MS);
+  const slicer = new TimeSlicer();
   let n = 0;
   for (const p of paths) {
-    if ((++n & 31) === 0 && slicer.due()) await slicer.pause();
+    // Before the first path too: a reconcile reaching here on a used-up slice (sixteen start at once) waits.
+    if ((n++ & 31) === 0 && slicer.due()) await slicer.pause();
     // Seen before with no event on it or above it since (role-observations.ts): as it was.
     const before = prior?.get(p);
     if (before) {

@@ -9,8 +9,6 @@ import { child, isIgnoredName, statOrNone } from './registry-entries.ts';
 import type { ScanCtx } from './registry-scan-context.ts';
 import { buildSkill, type SkillScan } from './skill-build.ts';
 
-/** Longest stretch a scan runs before yielding to the event loop. */
-const SLICE_MS = 10;
 /** Every case of the `.md` extension, for locating a flat skill by name. */
 const FLAT_EXTS = ['.md', '.mD', '.Md', '.MD'];
 
@@ -68,10 +66,10 @@ export function scanOne(ctx: ScanCtx, name: string): SkillScan {
   return result;
 }
 
-/** Scan each name in turn, yielding to the event loop between skills every SLICE_MS. */
+/** Scan each name in turn, yielding to the event loop between skills every slice (TimeSlicer). */
 export async function scanNames(ctx: ScanCtx, names: readonly string[]): Promise<SkillScan[]> {
   const out: SkillScan[] = [];
-  const slicer = new TimeSlicer(SLICE_MS);
+  const slicer = new TimeSlicer();
   for (const name of names) {
     if (slicer.due()) await slicer.pause();
     out.push(scanOne(ctx, name));

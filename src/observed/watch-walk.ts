@@ -9,14 +9,12 @@ import type { WatchScope } from './watch-scope.ts';
 import type { WatchSet } from './watch-set.ts';
 import type { WatchOptions } from './watch-types.ts';
 
-/** Longest stretch a walk runs before yielding to the event loop. */
-const SLICE_MS = 20;
-
 /** A directory to add: where, how deep, the real paths above it, and its real path when known without a lookup. */
 export interface PendingDir {
   dir: string;
   depth: number;
-  ancestors: readonly string[];
+  /** Looked up when the walk reaches it when not given (a directory that appeared: the lookup waits for its slice). */
+  ancestors?: readonly string[];
   real?: string;
   /** Below the root: the scope epoch of its root entry when the walk reached it (a stale walk stops). */
   epoch?: number;
@@ -39,15 +37,17 @@ export interface WalkDeps {
 export async function addTree(deps: WalkDeps, first: PendingDir, announce: boolean): Promise<void> {
   const { scope, opts } = deps;
   const stack = [first];
-  const slicer = new TimeSlicer(SLICE_MS);
+  const slicer = new TimeSlicer();
   while (stack.length && !deps.isClosed()) {
     if (slicer.due()) {
       await slicer.pause();
       continue; // the walk may have been closed meanwhile
     }
-    const { dir, depth, ancestors, real: knownReal, epoch } = stack.pop()!;
+    const next = stack.pop()!;
+    const { dir, depth, real: knownReal, epoch } = next;
     // Taken out of scope while this walk ran (and maybe back in, by a walk of its own).
     if (depth > 0 && !scope.admits(dir, epoch)) continue;
+    const ancestors = next.ancestors ?? deps.set.ancestorsOf(dir);
     const real = watchDir(deps, dir, depth, ancestors, knownReal);
     if (real === null) continue;
     let entries;

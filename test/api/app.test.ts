@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createMetrics } from '../../src/api/metrics.ts';
+import { buildStatusDocument } from '../../src/api/status-document.ts';
 import { eventually } from '../helpers/cli.ts';
 import { put } from '../helpers/tree.ts';
 import { assertNoSecret, type Harness, startHarness } from './helpers.ts';
@@ -74,6 +75,43 @@ describe('HTTP routes', () => {
     const after = await h.call('skill_list', { role: 'backend' });
     expect(after.result.skills[0]).toMatchObject({ name: 'tdd', stale: true });
     expect(after.result.skills[0].md5).not.toBe(after.result.skills[0].lastSyncedMd5);
+  });
+});
+
+describe('GET /status text', () => {
+  /** The body of GET /status, checked against the document built afresh (its content type too). */
+  const statusText = async () => {
+    const res = await h.api.app.request('/status');
+    expect(res.headers.get('content-type')).toBe('application/json');
+    const text = await res.text();
+    expect(text).toBe(JSON.stringify(buildStatusDocument(h.control)));
+    return text;
+  };
+
+  it('is the status document, kept per role only while the role, its spec and its skills are the same', async () => {
+    const first = await statusText();
+    expect(await statusText()).toBe(first);
+    // A new role, its reconcile, a spec change: each shows at once.
+    await h.call('role_upsert', { role: { name: 'front', model: 'kimi-code/kimi-for-coding', skills: ['lint'] } });
+    expect(await statusText()).toMatch(/"name":"front","phase":"Pending"/);
+    await h.call('config_write', { role: 'front', timeoutMs: 5000 });
+    expect(await statusText()).toMatch(/"name":"front","phase":"Ready"/);
+    await h.call('role_upsert', {
+      role: { name: 'front', model: 'kimi-code/kimi-for-coding', skills: ['lint', 'tdd'] },
+    });
+    await statusText();
+    // A registry edit makes the copy stale without any reconcile: the kept text of the role must not hide it.
+    put(join(h.tree.paths.skillsDir, 'tdd', 'SKILL.md'), '---\nname: tdd\ndescription: changed\n---\nnew body\n');
+    await h.control.manager.sources.scanRegistry();
+    const stale = JSON.parse(await statusText());
+    expect(stale.roles.find((r: any) => r.name === 'backend').skills[0]).toMatchObject({ name: 'tdd', stale: true });
+    await h.call('config_write', { role: 'backend', timeoutMs: 5000 });
+    expect(JSON.parse(await statusText()).roles[0].skills[0].stale).toBe(false);
+    // A deleted role leaves the document once pruned.
+    await h.call('role_delete', { name: 'front' });
+    await h.call('config_write', { role: 'backend', timeoutMs: 5000 });
+    await eventually(() => !h.manager.status.get('front'), 5000, 'front pruned');
+    expect(await statusText()).not.toMatch(/"name":"front"/);
   });
 });
 
@@ -154,6 +192,29 @@ describe('JSON-RPC methods', () => {
     expect(readFileSync(join(h.tree.paths.home, 'store.json'), 'utf8')).toBe(before);
   });
 
+  it('role_upsert refuses a preset that does not exist (or is invalid) with -32602 naming it, as role add --preset does', async () => {
+    const before = readFileSync(join(h.tree.paths.home, 'store.json'), 'utf8');
+    const r = await h.call('role_upsert', {
+      role: { name: 'x', model: 'kimi-code/kimi-for-coding', preset: 'no-such-preset' },
+    });
+    expect(r.error).toMatchObject({
+      code: -32602,
+      message: 'unknown preset "no-such-preset"; see "hero-team preset list"',
+      data: [expect.objectContaining({ path: ['role', 'preset'], code: 'unknown_preset' })],
+    });
+    // A user preset directory without its files: invalid, refused with the loader's reason.
+    put(join(h.tree.paths.home, 'presets', 'half', 'system.md'), 'prompt\n');
+    const invalid = await h.call('role_upsert', {
+      role: { name: 'x', model: 'kimi-code/kimi-for-coding', preset: 'half' },
+    });
+    expect(invalid.error).toMatchObject({ code: -32602, message: expect.stringMatching(/preset "half".*agent\.yaml/) });
+    expect(readFileSync(join(h.tree.paths.home, 'store.json'), 'utf8')).toBe(before);
+    const ok = await h.call('role_upsert', {
+      role: { name: 'x', model: 'kimi-code/kimi-for-coding', preset: 'reviewer' },
+    });
+    expect(ok.result).toEqual({ name: 'x', generation: 1, changed: true });
+  });
+
   it('role_upsert checks only the skills a change adds, and the context against the model', async () => {
     const { rmSync } = await import('node:fs');
     rmSync(join(h.tree.paths.skillsDir, 'tdd'), { recursive: true });
@@ -180,10 +241,21 @@ describe('JSON-RPC methods', () => {
 
   it('skill_list without a role lists the whole registry with the roles using each skill', async () => {
     put(join(h.tree.paths.skillsDir, 'broken', 'SKILL.md'), '---\nname: [unclosed\n---\n');
+    put(
+      join(h.tree.paths.skillsDir, 'tagged', 'SKILL.md'),
+      '---\nname: tagged\ndescription: has tags\ntags: [testing, go]\n---\nbody\n',
+    );
+    put(
+      join(h.tree.paths.skillsDir, 'meta-tagged', 'SKILL.md'),
+      '---\nname: meta-tagged\ndescription: tags under metadata\nmetadata:\n  tags: "a, b"\n---\nbody\n',
+    );
     const r = await h.call('skill_list', {});
     const byName = Object.fromEntries(r.result.skills.map((s: any) => [s.name, s]));
-    expect(byName.tdd).toMatchObject({ valid: true, roles: ['backend'], description: 'the tdd skill' });
+    expect(byName.tdd).toMatchObject({ valid: true, roles: ['backend'], description: 'the tdd skill', tags: [] });
     expect(byName.lint).toMatchObject({ valid: true, roles: [] });
+    expect(byName.tagged).toMatchObject({ valid: true, description: 'has tags', tags: ['testing', 'go'] });
+    expect(byName['meta-tagged']).toMatchObject({ valid: true, tags: ['a', 'b'] });
+    expect(byName.broken.tags).toEqual([]);
     expect(byName.broken).toMatchObject({ valid: false });
     expect(byName.broken.reason).toBeTruthy();
     expect((await h.call('skill_list', { role: 'ghost' })).error.code).toBe(-32002);

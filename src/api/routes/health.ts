@@ -2,7 +2,7 @@
 import { Hono } from 'hono';
 import { ROLE_NAME_RE } from '../../desired/schema.ts';
 import type { Control } from '../control.ts';
-import { buildStatusDocument, getRoleStatus } from '../status-document.ts';
+import { getRoleStatus, statusDocumentJson } from '../status-document.ts';
 
 /** Health, readiness and status routes. */
 export function healthRoutes(control: Control): Hono {
@@ -12,7 +12,7 @@ export function healthRoutes(control: Control): Hono {
     const r = control.readiness.get();
     return r.ready ? c.json({ ready: true }) : c.json({ ready: false, reason: r.reason }, 503);
   });
-  app.get('/status', (c) => c.json(buildStatusDocument(control)));
+  app.get('/status', (c) => c.body(statusDocumentJson(control), 200, { 'content-type': 'application/json' }));
   app.get('/status/roles/:name', (c) => {
     const name = c.req.param('name');
     const s = ROLE_NAME_RE.test(name) ? getRoleStatus(control, name) : undefined;

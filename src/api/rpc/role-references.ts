@@ -1,20 +1,23 @@
-/** Check that a role's model, skills and MCP services exist before it is stored (the CLI's checks, on the daemon's inputs). */
+/** Check that a role's model, preset, skills and MCP services exist before it is stored (the CLI's checks). */
+import { statePaths } from '../../config.ts';
 import { effectiveCatalog } from '../../desired/catalog-defaults.ts';
+import { requirePreset } from '../../desired/presets.ts';
 import type { RoleSpec, StoreData } from '../../desired/schema.ts';
+import { InputError } from '../../errors.ts';
 import { DigestCache } from '../../observed/digest.ts';
 import { scanSkill } from '../../observed/registry.ts';
 import type { Control } from '../control.ts';
 import { RpcError } from './errors.ts';
 
 /**
- * Throws -32602 naming the first unknown model, a context over the model's, or an unknown skill or service. Only
- * skills and services the change introduces are checked (as the CLI does): one already whitelisted may be missing
- * from the registry today, and that must not block other edits of the role.
+ * Throws -32602 naming the first unknown model, a context over the model's, or an unknown (or invalid) preset,
+ * skill or service. Only the preset, skills and services the change introduces are checked (as the CLI does): one
+ * already in the role may be missing today, and that must not block other edits of the role.
  */
 export async function checkRoleReferences(
   control: Control,
   store: StoreData,
-  spec: Pick<RoleSpec, 'model' | 'skills' | 'mcp' | 'maxContextSize'>,
+  spec: Pick<RoleSpec, 'model' | 'skills' | 'mcp' | 'maxContextSize' | 'preset'>,
 ): Promise<void> {
   const catalog = effectiveCatalog(store.catalog);
   const model = Object.hasOwn(catalog.models, spec.model) ? catalog.models[spec.model] : undefined;
@@ -33,6 +36,16 @@ export async function checkRoleReferences(
       `context ${spec.maxContextSize} exceeds the model's context of ${model.maxContextSize} tokens`,
       [{ path: ['role', 'context'], code: 'too_big', message: `at most ${model.maxContextSize}` }],
     );
+  }
+  if (spec.preset !== undefined) {
+    try {
+      await requirePreset(spec.preset, { user: statePaths(control.paths.home).presets });
+    } catch (err) {
+      if (!(err instanceof InputError)) throw err;
+      throw RpcError.of('invalidParams', err.message, [
+        { path: ['role', 'preset'], code: 'unknown_preset', message: err.message },
+      ]);
+    }
   }
   const indexed = control.manager.sources.registry.index;
   const cache = new DigestCache();

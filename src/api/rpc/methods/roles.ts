@@ -150,7 +150,7 @@ export const role_get = defineMethod({
 export const role_upsert = defineMethod({
   summary: 'Create or replace a role (fields left out take their defaults)',
   description:
-    'The role given is the whole spec. With expectedGeneration, the write is refused (-32001) unless the role is at that generation (0: must not exist yet). The generation rises by one per accepted change; an identical spec changes nothing.',
+    'The role given is the whole spec. With expectedGeneration, the write is refused (-32001) unless the role is at that generation (0: must not exist yet). The generation rises by one per accepted change; an identical spec changes nothing. A model, preset, skill or MCP service the change introduces must exist (-32602 naming it).',
   params: z.object({ role: RoleInputSchema, expectedGeneration: z.number().int().min(0).optional() }),
   result: z.object({ name: z.string(), generation: z.number().int(), changed: z.boolean() }),
   errors: ['conflict', 'storeInvalid'],
@@ -172,6 +172,7 @@ export const role_upsert = defineMethod({
       maxContextSize: role.context,
       skills: added(role.skills, before?.skills),
       mcp: added(role.mcp, before?.mcp),
+      preset: role.preset === before?.preset ? undefined : role.preset,
     });
     return control.mutate((data) => {
       const existing = data.roles.find((r) => r.name === role.name);
