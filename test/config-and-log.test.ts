@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config.ts';
 import { InputError } from '../src/errors.ts';
 import { createLogger } from '../src/log.ts';
-import { DAEMON_V8_FLAGS, LOW_MEMORY_V8_FLAGS, libuvThreadpoolSize, tuneHeap } from '../src/main.ts';
+import { DAEMON_V8_FLAGS, LOW_MEMORY_V8_FLAGS, libuvThreadpoolSize, tuneHeap } from '../src/node-flags.ts';
 
 describe('loadConfig', () => {
   it('uses the DESIGN §3 defaults under HOME and XDG_DATA_HOME', () => {
