@@ -12,7 +12,7 @@
  *   timed until the role's directory holds (or no longer holds) that skill's files. Goal: debounce + 100 ms.
  * The daemon runs the bundle (built first, as `npm start` does) on a registry older than 2 s, as cold.ts does.
  */
-import { existsSync, type FSWatcher, readFileSync, watch } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { build } from '../scripts/build.js';
@@ -25,42 +25,9 @@ import { sleep, startDaemon, waitQuiet } from './lib/proc.ts';
 import type { Figures } from './lib/results.ts';
 import { runIfMain } from './lib/standalone.ts';
 import { latencySummary, round } from './lib/stats.ts';
+import { timeUntil } from './lib/time-until.ts';
 
 const DEBOUNCE_MS = 100;
-
-/** Time from `act()` until `done()` holds, re-checked on fs events in `dir` and every 10 ms. */
-function timeUntil(dir: string, act: () => Promise<unknown>, done: () => boolean, timeoutMs = 10_000): Promise<number> {
-  return new Promise((resolve, reject) => {
-    let finished = false;
-    const watchers: FSWatcher[] = [];
-    const finish = (err?: Error) => {
-      if (finished) return;
-      finished = true;
-      const ms = performance.now() - t0;
-      clearInterval(poll);
-      clearTimeout(timer);
-      for (const w of watchers) w.close();
-      if (err) reject(err);
-      else resolve(ms);
-    };
-    const check = () => {
-      try {
-        if (done()) finish();
-      } catch {
-        // between unlink and rename: the next event or poll checks again
-      }
-    };
-    try {
-      watchers.push(watch(dir, { recursive: false }, check));
-    } catch {
-      // the dir may not exist yet: polling covers it
-    }
-    const poll = setInterval(check, 10);
-    const timer = setTimeout(() => finish(new Error(`not converged after ${timeoutMs} ms`)), timeoutMs);
-    const t0 = performance.now();
-    act().catch(finish);
-  });
-}
 
 /**
  * The daemon's event-loop delay since the last scrape (max and p99, ms), from its Prometheus text: how late the
@@ -153,9 +120,10 @@ export async function benchApi(opts: BenchOptions, log: (s: string) => void = co
       try {
         samples.push(
           await timeUntil(
-            join(fx.rolesDir, role.name, 'skills'),
+            [join(fx.rolesDir, role.name, 'skills')],
             () => client.call('role_upsert', { role: { name: role.name, model: spec.model, skills } }),
             () => (want ? existsSync(copy) && readFileSync(copy).equals(want) : !existsSync(copy)),
+            { pollMs: 10 },
           ),
         );
       } catch {

@@ -10,7 +10,7 @@
  *   (roles whitelisting it × files changed in the skill); once counting data files only, once with manifests.
  * Each setting of HERO_TEAM_DEBOUNCE_MS (default 100, and 0) runs its own daemon.
  */
-import { type FSWatcher, readFileSync, watch, writeFileSync } from 'node:fs';
+import { readFileSync, watch, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Fixture, makeFixture, skillFileContent } from './lib/fixture.ts';
 import { type BenchOptions, daemonNodeArgs } from './lib/options.ts';
@@ -19,45 +19,9 @@ import type { Figures } from './lib/results.ts';
 import { diffSnapshots, isManifest, snapshotTree } from './lib/snapshot.ts';
 import { runIfMain } from './lib/standalone.ts';
 import { latencySummary, round } from './lib/stats.ts';
+import { timeUntil } from './lib/time-until.ts';
 
 const MANIFEST = '.hero-team-manifest.json';
-
-/** Time from `act()` until `done()` holds, re-checked on fs events in `dirs` and every `pollMs`. */
-async function timeUntil(
-  dirs: readonly string[],
-  act: () => void,
-  done: () => boolean,
-  timeoutMs = 10_000,
-  pollMs = 20,
-): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const watchers: FSWatcher[] = [];
-    let finished = false;
-    const finish = (err?: Error) => {
-      if (finished) return;
-      finished = true;
-      const ms = performance.now() - t0;
-      clearInterval(poll);
-      clearTimeout(timer);
-      for (const w of watchers) w.close();
-      if (err) reject(err);
-      else resolve(ms);
-    };
-    const check = () => {
-      try {
-        if (done()) finish();
-      } catch {
-        // a file between unlink and rename: check again on the next event
-      }
-    };
-    for (const d of dirs) watchers.push(watch(d, check));
-    const poll = setInterval(check, pollMs);
-    const timer = setTimeout(() => finish(new Error(`not converged after ${timeoutMs} ms`)), timeoutMs);
-    const t0 = performance.now();
-    act();
-    check();
-  });
-}
 
 interface DebounceRun {
   debounce_ms: number;
