@@ -1,7 +1,6 @@
 /** The API over a real unix socket and a real TCP port, a second daemon refused, the guards, and the CLI through the socket. */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { request } from 'node:http';
 import { join } from 'node:path';
 import { Hono } from 'hono';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,25 +8,13 @@ import { connect, RpcClientError } from '../../src/api/client.ts';
 import { rpcSocketPath, serveSocket, serveTcp } from '../../src/api/listen.ts';
 import { type Daemon, startDaemon } from '../../src/main.ts';
 import { cli, eventually } from '../helpers/cli.ts';
+import { tcpGet } from '../helpers/http.ts';
 import { addSkill, makeTree, type TestTree, writeStore } from '../helpers/tree.ts';
 import { assertNoSecret, MARKERS } from './helpers.ts';
 
 let tree: TestTree;
 let daemon: Daemon;
 let port: number;
-
-/** One raw HTTP request over TCP with chosen headers. */
-function tcpGet(path: string, headers: Record<string, string>): Promise<{ status: number; text: string }> {
-  return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, path, headers }, (res) => {
-      let text = '';
-      res.on('data', (c) => (text += c));
-      res.on('end', () => resolve({ status: res.statusCode!, text }));
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
 
 beforeAll(async () => {
   tree = makeTree(MARKERS);
@@ -89,12 +76,12 @@ describe('TCP', () => {
     expect(daemon.api.listeners[1]!.address).toBe(`127.0.0.1:${port}`);
     const client = connect({ url: `http://127.0.0.1:${port}` });
     expect(await client.call('status', { role: 'backend' })).toMatchObject({ name: 'backend' });
-    expect((await tcpGet('/healthz', { host: `localhost:${port}` })).status).toBe(200);
-    expect((await tcpGet('/healthz', { host: `[::1]:${port}` })).status).toBe(200);
+    expect((await tcpGet(port, '/healthz', { host: `localhost:${port}` })).status).toBe(200);
+    expect((await tcpGet(port, '/healthz', { host: `[::1]:${port}` })).status).toBe(200);
   });
 
   it('refuses a forged Host header (DNS rebinding)', async () => {
-    const r = await tcpGet('/status', { host: `evil.example:${port}` });
+    const r = await tcpGet(port, '/status', { host: `evil.example:${port}` });
     expect(r.status).toBe(403);
     expect(r.text).not.toContain('backend');
   });

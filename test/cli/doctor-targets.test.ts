@@ -9,16 +9,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { systemClock } from '../../src/clock.ts';
 import { runDoctor } from '../../src/controllers/doctor/run.ts';
 import { cli } from '../helpers/cli.ts';
+import type { Finding as F } from '../helpers/doctor.ts';
 import { addSkill, makeTree, put, type TestTree } from '../helpers/tree.ts';
-
-interface F {
-  severity: string;
-  check: string;
-  file?: string;
-  role?: string;
-  message: string;
-  fix: string;
-}
 
 const MODEL = 'kimi-code/kimi-for-coding';
 let tree: TestTree;

@@ -7,16 +7,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { Findings } from '../../src/controllers/doctor/finding.ts';
 import { checkDaemon, checkInotify } from '../../src/controllers/doctor/global-checks.ts';
 import { cli, eventually, startServe } from '../helpers/cli.ts';
+import type { Finding as F } from '../helpers/doctor.ts';
 import { addSkill, makeTree, put, type TestTree, writeStore } from '../helpers/tree.ts';
-
-interface F {
-  severity: string;
-  check: string;
-  file?: string;
-  role?: string;
-  message: string;
-  fix: string;
-}
 
 const MODEL = 'kimi-code/kimi-for-coding';
 

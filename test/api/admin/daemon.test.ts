@@ -1,28 +1,16 @@
 /** The dashboard as the daemon serves it: admin.sock (mode 0600) and /admin/ on the loopback TCP listener, behind the API's Host guard. */
 import { statSync } from 'node:fs';
-import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adminSocketPath } from '../../../src/api/admin/app.tsx';
 import { type Daemon, startDaemon } from '../../../src/main.ts';
 import { eventually } from '../../helpers/cli.ts';
+import { tcpGet } from '../../helpers/http.ts';
 import { addSkill, makeTree, type TestTree, writeStore } from '../../helpers/tree.ts';
 import { MARKER_KEY, requestSocket } from './harness.ts';
 
 let tree: TestTree;
 let daemon: Daemon;
 let port: number;
-
-function tcp(path: string, headers: Record<string, string> = {}): Promise<{ status: number; text: string }> {
-  return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, path, headers }, (res) => {
-      let text = '';
-      res.on('data', (c) => (text += c));
-      res.on('end', () => resolve({ status: res.statusCode!, text }));
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
 
 beforeAll(async () => {
   tree = makeTree({ KIMI_API_KEY: MARKER_KEY });
@@ -48,11 +36,11 @@ describe('the daemon serves the dashboard', () => {
   });
 
   it('under /admin/ on TCP, next to the API, with the DNS-rebinding guard', async () => {
-    const page = await tcp('/admin/skills', { host: `127.0.0.1:${port}` });
+    const page = await tcpGet(port, '/admin/skills', { host: `127.0.0.1:${port}` });
     expect(page.status).toBe(200);
     expect(page.text).toContain('data-skill="tdd"');
-    expect((await tcp('/healthz', { host: `localhost:${port}` })).status).toBe(200);
-    const rebound = await tcp('/admin/', { host: `attacker.example:${port}` });
+    expect((await tcpGet(port, '/healthz', { host: `localhost:${port}` })).status).toBe(200);
+    const rebound = await tcpGet(port, '/admin/', { host: `attacker.example:${port}` });
     expect(rebound.status).toBe(403);
     expect(rebound.text).not.toContain('data-role');
   });
