@@ -9,6 +9,7 @@ import type { Sources } from '../controllers/sources.ts';
 import { outcomeWarnings } from '../controllers/status-book.ts';
 import { errorMessage, InputError, InvalidSpecError } from '../errors.ts';
 import { StagingMemory } from '../fs/staged-dir.ts';
+import { BulkLane } from '../controllers/reconcile/bulk-lane.ts';
 import { SyncBarrier } from '../fs/syncfs.ts';
 import { createCliLogger } from '../log.ts';
 import { listManagedRoleDirs } from '../observed/role-dir.ts';
@@ -89,6 +90,7 @@ async function syncRoles(
     log,
     barrier,
     staging: new StagingMemory(),
+    bulk: new BulkLane(),
     retention: config.tuning.retention,
     refreshStore: () => sources.refreshStore(),
   });

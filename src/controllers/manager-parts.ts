@@ -5,6 +5,7 @@
 import type { Scheduler } from '../clock.ts';
 import type { Paths, Tuning } from '../config.ts';
 import { StagingMemory } from '../fs/staged-dir.ts';
+import { BulkLane } from './reconcile/bulk-lane.ts';
 import { SyncBarrier } from '../fs/syncfs.ts';
 import type { Logger } from '../log.ts';
 import { manifestCache } from '../observed/manifest.ts';
@@ -56,12 +57,13 @@ export function buildParts(deps: PartsDeps, wakes: Wakes): ManagerParts {
   const now = () => clock.now();
   const sources = new Sources(paths);
   const status = new StatusBook(clock);
-  const [manifests, observations, renders, barrier, staging] = [
+  const [manifests, observations, renders, barrier, staging, bulk] = [
     manifestCache(now),
     new RoleObservations(),
     new RenderMemo(),
     new SyncBarrier(),
     new StagingMemory(),
+    new BulkLane(),
   ];
   const { wake, wakeAll } = wakes;
   const snapshot = new ObservedSnapshot(paths, sources.registry, observations);
@@ -85,6 +87,7 @@ export function buildParts(deps: PartsDeps, wakes: Wakes): ManagerParts {
       log,
       barrier,
       staging,
+      bulk,
       renders,
       manifests,
       observations,

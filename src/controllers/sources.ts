@@ -208,6 +208,7 @@ export class Sources {
       | 'log'
       | 'barrier'
       | 'staging'
+      | 'bulk'
       | 'renders'
       | 'manifests'
       | 'observations'

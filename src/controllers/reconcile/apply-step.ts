@@ -15,14 +15,16 @@ export async function applyPrepared(p: Prepared, deps: ReconcileDeps): Promise<R
   const applying = performance.now();
   let result: ApplyResult;
   try {
-    result = await applyPlan(plan, {
-      backupsDir: statePaths(deps.paths.home).backups,
-      clock: deps.clock,
-      generation: p.base.generation,
-      barrier: deps.barrier,
-      staging: deps.staging,
-      manifests: deps.manifests,
-    });
+    const apply = () =>
+      applyPlan(plan, {
+        backupsDir: statePaths(deps.paths.home).backups,
+        clock: deps.clock,
+        generation: p.base.generation,
+        barrier: deps.barrier,
+        staging: deps.staging,
+        manifests: deps.manifests,
+      });
+    result = await (deps.bulk ? deps.bulk.run(plan.writes.length, apply) : apply());
   } finally {
     // What apply touched (even partly, on a failure) is observed afresh next time; its events come later.
     deps.observations?.wrote(plan.dir, touchedPaths(plan));

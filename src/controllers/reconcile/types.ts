@@ -4,6 +4,7 @@ import type { Paths } from '../../config.ts';
 import type { PresetResolver } from '../../desired/preset-resolver.ts';
 import type { StoreData } from '../../desired/schema.ts';
 import type { StagingMemory } from '../../fs/staged-dir.ts';
+import type { BulkLane } from './bulk-lane.ts';
 import type { SyncBarrier } from '../../fs/syncfs.ts';
 import type { Logger } from '../../log.ts';
 import type { FileStamp } from '../../observed/digest.ts';
@@ -34,6 +35,8 @@ export interface ReconcileDeps {
   servicesState?: () => { error?: string; valid: boolean };
   /** Shared syncfs for large write batches (one per process); without it every file is fsynced. */
   barrier?: SyncBarrier;
+  /** Bounds how many roles apply large plans at once (one per process); without it, none waits. */
+  bulk?: BulkLane;
   /** Where a staged skill directory cannot be renamed into place (one per process); without it, each apply's own. */
   staging?: StagingMemory;
   /** Each role's last render, reused while its inputs are the same (one per process). */
