@@ -3,6 +3,7 @@
  * wires: no listening (src/api/listen.ts), no globals; tests call `app.request()`.
  */
 import { Hono } from 'hono';
+import { compressJson } from './compress.ts';
 import type { ApiDeps } from './deps.ts';
 import { type ApiMetrics, createMetrics } from './metrics.ts';
 import { healthRoutes } from './routes/health.ts';
@@ -34,6 +35,7 @@ export function createApiApp(deps: ApiDeps): ApiApp {
     await next();
     metrics.observeHttp(c.req.routePath, c.res.status);
   });
+  app.use(compressJson());
   app.route('/', healthRoutes(deps.control));
   app.route('/', metricsRoutes(metrics));
   app.route('/', rpcRoutes(dispatcher, openrpc));

@@ -1,9 +1,10 @@
 /**
  * Typed JSON-RPC client of hero_team (`import { connect } from 'hero_team/client'`). Its types come from the
- * server's method table (zod schemas); at run time it needs only node:http and fetch. It talks over the unix
+ * server's method table (zod schemas); at run time it needs only node:http, node:zlib and fetch. It talks over the unix
  * socket (the default: `$HERO_SOCKET_DIR/hero_team/rpc.sock`) or a URL (with a bearer token off loopback).
  */
 import { request } from 'node:http';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import type { Hono } from 'hono';
 import type { ParamsOf, ResultOf } from './rpc/method.ts';
 import type { MethodName, Methods } from './rpc/methods.ts';
@@ -56,13 +57,25 @@ export function socketTransport(socketPath: string, timeoutMs = 120_000): Transp
           socketPath,
           path,
           method,
-          headers: { host: 'localhost', ...(body ? { 'content-type': 'application/json' } : {}) },
+          // Compressed, the status document of a hundred roles leaves the daemon in one write instead of several.
+          headers: {
+            host: 'localhost',
+            'accept-encoding': 'br, gzip',
+            ...(body ? { 'content-type': 'application/json' } : {}),
+          },
           timeout: timeoutMs,
         },
         (res) => {
           const chunks: Buffer[] = [];
           res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
+          res.on('end', () => {
+            try {
+              const text = decodeBody(Buffer.concat(chunks), res.headers['content-encoding']).toString('utf8');
+              resolve({ status: res.statusCode ?? 0, text });
+            } catch (err) {
+              reject(err);
+            }
+          });
           res.on('error', reject);
         },
       );
@@ -76,6 +89,14 @@ export function socketTransport(socketPath: string, timeoutMs = 120_000): Transp
       );
       req.end(body);
     });
+}
+
+/** The body as sent, decoded per its Content-Encoding (the daemon compresses only with br or gzip). */
+function decodeBody(bytes: Buffer, encoding: string | undefined): Buffer {
+  if (encoding === 'br') return brotliDecompressSync(bytes);
+  if (encoding === 'gzip') return gunzipSync(bytes);
+  if (!encoding || encoding === 'identity') return bytes;
+  throw new Error(`unexpected Content-Encoding: ${encoding}`);
 }
 
 /** A transport over HTTP(S) to a base URL such as `http://127.0.0.1:7420`, with an optional bearer token. */
