@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { KIMI_TARGETS } from './desired/schema.ts';
 import { InputError } from './errors.ts';
+import { HELPER_NICE } from './helper-threads.ts';
 
 /** Every root the program touches; tests inject temporary ones. */
 export interface Paths {
@@ -57,6 +58,8 @@ export interface Config {
   discovery?: DiscoveryConfig;
   /** TCP listener, when HERO_TEAM_PORT is set. */
   tcp?: TcpConfig;
+  /** Nice value of the daemon's helper threads (helper-threads.ts); 0 leaves them as they are. */
+  helperNice?: number;
 }
 
 const intFromEnv = (min: number) => z.coerce.number().int().min(min);
@@ -79,6 +82,7 @@ const EnvSchema = z.object({
   HERO_TEAM_BACKUP_MAX_AGE_DAYS: intFromEnv(0).default(90),
   HERO_TEAM_DISCOVERY: z.string().min(1).optional(),
   HERO_TEAM_DISCOVERY_INTERVAL_MS: intFromEnv(100).default(30_000),
+  HERO_TEAM_HELPER_NICE: intFromEnv(0).max(19).default(HELPER_NICE),
   // Read where it applies (desired/kimi-target.ts); checked here so a bad value stops the start with a clear error.
   HERO_TEAM_KIMI_TARGET: z.union([z.literal(''), z.enum(KIMI_TARGETS)]).optional(),
   HERO_TEAM_PORT: z.coerce.number().int().min(0).max(65535).optional(),
@@ -148,6 +152,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
       explicit: e.HERO_TEAM_DISCOVERY !== undefined,
     },
     tcp: tcpConfig(e),
+    helperNice: e.HERO_TEAM_HELPER_NICE,
   };
 }
 

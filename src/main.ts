@@ -8,6 +8,7 @@ import { Manager } from './controllers/manager.ts';
 import { acquireDaemonLock } from './daemon-lock.ts';
 import { InputError } from './errors.ts';
 import { createLogger, type Logger, stderrIsTty } from './log.ts';
+import { lowerHelperThreads } from './helper-threads.ts';
 import { DAEMON_V8_FLAGS, LOW_MEMORY_V8_FLAGS, libuvThreadpoolSize, memoryReducerOn, tuneHeap } from './node-flags.ts';
 import { type HttpTarget, httpDiscoverySource, parseDiscoveryTarget } from './observed/discovery/http-source.ts';
 import type { DiscoverySource } from './observed/discovery/source.ts';
@@ -63,6 +64,8 @@ export async function startDaemon(
   }
   // Listen first: a second daemon stops here, before touching anything; /readyz says 503 meanwhile.
   const api = await startApiServer({ config, env, manager, clock: systemClock, log, version: packageVersion() });
+  // Listening used libuv's pool, so its threads exist now; lower them before the first convergence copies.
+  log.info({ helperThreads: lowerHelperThreads(config.helperNice) }, 'helper threads');
   try {
     await manager.start();
   } catch (err) {
