@@ -11,6 +11,7 @@
  */
 import { readdirSync } from 'node:fs';
 import { getPriority, setPriority } from 'node:os';
+import { isMainThread } from 'node:worker_threads';
 
 /** How much nicer than the main thread helper threads are by default (HERO_TEAM_HELPER_NICE; 0: not at all). */
 export const HELPER_NICE = 10;
@@ -18,6 +19,8 @@ export const HELPER_NICE = 10;
 /** What lowering touches; tests inject a fake task list and priority calls. */
 export interface HelperThreadsDeps {
   platform: NodeJS.Platform;
+  /** Whether this code runs on the process's main thread (an embedding worker thread must not lower it). */
+  mainThread: boolean;
   /** The process id, which on Linux is also the main thread's id. */
   pid: number;
   /** Thread ids of this process. */
@@ -28,6 +31,7 @@ export interface HelperThreadsDeps {
 
 const linuxDeps = (): HelperThreadsDeps => ({
   platform: process.platform,
+  mainThread: isMainThread,
   pid: process.pid,
   threads: () => readdirSync('/proc/self/task').map(Number),
   getPriority,
@@ -48,6 +52,7 @@ export function lowerHelperThreads(by: number = HELPER_NICE, deps?: HelperThread
   const d = deps ?? (process.platform === 'linux' ? linuxDeps() : undefined);
   if (!d || d.platform !== 'linux') return { skipped: 'not Linux: thread priorities are per process' };
   if (by <= 0) return { skipped: 'HERO_TEAM_HELPER_NICE=0' };
+  if (!d.mainThread) return { skipped: 'running in a worker thread, not the main one' };
   let tids: number[];
   let nice: number;
   try {

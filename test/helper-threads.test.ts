@@ -10,6 +10,7 @@ function fake(nices: Record<number, number>, extra: Partial<HelperThreadsDeps> =
   const set: [number, number][] = [];
   const deps: HelperThreadsDeps = {
     platform: 'linux',
+    mainThread: true,
     pid: 100,
     threads: () => Object.keys(nices).map(Number),
     getPriority: (tid) => nices[tid]!,
