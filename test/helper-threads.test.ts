@@ -52,6 +52,7 @@ describe('lowerHelperThreads', () => {
     const zero = fake({ 100: 0, 101: 0 });
     expect(lowerHelperThreads(0, zero.deps)).toHaveProperty('skipped');
     expect(zero.set).toEqual([]);
+    expect(lowerHelperThreads(10, fake({ 100: 0, 101: 0 }, { mainThread: false }).deps)).toHaveProperty('skipped');
     const unlisted = fake(
       {},
       {
