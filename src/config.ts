@@ -62,7 +62,23 @@ export interface Config {
   helperNice?: number;
 }
 
-const intFromEnv = (min: number) => z.coerce.number().int().min(min);
+/**
+ * A whole number from the environment, `fallback` when unset. Empty or blank counts as unset: an empty
+ * `Environment=` line in a unit file must not turn into 0 (no backups kept, no debounce, helpers not lowered).
+ */
+const intFromEnv = (min: number, fallback: number, max = Number.MAX_SAFE_INTEGER) =>
+  z
+    .preprocess(
+      (v) => (typeof v === 'string' && v.trim() === '' ? undefined : v),
+      z
+        .string()
+        .trim()
+        .regex(/^\d+$/, 'expected a whole number')
+        .transform(Number)
+        .pipe(z.number().min(min).max(max))
+        .optional(),
+    )
+    .transform((n) => n ?? fallback);
 
 const EnvSchema = z.object({
   HOME: z.string().optional(),
@@ -72,17 +88,17 @@ const EnvSchema = z.object({
   KIMI_ROLES_DIR: z.string().min(1).optional(),
   HERO_SOCKET_DIR: z.string().min(1).optional(),
   LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
-  HERO_TEAM_DEBOUNCE_MS: intFromEnv(0).default(100),
-  HERO_TEAM_RESYNC_MS: intFromEnv(1000).default(600_000),
-  HERO_TEAM_CONCURRENCY: intFromEnv(1).default(16),
-  HERO_TEAM_BACKOFF_BASE_MS: intFromEnv(1).default(1000),
-  HERO_TEAM_BACKOFF_MAX_MS: intFromEnv(1).default(300_000),
+  HERO_TEAM_DEBOUNCE_MS: intFromEnv(0, 100),
+  HERO_TEAM_RESYNC_MS: intFromEnv(1000, 600_000),
+  HERO_TEAM_CONCURRENCY: intFromEnv(1, 16),
+  HERO_TEAM_BACKOFF_BASE_MS: intFromEnv(1, 1000),
+  HERO_TEAM_BACKOFF_MAX_MS: intFromEnv(1, 300_000),
   HERO_TEAM_LOW_MEMORY: z.enum(['0', '1']).default('0'),
-  HERO_TEAM_BACKUP_KEEP: intFromEnv(0).default(100),
-  HERO_TEAM_BACKUP_MAX_AGE_DAYS: intFromEnv(0).default(90),
+  HERO_TEAM_BACKUP_KEEP: intFromEnv(0, 100),
+  HERO_TEAM_BACKUP_MAX_AGE_DAYS: intFromEnv(0, 90),
   HERO_TEAM_DISCOVERY: z.string().min(1).optional(),
-  HERO_TEAM_DISCOVERY_INTERVAL_MS: intFromEnv(100).default(30_000),
-  HERO_TEAM_HELPER_NICE: intFromEnv(0).max(19).default(HELPER_NICE),
+  HERO_TEAM_DISCOVERY_INTERVAL_MS: intFromEnv(100, 30_000),
+  HERO_TEAM_HELPER_NICE: intFromEnv(0, HELPER_NICE, 19),
   // Read where it applies (desired/kimi-target.ts); checked here so a bad value stops the start with a clear error.
   HERO_TEAM_KIMI_TARGET: z.union([z.literal(''), z.enum(KIMI_TARGETS)]).optional(),
   HERO_TEAM_PORT: z.coerce.number().int().min(0).max(65535).optional(),

@@ -33,6 +33,24 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ HOME: '/h', HERO_TEAM_CONCURRENCY: '0' })).toThrow(InputError);
     expect(() => loadConfig({ HOME: '/h', LOG_LEVEL: 'chatty' })).toThrow(/LOG_LEVEL/);
   });
+
+  it('reads an empty or blank number as unset, and refuses anything but a whole decimal number', () => {
+    // An empty `Environment=HERO_TEAM_BACKUP_KEEP=` line must not mean "keep no backups".
+    const blank = loadConfig({
+      HOME: '/h',
+      HERO_TEAM_BACKUP_KEEP: '',
+      HERO_TEAM_BACKUP_MAX_AGE_DAYS: ' ',
+      HERO_TEAM_HELPER_NICE: '',
+    });
+    expect(blank.tuning.retention).toEqual({ keep: 100, maxAgeDays: 90 });
+    expect(blank.helperNice).toBe(10);
+    expect(loadConfig({ HOME: '/h', HERO_TEAM_HELPER_NICE: ' 0 ' }).helperNice).toBe(0);
+    for (const bad of ['0x3', '1e1', '-1', '1.5', 'abc'])
+      expect(() => loadConfig({ HOME: '/h', HERO_TEAM_DEBOUNCE_MS: bad })).toThrow(
+        /HERO_TEAM_DEBOUNCE_MS: expected a whole number/,
+      );
+    expect(() => loadConfig({ HOME: '/h', HERO_TEAM_HELPER_NICE: '20' })).toThrow(/HERO_TEAM_HELPER_NICE/);
+  });
 });
 
 describe('createLogger', () => {

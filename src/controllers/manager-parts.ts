@@ -5,7 +5,6 @@
 import type { Scheduler } from '../clock.ts';
 import type { Paths, Tuning } from '../config.ts';
 import { StagingMemory } from '../fs/staged-dir.ts';
-import { BulkLane } from './reconcile/bulk-lane.ts';
 import { SyncBarrier } from '../fs/syncfs.ts';
 import type { Logger } from '../log.ts';
 import { manifestCache } from '../observed/manifest.ts';
@@ -14,6 +13,7 @@ import { ObservedSnapshot } from '../observed/snapshot.ts';
 import { EchoGate } from './echo-gate.ts';
 import { type EventRouterDeps, reloadStore } from './event-router.ts';
 import { ProblemLog } from './problem-log.ts';
+import { BulkLane } from './reconcile/bulk-lane.ts';
 import { RegistryScope } from './registry-scope.ts';
 import { RenderMemo } from './render/memo.ts';
 import { Resync } from './resync.ts';

@@ -4,7 +4,6 @@ import type { Paths } from '../../config.ts';
 import type { PresetResolver } from '../../desired/preset-resolver.ts';
 import type { StoreData } from '../../desired/schema.ts';
 import type { StagingMemory } from '../../fs/staged-dir.ts';
-import type { BulkLane } from './bulk-lane.ts';
 import type { SyncBarrier } from '../../fs/syncfs.ts';
 import type { Logger } from '../../log.ts';
 import type { FileStamp } from '../../observed/digest.ts';
@@ -19,6 +18,7 @@ import type { RetentionRule } from '../backup-retention.ts';
 import type { Hold } from '../holds.ts';
 import type { Plan } from '../plan.ts';
 import type { RenderMemo } from '../render/memo.ts';
+import type { BulkLane } from './bulk-lane.ts';
 
 /** Side effects and shared observed state a reconcile reads. */
 export interface ReconcileDeps {
