@@ -11,8 +11,8 @@
 import PQueue from 'p-queue';
 import { systemClock } from '../../src/clock.ts';
 import { loadConfig } from '../../src/config.ts';
-import { type ReconcileDeps, reconcileRole } from '../../src/controllers/reconcile.ts';
 import { BulkLane } from '../../src/controllers/reconcile/bulk-lane.ts';
+import { type ReconcileDeps, reconcileRole } from '../../src/controllers/reconcile.ts';
 import { RenderMemo } from '../../src/controllers/render/memo.ts';
 import { Sources } from '../../src/controllers/sources.ts';
 import { StagingMemory } from '../../src/fs/staged-dir.ts';
