@@ -11,7 +11,6 @@
 import PQueue from 'p-queue';
 import { systemClock } from '../../src/clock.ts';
 import { loadConfig } from '../../src/config.ts';
-import { BulkLane } from '../../src/controllers/reconcile/bulk-lane.ts';
 import { type ReconcileDeps, reconcileRole } from '../../src/controllers/reconcile.ts';
 import { RenderMemo } from '../../src/controllers/render/memo.ts';
 import { Sources } from '../../src/controllers/sources.ts';
@@ -91,7 +90,6 @@ const deps: ReconcileDeps = {
   services: () => sources.services,
   barrier: new SyncBarrier(),
   staging: new StagingMemory(),
-  bulk: new BulkLane(),
   renders: new RenderMemo(),
   manifests: manifestCache(),
 };

@@ -4,7 +4,6 @@ import { systemClock } from '../clock.ts';
 import type { Config } from '../config.ts';
 import { statePaths } from '../config.ts';
 import type { Plan } from '../controllers/plan.ts';
-import { BulkLane } from '../controllers/reconcile/bulk-lane.ts';
 import { type ReconcileOutcome, reconcileRole } from '../controllers/reconcile.ts';
 import type { Sources } from '../controllers/sources.ts';
 import { outcomeWarnings } from '../controllers/status-book.ts';
@@ -90,7 +89,6 @@ async function syncRoles(
     log,
     barrier,
     staging: new StagingMemory(),
-    bulk: new BulkLane(),
     retention: config.tuning.retention,
     refreshStore: () => sources.refreshStore(),
   });

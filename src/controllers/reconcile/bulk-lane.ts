@@ -1,9 +1,9 @@
 /**
- * The bulk lane: how many roles apply a large plan at once, one lane per process. A cold convergence of many
- * roles runs each role's copies, fsyncs and renames in parallel on the same two or so cores; past a few roles at
- * a time the copies only take turns, while every completion still wakes the event loop, so the API answers late
- * and the whole convergence ends no sooner. Small plans (an edit reaching ten roles) never wait here: their fsync
- * waits overlap best all at once.
+ * The bulk lane: how many roles the daemon lets apply a large plan at once. A cold convergence of many roles runs
+ * each role's copies, fsyncs and renames in parallel on the same two or so cores; past a few roles at a time the
+ * copies only take turns, while every completion still wakes the event loop, so the API answers late and the
+ * convergence ends no sooner. Small plans (an edit reaching ten roles) never wait here: their fsync waits overlap
+ * best all at once. `hero-team sync` has no API to answer and applies without a lane.
  */
 import PQueue from 'p-queue';
 
