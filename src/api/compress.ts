@@ -6,7 +6,7 @@
  * not JSON and pass untouched.
  */
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
-import type { MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import { parseAccept } from 'hono/utils/accept';
 
 /** Encodings offered, best first. */
@@ -37,6 +37,23 @@ export function encodeBody(bytes: Uint8Array, encoding: Encoding): Buffer {
         params: { [constants.BROTLI_PARAM_QUALITY]: 1, [constants.BROTLI_PARAM_SIZE_HINT]: bytes.length },
       })
     : gzipSync(bytes, { level: 1 });
+}
+
+/**
+ * Answer JSON text as it is or compressed per the request's Accept-Encoding, straight from the string: the
+ * status document is polled while roles converge, and reading a built answer back to compress it costs as much
+ * again as compressing it.
+ */
+export function jsonAnswer(c: Context, json: string): Response {
+  const encoding = json.length >= COMPRESS_MIN_BYTES ? chooseEncoding(c.req.header('accept-encoding')) : undefined;
+  const headers = { 'content-type': 'application/json', vary: 'accept-encoding' };
+  if (!encoding) return c.body(json, 200, headers);
+  const body = encodeBody(Buffer.from(json), encoding);
+  return c.body(new Uint8Array(body), 200, {
+    ...headers,
+    'content-encoding': encoding,
+    'content-length': String(body.length),
+  });
 }
 
 /** Middleware: compress JSON answers of COMPRESS_MIN_BYTES or more for clients that accept br or gzip. */

@@ -1,6 +1,7 @@
 /** GET /healthz, /readyz, /status and /status/roles/:name. */
 import { Hono } from 'hono';
 import { ROLE_NAME_RE } from '../../desired/schema.ts';
+import { jsonAnswer } from '../compress.ts';
 import type { Control } from '../control.ts';
 import { getRoleStatus, statusDocumentJson } from '../status-document.ts';
 
@@ -12,7 +13,7 @@ export function healthRoutes(control: Control): Hono {
     const r = control.readiness.get();
     return r.ready ? c.json({ ready: true }) : c.json({ ready: false, reason: r.reason }, 503);
   });
-  app.get('/status', (c) => c.body(statusDocumentJson(control), 200, { 'content-type': 'application/json' }));
+  app.get('/status', (c) => jsonAnswer(c, statusDocumentJson(control)));
   app.get('/status/roles/:name', (c) => {
     const name = c.req.param('name');
     const s = ROLE_NAME_RE.test(name) ? getRoleStatus(control, name) : undefined;
