@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { BULK_WRITES, BulkLane } from '../../src/controllers/reconcile/bulk-lane.ts';
 import { reconcileRole } from '../../src/controllers/reconcile.ts';
 import { Sources } from '../../src/controllers/sources.ts';
-import { silentLogger } from '../../src/log.ts';
+import { reconcileDepsFor } from '../helpers/reconcile-deps.ts';
 import { addSkill, makeTree, type TestTree, writeStore } from '../helpers/tree.ts';
 
 /** A task that runs until released, recording how many run at once. */
@@ -87,16 +87,7 @@ describe('a reconcile applies through the lane', () => {
     const lane = new BulkLane(1);
     let release!: () => void;
     const blocker = lane.run(BULK_WRITES + 1, () => new Promise<void>((r) => (release = r)));
-    const deps = {
-      paths: tree.paths,
-      env: {},
-      clock: { now: () => Date.now() },
-      log: silentLogger(),
-      registry: sources.registry,
-      store: () => sources.store!,
-      services: () => sources.services,
-      bulk: lane,
-    };
+    const deps = reconcileDepsFor(tree, sources, { bulk: lane });
     const big = reconcileRole('big', deps);
     const small = await reconcileRole('small', deps);
     expect(small.result?.written).toBeGreaterThan(0);

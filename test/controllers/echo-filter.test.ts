@@ -3,10 +3,10 @@ import { chmodSync, mkdirSync, readFileSync, rmSync, statSync, utimesSync, write
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isOwnWrite } from '../../src/controllers/echo-filter.ts';
-import { type ReconcileDeps, reconcileRole } from '../../src/controllers/reconcile.ts';
+import { reconcileRole } from '../../src/controllers/reconcile.ts';
 import { Sources } from '../../src/controllers/sources.ts';
-import { silentLogger } from '../../src/log.ts';
 import { MANIFEST_FILE, type ManifestCache, manifestCache } from '../../src/observed/manifest.ts';
+import { reconcileDepsFor } from '../helpers/reconcile-deps.ts';
 import { addSkill, makeTree, type TestTree, writeStore } from '../helpers/tree.ts';
 
 let tree: TestTree;
@@ -20,16 +20,7 @@ beforeEach(async () => {
   const sources = new Sources(tree.paths, { scanShareMs: 0 });
   await sources.loadAll();
   manifests = manifestCache();
-  const deps: ReconcileDeps = {
-    paths: tree.paths,
-    env: {},
-    clock: { now: () => Date.now() },
-    log: silentLogger(),
-    registry: sources.registry,
-    store: () => sources.store!,
-    services: () => sources.services,
-    manifests,
-  };
+  const deps = reconcileDepsFor(tree, sources, { manifests });
   await reconcileRole('backend', deps);
   dir = join(tree.paths.rolesDir, 'backend');
 });
