@@ -145,7 +145,9 @@ export function makeFixture(spec: FixtureSpec): Fixture {
     LOG_LEVEL: 'info',
     // Tuning under test passes through from the shell (HERO_TEAM_CONCURRENCY=8 npx tsx bench/cold.ts).
     ...Object.fromEntries(
-      Object.entries(process.env).filter(([k]) => /^(HERO_TEAM_CONCURRENCY|HERO_TEAM_HELPER_NICE|UV_THREADPOOL_SIZE)$/.test(k)),
+      Object.entries(process.env).filter(([k]) =>
+        /^(HERO_TEAM_CONCURRENCY|HERO_TEAM_HELPER_NICE|UV_THREADPOOL_SIZE)$/.test(k),
+      ),
     ),
     ...spec.env,
   };
