@@ -18,8 +18,9 @@ import { join } from 'node:path';
 import { build } from '../scripts/build.js';
 import { connect, socketTransport } from '../src/api/client.ts';
 import { EVENT_LOOP_MONITOR_MS } from '../src/api/metrics.ts';
-import { rpcSocketPath, socketAnswers } from '../src/api/socket-probe.ts';
-import { makeFixture, skillName } from './lib/fixture.ts';
+import { socketAnswers } from '../src/api/socket-probe.ts';
+import { apiFixture } from './lib/api-fixture.ts';
+import { skillName } from './lib/fixture.ts';
 import { type BenchOptions, daemonNodeArgs } from './lib/options.ts';
 import { sleep, startDaemon, waitQuiet } from './lib/proc.ts';
 import type { Figures } from './lib/results.ts';
@@ -46,13 +47,7 @@ async function eventLoopDelay(socket: string): Promise<{ max: number; p99: numbe
 /** Run the API bench; returns the figures for latest.json. */
 export async function benchApi(opts: BenchOptions, log: (s: string) => void = console.log): Promise<Figures> {
   if (!opts.fromSources) await build({ log: (s) => log(`  ${s}`) });
-  const fx = makeFixture({
-    roles: opts.roles,
-    skillsPerRole: opts.skillsPerRole,
-    registrySkills: opts.registrySkills,
-    hotRoles: 0,
-  });
-  const socket = rpcSocketPath(join(fx.root, 'sock'));
+  const { fx, socket } = apiFixture(opts);
   const client = connect({ socket });
   log(
     `api: ${opts.roles} roles × ${opts.skillsPerRole} skills, GET /status during the cold convergence, then role_upsert → converged`,

@@ -9,11 +9,11 @@
  * `--env` passes variables to the daemon (e.g. `--env=HERO_TEAM_HELPER_NICE=0,HERO_TEAM_CONCURRENCY=4`).
  */
 import { request } from 'node:http';
-import { join } from 'node:path';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { build } from '../scripts/build.js';
-import { rpcSocketPath, socketAnswers } from '../src/api/socket-probe.ts';
-import { cleanupAll, makeFixture } from './lib/fixture.ts';
+import { socketAnswers } from '../src/api/socket-probe.ts';
+import { apiFixture } from './lib/api-fixture.ts';
+import { cleanupAll } from './lib/fixture.ts';
 import { daemonNodeArgs, parseOptions } from './lib/options.ts';
 import { sleep, startDaemon } from './lib/proc.ts';
 import { round } from './lib/stats.ts';
@@ -71,13 +71,7 @@ const extraEnv = Object.fromEntries(
     .map((kv) => kv.split('=', 2)),
 );
 await build({ log: () => {} });
-const fx = makeFixture({
-  roles: opts.roles,
-  skillsPerRole: opts.skillsPerRole,
-  registrySkills: opts.registrySkills,
-  hotRoles: 0,
-});
-const socket = rpcSocketPath(join(fx.root, 'sock'));
+const { fx, socket } = apiFixture(opts);
 await sleep(2100); // as bench/api.ts: no digest is kept of a file changed within the last 2 s
 const d = startDaemon(
   { ...fx.env, HERO_TEAM_DEBOUNCE_MS: '100', LOG_LEVEL: 'warn', ...extraEnv },
