@@ -2,8 +2,8 @@
  * Compressed JSON answers for clients that ask (Accept-Encoding): brotli at quality 1, else gzip at level 1.
  * The status document of many roles is mostly repeated keys and digests: compressed, it fits a unix socket's send
  * buffer and leaves in one write, instead of draining over several turns of an event loop busy converging.
- * Brotli's lowest quality costs less than building the document (decision 019). Bodies are compressed whole (they are built whole anyway); streams such as server-sent events are
- * not JSON and pass untouched.
+ * Brotli's lowest quality costs less than building the document (decision 019). Bodies are compressed whole
+ * (they are built whole anyway); streams such as server-sent events are not JSON and pass untouched.
  */
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import type { Context, MiddlewareHandler } from 'hono';
